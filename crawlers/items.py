@@ -1,0 +1,34 @@
+"""What spiders hand to the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fkort.schema import Activity, Organization, RawActivity
+
+
+@dataclass
+class ActivityItem:
+    """One activity as extracted from one page, not yet interpreted."""
+
+    raw: RawActivity
+
+
+@dataclass
+class OrganizationItem:
+    """An association or organiser described on a page."""
+
+    raw: RawActivity
+    data: dict[str, object]
+
+
+@dataclass
+class NormalizedItem:
+    """An activity after `normalize`, ready for the index."""
+
+    activity: Activity
+
+
+@dataclass
+class NormalizedOrganization:
+    organization: Organization

@@ -1,0 +1,50 @@
+"""Downloader middlewares: retries that wait longer after each failure."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from scrapy import Request
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.utils.response import response_status_message
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, with an exponential pause before each new try (honours Retry-After)."""
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 2.0)
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    def _delay(self, request: Request, response: Response | None = None) -> float:
+        tries = request.meta.get("retry_times", 0)
+        delay = min(self.cap, self.base * (2**tries))
+        after = response.headers.get(b"Retry-After") if response is not None else None
+        if after and after.strip().isdigit():
+            delay = min(self.cap, max(delay, float(after.strip())))
+        return delay
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        await asyncio.sleep(self._delay(request, response))
+        return retry
+
+    async def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception, spider: Any = None
+    ) -> Request | None:
+        if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry"):
+            return None
+        retry = self._retry(request, exception)
+        if retry is None:
+            return None
+        await asyncio.sleep(self._delay(request))
+        return retry

@@ -1,0 +1,117 @@
+"""Item pipelines: interpret each extracted item (normalize), then store it (index)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawlers.items import (
+    ActivityItem,
+    NormalizedItem,
+    NormalizedOrganization,
+    OrganizationItem,
+)
+from fkort import clock
+from index import IndexBackend, WriteStats, open_backend
+from normalize.activity import NotAnActivity, build_activity, build_organization
+
+logger = logging.getLogger(__name__)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "item"
+        return f"invalid {where}: {first['msg']}"
+    return str(exc)
+
+
+class NormalizePipeline:
+    """Extracted item → `Activity`. Items that cannot be read are dropped with a reason."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            if isinstance(item, ActivityItem):
+                out: Any = NormalizedItem(build_activity(item.raw, now=clock.now()))
+            elif isinstance(item, OrganizationItem):
+                out = NormalizedOrganization(build_organization(item.data, item.raw))
+            else:
+                return item
+        except (NotAnActivity, ValidationError, ValueError) as exc:
+            reason = _reason(exc)
+            url = item.raw.source.url
+            stats.inc_value("fkort/dropped")
+            stats.inc_value(f"fkort/dropped/{reason.split(':')[0]}")
+            dropped = stats.get_value("fkort/dropped_items") or []
+            dropped.append({"url": url, "reason": reason})
+            stats.set_value("fkort/dropped_items", dropped)
+            raise DropItem(f"{reason} ({url})") from exc
+        return out
+
+
+class IndexPipeline:
+    """Writes activities to the index in batches, one transaction per batch."""
+
+    batch_size = 200
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.backend: IndexBackend | None = None
+        self.buffer: list[Any] = []
+        self.orgs: list[Any] = []
+        self.totals = WriteStats()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        s = self.crawler.settings
+        self.backend = open_backend(s.get("FKORT_BACKEND", "sqlite"),
+                                    path=s.get("FKORT_DB_PATH", "data/fkort.db"),
+                                    url=s.get("FKORT_SEARCH_URL"))
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if isinstance(item, NormalizedItem):
+            self.buffer.append(item.activity)
+            if len(self.buffer) >= self.batch_size:
+                self._flush()
+        elif isinstance(item, NormalizedOrganization):
+            self.orgs.append(item.organization)
+        return item
+
+    def _flush(self) -> None:
+        assert self.backend is not None
+        if self.orgs:
+            self.backend.upsert_organizations(self.orgs)
+            self.orgs = []
+        if not self.buffer:
+            return
+        self.totals += self.backend.upsert(self.buffer)
+        self.buffer = []
+        stats = self.crawler.stats
+        assert stats is not None
+        for key in ("new", "changed", "unchanged"):
+            stats.set_value(f"fkort/items/{key}", getattr(self.totals, key))
+        for activity_id, reason in self.totals.errors:
+            logger.error("Index refused %s: %s", activity_id, reason)
+        stats.set_value("fkort/index_errors", len(self.totals.errors))
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.backend is not None:
+            self._flush()
+            self.backend.close()

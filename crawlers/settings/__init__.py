@@ -1,0 +1,1 @@
+"""Scrapy settings per environment: `base` holds everything, `dev`/`prod`/`local` differ."""

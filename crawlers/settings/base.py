@@ -1,0 +1,58 @@
+"""Settings every crawl shares: polite, bounded, cached."""
+
+from __future__ import annotations
+
+from fkort.config import get_settings
+
+BOT_NAME = "faellesskabskort"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+# Who we are and how to reach us, on every request.
+USER_AGENT = get_settings().user_agent
+ROBOTSTXT_OBEY = True
+
+# Politeness: AutoThrottle adapts the delay to each site's latency; never more than two
+# requests at once to one site.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+
+# Bounded failure: timeouts, retries with growing pauses, and no giant pages.
+DOWNLOAD_TIMEOUT = 30
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = 2.0  # seconds; doubles per try (crawlers.middlewares.BackoffRetryMiddleware)
+RETRY_BACKOFF_MAX = 60.0
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 4
+
+# Re-crawls revalidate (ETag/Last-Modified) instead of downloading again.
+HTTPCACHE_ENABLED = get_settings().http_cache
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = str((get_settings().data_dir / "httpcache").resolve())
+HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {
+    "crawlers.pipelines.NormalizePipeline": 300,
+    "crawlers.pipelines.IndexPipeline": 800,
+}
+EXTENSIONS = {
+    "crawlers.extensions.Progress": 500,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False

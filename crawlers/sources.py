@@ -1,0 +1,83 @@
+"""The sources file (`sources.toml`): which sites to crawl and how, one table per source."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from fkort.schema import SourceKind
+
+
+class SourceOptions(BaseModel):
+    """How the generic spider walks a site."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: Regular expressions; links whose URL matches one are followed (listing → detail pages).
+    follow: list[str] = Field(default_factory=lambda: [".*"])
+    #: Regular expressions of URLs never followed.
+    deny: list[str] = Field(default_factory=list)
+    sitemap_urls: list[str] = Field(default_factory=list)
+    max_depth: Annotated[int, Field(ge=0, le=10)] = 3
+    #: Default municipality for activities of this source (a municipality's own site).
+    municipality: str | None = None
+
+    @field_validator("follow", "deny")
+    @classmethod
+    def _regexes(cls, v: list[str]) -> list[str]:
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+        return v
+
+
+class SourceConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    kind: SourceKind
+    spider: str = "jsonld"
+    start_urls: Annotated[list[str], Field(min_length=1)]
+    allowed_domains: list[str] = Field(default_factory=list)
+    schedule: str = "daily"
+    enabled: bool = True
+    options: SourceOptions = Field(default_factory=SourceOptions)
+
+
+class SourcesError(ValueError):
+    """The sources file cannot be used; the message says where and why."""
+
+
+def load_sources(path: Path, *, substitute: dict[str, str] | None = None) -> list[SourceConfig]:
+    """Read and check a sources file. `{key}` placeholders are replaced from `substitute`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SourcesError(f"cannot read sources file {path}: {exc.strerror}") from exc
+    for key, value in (substitute or {}).items():
+        text = text.replace("{" + key + "}", value)
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(f"{path}: not valid TOML: {exc}") from exc
+    entries = data.get("source", [])
+    if not isinstance(entries, list):
+        raise SourcesError(f"{path}: expected [[source]] tables")
+    sources: list[SourceConfig] = []
+    for i, entry in enumerate(entries, 1):
+        try:
+            sources.append(SourceConfig.model_validate(entry))
+        except ValidationError as exc:
+            name = entry.get("name", f"#{i}") if isinstance(entry, dict) else f"#{i}"
+            raise SourcesError(f"{path}: source {name}: {exc}") from exc
+    names = [s.name for s in sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SourcesError(f"{path}: source names must be unique: {', '.join(dupes)}")
+    return sources

@@ -1,0 +1,1 @@
+"""One spider per source family, named by its slug."""

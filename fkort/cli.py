@@ -1,0 +1,249 @@
+"""The `fkort` command: crawl, serve, search, schema, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from fkort import __version__
+from fkort.config import get_settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = REPO_ROOT / "demo"
+
+#: Exit codes, for cron and scripts.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+def _print_reports(reports: list[Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+        return
+    header = f"{'kilde':<24} {'status':<7} {'sider':>5} {'nye':>4} {'ændr.':>5} {'uænd.':>5} " \
+             f"{'afvist':>6} {'fejl':>4}"
+    print(header)
+    print("-" * len(header))
+    for r in reports:
+        print(f"{r.source:<24} {r.status:<7} {r.pages:>5} {r.new:>4} {r.changed:>5} "
+              f"{r.unchanged:>5} {r.dropped:>6} {sum(r.errors.values()):>4}")
+    for r in reports:
+        for p in r.problems:
+            print(f"  {r.source}: {p['reason']} {p['url']} {p.get('detail', '')}".rstrip())
+        for d in r.dropped_items:
+            print(f"  {r.source}: afvist ({d['reason']}) {d['url']}")
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from crawlers.run import crawl
+    from crawlers.sources import SourcesError, load_sources
+
+    settings = get_settings()
+    substitute = dict(kv.split("=", 1) for kv in args.substitute or [])
+    try:
+        sources = load_sources(Path(args.sources or settings.sources), substitute=substitute)
+    except SourcesError as exc:
+        print(f"fkort crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.source:
+        wanted = set(args.source)
+        unknown = wanted - {s.name for s in sources}
+        if unknown:
+            print(f"fkort crawl: unknown source(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+            return EXIT_USAGE
+        sources = [s for s in sources if s.name in wanted]
+    sources = [s for s in sources if s.enabled]
+    if not sources:
+        print("fkort crawl: no sources to crawl", file=sys.stderr)
+        return EXIT_USAGE
+    overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level}
+    if args.no_cache:
+        overrides["HTTPCACHE_ENABLED"] = False
+    print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
+          file=sys.stderr)
+    reports = crawl(
+        sources,
+        db_path=Path(args.db or settings.db_path),
+        backend=settings.backend,
+        settings_module=args.settings,
+        overrides=overrides,
+    )
+    _print_reports(reports, args.json)
+    failed = [r for r in reports if r.status != "ok"]
+    if len(failed) == len(reports):
+        return EXIT_FAILED
+    if failed or any(r.errors or r.dropped for r in reports):
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from search_api.main import create_app
+
+    settings = get_settings()
+    if args.db:
+        settings = settings.model_copy(update={"db_path": Path(args.db)})
+    app = create_app(settings)
+    print(f"Fællesskabskort kører på http://{args.host}:{args.port}/", flush=True)
+    # No access log: request lines carry the citizen's address in `near`.
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from index import open_backend
+    from normalize.tags import CATEGORY_LABELS
+    from search_api.formatting import km, price, when, where
+    from search_api.params import ParamError, build_query
+    from fkort import clock
+    from normalize.schedule import duration, next_occurrences
+
+    settings = get_settings()
+    try:
+        query = build_query(
+            near=args.near, radius_km=args.radius_km, q=" ".join(args.text) or None,
+            age=args.age, max_price=args.max_price, free=args.free or None,
+            wheelchair=args.wheelchair or None, step_free=None,
+            hearing_loop=args.hearing_loop or None, categories=args.category,
+            weekday=args.weekday, drop_in=args.drop_in or None,
+            municipality=args.municipality, strict=args.strict, sort=args.sort,
+            limit=args.limit, offset=0, known_categories=set(CATEGORY_LABELS),
+        )
+    except (ParamError, ValueError) as exc:
+        print(f"fkort search: {getattr(exc, 'en', None) or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    index = open_backend(settings.backend, path=Path(args.db or settings.db_path),
+                         url=settings.search_url)
+    result = index.search(query.model_copy(update={"now": clock.now()}))
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return EXIT_OK
+    print(f"{result.total} fundet")
+    for hit in result.hits:
+        a = hit.activity
+        nxt = next_occurrences(a.schedule, clock.now(), 1)
+        first = when(nxt[0], duration(a.schedule)) if nxt else "tidspunkt ikke oplyst"
+        print(f"- {a.title}  {km(hit.distance_km)}\n    {where(a)} · {first} · {price(a.price)}")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from fkort.schema import json_schemas
+
+    print(json.dumps(json_schemas(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Serve the bundled demo sites, crawl them into a fresh index, then serve the API."""
+    from fkort.sites import serve_sites
+
+    data = Path(args.data_dir)
+    data.mkdir(parents=True, exist_ok=True)
+    db = data / "demo.db"
+    for stale in (db, db.with_suffix(".db-wal"), db.with_suffix(".db-shm")):
+        stale.unlink(missing_ok=True)
+    servers = serve_sites(DEMO_DIR / "sites")
+    try:
+        substitute = [f"{name}={srv.base_url}" for name, srv in servers.items()]
+        print("Demo-sider kører lokalt:", ", ".join(s.base_url for s in servers.values()),
+              file=sys.stderr)
+        # The crawl runs in its own process: Scrapy's reactor cannot be restarted in this one.
+        env = {**os.environ, "FKORT_DATA_DIR": str(data), "FKORT_HTTP_CACHE": "false"}
+        cmd = [sys.executable, "-m", "fkort", "crawl", "--sources",
+               str(DEMO_DIR / "sources.toml"), "--db", str(db), "--settings",
+               "crawlers.settings.local", "--log-level", "WARNING",
+               *(x for s in substitute for x in ("--substitute", s))]
+        started = time.monotonic()
+        code = subprocess.call(cmd, env=env)
+        print(f"Crawl færdig på {time.monotonic() - started:.1f} s (kode {code}).",
+              file=sys.stderr)
+        if code not in (EXIT_OK, EXIT_PARTIAL):
+            return code
+    finally:
+        if args.no_serve:
+            for srv in servers.values():
+                srv.stop()
+    if args.no_serve:
+        return EXIT_OK
+    os.environ["FKORT_DB_PATH"] = str(db)
+    get_settings.cache_clear()
+    serve = argparse.Namespace(host=args.host, port=args.port, db=str(db))
+    return cmd_serve(serve)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="fkort", description=__doc__)
+    p.add_argument("--version", action="version", version=f"fkort {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("crawl", help="crawl sources into the index")
+    c.add_argument("--source", action="append", help="only this source (repeatable)")
+    c.add_argument("--sources", help="sources file (default: FKORT_SOURCES or sources.toml)")
+    c.add_argument("--db", help="SQLite index file (default: FKORT_DB_PATH)")
+    c.add_argument("--settings", default="crawlers.settings.prod",
+                   help="Scrapy settings module")
+    c.add_argument("--substitute", action="append", metavar="KEY=VALUE",
+                   help="replace {KEY} in the sources file")
+    c.add_argument("--no-cache", action="store_true", help="bypass the HTTP cache")
+    c.add_argument("--json", action="store_true", help="print the run report as JSON")
+    c.add_argument("--log-level", default="INFO")
+    c.set_defaults(func=cmd_crawl)
+
+    s = sub.add_parser("serve", help="serve the API and web pages")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--db", help="SQLite index file")
+    s.set_defaults(func=cmd_serve)
+
+    q = sub.add_parser("search", help="search the index from the command line")
+    q.add_argument("text", nargs="*")
+    q.add_argument("--near", help="lat,lon")
+    q.add_argument("--radius-km", type=float)
+    q.add_argument("--age", type=int)
+    q.add_argument("--max-price", type=float)
+    q.add_argument("--free", action="store_true")
+    q.add_argument("--wheelchair", action="store_true")
+    q.add_argument("--hearing-loop", action="store_true")
+    q.add_argument("--drop-in", action="store_true")
+    q.add_argument("--category", action="append")
+    q.add_argument("--weekday", action="append")
+    q.add_argument("--municipality")
+    q.add_argument("--strict", action="store_true")
+    q.add_argument("--sort", choices=["distance", "relevance", "next"])
+    q.add_argument("--limit", type=int, default=10)
+    q.add_argument("--db")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_search)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of Activity and Organization")
+    sc.set_defaults(func=cmd_schema)
+
+    d = sub.add_parser("demo", help="crawl the bundled demo sites and serve them")
+    d.add_argument("--host", default="127.0.0.1")
+    d.add_argument("--port", type=int, default=8000)
+    d.add_argument("--data-dir", default="data")
+    d.add_argument("--no-serve", action="store_true", help="crawl only, then exit")
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Settings of a Fællesskabskort installation, read once from the environment (FKORT_*)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Sent with every request we make, so site owners know who crawls them and how to reach us.
+DEFAULT_CONTACT_URL = "https://github.com/faellesskabskort/faellesskabskort#crawler"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FKORT_", extra="ignore")
+
+    backend: str = Field(default="sqlite", description="Index backend by registry name.")
+    db_path: Path = Field(default=Path("data/fkort.db"), description="SQLite index file.")
+    search_url: str | None = Field(default=None, description="Elasticsearch/OpenSearch URL.")
+    sources: Path = Field(default=Path("sources.toml"), description="Sources file for crawls.")
+    data_dir: Path = Field(default=Path("data"), description="HTTP cache and crawl logs.")
+    contact_url: str = DEFAULT_CONTACT_URL
+    http_cache: bool = True
+    # Bounds on what one API call may ask for; the API answers 422 beyond them.
+    max_limit: int = 100
+    max_radius_km: float = 500.0
+
+    @property
+    def user_agent(self) -> str:
+        from fkort import __version__
+
+        return f"Faellesskabskort/{__version__} (+{self.contact_url})"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

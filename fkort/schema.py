@@ -1,0 +1,264 @@
+"""The one data model of Fællesskabskort: every layer reads and writes these types."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+
+class Precision(StrEnum):
+    """How exactly a point is known, from best to worst."""
+
+    address = "address"
+    street = "street"
+    postcode = "postcode"
+    town = "town"
+    municipality = "municipality"
+    none = "none"
+
+
+class ScheduleKind(StrEnum):
+    once = "once"
+    recurring = "recurring"
+    ongoing = "ongoing"
+    unknown = "unknown"
+
+
+class PricePeriod(StrEnum):
+    once = "once"
+    per_time = "per_time"
+    month = "month"
+    quarter = "quarter"
+    half_year = "half_year"
+    year = "year"
+
+
+class SourceKind(StrEnum):
+    municipal = "municipal"
+    portal = "portal"
+    facebook = "facebook"
+    ical = "ical"
+    jsonld = "jsonld"
+
+
+class Status(StrEnum):
+    active = "active"
+    stale = "stale"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Organizer(_Model):
+    name: str | None = None
+    url: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class Location(_Model):
+    name: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    municipality: str | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    precision: Precision = Precision.none
+    text: str | None = Field(default=None, description="The place as the source wrote it.")
+
+    @model_validator(mode="after")
+    def _point_is_whole(self) -> Location:
+        # Half a coordinate is no coordinate: a lone lat would put the activity on the equator line.
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("location needs both lat and lon, or neither")
+        if self.lat is None:
+            self.precision = Precision.none
+        elif self.precision is Precision.none:
+            raise ValueError("a location with coordinates needs a precision")
+        return self
+
+
+class Schedule(_Model):
+    kind: ScheduleKind = ScheduleKind.unknown
+    start: datetime | None = Field(
+        default=None, description="First (or only) start, Europe/Copenhagen, tz-aware."
+    )
+    end: datetime | None = Field(
+        default=None, description="End of a one-off, or the end time of the first meeting."
+    )
+    rrule: str | None = Field(default=None, description="RFC 5545 RRULE, without DTSTART.")
+    text: str | None = None
+
+    @field_validator("rrule")
+    @classmethod
+    def _rrule_is_valid(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from dateutil.rrule import rrulestr
+
+        body = v.strip().removeprefix("RRULE:")
+        # Checked against a naive start, so a UTC UNTIL is checked as a plain date-time.
+        probe = re.sub(r"(UNTIL=\d{8}(?:T\d{6})?)Z", r"\1", body)
+        try:
+            rrulestr(probe, dtstart=datetime(2000, 1, 1))
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"invalid RRULE {v!r}: {exc}") from exc
+        return body
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Schedule:
+        if self.kind is ScheduleKind.recurring and not (self.rrule and self.start):
+            raise ValueError("a recurring schedule needs rrule and start")
+        if self.kind is ScheduleKind.once and self.start is None:
+            raise ValueError("a one-off schedule needs a start")
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"schedule.{name} must carry a time zone")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("schedule ends before it starts")
+        return self
+
+
+class AgeRange(_Model):
+    min: Annotated[int, Field(ge=0, le=120)] | None = None
+    max: Annotated[int, Field(ge=0, le=120)] | None = None
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AgeRange:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("age.min is greater than age.max")
+        return self
+
+
+class Price(_Model):
+    amount_dkk: Annotated[float, Field(ge=0)] | None = None
+    period: PricePeriod | None = None
+    is_free: bool | None = None
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Price:
+        if self.is_free and self.amount_dkk not in (None, 0):
+            raise ValueError("a free activity cannot cost money")
+        return self
+
+
+class Accessibility(_Model):
+    """Each flag is True (stated yes), False (stated no) or None (not stated: unknown)."""
+
+    wheelchair: bool | None = None
+    step_free: bool | None = None
+    accessible_toilet: bool | None = None
+    hearing_loop: bool | None = None
+    parking: bool | None = None
+    text: str | None = None
+
+
+class Source(_Model):
+    name: str
+    kind: SourceKind
+    url: str
+    fetched_at: datetime
+
+
+class Activity(_Model):
+    id: str
+    title: Annotated[str, Field(min_length=1, max_length=500)]
+    description: str | None = None
+    organizer: Organizer = Field(default_factory=Organizer)
+    organization_id: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    location: Location = Field(default_factory=Location)
+    schedule: Schedule = Field(default_factory=Schedule)
+    age: AgeRange = Field(default_factory=AgeRange)
+    price: Price = Field(default_factory=Price)
+    accessibility: Accessibility = Field(default_factory=Accessibility)
+    drop_in: bool | None = None
+    drop_in_text: str | None = None
+    language: str | None = None
+    source: Source
+    first_seen: datetime
+    last_seen: datetime
+    status: Status = Status.active
+
+    @field_validator("categories")
+    @classmethod
+    def _slugs(cls, v: list[str]) -> list[str]:
+        return sorted(set(v))
+
+
+class Organization(_Model):
+    id: str
+    name: Annotated[str, Field(min_length=1)]
+    url: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    municipality: str | None = None
+    source: Source | None = None
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def activity_id(source_name: str, origin: str) -> str:
+    """Stable id: the source's name, then a hash of its own id or canonical URL.
+
+    >>> activity_id("holstebro", "https://example.dk/a/1")
+    'holstebro:f66e8cab2265da6a'
+    """
+    return f"{source_name}:{_digest(source_name, origin.strip())}"
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return re.sub(r"[^\w]+", " ", text).strip()
+
+
+def organization_id(name: str) -> str:
+    """Stable id for an association, from its case- and space-folded name.
+
+    The same association found by two sources gets one id, so its listings group together.
+    (Not by web host: many associations live as pages on one municipal host.)
+
+    >>> organization_id("Mænds Mødested  Assens") == organization_id("mænds mødested assens")
+    True
+    """
+    return f"org:{_digest(_fold(name))}"
+
+
+def json_schemas() -> dict[str, Any]:
+    """JSON Schema of both public types, for `fkort schema`."""
+    return {
+        "Activity": Activity.model_json_schema(),
+        "Organization": Organization.model_json_schema(),
+    }
+
+
+class RawActivity(_Model):
+    """What a crawler extracted from one page, before interpretation.
+
+    `structured` holds a schema.org Event as extracted from JSON-LD or microdata (uniform
+    form); `texts` holds free text per field (title, description, when, where, price, age,
+    accessibility, organizer, contact) for sources without structured data.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Source
+    origin_id: str | None = None
+    structured: dict[str, Any] | None = None
+    texts: dict[str, str] = Field(default_factory=dict)
+    municipality: str | None = None

@@ -1,0 +1,82 @@
+"""Serves folders of static pages on 127.0.0.1: the demo sites and the test fixture sites.
+
+Each site gets its own port, so root-relative links and robots.txt work as on a real host.
+The text `{BASE}` in a served text file becomes the site's own origin (sitemaps need
+absolute URLs).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+_TEXT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+               ".txt": "text/plain; charset=utf-8", ".json": "application/json; charset=utf-8",
+               ".ics": "text/calendar; charset=utf-8"}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    root: Path
+    server_version = "fkort-sites/1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass  # the crawl reports what matters; no access log noise
+
+    def do_GET(self) -> None:  # noqa: N802
+        path = unquote(urlparse(self.path).path)
+        target = (self.root / path.lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if self.root not in target.parents and target != self.root or not target.is_file():
+            self.send_error(404, "Ikke fundet")
+            return
+        body = target.read_bytes()
+        ctype = _TEXT_TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
+        if target.suffix in _TEXT_TYPES:
+            host, port = self.server.server_address[:2]
+            body = body.replace(b"{BASE}", f"http://{host}:{port}".encode())
+        self.send_response(200)
+        self.send_header("Content-Type", ctype or "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class SiteServer:
+    """One static site on a free port; use as a context manager or start()/stop()."""
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+        handler = type("Handler", (_Handler,), {"root": root.resolve()})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> SiteServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> SiteServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve_sites(folder: Path) -> dict[str, SiteServer]:
+    """Start one server per sub-folder of `folder`; returns them by folder name."""
+    servers = {}
+    for site in sorted(p for p in folder.iterdir() if p.is_dir()):
+        servers[site.name] = SiteServer(site).start()
+    return servers

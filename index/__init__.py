@@ -1,0 +1,17 @@
+"""Stores activities and finds them: one search contract, several backends."""
+
+from index.contract import (
+    Hit,
+    IndexBackend,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    WriteStats,
+    backend_names,
+    open_backend,
+)
+
+__all__ = [
+    "Hit", "IndexBackend", "SearchQuery", "SearchResult", "Sort", "WriteStats",
+    "backend_names", "open_backend",
+]

@@ -1,0 +1,476 @@
+"""The embedded default index: one SQLite file with FTS5 for text and an R*Tree for places."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import sqlite3
+import threading
+from functools import lru_cache
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fkort.schema import Activity, Organization, Schedule, Status
+from index.contract import (
+    Hit,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    WriteStats,
+    register_backend,
+)
+from normalize import analysis, schedule
+from normalize.geo import haversine_km
+
+TZ = ZoneInfo("Europe/Copenhagen")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS activities (
+    rid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    doc TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    title TEXT NOT NULL,
+    lat REAL, lon REAL,
+    age_min INTEGER, age_max INTEGER,
+    price_amount REAL, is_free INTEGER,
+    wheelchair INTEGER, step_free INTEGER, accessible_toilet INTEGER,
+    hearing_loop INTEGER, parking INTEGER,
+    drop_in INTEGER,
+    weekdays INTEGER,            -- bit 0 = Monday; NULL = unknown schedule
+    sched_kind TEXT NOT NULL,
+    rrule TEXT,
+    first_start TEXT,            -- local ISO with offset; NULL = unknown
+    last_start TEXT,             -- UTC ISO; NULL = open-ended or unknown
+    municipality TEXT,
+    source_name TEXT NOT NULL,
+    source_kind TEXT NOT NULL,
+    organization_id TEXT
+);
+CREATE INDEX IF NOT EXISTS activities_org ON activities(organization_id);
+CREATE INDEX IF NOT EXISTS activities_source ON activities(source_name);
+CREATE TABLE IF NOT EXISTS activity_categories (
+    rid INTEGER NOT NULL REFERENCES activities(rid) ON DELETE CASCADE,
+    slug TEXT NOT NULL,
+    PRIMARY KEY (slug, rid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS activity_categories_rid ON activity_categories(rid);
+CREATE VIRTUAL TABLE IF NOT EXISTS activity_geo USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+CREATE VIRTUAL TABLE IF NOT EXISTS activity_fts USING fts5(
+    title_terms, body_terms, tokenize = "unicode61 remove_diacritics 0", prefix = '2 3 4'
+);
+CREATE TABLE IF NOT EXISTS organizations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+#: bm25 weights of the FTS columns: a word in the title counts three times one in the text.
+_BM25 = "bm25(activity_fts, 3.0, 1.0)"
+_FLAGS = ("wheelchair", "step_free", "accessible_toilet", "hearing_loop", "parking")
+#: Fields that change on every crawl without the activity changing.
+_VOLATILE: dict[str, Any] = {"first_seen": True, "last_seen": True, "source": {"fetched_at"}}
+
+
+def _tri(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _utc(dt: datetime | None) -> str | None:
+    return None if dt is None else dt.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _content_hash(activity: Activity) -> str:
+    body = activity.model_dump_json(exclude=_VOLATILE)  # type: ignore[arg-type]
+    return hashlib.sha1(body.encode()).hexdigest()
+
+
+def fts_query(text: str) -> str | None:
+    """FTS5 MATCH expression for what a user typed: every word, stemmed, as a prefix.
+
+    User text never reaches FTS5 syntax: only stems of letters, each quoted.
+
+    >>> fts_query('Strikker "OR" spil*')
+    '"strik"* AND "or"* AND "spil"*'
+    >>> fts_query("!!!") is None
+    True
+    """
+    terms = analysis.query_terms(text)
+    if not terms:
+        return None
+    return " AND ".join(f'"{t}"*' for t in terms)
+
+
+@register_backend("sqlite")
+class SQLiteBackend:
+    """Embedded index. Safe for one writer and many reader threads (WAL)."""
+
+    name = "sqlite"
+
+    def __init__(self, path: str | Path = "data/fkort.db", **_: Any) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        with self._conn() as con:
+            con.executescript(_SCHEMA)
+
+    # -- connections ---------------------------------------------------------------------
+    def _connection(self) -> sqlite3.Connection:
+        con: sqlite3.Connection | None = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.execute("PRAGMA foreign_keys=ON")
+            con.create_function("fk_dist", 4, _dist, deterministic=True)
+            con.create_function("fk_next", 4, _next_start, deterministic=True)
+            self._local.con = con
+        return con
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        yield self._connection()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock:
+            con = self._connection()
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+
+    # -- writes --------------------------------------------------------------------------
+    def upsert(self, activities: Iterable[Activity]) -> WriteStats:
+        stats = WriteStats()
+        with self._tx() as con:
+            for activity in activities:
+                try:
+                    self._upsert_one(con, activity, stats)
+                except (sqlite3.Error, ValueError) as exc:
+                    stats.errors.append((activity.id, f"{type(exc).__name__}: {exc}"))
+        return stats
+
+    def _upsert_one(self, con: sqlite3.Connection, a: Activity, stats: WriteStats) -> None:
+        row = con.execute(
+            "SELECT rid, content_hash, doc FROM activities WHERE id = ?", (a.id,)
+        ).fetchone()
+        digest = _content_hash(a)
+        if row is not None:
+            old = Activity.model_validate_json(row[2])
+            # History is kept: first_seen stays; last_seen moves on.
+            a = a.model_copy(update={"first_seen": min(old.first_seen, a.first_seen)})
+            if row[1] == digest and old.status == a.status:
+                con.execute(
+                    "UPDATE activities SET doc = ? WHERE rid = ?", (a.model_dump_json(), row[0])
+                )
+                stats.unchanged += 1
+                return
+            self._delete_rid(con, row[0])
+            stats.changed += 1
+            rid = row[0]
+        else:
+            stats.new += 1
+            rid = None
+        loc, sch = a.location, a.schedule
+        days = schedule.weekdays(sch)
+        cur = con.execute(
+            """INSERT INTO activities (rid, id, doc, content_hash, status, title, lat, lon,
+                age_min, age_max, price_amount, is_free, wheelchair, step_free,
+                accessible_toilet, hearing_loop, parking, drop_in, weekdays, sched_kind, rrule,
+                first_start, last_start, municipality, source_name, source_kind,
+                organization_id)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (
+                rid, a.id, a.model_dump_json(), digest, a.status.value, a.title, loc.lat, loc.lon,
+                a.age.min, a.age.max, a.price.amount_dkk, _tri(a.price.is_free),
+                *(_tri(getattr(a.accessibility, f)) for f in _FLAGS),
+                _tri(a.drop_in),
+                sum(1 << d for d in days) if days else None,
+                sch.kind.value, sch.rrule,
+                sch.start.isoformat() if sch.start else None, _utc(schedule.last_start(sch)),
+                loc.municipality.casefold() if loc.municipality else None,
+                a.source.name, a.source.kind.value, a.organization_id,
+            ),
+        )
+        rid = cur.lastrowid
+        con.executemany(
+            "INSERT INTO activity_categories (rid, slug) VALUES (?, ?)",
+            [(rid, slug) for slug in a.categories],
+        )
+        if loc.lat is not None and loc.lon is not None:
+            con.execute(
+                "INSERT INTO activity_geo VALUES (?, ?, ?, ?, ?)",
+                (rid, loc.lat, loc.lat, loc.lon, loc.lon),
+            )
+        body = " ".join(
+            t for t in (a.description, a.organizer.name, loc.name, loc.city, " ".join(
+                a.categories)) if t
+        )
+        con.execute(
+            "INSERT INTO activity_fts (rowid, title_terms, body_terms) VALUES (?, ?, ?)",
+            (rid, analysis.index_terms(a.title), analysis.index_terms(body)),
+        )
+
+    def _delete_rid(self, con: sqlite3.Connection, rid: int) -> None:
+        con.execute("DELETE FROM activity_fts WHERE rowid = ?", (rid,))
+        con.execute("DELETE FROM activity_geo WHERE rid = ?", (rid,))
+        con.execute("DELETE FROM activity_categories WHERE rid = ?", (rid,))
+        con.execute("DELETE FROM activities WHERE rid = ?", (rid,))
+
+    def delete(self, ids: Iterable[str]) -> int:
+        n = 0
+        with self._tx() as con:
+            for activity_id in ids:
+                row = con.execute("SELECT rid FROM activities WHERE id = ?", (activity_id,)).fetchone()
+                if row:
+                    self._delete_rid(con, row[0])
+                    n += 1
+        return n
+
+    def set_status(self, ids: Iterable[str], status: Status) -> int:
+        n = 0
+        with self._tx() as con:
+            for activity_id in ids:
+                row = con.execute("SELECT doc FROM activities WHERE id = ?", (activity_id,)).fetchone()
+                if not row:
+                    continue
+                doc = Activity.model_validate_json(row[0]).model_copy(update={"status": status})
+                con.execute(
+                    "UPDATE activities SET status = ?, doc = ? WHERE id = ?",
+                    (status.value, doc.model_dump_json(), activity_id),
+                )
+                n += 1
+        return n
+
+    def upsert_organizations(self, organizations: Iterable[Organization]) -> WriteStats:
+        stats = WriteStats()
+        with self._tx() as con:
+            for org in organizations:
+                old = con.execute("SELECT doc FROM organizations WHERE id = ?", (org.id,)).fetchone()
+                if old is not None:
+                    merged = Organization.model_validate_json(old[0])
+                    # Keep what an earlier source knew and this one does not.
+                    update = {k: v for k, v in org.model_dump().items() if v is not None}
+                    org = merged.model_copy(update=update)
+                    stats.changed += 1
+                else:
+                    stats.new += 1
+                con.execute(
+                    "INSERT OR REPLACE INTO organizations (id, name, doc) VALUES (?, ?, ?)",
+                    (org.id, org.name, org.model_dump_json()),
+                )
+        return stats
+
+    # -- reads ---------------------------------------------------------------------------
+    def get(self, activity_id: str) -> Activity | None:
+        with self._conn() as con:
+            row = con.execute("SELECT doc FROM activities WHERE id = ?", (activity_id,)).fetchone()
+        return Activity.model_validate_json(row[0]) if row else None
+
+    def get_organization(self, org_id: str) -> Organization | None:
+        with self._conn() as con:
+            row = con.execute("SELECT doc FROM organizations WHERE id = ?", (org_id,)).fetchone()
+        return Organization.model_validate_json(row[0]) if row else None
+
+    def organization_activities(self, org_id: str) -> list[Activity]:
+        with self._conn() as con:
+            rows = con.execute(
+                "SELECT doc FROM activities WHERE organization_id = ? ORDER BY title, id",
+                (org_id,),
+            ).fetchall()
+        return [Activity.model_validate_json(r[0]) for r in rows]
+
+    def count(self) -> int:
+        with self._conn() as con:
+            return int(con.execute("SELECT count(*) FROM activities").fetchone()[0])
+
+    def search(self, q: SearchQuery) -> SearchResult:
+        now = q.now or datetime.now(TZ)
+        where, params, joins = self._where(q, now)
+        unknown_sql, yes_sql = self._soft(q)
+        sort = q.effective_sort()
+        fts = fts_query(q.text) if q.text else None
+        dist_sql = "fk_dist(a.lat, a.lon, :plat, :plon)" if q.has_point else "NULL"
+        rank_sql = _BM25 if fts else "NULL"
+        if sort is Sort.distance:
+            order = "dist"
+        elif sort is Sort.relevance and fts:
+            order = "rank"
+        else:
+            order = "nxt IS NULL, nxt"
+        params.update(plat=q.lat, plon=q.lon, now=_utc(now))
+        select = f"""
+            SELECT a.doc, {dist_sql} AS dist, {rank_sql} AS rank, {unknown_sql} AS unknowns,
+                   fk_next(a.sched_kind, a.first_start, a.rrule, :now) AS nxt {yes_sql}
+            FROM activities a {joins}
+            WHERE {" AND ".join(where)}
+        """
+        radius = "WHERE dist <= :radius" if q.radius_km is not None else ""
+        params["radius"] = q.radius_km
+        sql = f"""SELECT * FROM ({select}) {radius}
+                  ORDER BY unknowns, {order}, json_extract(doc, '$.id')
+                  LIMIT :limit OFFSET :offset"""
+        params.update(limit=q.limit, offset=q.offset)
+        count_sql = f"SELECT count(*) FROM ({select}) {radius}"
+        with self._conn() as con:
+            if fts is not None:
+                params["fts"] = fts
+            rows = con.execute(sql, params).fetchall()
+            total = int(con.execute(count_sql, params).fetchone()[0])
+            facets = self._facets(con, q, now)
+        soft = q.soft_filters()
+        hits = []
+        for row in rows:
+            doc, dist, rank, _unknowns, _nxt, *flags = row
+            matched = {name: ("yes" if ok else "unknown") for name, ok in zip(soft, flags,
+                                                                                   strict=True)}
+            hits.append(
+                Hit(
+                    activity=Activity.model_validate_json(doc),
+                    distance_km=None if dist is None else round(dist, 3),
+                    score=None if rank is None else round(-rank, 4),
+                    matched=matched,
+                )
+            )
+        return SearchResult(total=total, hits=hits, facets={"categories": facets})
+
+    def _facets(self, con: sqlite3.Connection, q: SearchQuery, now: datetime) -> dict[str, int]:
+        # Counts per category under every filter except the category filter itself, so the
+        # page can show how many the other interests would give.
+        unfiltered = q.model_copy(update={"categories": []})
+        where, params, joins = self._where(unfiltered, now)
+        params.update(plat=q.lat, plon=q.lon, radius=q.radius_km)
+        if q.text:
+            params["fts"] = fts_query(q.text)
+        dist = (
+            " AND fk_dist(a.lat, a.lon, :plat, :plon) <= :radius" if q.radius_km is not None else ""
+        )
+        rows = con.execute(
+            f"""SELECT c.slug, count(*) FROM activities a {joins}
+                JOIN activity_categories c ON c.rid = a.rid
+                WHERE {" AND ".join(where)} {dist}
+                GROUP BY c.slug ORDER BY c.slug""",
+            params,
+        ).fetchall()
+        return {slug: n for slug, n in rows}
+
+    def _where(self, q: SearchQuery, now: datetime) -> tuple[list[str], dict[str, Any], str]:
+        where = ["a.status = 'active'", "(a.last_start IS NULL OR a.last_start >= :now_day)"]
+        # A one-off is shown the whole day it happens.
+        day_start = now.astimezone(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+        params: dict[str, Any] = {"now_day": _utc(day_start)}
+        joins = ""
+        if q.text:
+            fts = fts_query(q.text)
+            if fts is None:
+                where.append("0")  # nothing searchable was typed: nothing matches
+            else:
+                joins += " JOIN activity_fts f ON f.rowid = a.rid AND activity_fts MATCH :fts"
+        if q.has_point and q.radius_km is not None:
+            assert q.lat is not None and q.lon is not None
+            dlat = q.radius_km / 110.574
+            dlon = q.radius_km / (111.320 * max(math.cos(math.radians(q.lat)), 0.01))
+            joins += " JOIN activity_geo g ON g.rid = a.rid"
+            where.append("g.min_lat >= :lat0 AND g.max_lat <= :lat1 "
+                         "AND g.min_lon >= :lon0 AND g.max_lon <= :lon1")
+            params.update(lat0=q.lat - dlat, lat1=q.lat + dlat, lon0=q.lon - dlon,
+                          lon1=q.lon + dlon)
+        elif q.has_point and q.effective_sort() is Sort.distance:
+            where.append("a.lat IS NOT NULL")
+        if q.categories:
+            marks = ",".join(f":cat{i}" for i in range(len(q.categories)))
+            where.append(f"a.rid IN (SELECT rid FROM activity_categories WHERE slug IN ({marks}))")
+            params.update({f"cat{i}": c for i, c in enumerate(q.categories)})
+        if q.municipality:
+            where.append("a.municipality = :muni")
+            params["muni"] = q.municipality.casefold()
+        # Soft filters: stated misfits are out; unknowns stay unless strict.
+        for name, (no_sql, yes_sql) in self._soft_sql(q).items():
+            where.append(f"NOT ({no_sql})")
+            if q.strict:
+                where.append(f"({yes_sql})")
+        params.update(self._soft_params(q))
+        return where, params, joins
+
+    def _soft_sql(self, q: SearchQuery) -> dict[str, tuple[str, str]]:
+        """For each soft filter in use: (stated misfit, stated fit) as SQL conditions."""
+        out: dict[str, tuple[str, str]] = {}
+        for name in q.soft_filters():
+            if name == "age":
+                out[name] = (
+                    "(a.age_min IS NOT NULL AND a.age_min > :age) OR "
+                    "(a.age_max IS NOT NULL AND a.age_max < :age)",
+                    "(a.age_min IS NOT NULL OR a.age_max IS NOT NULL)",
+                )
+            elif name == "max_price":
+                out[name] = (
+                    "a.price_amount IS NOT NULL AND a.price_amount > :max_price",
+                    "(a.price_amount IS NOT NULL OR a.is_free = 1)",
+                )
+            elif name == "free":
+                out[name] = ("a.is_free = 0", "a.is_free = 1")
+            elif name == "weekday":
+                out[name] = (
+                    "a.weekdays IS NOT NULL AND (a.weekdays & :daymask) = 0",
+                    "a.weekdays IS NOT NULL",
+                )
+            elif name == "drop_in":
+                out[name] = ("a.drop_in = 1 - :drop_in", "a.drop_in = :drop_in")
+            else:  # accessibility flags asked for as needed
+                out[name] = (f"a.{name} = 0", f"a.{name} = 1")
+        return out
+
+    def _soft_params(self, q: SearchQuery) -> dict[str, Any]:
+        return {
+            "age": q.age,
+            "max_price": q.max_price,
+            "daymask": sum(1 << d for d in q.weekdays),
+            "drop_in": None if q.drop_in is None else int(q.drop_in),
+        }
+
+    def _soft(self, q: SearchQuery) -> tuple[str, str]:
+        soft = self._soft_sql(q)
+        if not soft:
+            return "0", ""
+        unknown = " + ".join(f"(CASE WHEN {yes} THEN 0 ELSE 1 END)" for _, yes in soft.values())
+        yes_cols = "".join(f", (CASE WHEN {yes} THEN 1 ELSE 0 END)" for _, yes in soft.values())
+        return f"({unknown})", yes_cols
+
+
+def _dist(lat: float | None, lon: float | None, plat: float | None, plon: float | None) -> float | None:
+    if lat is None or lon is None or plat is None or plon is None:
+        return None
+    return haversine_km(lat, lon, plat, plon)
+
+
+@lru_cache(maxsize=100_000)
+def _next_start(kind: str, first_start: str | None, rrule: str | None, now: str) -> str | None:
+    """Next start (UTC ISO) at or after `now`, for ordering by "next"; None when unknown."""
+    if first_start is None:
+        return None
+    try:
+        sched = Schedule(kind=kind, start=datetime.fromisoformat(first_start), rrule=rrule)
+    except ValueError:
+        return None
+    after = datetime.fromisoformat(now).replace(tzinfo=ZoneInfo("UTC"))
+    nxt = schedule.next_occurrences(sched, after, 1)
+    return _utc(nxt[0]) if nxt else None

@@ -1,0 +1,167 @@
+"""The search contract every index backend fulfils: what can be stored, asked and answered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from fkort.schema import Activity, Organization
+
+#: The filters that may be met "only as unknown" (the listing does not say).
+SOFT_FILTERS = ("age", "max_price", "free", "wheelchair", "step_free", "hearing_loop",
+                "weekday", "drop_in")
+
+
+class Sort(StrEnum):
+    distance = "distance"
+    relevance = "relevance"
+    next = "next"
+
+
+class SearchQuery(BaseModel):
+    """One search. Hard filters (text, place, categories, municipality) always exclude; soft
+    filters exclude what is stated not to fit, rank stated fits before unknowns, and keep only
+    stated fits when `strict`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    radius_km: Annotated[float, Field(gt=0, le=2000)] | None = None
+    age: Annotated[int, Field(ge=0, le=120)] | None = None
+    max_price: Annotated[float, Field(ge=0)] | None = None
+    free: bool | None = None
+    wheelchair: bool | None = None
+    step_free: bool | None = None
+    hearing_loop: bool | None = None
+    categories: list[str] = Field(default_factory=list)
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=list)
+    drop_in: bool | None = None
+    municipality: str | None = None
+    strict: bool = False
+    sort: Sort | None = None
+    limit: Annotated[int, Field(ge=1, le=1000)] = 20
+    offset: Annotated[int, Field(ge=0, le=100_000)] = 0
+    #: Reference time: activities whose last meeting is before it are hidden.
+    now: datetime | None = None
+
+    @model_validator(mode="after")
+    def _point(self) -> SearchQuery:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together")
+        if self.radius_km is not None and self.lat is None:
+            raise ValueError("radius_km needs a point (near)")
+        return self
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    def effective_sort(self) -> Sort:
+        if self.sort is not None:
+            if self.sort is Sort.distance and not self.has_point:
+                return Sort.relevance if self.text else Sort.next
+            return self.sort
+        if self.has_point:
+            return Sort.distance
+        return Sort.relevance if self.text else Sort.next
+
+    def soft_filters(self) -> list[str]:
+        """The soft filters this query uses (wheelchair=False etc. ask for nothing)."""
+        used = []
+        for name in SOFT_FILTERS:
+            if name == "weekday":
+                if self.weekdays:
+                    used.append(name)
+            elif name in ("free", "wheelchair", "step_free", "hearing_loop"):
+                if getattr(self, name) is True:
+                    used.append(name)
+            elif getattr(self, name) is not None:
+                used.append(name)
+        return used
+
+
+Match = Literal["yes", "unknown"]
+
+
+class Hit(BaseModel):
+    activity: Activity
+    distance_km: float | None = None
+    score: float | None = None
+    matched: dict[str, Match] = Field(default_factory=dict)
+
+
+class SearchResult(BaseModel):
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
+@dataclass
+class WriteStats:
+    """What one batch of writes did, for the crawl report."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
+
+    def __iadd__(self, other: WriteStats) -> WriteStats:
+        self.new += other.new
+        self.changed += other.changed
+        self.unchanged += other.unchanged
+        self.errors.extend(other.errors)
+        return self
+
+
+class IndexBackend(Protocol):
+    """One index: SQLite embedded by default, a search engine at scale."""
+
+    name: str
+
+    def upsert(self, activities: Iterable[Activity]) -> WriteStats: ...
+    def upsert_organizations(self, organizations: Iterable[Organization]) -> WriteStats: ...
+    def delete(self, ids: Iterable[str]) -> int: ...
+    def get(self, activity_id: str) -> Activity | None: ...
+    def get_organization(self, org_id: str) -> Organization | None: ...
+    def organization_activities(self, org_id: str) -> list[Activity]: ...
+    def search(self, query: SearchQuery) -> SearchResult: ...
+    def count(self) -> int: ...
+    def close(self) -> None: ...
+
+
+_REGISTRY: dict[str, Callable[..., IndexBackend]] = {}
+
+
+def register_backend(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Class decorator: make a backend available by name (FKORT_BACKEND)."""
+
+    def deco(factory: Callable[..., Any]) -> Callable[..., Any]:
+        _REGISTRY[name] = factory
+        return factory
+
+    return deco
+
+
+def backend_names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def open_backend(name: str, **options: Any) -> IndexBackend:
+    """Open a backend by registry name; unknown names are a clear error."""
+    # Import for the registration side effect; each backend lives in one module.
+    from index import backends  # noqa: F401
+
+    try:
+        factory = _REGISTRY[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown index backend {name!r}; known: {', '.join(backend_names())}"
+        ) from None
+    return factory(**options)

@@ -1,0 +1,147 @@
+"""Turns one extracted item (`RawActivity`) into one `Activity`, field by field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from fkort.schema import (
+    Activity,
+    Organization,
+    Organizer,
+    RawActivity,
+    activity_id,
+    organization_id,
+)
+from normalize import age, geo, price, schedule, tags
+from normalize.text import clean_text
+
+EVENT_TYPES = {"Event", "SocialEvent", "EducationEvent", "SportsEvent", "MusicEvent",
+               "ExhibitionEvent", "Festival", "LiteraryEvent", "FoodEvent", "CourseInstance",
+               "ChildrensEvent", "TheaterEvent", "DanceEvent", "ComedyEvent", "VisualArtsEvent"}
+
+
+class NotAnActivity(ValueError):
+    """The item cannot become an activity; the message says why, for the crawl report."""
+
+
+def _first(value: object) -> object:
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _str(value: object) -> str | None:
+    value = _first(value)
+    if isinstance(value, Mapping):
+        value = value.get("name") or value.get("@value") or value.get("url")
+    return clean_text(value) if value is not None else None
+
+
+def _organizer(data: Mapping[str, Any], texts: Mapping[str, str]) -> Organizer:
+    org = _first(data.get("organizer"))
+    if isinstance(org, Mapping):
+        return Organizer(
+            name=_str(org.get("name")),
+            url=_str(org.get("url")),
+            email=_str(org.get("email")),
+            phone=_str(org.get("telephone")),
+        )
+    return Organizer(name=_str(org) or clean_text(texts.get("organizer")))
+
+
+def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity:
+    """Interpret one extracted item. Raises NotAnActivity (with a reason) when it is not one."""
+    data: Mapping[str, Any] = raw.structured or {}
+    texts = raw.texts
+    title = _str(data.get("name")) or clean_text(texts.get("title"))
+    if not title:
+        raise NotAnActivity("no title")
+    description = clean_text(data.get("description")) or clean_text(texts.get("description"))
+    origin = (
+        _str(data.get("identifier"))
+        or raw.origin_id
+        or _str(data.get("@id"))
+        or _str(data.get("url"))
+        or raw.source.url
+    )
+    fetched = raw.source.fetched_at
+    when_text = clean_text(texts.get("when"))
+    sched = schedule.from_schema_org(
+        data.get("startDate"), data.get("endDate"), data.get("eventSchedule"),
+        ref=fetched.astimezone(schedule.TZ), text=when_text,
+    )
+    place = data.get("location")
+    location = geo.from_schema_org(place if place else texts.get("where"),
+                                   municipality=raw.municipality)
+    price_text = clean_text(texts.get("price"))
+    cost = price.from_schema_org(data.get("offers"), data.get("isAccessibleForFree"), price_text)
+    ages = age.from_schema_org(data.get("typicalAgeRange"), data.get("audience"))
+    if ages.min is None and ages.max is None:
+        ages = age.parse_age(clean_text(texts.get("age"))) if texts.get("age") else ages
+    features = place.get("amenityFeature") if isinstance(place, Mapping) else None
+    access_text = clean_text(texts.get("accessibility"))
+    access = tags.from_amenity_features(features, access_text) if features else (
+        tags.parse_accessibility(access_text or description)
+    )
+    drop_text = " ".join(t for t in (description, texts.get("signup"), cost.text) if t) or None
+    keywords = _keywords(data.get("keywords"))
+    organizer = _organizer(data, texts)
+    seen = now or fetched
+    return Activity(
+        id=activity_id(raw.source.name, origin),
+        title=title,
+        description=description,
+        organizer=organizer,
+        organization_id=organization_id(organizer.name) if organizer.name else None,
+        categories=tags.parse_categories(title, keywords, description),
+        location=location,
+        schedule=sched,
+        age=ages,
+        price=cost,
+        accessibility=access,
+        drop_in=tags.parse_drop_in(drop_text),
+        drop_in_text=drop_text,
+        language=_str(data.get("inLanguage")) or "da",
+        source=raw.source,
+        first_seen=seen,
+        last_seen=seen,
+    )
+
+
+def _keywords(value: object) -> str | None:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value if v)
+    return str(value) if value else None
+
+
+def is_event(data: Mapping[str, Any]) -> bool:
+    types = data.get("@type")
+    types = types if isinstance(types, list) else [types]
+    return any(str(t).rsplit("/", 1)[-1] in EVENT_TYPES for t in types if t)
+
+
+def is_organization(data: Mapping[str, Any]) -> bool:
+    types = data.get("@type")
+    types = types if isinstance(types, list) else [types]
+    return any(
+        str(t).rsplit("/", 1)[-1] in {"Organization", "NGO", "SportsClub", "SportsOrganization",
+                                      "LocalBusiness", "Library", "CommunityHealth"}
+        for t in types if t
+    )
+
+
+def build_organization(data: Mapping[str, Any], raw: RawActivity) -> Organization:
+    name = _str(data.get("name"))
+    if not name:
+        raise NotAnActivity("organisation without a name")
+    return Organization(
+        id=organization_id(name),
+        name=name,
+        url=_str(data.get("url")),
+        email=_str(data.get("email")),
+        phone=_str(data.get("telephone")),
+        municipality=raw.municipality,
+        source=raw.source,
+    )

@@ -1,0 +1,131 @@
+"""Where an activity is: schema.org places and coordinates into `Location`."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from fkort.schema import Location, Precision
+
+#: Denmark with Bornholm and a margin; a point outside is a broken coordinate, not a place.
+DENMARK_BBOX = (54.4, 58.0, 7.8, 15.3)  # min lat, max lat, min lon, max lon
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG), as geopy's great_circle
+
+_POSTCODE = re.compile(r"\b(\d{4})\s+([A-ZÆØÅ][\wæøåÆØÅ .\-]+)")
+
+
+def _coord(value: object) -> float | None:
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", "."))
+        except ValueError:
+            return None
+    return None
+
+
+def point_from_geo(geo: object) -> tuple[float, float] | None:
+    """(lat, lon) from schema.org GeoCoordinates, or None when absent or not in Denmark.
+
+    >>> point_from_geo({"latitude": "56,3601", "longitude": 8.6155})
+    (56.3601, 8.6155)
+    >>> point_from_geo({"latitude": 8.6, "longitude": 56.3}) is None
+    True
+    """
+    items = geo if isinstance(geo, list) else [geo]
+    for g in items:
+        if not isinstance(g, Mapping):
+            continue
+        lat, lon = _coord(g.get("latitude")), _coord(g.get("longitude"))
+        if lat is None or lon is None or math.isnan(lat) or math.isnan(lon):
+            continue
+        if DENMARK_BBOX[0] <= lat <= DENMARK_BBOX[1] and DENMARK_BBOX[2] <= lon <= DENMARK_BBOX[3]:
+            return lat, lon
+    return None
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km.
+
+    >>> round(haversine_km(55.6761, 12.5683, 56.1572, 10.2107), 1)
+    156.3
+    """
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        value = value.get("name") or value.get("@value")
+    s = re.sub(r"\s+", " ", str(value)).strip() if value is not None else ""
+    return s or None
+
+
+def from_schema_org(place: object, *, municipality: str | None = None) -> Location:
+    """Location from a schema.org Place (with PostalAddress and GeoCoordinates) or plain text.
+
+    >>> loc = from_schema_org({"name": "Medborgerhuset", "address": {"streetAddress":
+    ...     "Nørregade 21", "postalCode": "7500", "addressLocality": "Holstebro"},
+    ...     "geo": {"latitude": 56.3601, "longitude": 8.6155}})
+    >>> loc.address, loc.postcode, loc.city, loc.precision.value
+    ('Nørregade 21', '7500', 'Holstebro', 'address')
+    """
+    places: list[Any] = place if isinstance(place, list) else [place]
+    for p in places:
+        if isinstance(p, Mapping) and p.get("@type") not in ("VirtualLocation",):
+            return _from_place(p, municipality)
+    for p in places:
+        if isinstance(p, str) and p.strip():
+            return _from_text(p.strip(), municipality)
+    return Location(municipality=municipality)
+
+
+def _from_place(p: Mapping[str, Any], municipality: str | None) -> Location:
+    addr = p.get("address")
+    street = postcode = city = None
+    if isinstance(addr, Mapping):
+        street = _text(addr.get("streetAddress"))
+        postcode = _text(addr.get("postalCode"))
+        city = _text(addr.get("addressLocality"))
+    elif isinstance(addr, str):
+        rest = _from_text(addr, municipality)
+        street, postcode, city = rest.address, rest.postcode, rest.city
+    if postcode and not re.fullmatch(r"\d{4}", postcode):
+        postcode = None
+    point = point_from_geo(p.get("geo"))
+    name = _text(p.get("name"))
+    text = ", ".join(x for x in (name, street, " ".join(y for y in (postcode, city) if y)) if x)
+    return Location(
+        name=name,
+        address=street,
+        postcode=postcode,
+        city=city,
+        municipality=municipality,
+        lat=point[0] if point else None,
+        lon=point[1] if point else None,
+        # Coordinates published with a street address are taken as pointing at that address.
+        precision=(Precision.address if street else Precision.town) if point else Precision.none,
+        text=text or None,
+    )
+
+
+def _from_text(text: str, municipality: str | None) -> Location:
+    m = _POSTCODE.search(text)
+    postcode = city = None
+    if m:
+        postcode, city = m.group(1), m.group(2).strip()
+    head = text[: m.start()].strip(" ,") if m else text
+    segments = [s.strip() for s in head.split(",") if s.strip()]
+    street = next((s for s in reversed(segments) if re.search(r"\d", s)), None)
+    name = next((s for s in segments if s != street), None)
+    return Location(
+        name=name, address=street, postcode=postcode, city=city, municipality=municipality,
+        text=text,
+    )

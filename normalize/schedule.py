@@ -1,0 +1,301 @@
+"""When an activity meets: schema.org dates and schedules into `Schedule`, and its occurrences.
+
+Times are wall-clock times in Europe/Copenhagen: a club that meets at 19:00 meets at 19:00 in
+both winter and summer time, so recurrences are expanded on local time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrule, rrulestr
+
+from fkort.schema import Schedule, ScheduleKind
+
+TZ = ZoneInfo("Europe/Copenhagen")
+UTC = ZoneInfo("UTC")
+
+#: schema.org day names (also as https://schema.org/Tuesday URLs) to RFC 5545 BYDAY codes.
+SCHEMA_DAYS = {
+    "monday": "MO",
+    "tuesday": "TU",
+    "wednesday": "WE",
+    "thursday": "TH",
+    "friday": "FR",
+    "saturday": "SA",
+    "sunday": "SU",
+}
+_BYDAY_INDEX = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$", re.I)
+#: Plain-word frequencies some sites write instead of ISO 8601 durations.
+_WORD_FREQ = {"daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "monthly": ("MONTHLY", 1),
+              "yearly": ("YEARLY", 1)}
+
+
+def parse_iso(value: object) -> datetime | None:
+    """An ISO 8601 date or date-time as a tz-aware datetime; naive values are Copenhagen time.
+
+    >>> parse_iso("2026-12-10T19:00:00+01:00").isoformat()
+    '2026-12-10T19:00:00+01:00'
+    >>> parse_iso("2026-07-01 10:00").isoformat()
+    '2026-07-01T10:00:00+02:00'
+    >>> parse_iso("2026-12-10").isoformat()
+    '2026-12-10T00:00:00+01:00'
+    >>> parse_iso("næste tirsdag") is None
+    True
+    """
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime.combine(value, time())
+    elif isinstance(value, str):
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    else:
+        return None
+    if dt.tzinfo is None:
+        return dt.replace(tzinfo=TZ)
+    return dt.astimezone(TZ)
+
+
+def _parse_time(value: object) -> time | None:
+    if not isinstance(value, str):
+        return None
+    m = re.match(r"^\s*T?(\d{1,2})[:.](\d{2})", value)
+    if not m:
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _as_list(value: object) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def _byday(value: object) -> list[str]:
+    days = []
+    for item in _as_list(value):
+        if isinstance(item, Mapping):
+            item = item.get("@id") or item.get("name") or ""
+        name = str(item).rstrip("/").rsplit("/", 1)[-1].strip().casefold()
+        if name in SCHEMA_DAYS:
+            days.append(SCHEMA_DAYS[name])
+    return days
+
+
+def _frequency(value: object) -> tuple[str, int] | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.casefold() in _WORD_FREQ:
+        return _WORD_FREQ[text.casefold()]
+    m = _DURATION.match(text)
+    if not m or not any(m.groups()):
+        return None
+    years, months, weeks, days = (int(g) if g else 0 for g in m.groups())
+    if sum(1 for g in (years, months, weeks, days) if g) != 1:
+        return None
+    if years:
+        return "YEARLY", years
+    if months:
+        return "MONTHLY", months
+    if weeks:
+        return "WEEKLY", weeks
+    return ("WEEKLY", days // 7) if days % 7 == 0 else ("DAILY", days)
+
+
+def from_schema_org(
+    start_date: object = None,
+    end_date: object = None,
+    event_schedule: object = None,
+    *,
+    ref: datetime,
+    text: str | None = None,
+) -> Schedule:
+    """Schedule from schema.org Event `startDate`/`endDate` and `eventSchedule`.
+
+    `ref` anchors a recurring schedule that states no start date: its first meeting is the
+    first occurrence on or after `ref`.
+
+    >>> ref = datetime(2026, 11, 22, tzinfo=TZ)
+    >>> s = from_schema_org(event_schedule={"byDay": "https://schema.org/Tuesday",
+    ...     "repeatFrequency": "P1W", "startTime": "19:00", "endTime": "21:30"}, ref=ref)
+    >>> s.kind.value, s.rrule, s.start.isoformat(), s.end.isoformat()
+    ('recurring', 'FREQ=WEEKLY;INTERVAL=1;BYDAY=TU', '2026-11-24T19:00:00+01:00', '2026-11-24T21:30:00+01:00')
+    >>> from_schema_org("2026-12-10T19:00:00+01:00", ref=ref).kind.value
+    'once'
+    >>> from_schema_org(ref=ref).kind.value
+    'unknown'
+    """
+    schedules = [s for s in _as_list(event_schedule) if isinstance(s, Mapping)]
+    for sched in schedules:
+        built = _from_schedule(sched, ref=ref, text=text)
+        if built is not None:
+            return built
+    start = parse_iso(start_date)
+    if start is not None:
+        end = parse_iso(end_date)
+        if end is not None and end < start:
+            end = None
+        return Schedule(kind=ScheduleKind.once, start=start, end=end, text=text)
+    return Schedule(kind=ScheduleKind.unknown, text=text)
+
+
+def _from_schedule(sched: Mapping[str, Any], *, ref: datetime, text: str | None) -> Schedule | None:
+    freq = _frequency(sched.get("repeatFrequency"))
+    days = _byday(sched.get("byDay"))
+    if freq is None:
+        if not days:
+            return None
+        freq = ("WEEKLY", 1)  # "byDay" alone means every such day
+    kind, interval = freq
+    parts = [f"FREQ={kind}", f"INTERVAL={interval}"]
+    month_weeks = [int(w) for w in _as_list(sched.get("byMonthWeek")) if _is_int(w)]
+    if days and kind == "MONTHLY" and month_weeks:
+        parts.append("BYDAY=" + ",".join(f"{w}{d}" for w in month_weeks for d in days))
+    elif days:
+        parts.append("BYDAY=" + ",".join(days))
+    month_days = [int(d) for d in _as_list(sched.get("byMonthDay")) if _is_int(d)]
+    if month_days:
+        parts.append("BYMONTHDAY=" + ",".join(str(d) for d in month_days))
+    start_time = _parse_time(sched.get("startTime")) or time(0, 0)
+    end_time = _parse_time(sched.get("endTime"))
+    first_day = parse_iso(sched.get("startDate"))
+    anchor = (first_day or ref).astimezone(TZ).date()
+    last_day = parse_iso(sched.get("endDate"))
+    if last_day is not None:
+        until_local = datetime.combine(last_day.date(), time(23, 59, 59), TZ)
+        parts.append("UNTIL=" + until_local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ"))
+    elif _is_int(sched.get("repeatCount")):
+        parts.append(f"COUNT={int(sched['repeatCount'])}")
+    body = ";".join(parts)
+    dtstart = datetime.combine(anchor, start_time, TZ)
+    first = _first_at_or_after(body, dtstart, dtstart)
+    if first is None:
+        return None
+    end = None
+    if end_time is not None:
+        end = datetime.combine(first.date(), end_time, TZ)
+        if end < first:
+            end = None
+    return Schedule(kind=ScheduleKind.recurring, start=first, end=end, rrule=body, text=text)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("-").isdigit())
+
+
+def _rule(body: str, dtstart: datetime) -> rrule:
+    # Expand on naive local wall time, then attach the zone: fixed local hours across DST.
+    return rrulestr(body, dtstart=dtstart.replace(tzinfo=None), ignoretz=True)  # type: ignore[no-any-return]
+
+
+def _localise(values: Iterable[datetime]) -> list[datetime]:
+    return [v.replace(tzinfo=TZ) for v in values]
+
+
+def _first_at_or_after(body: str, dtstart: datetime, after: datetime) -> datetime | None:
+    body = _naive_until(body)
+    nxt = _rule(body, dtstart).after(after.astimezone(TZ).replace(tzinfo=None), inc=True)
+    return None if nxt is None else nxt.replace(tzinfo=TZ)
+
+
+def _naive_until(body: str) -> str:
+    # UNTIL is stored in UTC (RFC 5545 with a zoned DTSTART); the expansion runs on naive local
+    # time, so turn it into local wall time first.
+    m = re.search(r"UNTIL=(\d{8}T\d{6})Z", body)
+    if not m:
+        return body
+    until = datetime.strptime(m.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=UTC).astimezone(TZ)
+    return body.replace(m.group(0), "UNTIL=" + until.strftime("%Y%m%dT%H%M%S"))
+
+
+def next_occurrences(schedule: Schedule, after: datetime, count: int = 3) -> list[datetime]:
+    """The next `count` starts at or after `after` (tz-aware), soonest first.
+
+    >>> s = Schedule(kind="recurring", start=datetime(2026, 3, 3, 14, tzinfo=TZ),
+    ...              rrule="FREQ=WEEKLY;BYDAY=TU")
+    >>> [d.isoformat() for d in next_occurrences(s, datetime(2026, 3, 25, tzinfo=TZ), 2)]
+    ['2026-03-31T14:00:00+02:00', '2026-04-07T14:00:00+02:00']
+    """
+    if schedule.start is None or count <= 0:
+        return []
+    if schedule.kind is ScheduleKind.once:
+        return [schedule.start] if schedule.start >= after else []
+    if schedule.kind is not ScheduleKind.recurring or not schedule.rrule:
+        return []
+    rule = _rule(_naive_until(schedule.rrule), schedule.start.astimezone(TZ))
+    cursor = max(after, schedule.start).astimezone(TZ).replace(tzinfo=None)
+    out: list[datetime] = []
+    nxt = rule.after(cursor, inc=True)
+    while nxt is not None and len(out) < count:
+        out.append(nxt)
+        nxt = rule.after(nxt, inc=False)
+    return _localise(out)
+
+
+def duration(schedule: Schedule) -> timedelta | None:
+    """How long one meeting lasts, when the schedule says."""
+    if schedule.start and schedule.end and schedule.end.date() == schedule.start.date():
+        return schedule.end - schedule.start
+    return None
+
+
+def weekdays(schedule: Schedule, horizon_days: int = 70) -> set[int]:
+    """Weekdays (0 = Monday) on which the activity meets, judged over its first weeks.
+
+    >>> s = Schedule(kind="recurring", start=datetime(2026, 3, 2, 9, 30, tzinfo=TZ),
+    ...              rrule="FREQ=WEEKLY;BYDAY=MO,TH")
+    >>> sorted(weekdays(s))
+    [0, 3]
+    """
+    if schedule.start is None:
+        return set()
+    if schedule.kind is ScheduleKind.once:
+        return {schedule.start.astimezone(TZ).weekday()}
+    if schedule.kind is not ScheduleKind.recurring or not schedule.rrule:
+        return set()
+    m = re.search(r"BYDAY=([^;]+)", schedule.rrule)
+    if m:
+        codes = {re.sub(r"^[+-]?\d+", "", c) for c in m.group(1).split(",")}
+        if codes <= _BYDAY_INDEX.keys():
+            return {_BYDAY_INDEX[c] for c in codes}
+    start = schedule.start.astimezone(TZ)
+    rule = _rule(_naive_until(schedule.rrule), start)
+    limit = start.replace(tzinfo=None) + timedelta(days=horizon_days)
+    return {d.weekday() for d in rule.between(start.replace(tzinfo=None), limit, inc=True)}
+
+
+def last_start(schedule: Schedule) -> datetime | None:
+    """When the activity meets for the last time; None when it goes on without end or is unknown.
+
+    >>> s = Schedule(kind="recurring", start=datetime(2026, 9, 1, 10, tzinfo=TZ),
+    ...              rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
+    >>> last_start(s).isoformat()
+    '2026-09-15T10:00:00+02:00'
+    """
+    if schedule.kind is ScheduleKind.once:
+        return schedule.end or schedule.start
+    if schedule.kind is not ScheduleKind.recurring or not schedule.rrule or not schedule.start:
+        return None
+    if "UNTIL=" not in schedule.rrule and "COUNT=" not in schedule.rrule:
+        return None
+    rule = _rule(_naive_until(schedule.rrule), schedule.start.astimezone(TZ))
+    last = None
+    for last in rule:  # noqa: B007 - finite by UNTIL/COUNT
+        pass
+    return None if last is None else last.replace(tzinfo=TZ)

@@ -1,0 +1,22 @@
+"""Request-scoped dependencies: the settings and the open index."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from fkort.config import Settings
+from index import IndexBackend
+
+
+def get_index(request: Request) -> IndexBackend:
+    return request.app.state.index  # type: ignore[no-any-return]
+
+
+def get_app_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+IndexDep = Annotated[IndexBackend, Depends(get_index)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]

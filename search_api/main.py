@@ -1,0 +1,99 @@
+"""Builds the FastAPI app: API routes, pages, static files and error answers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from fkort.config import Settings, get_settings
+from index import IndexBackend, open_backend
+from search_api.params import ParamError
+from search_api.routes import activities, health, organizations, pages
+
+logger = logging.getLogger(__name__)
+
+#: Readable messages per parameter for FastAPI's own validation errors.
+_PARAM_HELP: dict[str, tuple[str, str]] = {
+    "radius_km": ("radius_km skal være et tal over 0 og højst 500.",
+                  "radius_km must be a number above 0 and at most 500."),
+    "limit": ("limit skal være et helt tal fra 1 til 100.",
+              "limit must be a whole number from 1 to 100."),
+    "offset": ("offset skal være et helt tal fra 0 til 10000.",
+               "offset must be a whole number from 0 to 10000."),
+    "age": ("age skal være en alder i hele år fra 0 til 120.",
+            "age must be an age in whole years from 0 to 120."),
+    "max_price": ("max_price skal være et beløb i kroner, 0 eller mere.",
+                  "max_price must be an amount in kroner, 0 or more."),
+    "sort": ("sort skal være distance, relevance eller next.",
+             "sort must be distance, relevance or next."),
+}
+_NOT_FOUND = {
+    "activity": ("Aktiviteten findes ikke (længere).", "No such activity."),
+    "organization": ("Foreningen findes ikke.", "No such organization."),
+}
+
+
+def _error(status: int, code: str, da: str, en: str, params: list[str] | None = None) -> JSONResponse:
+    # Never echo what was sent: a `near` value may be a citizen's address.
+    return JSONResponse(
+        status_code=status,
+        content={"error": code, "message_da": da, "message_en": en, "params": params or []},
+    )
+
+
+def create_app(settings: Settings | None = None, index: IndexBackend | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Fællesskabskort API",
+        version="1",
+        summary="Find local communities and activities for lonely citizens, near an address.",
+    )
+    app.state.settings = settings
+    app.state.index = index or open_backend(
+        settings.backend, path=settings.db_path, url=settings.search_url
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        params = sorted({str(e["loc"][-1]) for e in exc.errors() if e.get("loc")})
+        da = " ".join(_PARAM_HELP.get(p, (f"{p} har en ugyldig værdi.", ""))[0] for p in params)
+        en = " ".join(_PARAM_HELP.get(p, ("", f"{p} has an invalid value."))[1] for p in params)
+        return _error(422, "invalid_parameter", da or "Ugyldig forespørgsel.",
+                      en or "Invalid request.", params)
+
+    @app.exception_handler(ParamError)
+    async def _param(request: Request, exc: ParamError) -> JSONResponse:
+        return _error(422, "invalid_parameter", exc.da, exc.en, [exc.param])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            da, en = _NOT_FOUND.get(str(exc.detail), ("Siden findes ikke.", "Not found."))
+            return _error(404, "not_found", da, en)
+        return _error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        # Logged without the query string: it may hold an address.
+        logger.exception("Unhandled error on %s %s", request.method, request.url.path)
+        return _error(500, "internal_error", "Der skete en fejl hos os. Prøv igen.",
+                      "Something went wrong on our side. Please try again.")
+
+    app.include_router(health.router)
+    app.include_router(activities.router)
+    app.include_router(organizations.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    return app
+
+
+def app_factory() -> Any:
+    """For `uvicorn --factory search_api.main:app_factory`."""
+    return create_app()

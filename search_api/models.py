@@ -1,0 +1,45 @@
+"""What the API answers: public views of the schema types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from fkort.schema import Activity, Organization
+
+
+class ActivityPublic(Activity):
+    """An activity as a search hit: the record, plus how it relates to this search."""
+
+    distance_km: float | None = Field(default=None, description="From the search point.")
+    next_occurrences: list[datetime] = Field(
+        default_factory=list, description="The next (up to) three starts, Europe/Copenhagen."
+    )
+    matched: dict[str, str] = Field(
+        default_factory=dict,
+        description='Per soft filter: "yes" (stated to fit) or "unknown" (listing does not say).',
+    )
+
+
+class ActivitiesPublic(BaseModel):
+    data: list[ActivityPublic]
+    count: int = Field(description="All hits of the search, not only this page.")
+    facets: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
+class OrganizationPublic(Organization):
+    activities: list[Activity] = Field(default_factory=list)
+
+
+class Health(BaseModel):
+    status: str
+    backend: str
+    activities: int
+
+
+class ErrorPublic(BaseModel):
+    error: str
+    message_da: str
+    message_en: str
+    params: list[str] = Field(default_factory=list)

@@ -1,0 +1,114 @@
+"""Query parameters as people type them (Danish weekdays, "lat,lon") into a `SearchQuery`."""
+
+from __future__ import annotations
+
+import re
+
+from index import SearchQuery, Sort
+
+#: Weekday names and abbreviations, Danish and English, to 0 = Monday.
+WEEKDAYS = {
+    "mandag": 0, "man": 0, "monday": 0, "mon": 0, "mo": 0,
+    "tirsdag": 1, "tir": 1, "tuesday": 1, "tue": 1, "tu": 1,
+    "onsdag": 2, "ons": 2, "wednesday": 2, "wed": 2, "we": 2,
+    "torsdag": 3, "tor": 3, "thursday": 3, "thu": 3, "th": 3,
+    "fredag": 4, "fre": 4, "friday": 4, "fri": 4, "fr": 4,
+    "lørdag": 5, "lør": 5, "saturday": 5, "sat": 5, "sa": 5,
+    "søndag": 6, "søn": 6, "sunday": 6, "sun": 6, "su": 6,
+}
+_POINT = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+class ParamError(ValueError):
+    """A parameter people can fix; carries a Danish and an English message (never the value)."""
+
+    def __init__(self, param: str, da: str, en: str) -> None:
+        super().__init__(en)
+        self.param, self.da, self.en = param, da, en
+
+
+def parse_point(near: str) -> tuple[float, float]:
+    """"56.36,8.62" → (56.36, 8.62). Anything else is a ParamError that does not repeat it.
+
+    >>> parse_point(" 56.36, 8.62")
+    (56.36, 8.62)
+    """
+    m = _POINT.match(near)
+    if not m:
+        raise ParamError(
+            "near",
+            "near skal være et punkt skrevet som breddegrad,længdegrad (fx 56.36,8.62).",
+            "near must be a point written as lat,lon (e.g. 56.36,8.62).",
+        )
+    lat, lon = float(m.group(1)), float(m.group(2))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ParamError("near", "near ligger uden for jorden (breddegrad ±90, længdegrad ±180).",
+                         "near is off the globe (lat ±90, lon ±180).")
+    return lat, lon
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """Repeated and comma-separated values, as one list: ["a,b", "c"] → ["a", "b", "c"]."""
+    out: list[str] = []
+    for v in values or []:
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return out
+
+
+def parse_weekdays(values: list[str] | None) -> list[int]:
+    days: list[int] = []
+    for v in split_list(values):
+        key = v.casefold()
+        if key.isdigit() and 0 <= int(key) <= 6:
+            days.append(int(key))
+        elif key in WEEKDAYS:
+            days.append(WEEKDAYS[key])
+        else:
+            raise ParamError("weekday", "weekday skal være en ugedag, fx tirsdag eller 1 (0 = mandag).",
+                             "weekday must be a day name such as tirsdag/tuesday, or 0-6 (0 = Monday).")
+    return sorted(set(days))
+
+
+def build_query(
+    *,
+    near: str | None,
+    radius_km: float | None,
+    q: str | None,
+    age: int | None,
+    max_price: float | None,
+    free: bool | None,
+    wheelchair: bool | None,
+    step_free: bool | None,
+    hearing_loop: bool | None,
+    categories: list[str] | None,
+    weekday: list[str] | None,
+    drop_in: bool | None,
+    municipality: str | None,
+    strict: bool,
+    sort: Sort | None,
+    limit: int,
+    offset: int,
+    known_categories: set[str],
+) -> SearchQuery:
+    lat = lon = None
+    if near is not None and near.strip():
+        lat, lon = parse_point(near)
+    if radius_km is not None and lat is None:
+        raise ParamError("radius_km", "radius_km kræver near (et punkt at måle fra).",
+                         "radius_km needs near (a point to measure from).")
+    cats = split_list(categories)
+    unknown = [c for c in cats if c not in known_categories]
+    if unknown:
+        raise ParamError(
+            "categories",
+            "Ukendt kategori. Se /v1/categories for de gyldige.",
+            "Unknown category. See /v1/categories for valid ones.",
+        )
+    return SearchQuery(
+        text=q.strip() if q and q.strip() else None,
+        lat=lat, lon=lon, radius_km=radius_km, age=age, max_price=max_price, free=free,
+        wheelchair=wheelchair, step_free=step_free, hearing_loop=hearing_loop,
+        categories=cats, weekdays=parse_weekdays(weekday), drop_in=drop_in,
+        municipality=municipality.strip() if municipality and municipality.strip() else None,
+        strict=strict, sort=sort, limit=limit, offset=offset,
+    )

@@ -1,0 +1,82 @@
+"""Search and read activities."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+
+from fkort import clock
+from index import SearchQuery, SearchResult, Sort
+from normalize.schedule import next_occurrences
+from normalize.tags import CATEGORY_LABELS
+from search_api.deps import IndexDep, SettingsDep
+from search_api.models import ActivitiesPublic, ActivityPublic, ErrorPublic
+from search_api.params import build_query
+
+router = APIRouter(prefix="/v1/activities", tags=["activities"])
+
+
+def run_search(index: IndexDep, query: SearchQuery) -> SearchResult:
+    """One search at the current time (also used by the web page)."""
+    return index.search(query.model_copy(update={"now": query.now or clock.now()}))
+
+
+def to_public(result: SearchResult) -> ActivitiesPublic:
+    now = clock.now()
+    data = [
+        ActivityPublic(
+            **hit.activity.model_dump(),
+            distance_km=None if hit.distance_km is None else round(hit.distance_km, 2),
+            next_occurrences=next_occurrences(hit.activity.schedule, now, 3),
+            matched=hit.matched,
+        )
+        for hit in result.hits
+    ]
+    return ActivitiesPublic(data=data, count=result.total, facets=result.facets)
+
+
+@router.get("", response_model=ActivitiesPublic, responses={422: {"model": ErrorPublic}})
+def search_activities(
+    index: IndexDep,
+    settings: SettingsDep,
+    near: Annotated[str | None, Query(max_length=200,
+                    description="Point to search from: lat,lon (e.g. 56.36,8.62).")] = None,
+    radius_km: Annotated[float | None, Query(gt=0, le=500, description="Within this distance.")]
+    = None,
+    q: Annotated[str | None, Query(max_length=200, description="Free text, Danish.")] = None,
+    age: Annotated[int | None, Query(ge=0, le=120, description="The citizen's age.")] = None,
+    max_price: Annotated[float | None, Query(ge=0, le=100_000)] = None,
+    free: Annotated[bool | None, Query(description="Only free activities.")] = None,
+    wheelchair: Annotated[bool | None, Query(description="Needs wheelchair access.")] = None,
+    step_free: Annotated[bool | None, Query(description="Needs step-free access.")] = None,
+    hearing_loop: Annotated[bool | None, Query(description="Needs a hearing loop.")] = None,
+    categories: Annotated[list[str] | None, Query(description="Category slugs (any of).")] = None,
+    weekday: Annotated[list[str] | None, Query(description="Weekdays: tirsdag, 1, ...")] = None,
+    drop_in: Annotated[bool | None, Query(description="No sign-up needed.")] = None,
+    municipality: Annotated[str | None, Query(max_length=100)] = None,
+    strict: Annotated[bool, Query(description="Keep only stated fits, not unknowns.")] = False,
+    sort: Annotated[Sort | None, Query(description="distance, relevance or next.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> ActivitiesPublic:
+    """Search activities near a point, for a citizen's age, wallet, body and wishes."""
+    query = build_query(
+        near=near, radius_km=radius_km, q=q, age=age, max_price=max_price, free=free,
+        wheelchair=wheelchair, step_free=step_free, hearing_loop=hearing_loop,
+        categories=categories, weekday=weekday, drop_in=drop_in, municipality=municipality,
+        strict=strict, sort=sort, limit=min(limit, settings.max_limit), offset=offset,
+        known_categories=set(CATEGORY_LABELS),
+    )
+    return to_public(run_search(index, query))
+
+
+@router.get("/{activity_id}", response_model=ActivityPublic, responses={404: {"model": ErrorPublic}})
+def get_activity(activity_id: str, index: IndexDep) -> ActivityPublic:
+    """One activity by id."""
+    activity = index.get(activity_id)
+    if activity is None:
+        raise HTTPException(404, "activity")
+    return ActivityPublic(
+        **activity.model_dump(), next_occurrences=next_occurrences(activity.schedule, clock.now())
+    )

@@ -1,0 +1,91 @@
+"""The brobygger's search page (Danish)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from fkort import clock
+from index import Sort
+from normalize.schedule import duration, next_occurrences
+from normalize.tags import CATEGORY_LABELS
+from search_api import formatting
+from search_api.deps import IndexDep
+from search_api.params import ParamError, build_query
+from search_api.routes.activities import run_search
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+templates.env.globals.update(fmt=formatting, categories=CATEGORY_LABELS,
+                             days=formatting.DAYS)
+
+
+def _opt_float(value: str | None) -> float | None:
+    return float(value.replace(",", ".")) if value and value.strip() else None
+
+
+def _opt_int(value: str | None) -> int | None:
+    return int(value) if value and value.strip() else None
+
+
+@router.get("/", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    index: IndexDep,
+    near: Annotated[str | None, Query(max_length=200)] = None,
+    radius_km: Annotated[str | None, Query(max_length=10)] = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    age: Annotated[str | None, Query(max_length=3)] = None,
+    max_price: Annotated[str | None, Query(max_length=10)] = None,
+    free: bool = False,
+    wheelchair: bool = False,
+    hearing_loop: bool = False,
+    drop_in: bool = False,
+    categories: Annotated[list[str] | None, Query()] = None,
+    weekday: Annotated[list[str] | None, Query()] = None,
+) -> HTMLResponse:
+    """Search form and results."""
+    form = {"near": near or "", "radius_km": radius_km or "10", "q": q or "", "age": age or "",
+            "max_price": max_price or "", "free": free, "wheelchair": wheelchair,
+            "hearing_loop": hearing_loop, "drop_in": drop_in, "categories": categories or [],
+            "weekday": weekday or []}
+    error = None
+    hits = []
+    total = 0
+    searched = any(v for k, v in form.items() if k != "radius_km")
+    if searched:
+        try:
+            query = build_query(
+                near=near, radius_km=_opt_float(radius_km) if near else None, q=q,
+                age=_opt_int(age), max_price=_opt_float(max_price), free=free or None,
+                wheelchair=wheelchair or None, step_free=None,
+                hearing_loop=hearing_loop or None, categories=categories, weekday=weekday,
+                drop_in=drop_in or None, municipality=None, strict=False,
+                sort=Sort.distance if near else None, limit=30, offset=0,
+                known_categories=set(CATEGORY_LABELS),
+            )
+            result = run_search(index, query)
+            now = clock.now()
+            total = result.total
+            hits = [
+                {
+                    "hit": hit,
+                    "a": hit.activity,
+                    "next": [formatting.when(d, duration(hit.activity.schedule))
+                             for d in next_occurrences(hit.activity.schedule, now, 3)],
+                }
+                for hit in result.hits
+            ]
+        except ParamError as exc:
+            error = exc.da
+        except ValueError:
+            error = "Et af felterne er ikke udfyldt rigtigt. Tjek tal og punkt."
+    return templates.TemplateResponse(
+        request, "search.html",
+        {"form": form, "hits": hits, "total": total, "error": error, "searched": searched},
+        status_code=422 if error else 200,
+    )
