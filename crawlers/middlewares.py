@@ -20,8 +20,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
 
     def _delay(self, request: Request, response: Response | None = None) -> float:
-        tries = request.meta.get("retry_times", 0)
-        delay = min(self.cap, self.base * (2**tries))
+        tries = int(request.meta.get("retry_times", 0))
+        delay: float = min(self.cap, self.base * (2**tries))
         after = response.headers.get(b"Retry-After") if response is not None else None
         if after and after.strip().isdigit():
             delay = min(self.cap, max(delay, float(after.strip())))

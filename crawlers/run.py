@@ -30,6 +30,7 @@ class SourceReport:
     unchanged: int = 0
     dropped: int = 0
     errors: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)  # e.g. robots_txt: obeyed, not errors
     problems: list[dict[str, str]] = field(default_factory=list)
     dropped_items: list[dict[str, str]] = field(default_factory=list)
     finish_reason: str | None = None
@@ -77,6 +78,11 @@ def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:
         for k, v in stats.items()
         if k.startswith("fkort/errors/")
     }
+    skipped = {
+        k.removeprefix("fkort/skipped/"): int(v)
+        for k, v in stats.items()
+        if k.startswith("fkort/skipped/")
+    }
     pages = int(stats.get("fkort/pages", 0))
     items = int(stats.get("item_scraped_count", 0))
     failed = pages == 0 or stats.get("finish_reason") not in ("finished", None)
@@ -90,6 +96,7 @@ def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:
         unchanged=int(stats.get("fkort/items/unchanged", 0)),
         dropped=int(stats.get("fkort/dropped", 0)),
         errors=errors,
+        skipped=skipped,
         problems=list(stats.get("fkort/problems", [])),
         dropped_items=list(stats.get("fkort/dropped_items", [])),
         finish_reason=stats.get("finish_reason"),

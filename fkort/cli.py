@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -99,12 +98,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from fkort import clock
     from index import open_backend
+    from normalize.schedule import duration, next_occurrences
     from normalize.tags import CATEGORY_LABELS
     from search_api.formatting import km, price, when, where
     from search_api.params import ParamError, build_query
-    from fkort import clock
-    from normalize.schedule import duration, next_occurrences
 
     settings = get_settings()
     try:

@@ -36,8 +36,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = target.read_bytes()
         ctype = _TEXT_TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
         if target.suffix in _TEXT_TYPES:
-            host, port = self.server.server_address[:2]
-            body = body.replace(b"{BASE}", f"http://{host}:{port}".encode())
+            host = self.headers.get("Host") or "127.0.0.1"
+            body = body.replace(b"{BASE}", f"http://{host}".encode())
         self.send_response(200)
         self.send_header("Content-Type", ctype or "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
@@ -57,7 +57,7 @@ class SiteServer:
     @property
     def base_url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> SiteServer:
         self.thread.start()

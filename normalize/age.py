@@ -92,7 +92,7 @@ def from_schema_org(typical_age_range: object, audience: object = None) -> AgeRa
 def _int(value: object) -> int | None:
     try:
         return int(float(str(value))) if value is not None else None
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

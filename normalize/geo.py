@@ -59,6 +59,33 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+WGS84_A_KM = 6378.137
+WGS84_F = 1 / 298.257223563
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance on the WGS84 ellipsoid in km (Lambert's formula: within ~10 m over Denmark).
+
+    The sphere is up to 0.3 % off at Danish latitudes (0.2 km over 80 km); this is not.
+
+    >>> round(distance_km(55.6761, 12.5683, 56.1572, 10.2107), 2)
+    156.83
+    """
+    if lat1 == lat2 and lon1 == lon2:
+        return 0.0
+    b1 = math.atan((1 - WGS84_F) * math.tan(math.radians(lat1)))
+    b2 = math.atan((1 - WGS84_F) * math.tan(math.radians(lat2)))
+    dlmb = math.radians(lon2 - lon1)
+    h = math.sin((b2 - b1) / 2) ** 2 + math.cos(b1) * math.cos(b2) * math.sin(dlmb / 2) ** 2
+    sigma = 2 * math.asin(min(1.0, math.sqrt(h)))
+    if sigma == 0:
+        return 0.0
+    p, q = (b1 + b2) / 2, (b2 - b1) / 2
+    x = (sigma - math.sin(sigma)) * (math.sin(p) ** 2 * math.cos(q) ** 2) / math.cos(sigma / 2) ** 2
+    y = (sigma + math.sin(sigma)) * (math.cos(p) ** 2 * math.sin(q) ** 2) / math.sin(sigma / 2) ** 2
+    return WGS84_A_KM * (sigma - WGS84_F / 2 * (x + y))
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -64,6 +65,14 @@ def parse_price(text: str | None) -> Price:
     return Price(amount_dkk=min(positive), period=period, is_free=False, text=text)
 
 
+def _number(raw: object) -> float | None:
+    try:
+        value = float(str(raw).replace(" ", "").replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and 0 <= value < 1_000_000 else None
+
+
 def from_schema_org(offers: object, free: object = None, text: str | None = None) -> Price:
     """Price from schema.org `offers` (one or many) and `isAccessibleForFree`.
 
@@ -81,10 +90,9 @@ def from_schema_org(offers: object, free: object = None, text: str | None = None
         currency = str(offer.get("priceCurrency") or "DKK").upper()
         raw = offer.get("price")
         if raw is not None and currency == "DKK":
-            try:
-                amounts.append(float(str(raw).replace(" ", "").replace(",", ".")))
-            except ValueError:
-                pass
+            value = _number(raw)
+            if value is not None:
+                amounts.append(value)
         if offer.get("description"):
             descriptions.append(str(offer["description"]))
     desc = " ".join(descriptions) or text

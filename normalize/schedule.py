@@ -134,8 +134,10 @@ def from_schema_org(
     >>> ref = datetime(2026, 11, 22, tzinfo=TZ)
     >>> s = from_schema_org(event_schedule={"byDay": "https://schema.org/Tuesday",
     ...     "repeatFrequency": "P1W", "startTime": "19:00", "endTime": "21:30"}, ref=ref)
-    >>> s.kind.value, s.rrule, s.start.isoformat(), s.end.isoformat()
-    ('recurring', 'FREQ=WEEKLY;INTERVAL=1;BYDAY=TU', '2026-11-24T19:00:00+01:00', '2026-11-24T21:30:00+01:00')
+    >>> s.kind.value, s.rrule
+    ('recurring', 'FREQ=WEEKLY;INTERVAL=1;BYDAY=TU')
+    >>> s.start.isoformat(), s.end.isoformat()
+    ('2026-11-24T19:00:00+01:00', '2026-11-24T21:30:00+01:00')
     >>> from_schema_org("2026-12-10T19:00:00+01:00", ref=ref).kind.value
     'once'
     >>> from_schema_org(ref=ref).kind.value
@@ -163,6 +165,9 @@ def _from_schedule(sched: Mapping[str, Any], *, ref: datetime, text: str | None)
             return None
         freq = ("WEEKLY", 1)  # "byDay" alone means every such day
     kind, interval = freq
+    first_day = parse_iso(sched.get("startDate"))
+    if kind in ("WEEKLY", "MONTHLY", "YEARLY") and not days and first_day is None:
+        return None  # "every week", but on which day is not said: unknown, not a guess
     parts = [f"FREQ={kind}", f"INTERVAL={interval}"]
     month_weeks = [int(w) for w in _as_list(sched.get("byMonthWeek")) if _is_int(w)]
     if days and kind == "MONTHLY" and month_weeks:
@@ -174,7 +179,6 @@ def _from_schedule(sched: Mapping[str, Any], *, ref: datetime, text: str | None)
         parts.append("BYMONTHDAY=" + ",".join(str(d) for d in month_days))
     start_time = _parse_time(sched.get("startTime")) or time(0, 0)
     end_time = _parse_time(sched.get("endTime"))
-    first_day = parse_iso(sched.get("startDate"))
     anchor = (first_day or ref).astimezone(TZ).date()
     last_day = parse_iso(sched.get("endDate"))
     if last_day is not None:
@@ -196,12 +200,17 @@ def _from_schedule(sched: Mapping[str, Any], *, ref: datetime, text: str | None)
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("-").isdigit())
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (
+        isinstance(value, str) and value.strip().lstrip("-").isdigit()
+    )
 
 
 def _rule(body: str, dtstart: datetime) -> rrule:
     # Expand on naive local wall time, then attach the zone: fixed local hours across DST.
-    return rrulestr(body, dtstart=dtstart.replace(tzinfo=None), ignoretz=True)  # type: ignore[no-any-return]
+    rule: rrule = rrulestr(body, dtstart=dtstart.replace(tzinfo=None), ignoretz=True)
+    return rule
 
 
 def _localise(values: Iterable[datetime]) -> list[datetime]:

@@ -13,7 +13,9 @@ CATEGORY_LABELS: dict[str, str] = {slug: label for slug, (label, _) in CATEGORIE
 
 
 def _phrase_rx(phrases: Iterable[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)")
+    # Danish adjectives and nouns inflect at the end: "kørestolsvenlig|t|e", "trapper|ne".
+    alts = "|".join(re.escape(p) for p in phrases)
+    return re.compile(r"(?<!\w)(?:" + alts + r")(?:e|t|er|et|en|ne|s)?(?!\w)")
 
 
 _ACC_RX = {flag: (_phrase_rx(no), _phrase_rx(yes)) for flag, (no, yes) in ACCESSIBILITY.items()}
@@ -45,9 +47,10 @@ def parse_accessibility(text: str | None) -> Accessibility:
 def from_amenity_features(features: object, text: str | None = None) -> Accessibility:
     """Flags from schema.org `amenityFeature` (LocationFeatureSpecification name/value) and text.
 
-    >>> from_amenity_features([{"name": "Teleslynge", "value": True},
-    ...                        {"name": "Elevator", "value": False}]).model_dump(exclude={"text"})
-    {'wheelchair': None, 'step_free': False, 'accessible_toilet': None, 'hearing_loop': True, 'parking': None}
+    >>> a = from_amenity_features([{"name": "Teleslynge", "value": True},
+    ...                            {"name": "Elevator", "value": False}])
+    >>> a.hearing_loop, a.step_free, a.wheelchair
+    (True, False, None)
     """
     flags: dict[str, bool] = {}
     parts: list[str] = []

@@ -40,7 +40,9 @@ _NOT_FOUND = {
 }
 
 
-def _error(status: int, code: str, da: str, en: str, params: list[str] | None = None) -> JSONResponse:
+def _error(
+    status: int, code: str, da: str, en: str, params: list[str] | None = None
+) -> JSONResponse:
     # Never echo what was sent: a `near` value may be a citizen's address.
     return JSONResponse(
         status_code=status,

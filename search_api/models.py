@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from fkort.schema import Activity, Organization
+from index.contract import Match
 
 
 class ActivityPublic(Activity):
@@ -16,7 +17,7 @@ class ActivityPublic(Activity):
     next_occurrences: list[datetime] = Field(
         default_factory=list, description="The next (up to) three starts, Europe/Copenhagen."
     )
-    matched: dict[str, str] = Field(
+    matched: dict[str, Match] = Field(
         default_factory=dict,
         description='Per soft filter: "yes" (stated to fit) or "unknown" (listing does not say).',
     )

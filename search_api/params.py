@@ -64,8 +64,11 @@ def parse_weekdays(values: list[str] | None) -> list[int]:
         elif key in WEEKDAYS:
             days.append(WEEKDAYS[key])
         else:
-            raise ParamError("weekday", "weekday skal være en ugedag, fx tirsdag eller 1 (0 = mandag).",
-                             "weekday must be a day name such as tirsdag/tuesday, or 0-6 (0 = Monday).")
+            raise ParamError(
+                "weekday",
+                "weekday skal være en ugedag, fx tirsdag eller 1 (0 = mandag).",
+                "weekday must be a day name such as tirsdag/tuesday, or 0-6 (0 = Monday).",
+            )
     return sorted(set(days))
 
 

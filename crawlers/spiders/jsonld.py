@@ -11,6 +11,7 @@ from urllib.parse import urldefrag, urlparse
 
 import extruct
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
@@ -55,7 +56,12 @@ class JsonLdSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """A page that could not be fetched is counted per reason; the crawl goes on."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(HttpError):
+        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
+            # robots.txt said no: obeyed, counted, and not an error of the source.
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("fkort/skipped/robots_txt")
+            return
+        if isinstance(failure.value, HttpError):
             reason = f"http_{failure.value.response.status}"
         else:
             reason = failure.type.__name__ if failure.type else "error"
@@ -86,8 +92,8 @@ class JsonLdSpider(scrapy.Spider):
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
-            self._problem("not_text", response.url, response.headers.get("Content-Type", b"")
-                          .decode("latin-1"))
+            ctype = response.headers.get("Content-Type") or b""
+            self._problem("not_text", response.url, ctype.decode("latin-1"))
             return
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("fkort/pages")

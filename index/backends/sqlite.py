@@ -6,17 +6,18 @@ import hashlib
 import math
 import sqlite3
 import threading
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fkort.schema import Activity, Organization, Schedule, Status
+from fkort.schema import Activity, Organization, Schedule, ScheduleKind, Status
 from index.contract import (
     Hit,
+    Match,
     SearchQuery,
     SearchResult,
     Sort,
@@ -24,7 +25,7 @@ from index.contract import (
     register_backend,
 )
 from normalize import analysis, schedule
-from normalize.geo import haversine_km
+from normalize.geo import distance_km
 
 TZ = ZoneInfo("Europe/Copenhagen")
 
@@ -60,7 +61,8 @@ CREATE TABLE IF NOT EXISTS activity_categories (
     PRIMARY KEY (slug, rid)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS activity_categories_rid ON activity_categories(rid);
-CREATE VIRTUAL TABLE IF NOT EXISTS activity_geo USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+CREATE VIRTUAL TABLE IF NOT EXISTS activity_geo
+    USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
 CREATE VIRTUAL TABLE IF NOT EXISTS activity_fts USING fts5(
     title_terms, body_terms, tokenize = "unicode61 remove_diacritics 0", prefix = '2 3 4'
 );
@@ -88,7 +90,7 @@ def _utc(dt: datetime | None) -> str | None:
 
 
 def _content_hash(activity: Activity) -> str:
-    body = activity.model_dump_json(exclude=_VOLATILE)  # type: ignore[arg-type]
+    body = activity.model_dump_json(exclude=_VOLATILE)
     return hashlib.sha1(body.encode()).hexdigest()
 
 
@@ -240,7 +242,9 @@ class SQLiteBackend:
         n = 0
         with self._tx() as con:
             for activity_id in ids:
-                row = con.execute("SELECT rid FROM activities WHERE id = ?", (activity_id,)).fetchone()
+                row = con.execute(
+                    "SELECT rid FROM activities WHERE id = ?", (activity_id,)
+                ).fetchone()
                 if row:
                     self._delete_rid(con, row[0])
                     n += 1
@@ -250,7 +254,9 @@ class SQLiteBackend:
         n = 0
         with self._tx() as con:
             for activity_id in ids:
-                row = con.execute("SELECT doc FROM activities WHERE id = ?", (activity_id,)).fetchone()
+                row = con.execute(
+                    "SELECT doc FROM activities WHERE id = ?", (activity_id,)
+                ).fetchone()
                 if not row:
                     continue
                 doc = Activity.model_validate_json(row[0]).model_copy(update={"status": status})
@@ -265,7 +271,9 @@ class SQLiteBackend:
         stats = WriteStats()
         with self._tx() as con:
             for org in organizations:
-                old = con.execute("SELECT doc FROM organizations WHERE id = ?", (org.id,)).fetchone()
+                old = con.execute(
+                    "SELECT doc FROM organizations WHERE id = ?", (org.id,)
+                ).fetchone()
                 if old is not None:
                     merged = Organization.model_validate_json(old[0])
                     # Keep what an earlier source knew and this one does not.
@@ -341,8 +349,9 @@ class SQLiteBackend:
         hits = []
         for row in rows:
             doc, dist, rank, _unknowns, _nxt, *flags = row
-            matched = {name: ("yes" if ok else "unknown") for name, ok in zip(soft, flags,
-                                                                                   strict=True)}
+            matched: dict[str, Match] = {
+                name: ("yes" if ok else "unknown") for name, ok in zip(soft, flags, strict=True)
+            }
             hits.append(
                 Hit(
                     activity=Activity.model_validate_json(doc),
@@ -404,8 +413,9 @@ class SQLiteBackend:
             where.append("a.municipality = :muni")
             params["muni"] = q.municipality.casefold()
         # Soft filters: stated misfits are out; unknowns stay unless strict.
-        for name, (no_sql, yes_sql) in self._soft_sql(q).items():
-            where.append(f"NOT ({no_sql})")
+        for no_sql, yes_sql in self._soft_sql(q).values():
+            # IFNULL: an unknown (NULL) value is not a stated misfit.
+            where.append(f"NOT IFNULL(({no_sql}), 0)")
             if q.strict:
                 where.append(f"({yes_sql})")
         params.update(self._soft_params(q))
@@ -456,10 +466,12 @@ class SQLiteBackend:
         return f"({unknown})", yes_cols
 
 
-def _dist(lat: float | None, lon: float | None, plat: float | None, plon: float | None) -> float | None:
+def _dist(
+    lat: float | None, lon: float | None, plat: float | None, plon: float | None
+) -> float | None:
     if lat is None or lon is None or plat is None or plon is None:
         return None
-    return haversine_km(lat, lon, plat, plon)
+    return distance_km(lat, lon, plat, plon)
 
 
 @lru_cache(maxsize=100_000)
@@ -468,7 +480,9 @@ def _next_start(kind: str, first_start: str | None, rrule: str | None, now: str)
     if first_start is None:
         return None
     try:
-        sched = Schedule(kind=kind, start=datetime.fromisoformat(first_start), rrule=rrule)
+        sched = Schedule(
+            kind=ScheduleKind(kind), start=datetime.fromisoformat(first_start), rrule=rrule
+        )
     except ValueError:
         return None
     after = datetime.fromisoformat(now).replace(tzinfo=ZoneInfo("UTC"))

@@ -71,7 +71,9 @@ def search_activities(
     return to_public(run_search(index, query))
 
 
-@router.get("/{activity_id}", response_model=ActivityPublic, responses={404: {"model": ErrorPublic}})
+@router.get(
+    "/{activity_id}", response_model=ActivityPublic, responses={404: {"model": ErrorPublic}}
+)
 def get_activity(activity_id: str, index: IndexDep) -> ActivityPublic:
     """One activity by id."""
     activity = index.get(activity_id)

@@ -1,0 +1,114 @@
+"""Shared fixtures: a pinned clock, fixture sites on 127.0.0.1, an index, a live API server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import uvicorn
+
+from fkort.config import Settings
+from fkort.sites import SiteServer
+from index.backends.sqlite import SQLiteBackend
+
+REPO = Path(__file__).resolve().parent.parent
+FILES = Path(__file__).resolve().parent / "files"
+TZ = ZoneInfo("Europe/Copenhagen")
+#: Every test runs at this instant unless it says otherwise.
+FROZEN_NOW = "2026-11-22T12:00:00+01:00"
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FKORT_NOW", FROZEN_NOW)
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime.fromisoformat(FROZEN_NOW)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def struer_site() -> Iterator[SiteServer]:
+    with SiteServer(FILES / "jsonld" / "struer") as server:
+        yield server
+
+
+@pytest.fixture
+def backend(tmp_path: Path) -> Iterator[SQLiteBackend]:
+    b = SQLiteBackend(tmp_path / "test.db")
+    yield b
+    b.close()
+
+
+class LiveServer:
+    """The real app under uvicorn on a free port, in a thread."""
+
+    def __init__(self, db_path: Path) -> None:
+        from search_api.main import create_app
+
+        settings = Settings(db_path=db_path)
+        self.app = create_app(settings)
+        self.port = free_port()
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+                                access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("API server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def run_fkort(*args: str, env: dict[str, str] | None = None, timeout: float = 120
+              ) -> subprocess.CompletedProcess[str]:
+    """Run the real `fkort` command in a child process."""
+    full_env = {**os.environ, "FKORT_NOW": FROZEN_NOW, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "fkort", *args], capture_output=True, text=True, env=full_env,
+        timeout=timeout, cwd=REPO,
+    )
+
+
+def crawl_site(site: SiteServer, tmp_path: Path, name: str, toml_body: str
+               ) -> tuple[subprocess.CompletedProcess[str], list[dict[str, object]], Path]:
+    """Crawl one fixture site with a sources file written for it; returns the run report."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(toml_body.replace("{BASE}", site.base_url), encoding="utf-8")
+    db = tmp_path / "crawl.db"
+    proc = run_fkort(
+        "crawl", "--sources", str(sources), "--db", str(db), "--settings",
+        "crawlers.settings.local", "--json", "--log-level", "WARNING",
+        env={"FKORT_DATA_DIR": str(tmp_path / "data")},
+    )
+    report = json.loads(proc.stdout) if proc.stdout.strip().startswith("[") else []
+    return proc, report, db

@@ -1,0 +1,251 @@
+"""The search contract on the embedded SQLite backend: filters, distance, text, writes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from geopy.distance import geodesic
+from geopy.point import Point
+
+from fkort.schema import Status
+from index import SearchQuery
+from index.backends.sqlite import SQLiteBackend
+from tests.index.corpus import TZ, make
+
+HOLSTEBRO = (56.3600, 8.6160)  # Holstebro torv
+NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)
+
+
+def at_km(km: float, bearing: float = 90.0, origin: tuple[float, float] = HOLSTEBRO
+          ) -> tuple[float, float]:
+    p = geodesic(kilometers=km).destination(Point(*origin), bearing)
+    return (round(p.latitude, 6), round(p.longitude, 6))
+
+
+def ids(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [h.activity.title for h in result.hits]
+
+
+def search(b: SQLiteBackend, **kw) -> list[str]:  # type: ignore[no-untyped-def]
+    return ids(b.search(SearchQuery(now=NOW, limit=100, **kw)))
+
+
+# -- distance ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("km", [0.3, 1.0, 4.2, 9.9, 25.0, 80.0, 300.0])
+def test_distance_is_right_to_a_tenth_of_a_km(backend: SQLiteBackend, km: float) -> None:
+    point = at_km(km, bearing=37)
+    backend.upsert([make("a", "Kortklub", at=point)])
+    (hit,) = backend.search(SearchQuery(lat=HOLSTEBRO[0], lon=HOLSTEBRO[1], now=NOW)).hits
+    assert hit.distance_km == pytest.approx(geodesic(HOLSTEBRO, point).km, abs=0.02)
+
+
+def test_radius_includes_inside_and_excludes_outside(backend: SQLiteBackend) -> None:
+    backend.upsert([
+        make("in", "Indenfor", at=at_km(4.9, 10)),
+        make("edge", "Lige indenfor", at=at_km(4.97, 200)),
+        make("out", "Udenfor", at=at_km(5.1, 300)),
+        make("nowhere", "Uden sted"),
+    ])
+    assert search(backend, lat=HOLSTEBRO[0], lon=HOLSTEBRO[1], radius_km=5) == [
+        "Indenfor", "Lige indenfor"]
+
+
+def test_sorted_by_distance(backend: SQLiteBackend) -> None:
+    backend.upsert([make(str(k), f"{k} km", at=at_km(k, 45 * k)) for k in (7, 1, 3, 12, 2)])
+    assert search(backend, lat=HOLSTEBRO[0], lon=HOLSTEBRO[1], radius_km=50) == [
+        "1 km", "2 km", "3 km", "7 km", "12 km"]
+
+
+# -- soft filters: stated misfits out, stated fits first, unknowns labelled ---------------
+
+@pytest.fixture
+def people(backend: SQLiteBackend) -> SQLiteBackend:
+    backend.upsert([
+        make("senior", "Seniorklub", age={"min": 60}, at=at_km(3),
+             price={"amount_dkk": 20, "period": "per_time", "is_free": False},
+             accessibility={"wheelchair": True, "hearing_loop": True}, drop_in=True),
+        make("young", "Ungdomsklub", age={"min": 18, "max": 30}, at=at_km(1),
+             price={"amount_dkk": 0, "is_free": True}, accessibility={"wheelchair": False},
+             drop_in=False),
+        make("unknown", "Åben café", at=at_km(2)),
+        make("dear", "Dyr vinklub", age={"min": 50}, at=at_km(4),
+             price={"amount_dkk": 400, "period": "year", "is_free": False}),
+    ])
+    return backend
+
+
+def test_age_excludes_stated_misfits_and_ranks_unknown_last(people: SQLiteBackend) -> None:
+    r = people.search(SearchQuery(age=70, lat=HOLSTEBRO[0], lon=HOLSTEBRO[1], now=NOW))
+    assert ids(r) == ["Seniorklub", "Dyr vinklub", "Åben café"]
+    assert [h.matched["age"] for h in r.hits] == ["yes", "yes", "unknown"]
+
+
+def test_strict_keeps_only_stated_fits(people: SQLiteBackend) -> None:
+    assert search(people, age=70, strict=True) == ["Dyr vinklub", "Seniorklub"]
+
+
+def test_age_upper_bound(people: SQLiteBackend) -> None:
+    assert "Ungdomsklub" in search(people, age=30)
+    assert "Ungdomsklub" not in search(people, age=31)
+
+
+def test_max_price_and_free(people: SQLiteBackend) -> None:
+    assert set(search(people, max_price=20, strict=True)) == {"Seniorklub", "Ungdomsklub"}
+    assert "Dyr vinklub" not in search(people, max_price=399.99)
+    assert search(people, free=True, strict=True) == ["Ungdomsklub"]
+    assert set(search(people, free=True)) == {"Ungdomsklub", "Åben café"}
+
+
+def test_wheelchair_and_hearing_loop(people: SQLiteBackend) -> None:
+    r = people.search(SearchQuery(wheelchair=True, hearing_loop=True, lat=HOLSTEBRO[0],
+                                  lon=HOLSTEBRO[1], now=NOW))
+    assert ids(r) == ["Seniorklub", "Åben café", "Dyr vinklub"]
+    assert r.hits[0].matched == {"wheelchair": "yes", "hearing_loop": "yes"}
+    assert r.hits[1].matched == {"wheelchair": "unknown", "hearing_loop": "unknown"}
+
+
+def test_drop_in(people: SQLiteBackend) -> None:
+    assert search(people, drop_in=True, strict=True) == ["Seniorklub"]
+    assert "Ungdomsklub" not in search(people, drop_in=True)
+
+
+def test_filters_combine(people: SQLiteBackend) -> None:
+    # 70 years old, at most 50 kr., needs a wheelchair, within 3.5 km.
+    assert search(people, age=70, max_price=50, wheelchair=True, lat=HOLSTEBRO[0],
+                  lon=HOLSTEBRO[1], radius_km=3.5) == ["Seniorklub", "Åben café"]
+
+
+def test_weekday(backend: SQLiteBackend) -> None:
+    backend.upsert([
+        make("tue", "Tirsdagsklub"),
+        make("mo-th", "Mandag og torsdag", schedule={"rrule": "FREQ=WEEKLY;BYDAY=MO,TH"}),
+        make("once", "Foredrag", schedule={"kind": "once", "rrule": None,
+             "start": datetime(2026, 12, 3, 19, tzinfo=TZ), "end": None}),  # a Thursday
+        make("unknown", "Ukendt tid", schedule={"kind": "unknown", "start": None, "end": None,
+                                                 "rrule": None}),
+    ])
+    # Sorted by next meeting (Mon 23 Nov, Thu 3 Dec), the unknown one last.
+    assert search(backend, weekdays=[3]) == ["Mandag og torsdag", "Foredrag", "Ukendt tid"]
+    assert search(backend, weekdays=[1], strict=True) == ["Tirsdagsklub"]
+
+
+def test_categories_any_of_and_facets(backend: SQLiteBackend) -> None:
+    backend.upsert([
+        make("a", "Brætspil", categories=["spil"]),
+        make("b", "Madklub", categories=["mad", "maend"]),
+        make("c", "Gåtur", categories=["motion"]),
+    ])
+    r = backend.search(SearchQuery(categories=["spil", "mad"], now=NOW))
+    assert sorted(ids(r)) == ["Brætspil", "Madklub"]
+    # Facets ignore the category filter itself, so other interests show their counts.
+    assert r.facets["categories"] == {"mad": 1, "maend": 1, "motion": 1, "spil": 1}
+
+
+def test_municipality(backend: SQLiteBackend) -> None:
+    backend.upsert([make("a", "Her"), make("b", "Der", location={"municipality": "Assens"})])
+    assert search(backend, municipality="assens") == ["Der"]
+
+
+# -- free text: Danish inflections and compounds --------------------------------------------
+
+@pytest.fixture
+def texts(backend: SQLiteBackend) -> SQLiteBackend:
+    backend.upsert([
+        make("1", "Brætspilsaften i Medborgerhuset"),
+        make("2", "Kortspil og kaffe"),
+        make("3", "Strikkeklub"),
+        make("4", "Vi mødes og hygger", description="Kvinderne strikker og snakker."),
+        make("5", "Fællessang i kirken"),
+        make("6", "Gåtur langs åen", description="Frisk luft."),
+    ])
+    return backend
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("spil", {"Brætspilsaften i Medborgerhuset", "Kortspil og kaffe"}),
+    ("strik", {"Strikkeklub", "Vi mødes og hygger"}),
+    ("sang", {"Fællessang i kirken"}),
+    ("brætspil", {"Brætspilsaften i Medborgerhuset"}),
+    ("Gåture", {"Gåtur langs åen"}),
+    ("kortspil kaffe", {"Kortspil og kaffe"}),
+    ("ridning", set()),
+])
+def test_text_finds_inflections_and_compound_parts(texts: SQLiteBackend, typed: str,
+                                                   expected: set[str]) -> None:
+    assert set(search(texts, text=typed)) == expected
+
+
+@pytest.mark.parametrize("typed", ['"', "spil OR", "NEAR(a b)", "*", "a:b", "'; DROP TABLE x;--",
+                                   "^spil", "(((", "\x00"])
+def test_text_syntax_never_breaks_the_query(texts: SQLiteBackend, typed: str) -> None:
+    search(texts, text=typed)  # must not raise
+
+
+def test_title_match_ranks_first(backend: SQLiteBackend) -> None:
+    backend.upsert([make("d", "Café", description="Vi spiller også kort."),
+                    make("t", "Kortspil")])
+    assert search(backend, text="kort")[0] == "Kortspil"
+
+
+# -- what is hidden ------------------------------------------------------------------------
+
+def test_past_one_offs_and_stale_are_hidden(backend: SQLiteBackend) -> None:
+    backend.upsert([
+        make("past", "Forbi", schedule={"kind": "once", "rrule": None,
+             "start": datetime(2026, 11, 1, 19, tzinfo=TZ), "end": None}),
+        make("today", "I dag", schedule={"kind": "once", "rrule": None,
+             "start": datetime(2026, 11, 22, 10, tzinfo=TZ), "end": None}),
+        make("ended", "Sæson slut",
+             schedule={"rrule": "FREQ=WEEKLY;BYDAY=TU;UNTIL=20261101T225959Z"}),
+        make("stale", "Forsvundet"),
+        make("live", "Kører"),
+    ])
+    backend.set_status([make("stale", "x").id], Status.stale)
+    assert sorted(search(backend)) == ["I dag", "Kører"]
+
+
+# -- writes --------------------------------------------------------------------------------
+
+def test_upsert_counts_new_changed_unchanged_and_keeps_first_seen(backend: SQLiteBackend) -> None:
+    a = make("a", "Strikkeklub")
+    assert backend.upsert([a, make("b", "Kortklub")]).new == 2
+    later = datetime(2026, 11, 21, 3, tzinfo=TZ)
+    again = a.model_copy(update={"last_seen": later, "first_seen": later})
+    stats = backend.upsert([again, make("b", "Kortklub – nu om onsdagen")])
+    assert (stats.new, stats.changed, stats.unchanged) == (0, 1, 1)
+    stored = backend.get(a.id)
+    assert stored is not None and stored.first_seen < stored.last_seen == later
+    assert search(backend, text="onsdagen") == ["Kortklub – nu om onsdagen"]
+    assert backend.count() == 2
+
+
+def test_delete(backend: SQLiteBackend) -> None:
+    a = make("a", "Strikkeklub", at=at_km(1), categories=["kreativ"])
+    backend.upsert([a])
+    assert backend.delete([a.id, "test:missing"]) == 1
+    assert backend.get(a.id) is None
+    assert search(backend, text="strik") == []
+    assert backend.search(SearchQuery(lat=HOLSTEBRO[0], lon=HOLSTEBRO[1], radius_km=5,
+                                      now=NOW)).total == 0
+
+
+def test_limit_offset_and_total(backend: SQLiteBackend) -> None:
+    backend.upsert([make(str(i), f"Klub {i:02d}", at=at_km(i + 1)) for i in range(12)])
+    q = dict(lat=HOLSTEBRO[0], lon=HOLSTEBRO[1], limit=5, now=NOW)
+    first = backend.search(SearchQuery(**q))
+    second = backend.search(SearchQuery(offset=5, **q))
+    assert first.total == second.total == 12
+    assert ids(first) == [f"Klub {i:02d}" for i in range(5)]
+    assert ids(second) == [f"Klub {i:02d}" for i in range(5, 10)]
+
+
+def test_sort_next_puts_the_soonest_first(backend: SQLiteBackend) -> None:
+    backend.upsert([
+        make("fri", "Fredag", schedule={"rrule": "FREQ=WEEKLY;BYDAY=FR"}),
+        make("mon", "Mandag", schedule={"rrule": "FREQ=WEEKLY;BYDAY=MO"}),
+        make("wed", "Onsdag", schedule={"rrule": "FREQ=WEEKLY;BYDAY=WE"}),
+    ])
+    # 22 November 2026 is a Sunday.
+    assert search(backend, sort="next") == ["Mandag", "Onsdag", "Fredag"]

@@ -1,0 +1,154 @@
+"""The API over real HTTP (uvicorn), on a real SQLite index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from index.backends.sqlite import SQLiteBackend
+from tests.conftest import LiveServer
+from tests.index.corpus import make
+
+HOLSTEBRO = "56.36,8.62"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    db = tmp_path_factory.mktemp("api") / "api.db"
+    backend = SQLiteBackend(db)
+    backend.upsert([
+        make("braet", "Brætspilsaften", at=(56.3601, 8.6155), categories=["spil"],
+             accessibility={"hearing_loop": True}, drop_in=True, age={"min": 60},
+             organizer={"name": "Medborgerhuset Holstebro"},
+             organization_id="org:medborgerhuset"),
+        make("strik", "Strikkeklub", at=(56.3700, 8.6300), categories=["kreativ"],
+             price={"amount_dkk": 20, "is_free": False, "period": "per_time"}),
+        make("assens", "Mænds Mødested", at=(55.2700, 9.9000), categories=["maend"]),
+    ])
+    backend.close()
+    with LiveServer(db) as server, httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+def test_health(api: httpx.Client) -> None:
+    assert api.get("/health").json() == {"status": "ok", "backend": "sqlite", "activities": 3}
+
+
+def test_near_sorts_by_distance_with_distance_km(api: httpx.Client) -> None:
+    body = api.get("/v1/activities", params={"near": HOLSTEBRO, "radius_km": 10}).json()
+    assert [a["title"] for a in body["data"]] == ["Brætspilsaften", "Strikkeklub"]
+    assert body["count"] == 2
+    kms = [a["distance_km"] for a in body["data"]]
+    assert kms == sorted(kms) and kms[0] == pytest.approx(0.28, abs=0.01) and 1 < kms[1] < 2
+
+
+def test_hit_has_next_occurrences_and_matched(api: httpx.Client) -> None:
+    body = api.get("/v1/activities", params={"near": HOLSTEBRO, "radius_km": 10, "age": 70,
+                                             "hearing_loop": "true"}).json()
+    first = body["data"][0]
+    assert first["matched"] == {"age": "yes", "hearing_loop": "yes"}
+    assert body["data"][1]["matched"] == {"age": "unknown", "hearing_loop": "unknown"}
+    # 22 Nov 2026 (frozen) is a Sunday; the club meets on Tuesdays at 14.
+    assert first["next_occurrences"] == ["2026-11-24T14:00:00+01:00", "2026-12-01T14:00:00+01:00",
+                                         "2026-12-08T14:00:00+01:00"]
+
+
+def test_free_text_and_categories(api: httpx.Client) -> None:
+    assert [a["title"] for a in api.get("/v1/activities", params={"q": "spil"}).json()["data"]] \
+        == ["Brætspilsaften"]
+    got = api.get("/v1/activities", params=[("categories", "maend"), ("categories", "kreativ")])
+    assert sorted(a["title"] for a in got.json()["data"]) == ["Mænds Mødested", "Strikkeklub"]
+    got = api.get("/v1/activities", params={"categories": "maend,kreativ"})
+    assert got.json()["count"] == 2
+
+
+def test_weekday_in_danish(api: httpx.Client) -> None:
+    assert api.get("/v1/activities", params={"weekday": "tirsdag"}).json()["count"] == 3
+    assert api.get("/v1/activities", params={"weekday": "onsdag"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize(("params", "param"), [
+    ({"near": "abc"}, "near"),
+    ({"near": "Vestergade 12, 7500 Holstebro"}, "near"),
+    ({"near": "91,8"}, "near"),
+    ({"near": HOLSTEBRO, "radius_km": -1}, "radius_km"),
+    ({"near": HOLSTEBRO, "radius_km": "ti"}, "radius_km"),
+    ({"radius_km": 5}, "radius_km"),
+    ({"limit": 100000}, "limit"),
+    ({"limit": 0}, "limit"),
+    ({"offset": -1}, "offset"),
+    ({"age": 200}, "age"),
+    ({"max_price": -5}, "max_price"),
+    ({"sort": "tilfældig"}, "sort"),
+    ({"weekday": "blåmandag"}, "weekday"),
+    ({"categories": "ridning"}, "categories"),
+    ({"q": "x" * 500}, "q"),
+])
+def test_bad_input_is_a_readable_422(api: httpx.Client, params: dict[str, object],
+                                     param: str) -> None:
+    resp = api.get("/v1/activities", params=params)
+    assert resp.status_code == 422
+    body = resp.json()
+    assert body["error"] == "invalid_parameter"
+    assert param in body["params"]
+    assert param in body["message_da"] and param in body["message_en"]
+
+
+def test_error_never_echoes_the_address(api: httpx.Client) -> None:
+    secret = "Rosenvængets Allé 47, 2. tv"
+    resp = api.get("/v1/activities", params={"near": secret})
+    assert resp.status_code == 422
+    assert "Rosenvænget" not in resp.text and "47" not in resp.text
+
+
+def test_get_activity_and_404(api: httpx.Client) -> None:
+    found = api.get("/v1/activities", params={"q": "strik"}).json()["data"][0]
+    one = api.get(f"/v1/activities/{found['id']}")
+    assert one.status_code == 200 and one.json()["title"] == "Strikkeklub"
+    missing = api.get("/v1/activities/test:doesnotexist")
+    assert missing.status_code == 404
+    assert missing.json()["message_da"] == "Aktiviteten findes ikke (længere)."
+
+
+def test_organization_with_its_activities(api: httpx.Client) -> None:
+    org = api.get("/v1/organizations/org:medborgerhuset")
+    assert org.status_code == 200
+    assert org.json()["name"] == "Medborgerhuset Holstebro"
+    assert [a["title"] for a in org.json()["activities"]] == ["Brætspilsaften"]
+    assert api.get("/v1/organizations/org:nope").status_code == 404
+
+
+def test_openapi_and_docs(api: httpx.Client) -> None:
+    spec = api.get("/openapi.json").json()
+    assert "/v1/activities" in spec["paths"]
+    assert api.get("/docs").status_code == 200
+
+
+def test_search_page_in_danish(api: httpx.Client) -> None:
+    page = api.get("/", params={"near": HOLSTEBRO, "radius_km": 10, "q": "spil"})
+    assert page.status_code == 200
+    html = page.text
+    assert '<html lang="da">' in html
+    assert "Brætspilsaften" in html and "Strikkeklub" not in html
+    assert "tirsdag 24. november kl. 14.00–16.00" in html
+    assert "ikke oplyst" in html  # price of the board-game evening is not stated
+    assert 'for="q"' in html  # visible labels
+
+
+def test_search_page_bad_input_is_a_danish_message(api: httpx.Client) -> None:
+    page = api.get("/", params={"near": "Hovedgaden 1"})
+    assert page.status_code == 422
+    assert "breddegrad,længdegrad" in page.text
+    assert "Hovedgaden" not in page.text.split("<form")[0]
+
+
+def test_empty_page_is_just_the_form(api: httpx.Client) -> None:
+    page = api.get("/")
+    assert page.status_code == 200 and "Søg" in page.text and "fundet" not in page.text
+
+
+def test_static_css(api: httpx.Client, tmp_path: Path) -> None:
+    assert api.get("/static/site.css").status_code == 200
