@@ -20,12 +20,14 @@ _TEXT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; ch
 
 class _Handler(BaseHTTPRequestHandler):
     root: Path
+    log: list[tuple[str, str]]
     server_version = "fkort-sites/1"
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass  # the crawl reports what matters; no access log noise
 
     def do_GET(self) -> None:  # noqa: N802
+        self.log.append((self.path, self.headers.get("User-Agent", "")))
         path = unquote(urlparse(self.path).path)
         target = (self.root / path.lstrip("/")).resolve()
         if target.is_dir():
@@ -49,7 +51,9 @@ class SiteServer:
     """One static site on a free port; use as a context manager or start()/stop()."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
-        handler = type("Handler", (_Handler,), {"root": root.resolve()})
+        #: (path, User-Agent) of every request, in order: tests check politeness with it.
+        self.requests: list[tuple[str, str]] = []
+        handler = type("Handler", (_Handler,), {"root": root.resolve(), "log": self.requests})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -167,9 +167,9 @@ SOURCES = """
 name = "struer"
 kind = "municipal"
 start_urls = ["{BASE}/"]
-sitemap_urls = []
 [source.options]
-follow = [".*"]
+follow = ["/aktivitet/", "/side-\\\\d+\\\\.html$", "/index.html$", "/intern/"]
+sitemap_urls = ["{BASE}/sitemap.xml"]
 municipality = "Struer"
 """
 
@@ -177,27 +177,27 @@ municipality = "Struer"
 @pytest.fixture(scope="module")
 def crawled(struer_site, tmp_path_factory):  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("crawl")
-    proc, report, db = crawl_site(struer_site, tmp, "struer",
-                                  SOURCES.replace("sitemap_urls = []\n", ""))
-    return proc, report, db
+    proc, report, db = crawl_site(struer_site, tmp, "struer", SOURCES)
+    return proc, report, db, list(struer_site.requests)
 
 
 def test_crawl_indexes_every_activity(crawled) -> None:  # type: ignore[no-untyped-def]
-    proc, report, db = crawled
+    proc, report, db, _ = crawled
     assert proc.returncode == 3, proc.stderr  # partial: the planted faults are reported
     (r,) = report
     assert r["status"] == "ok"
-    assert r["new"] == 4  # kortklub, gåtur, mandeklub, syklub
+    assert r["new"] == 5  # kortklub, gåtur, mandeklub, syklub, and the sitemap-only læsekreds
     from index.backends.sqlite import SQLiteBackend
 
     titles = sorted(a.activity.title for a in SQLiteBackend(db).search(
         __import__("index").SearchQuery(limit=50)).hits)
-    assert titles == ["Gå-tur langs fjorden", "Kortklubben i Aktivitetshuset", "Mandeklubben",
+    assert titles == ["Gå-tur langs fjorden", "Kortklubben i Aktivitetshuset",
+                      "Læsekreds på biblioteket", "Mandeklubben",
                       "Syklubben Nålen – syning og snak"]
 
 
 def test_crawl_reports_exactly_the_planted_faults(crawled) -> None:  # type: ignore[no-untyped-def]
-    _, (r,), _ = crawled
+    _, (r,), _, _ = crawled
     assert r["errors"] == {"broken_jsonld": 1}
     assert [p["url"].rsplit("/", 1)[-1] for p in r["problems"]] == ["oedelagt.html"]
     assert r["dropped"] == 1
@@ -206,19 +206,33 @@ def test_crawl_reports_exactly_the_planted_faults(crawled) -> None:  # type: ign
 
 
 def test_crawl_obeys_robots_txt(crawled) -> None:  # type: ignore[no-untyped-def]
-    proc, (r,), db = crawled
+    proc, (r,), db, requests = crawled
     from index import SearchQuery
     from index.backends.sqlite import SQLiteBackend
 
     hits = SQLiteBackend(db).search(SearchQuery(text="medarbejderdag")).hits
     assert hits == []
     assert r["skipped"] == {"robots_txt": 1}
+    paths = [p for p, _ in requests]
+    assert paths[0] == "/robots.txt"
+    assert not any(p.startswith("/intern/") for p in paths)
+
+
+def test_crawl_says_who_it_is_and_fetches_each_page_once(crawled) -> None:  # type: ignore[no-untyped-def]
+    _, _, _, requests = crawled
+    agents = {ua for _, ua in requests}
+    (agent,) = agents
+    assert agent.startswith("Faellesskabskort/") and "(+http" in agent
+    paths = [p for p, _ in requests]
+    assert len(paths) == len(set(paths))
+    assert "/aktivitet/kun-i-sitemap.html" in paths  # found through the sitemap only
+    assert "/om-kommunen.html" not in paths  # in the sitemap, but not a followed pattern
 
 
 def test_crawl_then_api_returns_the_activity(crawled) -> None:  # type: ignore[no-untyped-def]
     import httpx
 
-    _, _, db = crawled
+    _, _, db, _ = crawled
     with LiveServer(Path(db)) as server:
         resp = httpx.get(f"{server.url}/v1/activities",
                          params={"near": "56.49,8.59", "radius_km": 5, "q": "whist"})
@@ -233,8 +247,8 @@ def test_crawl_of_a_down_source_fails_cleanly(tmp_path: Path) -> None:
     from tests.conftest import free_port, run_fkort
 
     sources = tmp_path / "sources.toml"
-    sources.write_text(SOURCES.replace("{BASE}", f"http://127.0.0.1:{free_port()}")
-                       .replace("sitemap_urls = []\n", ""), encoding="utf-8")
+    sources.write_text(SOURCES.replace("{BASE}", f"http://127.0.0.1:{free_port()}"),
+                       encoding="utf-8")
     proc = run_fkort("crawl", "--sources", str(sources), "--db", str(tmp_path / "x.db"),
                      "--settings", "crawlers.settings.local", "--json", "--log-level", "ERROR",
                      env={"FKORT_DATA_DIR": str(tmp_path)})
