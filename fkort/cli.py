@@ -100,8 +100,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from fkort import clock
     from index import open_backend
+    from normalize.category import CATEGORY_LABELS
     from normalize.schedule import duration, next_occurrences
-    from normalize.tags import CATEGORY_LABELS
     from search_api.formatting import km, price, when, where
     from search_api.params import ParamError, build_query
 
@@ -139,6 +139,41 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     print(json.dumps(json_schemas(), ensure_ascii=False, indent=2))
     return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Accuracy of the normalisers on a labelled gold set, per field."""
+    from fkort.evaluate import GoldError, evaluate, load_cases
+
+    try:
+        cases = load_cases(Path(args.gold))
+    except GoldError as exc:
+        print(f"fkort eval: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    reports = evaluate(cases, args.field)
+    if not reports:
+        print(f"fkort eval: no cases{' for ' + args.field if args.field else ''}", file=sys.stderr)
+        return EXIT_USAGE
+    below = [r.name for r in reports.values() if r.accuracy < args.min_accuracy]
+    if args.json:
+        print(json.dumps({
+            "min_accuracy": args.min_accuracy,
+            "fields": {f: {"cases": r.cases, "correct": r.correct,
+                           "accuracy": round(r.accuracy, 4), "failures": r.failures}
+                       for f, r in reports.items()},
+            "below": below,
+        }, ensure_ascii=False, indent=2))
+    else:
+        print(f"{'field':<14} {'cases':>5} {'correct':>7} {'accuracy':>8}")
+        for r in reports.values():
+            mark = "  < min" if r.name in below else ""
+            print(f"{r.name:<14} {r.cases:>5} {r.correct:>7} {r.accuracy:>8.3f}{mark}")
+        for r in reports.values():
+            for fail in r.failures[: args.show]:
+                print(f"\n[{r.name}] {fail['id']}: {fail['text']!r} (ref {fail['ref']})")
+                print(f"  expected: {json.dumps(fail['expected'], ensure_ascii=False)}")
+                print(f"  got:      {json.dumps(fail['got'], ensure_ascii=False)}")
+    return EXIT_FAILED if below else EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -225,6 +260,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("schema", help="print the JSON Schema of Activity and Organization")
     sc.set_defaults(func=cmd_schema)
+
+    e = sub.add_parser("eval", help="accuracy of the normalisers on a gold set")
+    e.add_argument("--gold", default="tests/gold", help="a .jsonl file or a folder of them")
+    e.add_argument("--field", choices=["schedule", "age", "price", "accessibility",
+                                       "category", "drop_in"])
+    e.add_argument("--min-accuracy", type=float, default=0.95)
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--show", type=int, default=1000, help="failures to print per field")
+    e.set_defaults(func=cmd_eval)
 
     d = sub.add_parser("demo", help="crawl the bundled demo sites and serve them")
     d.add_argument("--host", default="127.0.0.1")

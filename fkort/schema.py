@@ -97,6 +97,13 @@ class Schedule(_Model):
         default=None, description="End of a one-off, or the end time of the first meeting."
     )
     rrule: str | None = Field(default=None, description="RFC 5545 RRULE, without DTSTART.")
+    dates: list[datetime] = Field(
+        default_factory=list,
+        description="Further dates of a one-off listed with several dates (after start).",
+    )
+    time_known: bool = Field(
+        default=True, description="False when the source gives days but no clock time."
+    )
     text: str | None = None
 
     @field_validator("rrule")

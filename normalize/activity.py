@@ -11,10 +11,15 @@ from fkort.schema import (
     Organization,
     Organizer,
     RawActivity,
+    ScheduleKind,
     activity_id,
     organization_id,
 )
-from normalize import age, geo, price, schedule, tags
+from normalize import age, geo, price, schedule
+from normalize.accessibility import from_amenity_features
+from normalize.category import parse_categories
+from normalize.dropin import parse_drop_in
+from normalize.schedule_text import parse_schedule
 from normalize.text import clean_text
 
 EVENT_TYPES = {"Event", "SocialEvent", "EducationEvent", "SportsEvent", "MusicEvent",
@@ -52,13 +57,17 @@ def _organizer(data: Mapping[str, Any], texts: Mapping[str, str]) -> Organizer:
 
 
 def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity:
-    """Interpret one extracted item. Raises NotAnActivity (with a reason) when it is not one."""
+    """Interpret one extracted item. Raises NotAnActivity (with a reason) when it is not one.
+
+    Structured data (schema.org) is read first; free text fills what it leaves unknown: the
+    page's own field for it ("Hvornår", "Pris", ...), then the description.
+    """
     data: Mapping[str, Any] = raw.structured or {}
-    texts = raw.texts
-    title = _str(data.get("name")) or clean_text(texts.get("title"))
+    texts = {k: v for k, v in ((k, clean_text(v)) for k, v in raw.texts.items()) if v}
+    title = _str(data.get("name")) or texts.get("title")
     if not title:
         raise NotAnActivity("no title")
-    description = clean_text(data.get("description")) or clean_text(texts.get("description"))
+    description = clean_text(data.get("description")) or texts.get("description")
     origin = (
         _str(data.get("identifier"))
         or raw.origin_id
@@ -66,42 +75,45 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
         or _str(data.get("url"))
         or raw.source.url
     )
-    fetched = raw.source.fetched_at
-    when_text = clean_text(texts.get("when"))
+    fetched = raw.source.fetched_at.astimezone(schedule.TZ)
     sched = schedule.from_schema_org(
         data.get("startDate"), data.get("endDate"), data.get("eventSchedule"),
-        ref=fetched.astimezone(schedule.TZ), text=when_text,
+        ref=fetched, text=texts.get("when"),
     )
+    if sched.kind is ScheduleKind.unknown and texts.get("when"):
+        sched = parse_schedule(texts["when"], fetched)
     place = data.get("location")
     location = geo.from_schema_org(place if place else texts.get("where"),
                                    municipality=raw.municipality)
-    price_text = clean_text(texts.get("price"))
-    cost = price.from_schema_org(data.get("offers"), data.get("isAccessibleForFree"), price_text)
+    cost = price.from_schema_org(data.get("offers"), data.get("isAccessibleForFree"),
+                                 texts.get("price"))
+    if cost.amount_dkk is None and cost.is_free is None and description:
+        cost = price.parse_price(description)
     ages = age.from_schema_org(data.get("typicalAgeRange"), data.get("audience"))
-    if ages.min is None and ages.max is None:
-        ages = age.parse_age(clean_text(texts.get("age"))) if texts.get("age") else ages
+    for text in (texts.get("age"), title, description):
+        if ages.min is not None or ages.max is not None or not text:
+            continue
+        ages = age.parse_age(text)
     features = place.get("amenityFeature") if isinstance(place, Mapping) else None
-    access_text = clean_text(texts.get("accessibility"))
-    access = tags.from_amenity_features(features, access_text) if features else (
-        tags.parse_accessibility(access_text or description)
-    )
-    drop_text = " ".join(t for t in (description, texts.get("signup"), cost.text) if t) or None
-    keywords = _keywords(data.get("keywords"))
+    access_text = " ".join(t for t in (texts.get("accessibility"), description) if t) or None
+    access = from_amenity_features(features, access_text)
+    drop_text = " ".join(t for t in (texts.get("signup"), description, cost.text) if t) or None
     organizer = _organizer(data, texts)
-    seen = now or fetched
+    seen = now or raw.source.fetched_at
     return Activity(
         id=activity_id(raw.source.name, origin),
         title=title,
         description=description,
         organizer=organizer,
         organization_id=organization_id(organizer.name) if organizer.name else None,
-        categories=tags.parse_categories(title, keywords, description),
+        categories=parse_categories(title, _keywords(data.get("keywords")), description,
+                                    texts.get("category")),
         location=location,
         schedule=sched,
         age=ages,
         price=cost,
         accessibility=access,
-        drop_in=tags.parse_drop_in(drop_text),
+        drop_in=parse_drop_in(drop_text),
         drop_in_text=drop_text,
         language=_str(data.get("inLanguage")) or "da",
         source=raw.source,

@@ -9,13 +9,42 @@ from fkort.schema import AgeRange
 
 #: Age words and the age range we read them as. "Senior" and "pensionist" have no legal age in
 #: Danish; municipalities' senior offers commonly open at 60 (Ældre Sagen's "60+" groups), and
-#: folkepension starts at 67, but early retirees join pensioner clubs: both read as 60+.
+#: folkepension starts at 67, but early retirees join pensioner clubs: all read as 60+.
 AGE_WORDS: list[tuple[re.Pattern[str], tuple[int | None, int | None]]] = [
-    (re.compile(r"\bseniorer?\b|\bpensionister?\b|\bældre\b"), (60, None)),
+    (re.compile(r"\bseniorer?\b|\bpensionister?\b|\bældre\b|\befterlønnere\b"
+                r"|\bfolkepensionister?\b|\bpensionist-"), (60, None)),
 ]
-_RANGE = re.compile(r"(\d{1,3})\s*(?:-|–|til|og)\s*(\d{1,3})\s*år")
-_PLUS = re.compile(r"(\d{1,3})\s*\+|(?:fra|over)\s*(\d{1,3})\s*år|(\d{1,3})\s*år og (?:derover|op)")
-_UNDER = re.compile(r"under\s*(\d{1,3})")
+_AGE = r"(\d{1,3})"
+_YEARS = r"\s*(?:-\s*)?(?:år(?!s)|årige)\b"
+#: Ranges, most explicit first: "mellem 18 og 30 år", "18-30 år", "13-17-årige".
+_RANGES = [
+    re.compile(rf"mellem\s+{_AGE}\s*(?:og|-)\s*{_AGE}(?:{_YEARS})?"),
+    re.compile(rf"(?:fra\s+)?{_AGE}\s*(?:-|til)\s*{_AGE}{_YEARS}"),
+    re.compile(rf"alder(?:sgruppe(?:n)?)?\s*:?\s*{_AGE}\s*-\s*{_AGE}"),
+]
+#: Upper bounds: value and how it is read ("under 25" admits 24 at most).
+_MAX = [
+    (re.compile(rf"\bunder\s+{_AGE}(?:{_YEARS})?(?!\s*(?:kr|deltag|pers|min|km|grader))"), -1),
+    (re.compile(rf"\b(?:op\s+til|til\s+og\s+med|højst|max\.?|maks\.?)\s+{_AGE}{_YEARS}"), 0),
+]
+#: Lower bounds: "60+", "+60", "over 50" (read as 50: someone of 50 and some months is over 50),
+#: "fra 12 år", "65 år og derover", "fyldt 18 år", "mindst 18 år".
+_MIN = [
+    re.compile(rf"(?<![\d+]){_AGE}\s*\+(?!\s*\d)"),
+    re.compile(rf"(?<![\w\d])\+\s*{_AGE}\b(?!\s*\d)"),
+    re.compile(rf"\bover\s+{_AGE}(?:{_YEARS})?(?!\s*(?:kr|deltag|pers|min|km|grader|\d))"),
+    re.compile(rf"\b(?:fra|fyldt|mindst|minimum)\s+{_AGE}{_YEARS}"),
+    re.compile(rf"\bfyldt\s+{_AGE}\b"),
+    re.compile(rf"{_AGE}{_YEARS}\s*(?:og|eller)\s*(?:derover|opefter|ældre|op|over)"),
+]
+#: Numbers that are not ages: clock times, phone numbers, amounts, postcodes, years, distances.
+_NOISE = [
+    re.compile(r"\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*-\s*\d{1,2}(?:[.:]\d{2})?)?"),
+    re.compile(r"(?:\+45\s*)?\b\d{2}\s?\d{2}\s?\d{2}\s?\d{2}\b"),
+    re.compile(r"\d+(?:[.,]\d+)?\s*(?:kr\b|kroner|,-|km\b|meter|m\b)"),
+    re.compile(r"\b(?:19|20)\d\d\b"),
+    re.compile(r"\b\d{4}\b"),
+]
 
 
 def _valid(lo: int | None, hi: int | None) -> bool:
@@ -38,19 +67,26 @@ def parse_age(text: str | None) -> AgeRange:
     """
     if not text:
         return AgeRange()
-    low = text.casefold()
-    if m := _RANGE.search(low):
-        lo, hi = int(m.group(1)), int(m.group(2))
-        if _valid(lo, hi):
-            return AgeRange(min=lo, max=hi, text=text)
-    if m := _PLUS.search(low):
-        lo = int(next(g for g in m.groups() if g))
-        if _valid(lo, None):
-            return AgeRange(min=lo, text=text)
-    if m := _UNDER.search(low):
-        hi = int(m.group(1)) - 1
-        if _valid(None, hi):
-            return AgeRange(max=hi, text=text)
+    low = re.sub(r"[\u2010-\u2015\u2212]", "-", text.casefold())
+    for rx in _NOISE:
+        low = rx.sub(" ", low)
+    for rx in _RANGES:
+        if m := rx.search(low):
+            lo, hi = int(m.group(1)), int(m.group(2))
+            if _valid(lo, hi):
+                return AgeRange(min=lo, max=hi, text=text)
+    lo_found: int | None = None
+    for rx in _MIN:
+        if m := rx.search(low):
+            lo_found = int(m.group(1))
+            break
+    hi_found: int | None = None
+    for rx, shift in _MAX:
+        if m := rx.search(low):
+            hi_found = int(m.group(1)) + shift
+            break
+    if (lo_found is not None or hi_found is not None) and _valid(lo_found, hi_found):
+        return AgeRange(min=lo_found, max=hi_found, text=text)
     for rx, (lo2, hi2) in AGE_WORDS:
         if rx.search(low):
             return AgeRange(min=lo2, max=hi2, text=text)

@@ -9,21 +9,41 @@ from typing import Any
 
 from fkort.schema import Price, PricePeriod
 
-#: Words that mean "costs nothing"; from municipal and association pages.
-_FREE = re.compile(r"\b(gratis|det er gratis|koster ikke noget|ingen betaling|uden beregning)\b")
-#: Amounts: "20 kr.", "kr. 20,-", "1.250 kr.", "12,50 kr", "50,-".
-_AMOUNT = re.compile(
-    r"(?:kr\.?\s*(?P<a>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<ad>\d{1,2}|-))?)"
-    r"|(?:(?P<b>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<bd>\d{1,2}|-))?\s*(?:kr\b|kroner|dkk|,-))",
-    re.I,
+#: Free: "gratis" introducing the activity, not a free extra ("gratis kaffe").
+_FREE = re.compile(
+    r"\bgratis\b(?!\s+(?:kaffe|kage|the|te|parkering|transport|materialer|frugt|vand|"
+    r"forplejning|morgenmad|frokost|wifi|adgang\s+til\s+kaffe))"
+    r"|koster\s+ikke\s+noget|\bingen\s+(?:deltager)?betaling|\buden\s+(?:beregning|betaling)"
+    r"|\bingen\s+(?:entré|entre|kontingent|egenbetaling)|\bfri\s+entr[ée]|\bkr\.?\s*0\b(?![.,]\d)"
 )
-#: Period phrases, most specific first.
+#: A charge whose amount is not given.
+_CHARGE = re.compile(r"\begenbetaling|\bmindre\s+betaling|\bmod\s+betaling|\bder\s+er\s+betaling"
+                     r"|\bkoster\s+lidt|\bbrugerbetaling")
+#: Things for sale beside the activity: their prices are not the activity's price.
+_EXTRAS = re.compile(
+    r"[^.!?,;]*\b(?:kan\s+købes|sælges|kan\s+erhverves|købes\s+på\s+stedet)\b[^.!?,;]*"
+)
+_NUM = r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}|-))?"
+#: Amounts: "20 kr.", "kr. 20,-", "DKK 150", "1.250 kr.", "12,50 kr", "50,-", "30-50 kr."
+_AMOUNTS = [
+    re.compile(rf"(?:\bkr\.?|\bdkk)\s*{_NUM}"),
+    re.compile(rf"(?<![\d.,]){_NUM}\s*(?:-\s*{_NUM}\s*)?(?:kr\b|kroner|dkk\b)"),
+    re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),-()"),
+    re.compile(rf"\b(?:pris(?:en)?|koster|entr[ée]|kontingent(?:et)?|egenbetaling)\s*"
+               rf"(?:er|på|:)?\s*(?:kun\s*)?{_NUM}(?!\s*(?:\d|%|gange|personer|deltagere|år))"),
+]
+#: Period phrases; checked near an amount first, then in the whole text.
 _PERIODS: list[tuple[re.Pattern[str], PricePeriod]] = [
-    (re.compile(r"halvår|halvårlig"), PricePeriod.half_year),
+    (re.compile(r"halvår"), PricePeriod.half_year),
     (re.compile(r"kvartal"), PricePeriod.quarter),
-    (re.compile(r"\bpr\.? (?:år|sæson)|om året|årligt|årskontingent|\bårlig"), PricePeriod.year),
-    (re.compile(r"\bpr\.? (?:md|måned)|om måneden|månedlig"), PricePeriod.month),
-    (re.compile(r"pr\.? gang|per gang|hver gang|pr\.? møde|pr\.? deltager"), PricePeriod.per_time),
+    (re.compile(r"\bpr\.?\s*(?:år|sæson)\b|\bom\s+året|\bårlig|\bårs(?:kontingent|medlemskab)"
+                r"|\bhele\s+sæsonen|\bsæsonkort|\bsæsonkontingent"), PricePeriod.year),
+    (re.compile(r"\bpr\.?\s*(?:md|mdr|måned)\b|\bom\s+måneden|\bmånedlig|\bmåneds"
+                r"(?:kontingent|betaling)|\bhver\s+måned"), PricePeriod.month),
+    (re.compile(r"\b(?:pr\.?|per)\s*(?:gang|møde|spisning|kuvert|aften|lektion)\b"
+                r"|\bhver\s+gang\b|(?<!og\s)\bentr[ée]\s*(?::|er|koster|på)?\s*(?:kr\.?\s*)?\d"
+                r"|\bi\s+entr[ée]\b"), PricePeriod.per_time),
+    (re.compile(r"\bengangs(?:beløb|betaling|gebyr)"), PricePeriod.once),
 ]
 
 
@@ -34,11 +54,36 @@ def _to_float(whole: str, dec: str | None) -> float:
     return value
 
 
+def _amounts(low: str) -> list[tuple[float, int, int]]:
+    """(amount, start, end) of every amount in the text, each place read once."""
+    found: dict[int, tuple[float, int, int]] = {}
+    for rx in _AMOUNTS:
+        for m in rx.finditer(low):
+            groups = [g for g in m.groups()]
+            pairs = [(groups[i], groups[i + 1]) for i in range(0, len(groups) - 1, 2)]
+            for whole, dec in pairs:
+                if whole is None:
+                    continue
+                at = low.find(whole, m.start())
+                if any(s <= at < e for _, s, e in found.values()):
+                    continue
+                value = _to_float(whole, dec)
+                if value < 1_000_000:
+                    found[at] = (value, m.start(), m.end())
+    return sorted(found.values(), key=lambda a: a[1])
+
+
+def _period(text: str) -> PricePeriod | None:
+    hits = {p for rx, p in _PERIODS if rx.search(text)}
+    return hits.pop() if len(hits) == 1 else None
+
+
 def parse_price(text: str | None) -> Price:
     """Price from Danish text; unknown (all None) when the text states no price.
 
-    Where several amounts are given (members and others), the lowest is the amount:
-    the least anyone can pay; the text keeps the condition.
+    Where several amounts are given (members and others), the amount is the lowest anyone
+    pays, and the text keeps the condition. "Gratis for medlemmer, 30 kr. for gæster" is
+    0 kr. but not free for everyone.
 
     >>> parse_price("Gratis, ingen tilmelding").is_free
     True
@@ -51,18 +96,27 @@ def parse_price(text: str | None) -> Price:
     """
     if not text:
         return Price()
-    low = text.casefold()
-    amounts = [
-        _to_float(m.group("a") or m.group("b"), m.group("ad") or m.group("bd"))
-        for m in _AMOUNT.finditer(low)
-    ]
-    positive = [a for a in amounts if a > 0]
+    low = re.sub(r"[\u2010-\u2015\u2212]", "-", text.casefold()).replace("\u00a0", " ")
+    low = _EXTRAS.sub(" ", low)
+    low = re.sub(r"\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*-\s*\d{1,2}(?:[.:]\d{2})?)?", " ", low)
+    amounts = _amounts(low)
+    positive = [a for a in amounts if a[0] > 0]
+    free = bool(_FREE.search(low)) or (bool(amounts) and not positive)
     if not positive:
-        if _FREE.search(low) or (amounts and not positive):
+        if free:
             return Price(amount_dkk=0.0, is_free=True, text=text)
+        if _CHARGE.search(low):
+            return Price(is_free=False, text=text)
         return Price(text=text)
-    period = next((p for rx, p in _PERIODS if rx.search(low)), None)
-    return Price(amount_dkk=min(positive), period=period, is_free=False, text=text)
+    if free:
+        # Free for some (members, children), paid for others.
+        return Price(amount_dkk=0.0, is_free=False, text=text)
+    amount, start, end = min(positive)
+    clause_start = max(low.rfind(".", 0, max(start - 1, 0)), low.rfind(",", 0, start)) + 1
+    nxt = [s for _, s, _ in positive if s > start]
+    window = low[clause_start: min(nxt[0] if nxt else len(low), end + 40)]
+    period = _period(window) or _period(low)
+    return Price(amount_dkk=amount, period=period, is_free=False, text=text)
 
 
 def _number(raw: object) -> float | None:

@@ -6,6 +6,7 @@ both winter and summer time, so recurrences are expanded on local time.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
@@ -143,6 +144,11 @@ def from_schema_org(
     >>> from_schema_org(ref=ref).kind.value
     'unknown'
     """
+    if text is None:
+        # Keep what the page said, so a reader can check how it was understood.
+        stated = {k: v for k, v in (("startDate", start_date), ("endDate", end_date),
+                                    ("eventSchedule", event_schedule)) if v not in (None, "")}
+        text = json.dumps(stated, ensure_ascii=False, default=str) if stated else None
     schedules = [s for s in _as_list(event_schedule) if isinstance(s, Mapping)]
     for sched in schedules:
         built = _from_schedule(sched, ref=ref, text=text)
@@ -244,7 +250,8 @@ def next_occurrences(schedule: Schedule, after: datetime, count: int = 3) -> lis
     if schedule.start is None or count <= 0:
         return []
     if schedule.kind is ScheduleKind.once:
-        return [schedule.start] if schedule.start >= after else []
+        starts = sorted({schedule.start, *schedule.dates})
+        return [s for s in starts if s >= after][:count]
     if schedule.kind is not ScheduleKind.recurring or not schedule.rrule:
         return []
     rule = _rule(_naive_until(schedule.rrule), schedule.start.astimezone(TZ))
@@ -275,7 +282,7 @@ def weekdays(schedule: Schedule, horizon_days: int = 70) -> set[int]:
     if schedule.start is None:
         return set()
     if schedule.kind is ScheduleKind.once:
-        return {schedule.start.astimezone(TZ).weekday()}
+        return {d.astimezone(TZ).weekday() for d in (schedule.start, *schedule.dates)}
     if schedule.kind is not ScheduleKind.recurring or not schedule.rrule:
         return set()
     m = re.search(r"BYDAY=([^;]+)", schedule.rrule)
@@ -298,7 +305,8 @@ def last_start(schedule: Schedule) -> datetime | None:
     '2026-09-15T10:00:00+02:00'
     """
     if schedule.kind is ScheduleKind.once:
-        return schedule.end or schedule.start
+        last = max((schedule.start, *schedule.dates)) if schedule.start else None
+        return schedule.end if schedule.end and last == schedule.start else last
     if schedule.kind is not ScheduleKind.recurring or not schedule.rrule or not schedule.start:
         return None
     if "UNTIL=" not in schedule.rrule and "COUNT=" not in schedule.rrule:

@@ -8,8 +8,8 @@ from fastapi import APIRouter, HTTPException, Query
 
 from fkort import clock
 from index import SearchQuery, SearchResult, Sort
+from normalize.category import CATEGORY_LABELS
 from normalize.schedule import next_occurrences
-from normalize.tags import CATEGORY_LABELS
 from search_api.deps import IndexDep, SettingsDep
 from search_api.models import ActivitiesPublic, ActivityPublic, ErrorPublic
 from search_api.params import build_query

@@ -11,8 +11,8 @@ from fastapi.templating import Jinja2Templates
 
 from fkort import clock
 from index import Sort
+from normalize.category import CATEGORY_LABELS
 from normalize.schedule import duration, next_occurrences
-from normalize.tags import CATEGORY_LABELS
 from search_api import formatting
 from search_api.deps import IndexDep
 from search_api.params import ParamError, build_query

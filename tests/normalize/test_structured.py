@@ -8,8 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize import age, geo, price, schedule, tags
+from normalize import age, geo, price, schedule
+from normalize.accessibility import from_amenity_features, parse_accessibility
 from normalize.analysis import index_terms, split_compound
+from normalize.category import parse_categories
+from normalize.dropin import parse_drop_in
 from normalize.text import clean_text
 
 TZ = schedule.TZ
@@ -145,7 +148,7 @@ def test_typical_age_range(raw: str, lo: int | None, hi: int | None) -> None:
     ("Vi mødes i kælderen", {}),
 ])
 def test_accessibility_text(text: str, expected: dict[str, bool]) -> None:
-    a = tags.parse_accessibility(text)
+    a = parse_accessibility(text)
     flags = {k: v for k, v in a.model_dump(exclude={"text"}).items() if v is not None}
     assert flags == expected
 
@@ -157,7 +160,7 @@ def test_accessibility_text(text: str, expected: dict[str, bool]) -> None:
     ("Vi ses!", None),
 ])
 def test_drop_in(text: str, expected: bool | None) -> None:
-    assert tags.parse_drop_in(text) is expected
+    assert parse_drop_in(text) is expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -171,7 +174,7 @@ def test_drop_in(text: str, expected: bool | None) -> None:
     ("Vi mødes mandag", []),
 ])
 def test_categories(text: str, expected: list[str]) -> None:
-    assert tags.parse_categories(text) == expected
+    assert parse_categories(text) == expected
 
 
 # -- geo and text --------------------------------------------------------------------------
@@ -210,9 +213,9 @@ def test_text_parsers_never_raise(text: str) -> None:
     price.parse_price(text)
     a = age.parse_age(text)
     assert a.min is None or a.max is None or a.min <= a.max
-    tags.parse_accessibility(text)
-    tags.parse_drop_in(text)
-    tags.parse_categories(text)
+    parse_accessibility(text)
+    parse_drop_in(text)
+    parse_categories(text)
     clean_text(text)
     index_terms(text)
     geo.from_schema_org(text)
@@ -238,4 +241,4 @@ def test_structured_parsers_never_raise(a: object, b: object, c: object) -> None
     price.from_schema_org(a, b)
     age.from_schema_org(a, b)
     geo.from_schema_org(a)
-    tags.from_amenity_features(a)
+    from_amenity_features(a)

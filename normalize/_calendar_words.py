@@ -1,0 +1,56 @@
+"""Danish calendar words: weekdays, months, ordinals and recurrence phrases.
+
+From activity descriptions on Danish municipal pages, library calendars, association sites,
+booking systems (Foreningsportalen/Conventus-style "Alle uger / Ugedag: Mandag") and portal
+posts. Forms include plurals ("tirsdage"), genitive compounds ("tirsdagscafé") and the
+abbreviations calendars print ("tirs.", "tors."). "man" is not read as Monday: it is the
+pronoun "one" in Danish.
+"""
+
+from __future__ import annotations
+
+#: Weekday stems (matched at a word start) → RFC 5545 code. Longest first matters for "tirs".
+WEEKDAY_STEMS: dict[str, str] = {
+    "mandag": "MO",
+    "tirsdag": "TU",
+    "onsdag": "WE",
+    "torsdag": "TH",
+    "fredag": "FR",
+    "lørdag": "SA",
+    "loerdag": "SA",
+    "søndag": "SU",
+    "soendag": "SU",
+}
+#: Abbreviations, only when written with a full stop ("tirs.").
+WEEKDAY_ABBR: dict[str, str] = {
+    "man.": "MO", "tirs.": "TU", "tir.": "TU", "ons.": "WE", "tors.": "TH", "tor.": "TH",
+    "fre.": "FR", "lør.": "SA", "søn.": "SU",
+}
+WEEKDAY_ORDER = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+MONTHS: dict[str, int] = {
+    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4, "apr": 4,
+    "maj": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+
+#: Ordinal words before a weekday in "første lørdag i måneden". "anden" also means "other"
+#: ("hver anden torsdag" = every other Thursday); the parser tells them apart by "hver".
+ORDINALS: dict[str, int] = {
+    "første": 1, "1.": 1, "anden": 2, "andre": 2, "2.": 2, "tredje": 3, "3.": 3,
+    "fjerde": 4, "4.": 4, "femte": 5, "5.": 5, "sidste": -1, "næstsidste": -2,
+}
+
+#: Every n-th week: "hver anden" = 2, "hver 3. uge" = 3, "hver 14. dag" = 2.
+INTERVAL_WORDS: dict[str, int] = {"anden": 2, "andre": 2, "tredje": 3, "fjerde": 4}
+
+#: Phrases for "every weekday" / "every day" / "weekends".
+WORKDAYS = ("alle hverdage", "på hverdage", "hverdage", "man-fre", "mandag-fredag",
+            "mandag til fredag", "man.-fre.")
+DAILY = ("dagligt", "hver dag", "alle dage", "alle ugens dage", "hele ugen")
+WEEKENDS = ("i weekenden", "weekender", "hver weekend", "lørdag og søndag")
+
+#: Text that says the time is not (yet) known.
+UNKNOWN_TIME = ("efter aftale", "oplyses senere", "aftales", "følg med på", "se opslag",
+                "se hjemmeside", "løbende")

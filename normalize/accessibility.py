@@ -1,0 +1,127 @@
+"""Physical access and hearing, read from Danish text clause by clause, negations included.
+
+A text is cut into clauses ("Der er trapper op til salen, men der er også en elevator" is
+two), each clause is searched for features (elevator, stairs, wheelchair, hearing loop,
+toilet, parking), and a feature is negated by a negation word before it in its clause
+("ingen elevator", "ikke egnet for kørestolsbrugere") or a "nej" after it ("Elevator: nej").
+
+>>> a = parse_accessibility("Lokalet ligger på 1. sal uden elevator.")
+>>> a.step_free, a.wheelchair
+(False, False)
+>>> parse_accessibility("Der er trapper, men også en elevator.").step_free
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from fkort.schema import Accessibility
+
+FLAGS = ("wheelchair", "step_free", "accessible_toilet", "hearing_loop", "parking")
+
+#: Where clauses end. "men" starts a new clause: what follows often corrects what came before.
+_CLAUSE = re.compile(r"[.;!?·•|\n]+|\s[-–]\s|,\s*(?=men\b|så\b|da\b|og\s+de\b)|\bmen\b")
+_NEGATION = re.compile(
+    r"\b(?:ikke|ingen|intet|uden|aldrig|desværre\s+ikke|ej)\b|\bfor\s+(?:lille|smal|små|smalle)"
+)
+_AFTER_NO = re.compile(r"^\s*:?\s*(?:nej|ingen|findes\s+ikke|mangler)\b")
+
+#: Features: (flag, pattern, what a plain mention means). Stairs mention a barrier, so a
+#: plain mention is False and a negated one ("ingen trin") True.
+_FEATURES: list[tuple[str, re.Pattern[str], bool]] = [
+    ("accessible_toilet", re.compile(
+        r"\b(?:handicap|hc)[\s-]*toilet\w*|\btilgængelig\w*\s+toilet\w*"
+        r"|\btoilet\w*[^,]*?\b(?:handicapvenli\w*|handicapegnet\w*|tilgængelig\w*)"), True),
+    ("hearing_loop", re.compile(
+        r"\b(?:tele|høre|t)[\s-]*slynge\w*|\bhøreapparat\w*\s+på\s+t\b|\bhearing\s+loop"), True),
+    ("parking", re.compile(r"\b(?:handicap[\s-]*)?parkering\w*|\bp-plads\w*|\bparkeringsplads\w*"),
+     True),
+    ("step_free", re.compile(r"\belevator\w*|\blift\b|\bniveaufri\w*|\btrinfri\w*|\brampe\w*"
+                             r"|\bstepfri\w*|\bramper\b"), True),
+    ("stairs", re.compile(r"\btrapp\w*|\btrin\b|\btrinnet\b"), False),
+    ("wheelchair", re.compile(
+        r"\bkørestol\w*|\bkørestolvenli\w*|\bhandicapvenli\w*|\bhandicapegnet\w*"
+        r"|\brullestol\w*|\bwheelchair\w*|\bhandicaptilgængelig\w*"), True),
+]
+#: Places above or below the street: with stairs or no lift, a wheelchair cannot get there.
+_UP_OR_DOWN = re.compile(r"\b(?:\d\.|første|anden|øverste)\s*sal\b|\bkælder\w*|\btrapp\w*|\btrin\b"
+                         r"|\bovenpå\b|\bfirst\s+floor")
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
+
+
+def _negated(clause: str, start: int, end: int) -> bool:
+    # Up to the end of the match: "toilettet er ikke handicapvenligt" is one match.
+    return bool(_NEGATION.search(clause[:end])) or bool(_AFTER_NO.match(clause[end:]))
+
+
+def parse_accessibility(text: str | None) -> Accessibility:
+    """Flags the text speaks of (True stated yes, False stated no); the others stay unknown."""
+    if not text or not text.strip():
+        return Accessibility()
+    low = text.casefold()
+    yes: dict[str, bool] = {}
+    stairs = False
+    step_free_means = False  # a lift or ramp that is there
+    for clause in _clauses(low):
+        taken: list[tuple[int, int]] = []
+        for flag, rx, plain in _FEATURES:
+            for m in rx.finditer(clause):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue  # "handicaptoilet" is a toilet, not a wheelchair statement
+                taken.append((m.start(), m.end()))
+                value = plain != _negated(clause, m.start(), m.end())
+                if flag == "stairs":
+                    # "ingen trin" is step-free; "trapper" a barrier unless a lift is there too.
+                    if value:
+                        yes.setdefault("step_free", True)
+                    else:
+                        stairs = True
+                    continue
+                if flag == "step_free" and value:
+                    step_free_means = True
+                if flag == "wheelchair" and flag in yes and yes[flag] != value:
+                    value = False  # "handicapvenligt, men elevatoren er for lille til kørestole"
+                yes[flag] = value if flag not in yes or not value else yes[flag]
+    if step_free_means:
+        yes["step_free"] = True
+    elif stairs:
+        yes["step_free"] = False
+    if yes.get("step_free") is False and "wheelchair" not in yes and _UP_OR_DOWN.search(low):
+        yes["wheelchair"] = False
+    return Accessibility(**yes, text=text)
+
+
+def from_amenity_features(features: object, text: str | None = None) -> Accessibility:
+    """Flags from schema.org `amenityFeature` (LocationFeatureSpecification name/value) and text.
+
+    >>> a = from_amenity_features([{"name": "Teleslynge", "value": True},
+    ...                            {"name": "Elevator", "value": False}])
+    >>> a.hearing_loop, a.step_free, a.wheelchair
+    (True, False, None)
+    """
+    flags: dict[str, bool] = {}
+    parts: list[str] = []
+    items = features if isinstance(features, list) else [features]
+    for feat in items:
+        if not isinstance(feat, Mapping) or not feat.get("name"):
+            continue
+        name = str(feat["name"]).strip()
+        value = feat.get("value", True)
+        stated = not (value is False or str(value).casefold() in {"false", "nej", "0"})
+        parts.append(name if stated else f"{name}: nej")
+        found = parse_accessibility(name)
+        for flag in FLAGS:
+            if getattr(found, flag) is not None:
+                flags[flag] = bool(getattr(found, flag)) if stated else False
+    from_text = parse_accessibility(text)
+    for flag in FLAGS:
+        if flag not in flags and getattr(from_text, flag) is not None:
+            flags[flag] = getattr(from_text, flag)
+    joined = "; ".join(parts)
+    source_text = " ".join(t for t in (joined, text) if t) or None
+    return Accessibility(**flags, text=source_text) if flags else Accessibility(text=source_text)

@@ -1,0 +1,399 @@
+"""When an activity meets, read from Danish text: one-off dates and recurring schedules.
+
+A Danish layer in front of dateparser: dateparser alone returns None for "12. marts 2026
+kl. 19" and "tirsdag d. 3. februar", drops the time from "i morgen kl. 10", and knows no
+recurrence. Dates, times and rules are read here; dateparser is used for what it reads right
+(dates written in other orders, English month names). Recurrences become RFC 5545 RRULEs,
+expanded on Copenhagen wall time.
+
+>>> from datetime import date
+>>> s = parse_schedule("hver tirsdag kl. 14-16", date(2026, 1, 10))
+>>> s.kind.value, s.rrule, s.start.isoformat(), s.end.time().isoformat()
+('recurring', 'FREQ=WEEKLY;BYDAY=TU', '2026-01-13T14:00:00+01:00', '16:00:00')
+>>> s = parse_schedule("tirsdag d. 3. februar kl. 19", date(2026, 1, 10))
+>>> s.kind.value, s.start.isoformat()
+('once', '2026-02-03T19:00:00+01:00')
+>>> parse_schedule("efter aftale", date(2026, 1, 10)).kind.value
+'unknown'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from fkort.schema import Schedule, ScheduleKind
+from normalize._calendar_words import (
+    DAILY,
+    INTERVAL_WORDS,
+    MONTHS,
+    ORDINALS,
+    UNKNOWN_TIME,
+    WEEKDAY_ABBR,
+    WEEKDAY_ORDER,
+    WEEKDAY_STEMS,
+    WEEKENDS,
+    WORKDAYS,
+)
+from normalize.schedule import TZ, UTC, _first_at_or_after
+
+_MONTH_RX = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_RX = "|".join(sorted(WEEKDAY_STEMS, key=len, reverse=True))
+_WEEKDAY = re.compile(rf"(?<![\w])({_DAY_RX})(e|en|ene|s)?(?![\w])")
+_WEEKDAY_ABBR = re.compile(
+    r"(?<![\w])(" + "|".join(re.escape(a) for a in WEEKDAY_ABBR) + r")(?=\s|$|[,/-])"
+)
+_ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+#: "3. februar 2026", "d. 4. og 18. marts", "2., 9. og 16. marts", "3 feb."
+_NAMED_DATE = re.compile(
+    r"(?<![\d.])((?:\d{1,2}\.?\s*(?:,|og|&|\+)\s*"
+    rf"(?:(?:{_DAY_RX})\s+)?(?:d\.|den)?\s*)*\d{{1,2}})\.?\s*"
+    rf"({_MONTH_RX})\b\.?(?:\s*(20\d\d))?"
+)
+#: "14/3", "14/3-2026", "5.2.", "12.03.2026", "d. 5.2" — not "19.30" (a time).
+_NUM_DATE = re.compile(
+    r"(?<![\d.:])(?:(?P<pre>d\.|den)\s*)?(?P<d>\d{1,2})(?P<sep>[./])(?P<m>\d{1,2})"
+    r"(?:(?:[./-])(?P<y>(?:20)?\d\d))?(?P<dot>\.)?(?![\d:])"
+)
+_SEASON = re.compile(
+    rf"(?:fra\s+)?(?:d\.\s*|den\s+)?(\d{{1,2}})\.?\s*({_MONTH_RX})\b\.?\s*"
+    rf"(?:-|til|og\s+frem\s+til|frem\s+til)\s*(?:og\s+med\s+)?(?:d\.\s*|den\s+)?"
+    rf"(\d{{1,2}})\.?\s*({_MONTH_RX})\b\.?"
+)
+_MONTH_RANGE = re.compile(
+    rf"(?<![\d.]\s)(?<![\d.])(?:fra\s+)?({_MONTH_RX})\b\.?\s*(?:-|til)\s*({_MONTH_RX})\b"
+)
+_WEEK_RANGE = re.compile(
+    r"\buge(?:rne|r)?\s*(\d{1,2})\s*(?:-|til|og\s+frem\s+til)\s*(?:uge\s*)?(\d{1,2})\b"
+)
+# A time ends where no digit follows, nor a separator with a digit ("19.30", not "19.3.").
+_END = r"(?!\d|[.:/]\d)"
+_TIME_RANGE = re.compile(
+    r"((?:\bfra\s+)?\bkl\.?\s*|\bfra\s+|(?<![\d.:/]))(\d{1,2})(?:[.:](\d{2}))?\s*"
+    r"(?:-|til)\s*(?:kl\.?\s*)?(\d{1,2})(?:[.:](\d{2}))?" + _END
+    + r"(?!\s*(?:år|kr|km|pers|deltag|måned|uge))"
+)
+_KL_TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[.:](\d{2}))?" + _END)
+_HHMM = re.compile(r"(?<![\d.:/])(\d{1,2})[.:](\d{2})" + _END)
+#: Words before a date that make it a deadline, not a meeting ("tilmelding senest 1. marts").
+_DEADLINE = re.compile(r"(?:senest|inden|frist|deadline|betales|tilmelding\s+før)\s*"
+                       r"(?:d\.|den|på|:)?\s*$")
+_ORDINAL_DAY = re.compile(
+    r"((?:(?:\d\.|første|anden|andre|tredje|fjerde|femte|sidste|næstsidste)\s*"
+    r"(?:,|og|&)?\s*)+)"
+    rf"\s*({_DAY_RX})(?:e|en|s)?\b"
+)
+_MONTHLY = re.compile(r"i\s+måneden|hver\s+måned|om\s+måneden|i\s+hver\s+måned|månedlig")
+_EVERY_OTHER = re.compile(
+    r"\bhver\s+(anden|andre|tredje|fjerde|\d\.?)\s+(uge|" + _DAY_RX + r"|\d+\.?\s*dag)"
+)
+_EVERY_N_DAYS = re.compile(r"\bhver\s+(14|21|28)\.?\s*dag\b")
+_ON_DAY = re.compile(rf"\b(?:på|næste|kommende|denne)\s+({_DAY_RX})(?:en)?\b(?!e)")
+
+
+@dataclass
+class _Found:
+    dates: list[date] = field(default_factory=list)
+    days: list[str] = field(default_factory=list)
+    ordinals: list[int] = field(default_factory=list)
+    monthly: bool = False
+    interval: int = 1
+    weeknos: list[int] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+    season: tuple[date, date] | None = None
+    start: time | None = None
+    end: time | None = None
+    once_day: str | None = None
+
+
+def _prep(text: str) -> str:
+    t = text.casefold()
+    t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
+    t = re.sub(r"[\u00a0\u2000-\u200b\u202f]", " ", t)
+    t = re.sub(r"\bklokken\b|\bkl\s*:", "kl.", t)
+    t = re.sub(r"\bca\.?\s*", "", t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def _valid_time(h: str, m: str | None) -> time | None:
+    hour, minute = int(h), int(m or 0)
+    if hour == 24 and minute == 0:
+        return time(0, 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _next_date(day: int, month: int, year: int | None, ref: date) -> date | None:
+    try:
+        if year is not None:
+            return date(year, month, day)
+        d = date(ref.year, month, day)
+        return d if d >= ref else date(ref.year + 1, month, day)
+    except ValueError:
+        return None
+
+
+def _year(y: str | None) -> int | None:
+    if not y:
+        return None
+    return int(y) + 2000 if len(y) == 2 else int(y)
+
+
+def _take_dates(t: str, ref: date, f: _Found) -> str:
+    for m in _ISO_DATE.finditer(t):
+        try:
+            f.dates.append(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            pass
+    t = _ISO_DATE.sub(" ", t)
+    for m in _NAMED_DATE.finditer(t):
+        if _DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
+            continue
+        month = MONTHS[m.group(2)]
+        for day in re.findall(r"\d{1,2}", m.group(1)):
+            d = _next_date(int(day), month, _year(m.group(3)), ref)
+            if d:
+                f.dates.append(d)
+    t = _NAMED_DATE.sub(" ", t)
+
+    def numeric(m: re.Match[str]) -> str:
+        # A time like 19.30 has the same shape as 19.3 (a date): only dates that are marked
+        # as dates ("d.", "/", a year, a closing dot) are read.
+        marked = m.group("pre") or m.group("sep") == "/" or m.group("y") or m.group("dot")
+        before = t[max(0, m.start() - 4): m.start()]
+        if not marked or "kl" in before:
+            return m.group(0)
+        if _DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
+            return " "
+        d = _next_date(int(m.group("d")), int(m.group("m")), _year(m.group("y")), ref)
+        if d is None:
+            return m.group(0)
+        f.dates.append(d)
+        return " "
+
+    return _NUM_DATE.sub(numeric, t)
+
+
+def _take_times(t: str, f: _Found, lenient: bool) -> None:
+    for m in _TIME_RANGE.finditer(t):
+        has_marker = m.group(1) or m.group(3)
+        if not (has_marker or lenient):
+            continue
+        start, end = _valid_time(m.group(2), m.group(3)), _valid_time(m.group(4), m.group(5))
+        if start and end:
+            f.start, f.end = start, end
+            return
+    for rx in (_KL_TIME, _HHMM):
+        single = rx.search(t)
+        if single:
+            start = _valid_time(single.group(1), single.group(2))
+            if start:
+                f.start = start
+                return
+
+
+def _season(t: str, ref: date, f: _Found) -> str:
+    m = _SEASON.search(t)
+    if not m:
+        return t
+    sd, sm, ed, em = int(m.group(1)), MONTHS[m.group(2)], int(m.group(3)), MONTHS[m.group(4)]
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        try:
+            start = date(year, sm, sd)
+            end = date(year if (em, ed) >= (sm, sd) else year + 1, em, ed)
+        except ValueError:
+            return t
+        if end >= ref:
+            f.season = (start, end)
+            break
+    return t[: m.start()] + " " + t[m.end():]
+
+
+def _weekdays(t: str) -> list[str]:
+    days = [WEEKDAY_STEMS[m.group(1)] for m in _WEEKDAY.finditer(t)]
+    days += [WEEKDAY_ABBR[m.group(1)] for m in _WEEKDAY_ABBR.finditer(t)]
+    # "mandag-torsdag" / "mandag til torsdag": every day of the span.
+    span = re.search(rf"({_DAY_RX})\s*(?:-|til)\s*({_DAY_RX})", t)
+    if span:
+        a = WEEKDAY_ORDER.index(WEEKDAY_STEMS[span.group(1)])
+        b = WEEKDAY_ORDER.index(WEEKDAY_STEMS[span.group(2)])
+        if a < b:
+            days += WEEKDAY_ORDER[a: b + 1]
+    return sorted(set(days), key=WEEKDAY_ORDER.index)
+
+
+def _find(t: str, ref: date) -> _Found:
+    f = _Found()
+    t = _season(t, ref, f)
+    if m := _WEEK_RANGE.search(t):
+        a, b = int(m.group(1)), int(m.group(2))
+        if 1 <= a <= 53 and 1 <= b <= 53:
+            f.weeknos = list(range(a, b + 1)) if a <= b else [*range(a, 54), *range(1, b + 1)]
+        t = t[: m.start()] + " " + t[m.end():]
+    if not f.weeknos:
+        if re.search(r"\bulige\s+uge", t):
+            f.weeknos = list(range(1, 54, 2))
+        elif re.search(r"\blige\s+uge", t):
+            f.weeknos = list(range(2, 53, 2))
+    if m := _MONTH_RANGE.search(t):
+        a, b = MONTHS[m.group(1)], MONTHS[m.group(2)]
+        f.months = list(range(a, b + 1)) if a <= b else [*range(a, 13), *range(1, b + 1)]
+        t = t[: m.start()] + " " + t[m.end():]
+    t = _take_dates(t, ref, f)
+    f.monthly = bool(_MONTHLY.search(t))
+    for m in _ORDINAL_DAY.finditer(t):
+        words = re.findall(r"\d\.|første|anden|andre|tredje|fjerde|femte|næstsidste|sidste",
+                           m.group(1))
+        before = t[max(0, m.start() - 6): m.start()]
+        if not f.monthly and re.search(r"(?:\bd\.|\bden)\s*$", before):
+            continue  # "d. 2. og tirsdag d. 16.": dates, not ordinals
+        if "hver" in before and not f.monthly and len(words) == 1:
+            # "hver anden torsdag", "hver 2. onsdag": every other week, not the second one
+            word = words[0].rstrip(".")
+            f.interval = INTERVAL_WORDS.get(word, int(word) if word.isdigit() else 1)
+            continue
+        if f.monthly or any(w not in ("anden", "andre") for w in words):
+            f.ordinals += [ORDINALS[w] for w in words]
+            f.monthly = True
+    if m := _EVERY_N_DAYS.search(t):
+        f.interval = int(m.group(1)) // 7
+    elif f.interval == 1 and (m := _EVERY_OTHER.search(t)):
+        word = m.group(1).rstrip(".")
+        f.interval = INTERVAL_WORDS.get(word, int(word) if word.isdigit() else 1)
+    f.days = _weekdays(t)
+    if any(p in t for p in WORKDAYS):
+        f.days = WEEKDAY_ORDER[:5]
+    elif any(p in t for p in WEEKENDS) and not f.days:
+        f.days = ["SA", "SU"]
+    if m := _ON_DAY.search(t):
+        f.once_day = WEEKDAY_STEMS[m.group(1)]
+    lenient = bool(f.days or f.dates or any(p in t for p in DAILY))
+    _take_times(t, f, lenient)
+    return f
+
+
+def _at(d: date, t: time | None) -> datetime:
+    return datetime.combine(d, t or time(0, 0), TZ)
+
+
+def _end(start: datetime, end: time | None) -> datetime | None:
+    if end is None:
+        return None
+    e = datetime.combine(start.date(), end, TZ)
+    return e if e > start else e + timedelta(days=1)
+
+
+def parse_schedule(text: str | None, ref: date | datetime) -> Schedule:
+    """Schedule from Danish text, read on `ref`; unknown (with the text kept) when unsure."""
+    if not text or not text.strip():
+        return Schedule(kind=ScheduleKind.unknown, text=text or None)
+    day0 = ref.astimezone(TZ).date() if isinstance(ref, datetime) else ref
+    try:
+        return _parse(_prep(text), day0, text.strip())
+    except (ValueError, OverflowError, IndexError, KeyError):
+        return Schedule(kind=ScheduleKind.unknown, text=text.strip())
+
+
+def _relative(t: str) -> int | None:
+    if re.search(r"\bi\s+overmorgen\b", t):
+        return 2
+    if re.search(r"\bi\s+morgen\b", t):
+        return 1
+    if re.search(r"\bi\s+dag\b|\bi\s+aften\b", t):
+        return 0
+    return None
+
+
+def _parse(t: str, ref: date, raw: str) -> Schedule:
+    f = _find(t, ref)
+    known_time = f.start is not None
+    rel = _relative(t)
+    if rel is not None and not f.dates:
+        f.dates = [ref + timedelta(days=rel)]
+    daily = any(p in t for p in DAILY)
+    recurring_words = bool(
+        f.monthly or f.interval > 1 or f.weeknos or daily or f.season or f.months
+        or re.search(r"\bhver\b|\balle\s+uger|\bhver\s+uge|\bugentlig|\bfast\b", t)
+        or re.search(rf"(?<![\w])({_DAY_RX})e\b", t)  # plural: "tirsdage"
+    )
+    if f.dates and not (f.season or f.weeknos):
+        if f.days and recurring_words and not f.once_day:
+            # "hver tirsdag fra 3. marts": a rule that starts on a date.
+            return _recurring(f, ref, raw, known_time, daily, first=min(f.dates))
+        dates = sorted(set(f.dates))
+        starts = [_at(d, f.start) for d in dates]
+        return Schedule(kind=ScheduleKind.once, start=starts[0], end=_end(starts[0], f.end),
+                        dates=starts[1:], time_known=known_time, text=raw)
+    if f.once_day and not recurring_words:
+        target = WEEKDAY_ORDER.index(f.once_day)
+        d = ref + timedelta(days=(target - ref.weekday()) % 7)
+        start = _at(d, f.start)
+        return Schedule(kind=ScheduleKind.once, start=start, end=_end(start, f.end),
+                        time_known=known_time, text=raw)
+    if f.days or daily:
+        if any(p in t for p in UNKNOWN_TIME) and not known_time and not recurring_words:
+            return Schedule(kind=ScheduleKind.unknown, text=raw)
+        return _recurring(f, ref, raw, known_time, daily)
+    return _with_dateparser(t, ref, raw) or Schedule(kind=ScheduleKind.unknown, text=raw)
+
+
+_ENGLISH_DATE = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?\s*\d{1,2}\b"
+)
+
+
+def _with_dateparser(t: str, ref: date, raw: str) -> Schedule | None:
+    """English-style dates ("March 12, 2026 7pm"), which dateparser reads right."""
+    if not _ENGLISH_DATE.search(t) or len(t) > 80:
+        return None
+    import dateparser
+
+    found = dateparser.parse(
+        t, languages=["en", "da"],
+        settings={"RELATIVE_BASE": datetime.combine(ref, time()),
+                  "PREFER_DATES_FROM": "future", "RETURN_AS_TIMEZONE_AWARE": False},
+    )
+    if found is None:
+        return None
+    known = bool(re.search(r"\d[:.]\d\d|\d\s*(am|pm)\b|\bkl\.?\s*\d", t))
+    start = found.replace(tzinfo=TZ) if known else _at(found.date(), None)
+    return Schedule(kind=ScheduleKind.once, start=start, time_known=known, text=raw)
+
+
+def _recurring(f: _Found, ref: date, raw: str, known_time: bool, daily: bool,
+               first: date | None = None) -> Schedule:
+    if f.monthly and f.days:
+        ords = f.ordinals or [1]
+        byday = ",".join(f"{o}{d}" for o in ords for d in f.days)
+        parts = ["FREQ=MONTHLY", f"BYDAY={byday}"]
+    elif f.weeknos:
+        parts = ["FREQ=YEARLY", "BYWEEKNO=" + ",".join(map(str, f.weeknos))]
+        if f.days:
+            parts.append("BYDAY=" + ",".join(f.days))
+        elif not daily:
+            return Schedule(kind=ScheduleKind.unknown, text=raw)
+    elif f.days and not (daily and len(f.days) == 7):
+        parts = ["FREQ=WEEKLY", "BYDAY=" + ",".join(f.days)]
+    else:
+        parts = ["FREQ=DAILY"]
+    if f.months:
+        parts.append("BYMONTH=" + ",".join(map(str, f.months)))
+    # A stated first meeting fixes the phase of "every other week", even when it is past.
+    start_day = first or ref
+    if f.season:
+        start_day = max(start_day, f.season[0])
+        until = datetime.combine(f.season[1], time(23, 59, 59), TZ).astimezone(UTC)
+        parts.append("UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ"))
+    body = ";".join(parts)
+    anchor = _at(start_day, f.start)
+    # Phase of "every other week": the first matching day on or after the anchor.
+    first_dt = _first_at_or_after(body, anchor, anchor)
+    if first_dt is None:
+        return Schedule(kind=ScheduleKind.unknown, text=raw)
+    if f.interval > 1:
+        body = body.replace(parts[0], f"{parts[0]};INTERVAL={f.interval}", 1)
+    return Schedule(kind=ScheduleKind.recurring, start=first_dt, end=_end(first_dt, f.end),
+                    rrule=body, time_known=known_time, text=raw)
