@@ -7,6 +7,7 @@ import re
 import unicodedata
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -88,6 +89,20 @@ class Location(_Model):
         return self
 
 
+@lru_cache(maxsize=4096)
+def _rrule_problem(body: str) -> str | None:
+    """Why an RRULE body is invalid, or None. Cached: crawls repeat the same few rules."""
+    from dateutil.rrule import rrulestr
+
+    # Checked against a naive start, so a UTC UNTIL is checked as a plain date-time.
+    probe = re.sub(r"(UNTIL=\d{8}(?:T\d{6})?)Z", r"\1", body)
+    try:
+        rrulestr(probe, dtstart=datetime(2000, 1, 1))
+    except (ValueError, TypeError) as exc:
+        return str(exc)
+    return None
+
+
 class Schedule(_Model):
     kind: ScheduleKind = ScheduleKind.unknown
     start: datetime | None = Field(
@@ -111,15 +126,10 @@ class Schedule(_Model):
     def _rrule_is_valid(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        from dateutil.rrule import rrulestr
-
         body = v.strip().removeprefix("RRULE:")
-        # Checked against a naive start, so a UTC UNTIL is checked as a plain date-time.
-        probe = re.sub(r"(UNTIL=\d{8}(?:T\d{6})?)Z", r"\1", body)
-        try:
-            rrulestr(probe, dtstart=datetime(2000, 1, 1))
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"invalid RRULE {v!r}: {exc}") from exc
+        problem = _rrule_problem(body)
+        if problem:
+            raise ValueError(f"invalid RRULE {v!r}: {problem}")
         return body
 
     @model_validator(mode="after")

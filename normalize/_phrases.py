@@ -11,7 +11,8 @@ from __future__ import annotations
 #: Category slug → Danish label and keywords. A plain keyword matches a word with the same
 #: Snowball stem, or a part of a compound ("brætspil" has "spil"); keywords of five letters or
 #: more also match as a word start ("gymnastik" matches "gymnastikholdet"). Keywords with a
-#: space match as a phrase (the last word may be inflected); "re:" keywords are regexes.
+#: space match as a phrase (the last word may be inflected); "re:" keywords are regexes;
+#: "=" keywords match that exact word or compound part only ("=kor": not "Røde Kors").
 CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "motion": ("Motion og bevægelse", (
         "motion", "gymnastik", "gåtur", "gåture", "gågruppe", "gåhold", "gåklub", "gå-tur",
@@ -25,7 +26,8 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
         "natur", "naturen", "køkkenhave", "havefællesskab", "haveklub", "havearbejde",
         "fælleshave", "nyttehave", "blomster", "skov", "skoven", "strand", "stranden", "fugle",
         "gartner", "dyrke", "dyrker", "planter", "plante", "urter", "kolonihave", "drivhus",
-        "re:\\bhave(?:n|klub|fællesskab|hold|gruppe|dag)\\b")),
+        "højbed", "højbede",
+        "re:\\bhave(?:n\\b|klub|fællesskab|hold|gruppe|dag|arbejde|selskab|lav)\\w*")),
     "spil": ("Spil", (
         "spil", "brætspil", "kortspil", "whist", "bridge", "skak", "banko", "bingo", "rummy",
         "rummikub", "ludo", "yatzy", "domino", "puslespil", "quiz", "kortklub", "canasta",
@@ -38,6 +40,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "cafe_netvaerk": ("Café og netværk", (
         "café", "cafe", "caféen", "netværk", "netværksgruppe", "samvær", "kaffeklub",
         "kaffe og snak", "kaffe og en snak", "snak og kaffe", "hyggeligt samvær", "mødes og snakke",
+        "re:\\bkaffe\\W+(?:og\\s+)?(?:en\\s+)?snak",
         "frokostklub", "kaffemik", "åbent hus")),
     "kreativ": ("Kreativ", (
         "strik", "strikke", "strikker", "hækle", "hækling", "syning", "syr", "syklub", "maling",
@@ -45,7 +48,8 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
         "værksted", "håndarbejde", "patchwork", "billedkunst", "fotografering", "snedker",
         "juleklip", "klippe", "pynt", "perler", "broderi", "smykker", "akvarel")),
     "musik_sang": ("Musik og sang", (
-        "sang", "synge", "syng", "synger", "kor", "koret", "fællessang", "musik", "koncert",
+        "sang", "synge", "syng", "synger", "=kor", "=koret", "korsang", "fællessang", "musik",
+        "koncert",
         "spillemand", "guitar", "harmonika", "orkester", "sangaften", "salmer", "band", "klaver")),
     "kultur_foredrag": ("Kultur og foredrag", (
         "foredrag", "kultur", "læsekreds", "bogklub", "bogcafé", "bøger", "litteratur",
@@ -66,11 +70,13 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
         "digital", "digitale", "it-hjælp", "it-café", "computer", "computeren", "mitid", "e-boks",
         "smartphone", "tablet", "ipad", "internet", "nemid", "mobiltelefon", "apps", "it")),
     "udflugter": ("Udflugter og ture", (
-        "udflugt", "udflugter", "tur til", "ture til", "busture", "bustur", "ekskursion", "rejse",
+        "udflugt", "udflugter", "tur til", "ture til", "busture", "bustur", "ekskursion",
         "ture ud", "dagstur", "heldagstur", "halvdagstur", "sommerudflugt", "tur med bus",
+        "rejse til", "rejser til", "rejsen går til",
         "re:\\btur\\s+til\\b")),
     "sprog": ("Sprog", (
         "sprog", "danskcafé", "sprogcafé", "sprogundervisning", "danskundervisning", "engelsk",
+        "tysk", "fransk", "spansk", "italiensk", "norsk", "svensk", "engelskundervisning",
         "konversation", "lektiehjælp",
         "re:\\b(?:lær\\w*|øv\\w*|tal\\w*|undervisning\\s+i|træne)\\s+(?:på\\s+)?dansk\\b",
         "re:\\bdansk\\s+for\\s+(?:udlændinge|begyndere|nydanskere|voksne)")),

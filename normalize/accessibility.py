@@ -26,7 +26,11 @@ _CLAUSE = re.compile(r"[.;!?·•|\n]+|\s[-–]\s|,\s*(?=men\b|så\b|da\b|og\s+d
 _NEGATION = re.compile(
     r"\b(?:ikke|ingen|intet|uden|aldrig|desværre\s+ikke|ej)\b|\bfor\s+(?:lille|smal|små|smalle)"
 )
-_AFTER_NO = re.compile(r"^\s*:?\s*(?:nej|ingen|findes\s+ikke|mangler)\b")
+_AFTER_NO = re.compile(
+    r"^\s*:?\s*(?:nej|ingen|findes\s+ikke|mangler)\b"
+    r"|^\s*(?:er|virker)?\s*(?:desværre\s+|pt\.?\s+|i\s+øjeblikket\s+)?"
+    r"(?:ude\s+af\s+drift|i\s+stykker|ikke\s+i\s+brug|lukket)"
+)
 
 #: Features: (flag, pattern, what a plain mention means). Stairs mention a barrier, so a
 #: plain mention is False and a negated one ("ingen trin") True.
@@ -36,18 +40,23 @@ _FEATURES: list[tuple[str, re.Pattern[str], bool]] = [
         r"|\btoilet\w*[^,]*?\b(?:handicapvenli\w*|handicapegnet\w*|tilgængelig\w*)"), True),
     ("hearing_loop", re.compile(
         r"\b(?:tele|høre|t)[\s-]*slynge\w*|\bhøreapparat\w*\s+på\s+t\b|\bhearing\s+loop"), True),
-    ("parking", re.compile(r"\b(?:handicap[\s-]*)?parkering\w*|\bp-plads\w*|\bparkeringsplads\w*"),
-     True),
+    ("parking", re.compile(r"\b(?:handicap[\s-]*)?parkering\w*|\bp-plads\w*|\bparkeringsplads\w*"
+                           r"|\bparkere\w*"), True),
     ("step_free", re.compile(r"\belevator\w*|\blift\b|\bniveaufri\w*|\btrinfri\w*|\brampe\w*"
                              r"|\bstepfri\w*|\bramper\b"), True),
     ("stairs", re.compile(r"\btrapp\w*|\btrin\b|\btrinnet\b"), False),
     ("wheelchair", re.compile(
-        r"\bkørestol\w*|\bkørestolvenli\w*|\bhandicapvenli\w*|\bhandicapegnet\w*"
+        r"\bkørestol\w*|\bhandicap[\s-]?venli\w*|\bhandicapegnet\w*"
         r"|\brullestol\w*|\bwheelchair\w*|\bhandicaptilgængelig\w*"), True),
 ]
 #: Places above or below the street: with stairs or no lift, a wheelchair cannot get there.
 _UP_OR_DOWN = re.compile(r"\b(?:\d\.|første|anden|øverste)\s*sal\b|\bkælder\w*|\btrapp\w*|\btrin\b"
                          r"|\bovenpå\b|\bfirst\s+floor")
+
+
+#: Cheap first look: any stem a feature pattern starts with.
+_ANY_FEATURE = re.compile(r"elevator|lift|trap|trin|kørestol|handicap|hc|slynge|høreappar|parker"
+                          r"|p-plads|niveau|rampe|toilet|rullestol|wheelchair|hearing|stepfri")
 
 
 def _clauses(text: str) -> list[str]:
@@ -64,6 +73,8 @@ def parse_accessibility(text: str | None) -> Accessibility:
     if not text or not text.strip():
         return Accessibility()
     low = text.casefold()
+    if not _ANY_FEATURE.search(low):
+        return Accessibility(text=text)
     yes: dict[str, bool] = {}
     stairs = False
     step_free_means = False  # a lift or ramp that is there

@@ -11,9 +11,11 @@ from fkort.schema import AgeRange
 #: Danish; municipalities' senior offers commonly open at 60 (Ældre Sagen's "60+" groups), and
 #: folkepension starts at 67, but early retirees join pensioner clubs: all read as 60+.
 AGE_WORDS: list[tuple[re.Pattern[str], tuple[int | None, int | None]]] = [
-    (re.compile(r"\bseniorer?\b|\bpensionister?\b|\bældre\b|\befterlønnere\b"
-                r"|\bfolkepensionister?\b|\bpensionist-"), (60, None)),
+    (re.compile(r"\bsenior\w*|\bpension(?:ist|ere)\w*|\bfolkepension\w*|\bældre(?!\s+end)\w*"
+                r"|\befterløn\w*"), (60, None)),
 ]
+#: Cheap first look: a digit or an age word.
+_ANY_AGE = re.compile(r"\d|senior|pension|ældre|efterløn|alder")
 _AGE = r"(\d{1,3})"
 _YEARS = r"\s*(?:-\s*)?(?:år(?!s)|årige)\b"
 #: Ranges, most explicit first: "mellem 18 og 30 år", "18-30 år", "13-17-årige".
@@ -26,15 +28,20 @@ _RANGES = [
 _MAX = [
     (re.compile(rf"\bunder\s+{_AGE}(?:{_YEARS})?(?!\s*(?:kr|deltag|pers|min|km|grader))"), -1),
     (re.compile(rf"\b(?:op\s+til|til\s+og\s+med|højst|max\.?|maks\.?)\s+{_AGE}{_YEARS}"), 0),
+    (re.compile(rf"\bøvre\s+aldersgrænse\w*\s*(?::|er|på)?\s*{_AGE}"), 0),
 ]
 #: Lower bounds: "60+", "+60", "over 50" (read as 50: someone of 50 and some months is over 50),
 #: "fra 12 år", "65 år og derover", "fyldt 18 år", "mindst 18 år".
 _MIN = [
     re.compile(rf"(?<![\d+]){_AGE}\s*\+(?!\s*\d)"),
+    re.compile(rf"(?<![\d+]){_AGE}\s*-?\s*plus\w*"),
+    re.compile(rf"\b(?:nedre\s+)?aldersgrænse\w*\s*(?::|er|på)?\s*{_AGE}"),
     re.compile(rf"(?<![\w\d])\+\s*{_AGE}\b(?!\s*\d)"),
-    re.compile(rf"\bover\s+{_AGE}(?:{_YEARS})?(?!\s*(?:kr|deltag|pers|min|km|grader|\d))"),
+    re.compile(rf"\bover\s+{_AGE}(?:{_YEARS})?(?!\s*(?:kr|deltag|pers|min|km|grader|gange|timer"
+               rf"|uger|dage|mdr|måneder|meter|\d))"),
     re.compile(rf"\b(?:fra|fyldt|mindst|minimum)\s+{_AGE}{_YEARS}"),
     re.compile(rf"\bfyldt\s+{_AGE}\b"),
+    re.compile(rf"\bmindst\s+{_AGE}\b(?!\s*(?:kr|deltag|pers|min|gange|timer))"),
     re.compile(rf"{_AGE}{_YEARS}\s*(?:og|eller)\s*(?:derover|opefter|ældre|op|over)"),
 ]
 #: Numbers that are not ages: clock times, phone numbers, amounts, postcodes, years, distances.
@@ -68,6 +75,8 @@ def parse_age(text: str | None) -> AgeRange:
     if not text:
         return AgeRange()
     low = re.sub(r"[\u2010-\u2015\u2212]", "-", text.casefold())
+    if not _ANY_AGE.search(low):
+        return AgeRange(text=text)
     for rx in _NOISE:
         low = rx.sub(" ", low)
     for rx in _RANGES:

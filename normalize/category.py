@@ -16,6 +16,7 @@ about volunteering only, whatever the volunteers will do.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from normalize._phrases import CATEGORIES
 from normalize.analysis import split_compound, stem, words
@@ -42,39 +43,92 @@ RECRUITING = re.compile(
     r"(?:hjælpere|frivillige)\b|\bsom\s+frivillig\b|\bfrivilligt\s+arbejde\b"
     r"|\bhar\s+du\s+lyst\s+til\s+at\s+hjælpe"
 )
+_HELP_CAFE = re.compile(r"\b(it|reparation|reparations|lektie|computer)[\s-]?caf[ée]\w*")
 #: Verb forms of "spille" that are about music when no game is named.
 _PLAY_VERBS = {"spiller", "spille", "spillede", "spilles"}
-_CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s|,")
+_CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s")
 
 
-_WORDS: list[tuple[str, str, str]] = []  # (slug, keyword, its stem)
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = []  # (slug, phrase or regex)
+_BY_STEM: dict[str, set[str]] = {}  # keyword stem → slugs
+#: "=kor": this exact word or compound part only (the stem of "kors" is "kor" too).
+_EXACT: dict[str, set[str]] = {}
+_BY_PREFIX: dict[str, set[str]] = {}  # keyword of 5+ letters, matched as a word start → slugs
+_PATTERN_PARTS: dict[str, list[str]] = {}  # slug → regexes
+#: Phrases by their first word: (the other words, slug). The last word may be inflected.
+_PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _slug, (_label, _keywords) in CATEGORIES.items():
     for _kw in _keywords:
         if _kw.startswith("re:"):
-            _PATTERNS.append((_slug, re.compile(_kw[3:])))
+            _PATTERN_PARTS.setdefault(_slug, []).append(_kw[3:])
         elif " " in _kw or "-" in _kw:
-            _PATTERNS.append((_slug, re.compile(
-                r"(?<!\w)" + re.escape(_kw) + r"(?:e|en|er|et|ne|s)?(?!\w)")))
+            _first, *_rest = words(_kw)
+            _PHRASES.setdefault(_first, []).append((tuple(_rest), _slug))
+        elif _kw.startswith("="):
+            _EXACT.setdefault(_kw[1:], set()).add(_slug)
         else:
-            _WORDS.append((_slug, _kw, stem(_kw)))
+            _BY_STEM.setdefault(stem(_kw), set()).add(_slug)
+            if len(_kw) >= 5:
+                _BY_PREFIX.setdefault(_kw, set()).add(_slug)
+#: Regexes, each with the literal word it starts with (if any): searched only when the text
+#: holds that literal, which saves most searches.
+_PATTERNS: list[tuple[str, str | None, re.Pattern[str]]] = []
+for _slug, _parts in _PATTERN_PARTS.items():
+    for _src in _parts:
+        _lit = re.match(r"\\b([a-zæøå]{3,})", _src)
+        _PATTERNS.append((_slug, _lit.group(1) if _lit else None, re.compile(_src)))
+_PREFIX_KEYS = sorted(_BY_PREFIX)
 
 
-def _clause_hits(clause: str) -> set[str]:
-    ws = [w for w in words(clause) if w not in _PLAY_VERBS]
-    terms = {stem(w) for w in ws}
-    for w in ws:
-        terms.update(stem(p) for p in split_compound(w))
+@lru_cache(maxsize=100_000)
+def _word_slugs(word: str) -> frozenset[str]:
+    """Slugs one word speaks for: by its stem, its compound parts, or a keyword it starts with."""
+    if word in _PLAY_VERBS:
+        return frozenset()
+    parts = split_compound(word)
     found: set[str] = set()
-    for slug, kw, kw_stem in _WORDS:
-        if slug not in found and (
-            kw_stem in terms or (len(kw) >= 5 and any(w.startswith(kw) for w in ws))
-        ):
-            found.add(slug)
-    for slug, rx in _PATTERNS:
-        if slug not in found and rx.search(clause):
+    for piece in (word, *parts):
+        found |= _BY_STEM.get(stem(piece), set())
+        found |= _EXACT.get(piece, set())
+    if len(word) >= 5:
+        for kw in _PREFIX_KEYS:
+            if word.startswith(kw):
+                found |= _BY_PREFIX[kw]
+    return frozenset(found)
+
+
+def _clause_hits(clause: str, main_len: int) -> set[str]:
+    """Slugs of one clause; meal and café words count only in its first `main_len` chars."""
+    found: set[str] = set()
+    main_words = len(words(clause[:main_len])) if main_len < len(clause) else None
+    clause_words = words(clause)
+    for i, w in enumerate(clause_words):
+        side = main_words is not None and i >= main_words
+        hits = _word_slugs(w)
+        found |= hits - _WEAK if side else hits
+        for rest, slug in _PHRASES.get(w, ()):
+            if slug not in found and not (side and slug in _WEAK) and _follows(
+                clause_words, i + 1, rest
+            ):
+                found.add(slug)
+    for slug, literal, rx in _PATTERNS:
+        text = clause[:main_len] if slug in _WEAK else clause
+        if slug not in found and (literal is None or literal in text) and rx.search(text):
             found.add(slug)
     return found
+
+
+_INFLECTIONS = ("", "e", "en", "er", "et", "ne", "s")
+
+
+def _follows(ws: list[str], at: int, rest: tuple[str, ...]) -> bool:
+    if at + len(rest) > len(ws):
+        return False
+    for j, want in enumerate(rest):
+        got = ws[at + j]
+        if got != want and not (j == len(rest) - 1 and got[len(want):] in _INFLECTIONS
+                                and got.startswith(want)):
+            return False
+    return True
 
 
 def parse_categories(*texts: str | None) -> list[str]:
@@ -84,23 +138,23 @@ def parse_categories(*texts: str | None) -> list[str]:
         return []
     if RECRUITING.search(low):
         return ["frivillig"]
+    # A help desk called a café ("IT-café", "reparationscafé") is help, not a meeting place.
+    low = _HELP_CAFE.sub(r"\1hjælp", low)
     found: set[str] = set()
-    for clause in _CLAUSE.split(low):
-        hits = _clause_hits(_ACCOMPANIMENT.sub(" ", clause) if len(clause) > 0 else clause)
-        main = _main_part(clause)
-        if main != clause:
-            hits = (hits - _WEAK) | (_clause_hits(main) & _WEAK)
-        found |= hits
+    # Clause by clause, so that no phrase reaches across a full stop or a comma.
+    for clause in _CLAUSE.split(_ACCOMPANIMENT.sub(" ", low)):
+        if clause.strip():
+            found |= _clause_hits(clause, _main_length(clause))
     return sorted(found)
 
 
-def _main_part(clause: str) -> str:
-    """The clause without what it mentions on the side."""
+def _main_length(clause: str) -> int:
+    """How much of the clause comes before what it mentions on the side."""
+    end = len(clause)
     m = _BEFORE_EXTRA.search(clause)
     if m:
-        clause = clause[: m.start()]
-    m = _AFTER_EXTRA.search(clause)
+        end = m.start()
+    m = _AFTER_EXTRA.search(clause, 0, end)
     if m:
-        head = clause[: m.start()].rsplit(" ", 1)
-        clause = head[0] if len(head) == 2 else ""
-    return clause
+        end = max(clause.rfind(" ", 0, m.start()), 0)
+    return end

@@ -15,26 +15,45 @@ True
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
-_CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s|,")
+_CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s|,|\bmen\b")
 _NEGATION = re.compile(r"\b(?:ikke|ingen|intet|uden|behøver\s+ikke|ej)\b")
 #: A negation right after the sign-up word: "tilmelding er ikke nødvendig".
 _AFTER_NO = re.compile(r"^\s*(?:er\s+|kræves\s+|\w+\s+)?(?:ikke|unødvendig|ingen\s+krav)\b")
 #: Sign-up and closed-group words (their stems; "tilmeldning" is a common misspelling).
 _SIGNUP = re.compile(
-    r"\btilmeld\w*|\bbillet\w*\s+(?:købes|bestilles|skal)|\bventeliste\w*|\blukket\s+(?:hold|forløb"
-    r"|gruppe)|\blukket\s+for\b|\bforbeholdt\s+medlemmer|\bkun\s+for\s+medlemmer|\bskal\s+være"
-    r"\s+medlem|\bkræver\s+medlemskab|\bbindende\b|\bbegrænset\s+antal|\bførst\s+til\s+mølle"
-    r"|\bforsamtale|\bhele\s+forløbet|\bholdet\s+er\s+fuldt|\bmax\.?\s*\d+\s+deltagere"
-    r"|\bmaks\.?\s*\d+\s+deltagere|\bbook\w*\s+(?:plads|billet)|\bbestil\w*\s+plads"
+    r"tilmeld\w*|meld\w*\s+(?:dig|jer|sig|mig)\s+til\b|billet\w*\s+(?:købes|bestilles|skal)"
+    r"|venteliste\w*|lukket\s+(?:hold|forløb|gruppe)|lukket\s+for\b|bindende\b"
+    r"|begrænset\s+antal|først\s+til\s+mølle|forsamtale|hele\s+forløbet"
+    r"|holdet\s+er\s+fuldt|book\w*\s+(?:\w+\s+)?(?:plads|billet)|bestil\w*\s+(?:\w+\s+)?plads"
+)
+#: Members only: not for a citizen who just turns up, whatever else is said.
+_MEMBERS_ONLY = re.compile(
+    r"kun\s+(?:for\s+)?(?:\w+\s+)?medlemmer|forbeholdt\s+(?:\w+\s+)?medlem\w*"
+    r"|skal\s+være\s+medlem|kræver\s+medlemskab|medlemskab\s+(?:er\s+)?(?:kræves|påkrævet"
+    r"|nødvendigt)|for\s+medlemmer\s+af\b"
 )
 #: Invitations to just come.
 _COME = re.compile(
-    r"\bdrop[\s-]?in\b|\bmød\w*\s+(?:bare\s+)?op\b|\bbare\s+(?:mød\w*\s+op|kom|komme|møde|dukke)"
-    r"|\bkom\s+bare\b|\bdukke\s+op\b|\bkom\s+når\b|\bnår\s+(?:du|man)\s+har\s+(?:tid|lyst)"
-    r"|\bnår\s+det\s+passer\b|\bkom\s+og\s+gå\b|\bkig\s+(?:ind|forbi)\b|\bkom\s+forbi\b"
-    r"|\buforpligtende\b|\båbent\s+hus\b|\bfri\s+adgang\b|\bdu\s+kan\s+bare\b"
+    r"drop[\s-]?in\b|mød\w*\s+(?:bare\s+)?op\b|bare\s+(?:mød\w*\s+op|kom|komme|møde|dukke)"
+    r"|kom\s+bare\b|dukke\s+op\b|kom\s+når\b|når\s+(?:du|man)\s+har\s+(?:tid|lyst)"
+    r"|når\s+det\s+passer\b|kom\s+og\s+gå\b|kig\s+(?:ind|forbi)\b|kom\s+forbi\b"
+    r"|uforpligtende\b|åbent\s+hus\b|fri\s+adgang\b|du\s+kan\s+bare\b"
 )
+
+
+#: Cheap first look: a stem that any cue above starts with.
+_ANY_CUE = re.compile(r"meld|billet|venteliste|lukket|bindende|begrænset|mølle|forsamtale|forløb"
+                      r"|fuldt|book|bestil|medlem|drop|mød|bare|dukke|kom|når|kig|uforpligt|åbent"
+                      r"|fri adgang")
+
+
+def _at_word_start(text: str, m: re.Match[str]) -> bool:
+    # The patterns leave out a leading \b (it makes Python's regex engine scan slowly);
+    # a match inside a word is skipped here. "tilmeld" may stand inside a compound
+    # ("forhåndstilmelding").
+    return m.start() == 0 or not text[m.start() - 1].isalnum() or m.group(0).startswith("tilmeld")
 
 
 def parse_drop_in(text: str | None) -> bool | None:
@@ -42,19 +61,40 @@ def parse_drop_in(text: str | None) -> bool | None:
     if not text or not text.strip():
         return None
     low = re.sub(r"\s+", " ", text.casefold())
+    if not _ANY_CUE.search(low):
+        return None
+    # Each cue is judged within its own clause: "Tilmelding er ikke nødvendig, men ..."
+    cuts = [0] + [m.end() for m in _CLAUSE.finditer(low)] + [len(low) + 1]
+
+    def clause(at: int) -> tuple[int, int]:
+        i = bisect_right(cuts, at) - 1
+        return cuts[i], cuts[i + 1]
+
+    for m in _MEMBERS_ONLY.finditer(low):
+        if not _at_word_start(low, m):
+            continue
+        start, _ = clause(m.start())
+        if not _NEGATION.search(low, start, m.start()):
+            return False
     said_no_signup = said_signup = said_come = False
-    for clause in _CLAUSE.split(low):
-        for m in _SIGNUP.finditer(clause):
-            if _NEGATION.search(clause[: m.end()]) or _AFTER_NO.match(clause[m.end():]):
-                if "medlem" not in m.group(0):  # "ikke medlem" is not about signing up
-                    said_no_signup = True
-            else:
-                said_signup = True
-        come = _COME.search(clause)
-        if come and not re.search(r"\bikke\b", clause[: come.start()]):
-            said_come = True
+    for m in _SIGNUP.finditer(low):
+        if not _at_word_start(low, m):
+            continue
+        start, end = clause(m.start())
+        if _NEGATION.search(low, start, m.end()) or _AFTER_NO.match(low[m.end(): end]):
+            if "medlem" not in m.group(0):  # "ikke medlem" is not about signing up
+                said_no_signup = True
+        else:
+            said_signup = True
     if said_no_signup:
         return True
     if said_signup:
         return False
+    for m in _COME.finditer(low):
+        if not _at_word_start(low, m):
+            continue
+        start, _ = clause(m.start())
+        if not re.search(r"\bikke\b", low[start: m.start()]):
+            said_come = True
+            break
     return True if said_come else None

@@ -9,20 +9,25 @@ from typing import Any
 
 from fkort.schema import Price, PricePeriod
 
+#: Cheap first look: a digit or a word that can state a price or its absence.
+_ANY_PRICE = re.compile(r"\d|gratis|betal|koste|kontingent|entr|pris|gebyr|beregning|vederlag")
+#: Substrings without which _FREE cannot match: a cheap guard for a slow pattern.
+_FREE_CUES = ("gratis", "koster", "ingen", "uden", "fri", "kr", "vederlag", "gebyr")
 #: Free: "gratis" introducing the activity, not a free extra ("gratis kaffe").
 _FREE = re.compile(
     r"\bgratis\b(?!\s+(?:kaffe|kage|the|te|parkering|transport|materialer|frugt|vand|"
     r"forplejning|morgenmad|frokost|wifi|adgang\s+til\s+kaffe))"
     r"|koster\s+ikke\s+noget|\bingen\s+(?:deltager)?betaling|\buden\s+(?:beregning|betaling)"
     r"|\bingen\s+(?:entré|entre|kontingent|egenbetaling)|\bfri\s+entr[ée]|\bkr\.?\s*0\b(?![.,]\d)"
+    r"|\bvederlagsfri\w*|\bgebyrfri\w*"
 )
 #: A charge whose amount is not given.
-_CHARGE = re.compile(r"\begenbetaling|\bmindre\s+betaling|\bmod\s+betaling|\bder\s+er\s+betaling"
-                     r"|\bkoster\s+lidt|\bbrugerbetaling")
+_CHARGE = re.compile(r"\begenbetaling|\bbetal(?:ing|es|er)\b|\bkoster\s+lidt|\bbrugerbetaling")
+#: "Gratis" as what a payment buys ("150 kr. om året. Herefter er alt gratis"): not free.
+_FREE_AFTER_PAYING = re.compile(r"\b(?:herefter|derefter|dermed|så\s+er)\b[^.]*\bgratis\b")
 #: Things for sale beside the activity: their prices are not the activity's price.
-_EXTRAS = re.compile(
-    r"[^.!?,;]*\b(?:kan\s+købes|sælges|kan\s+erhverves|købes\s+på\s+stedet)\b[^.!?,;]*"
-)
+_EXTRAS = re.compile(r"kan\s+købes|sælges|kan\s+erhverves|købes\s+på\s+stedet")
+_CLAUSE_MARK = re.compile(r"[.!?,;]")
 _NUM = r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}|-))?"
 #: Amounts: "20 kr.", "kr. 20,-", "DKK 150", "1.250 kr.", "12,50 kr", "50,-", "30-50 kr."
 _AMOUNTS = [
@@ -36,6 +41,9 @@ _AMOUNTS = [
 _PERIODS: list[tuple[re.Pattern[str], PricePeriod]] = [
     (re.compile(r"halvår"), PricePeriod.half_year),
     (re.compile(r"kvartal"), PricePeriod.quarter),
+    (re.compile(r"/\s*(?:år|sæson)\b"), PricePeriod.year),
+    (re.compile(r"/\s*(?:md|mdr|måned)\b"), PricePeriod.month),
+    (re.compile(r"/\s*(?:gang|møde|kuvert)\b"), PricePeriod.per_time),
     (re.compile(r"\bpr\.?\s*(?:år|sæson)\b|\bom\s+året|\bårlig|\bårs(?:kontingent|medlemskab)"
                 r"|\bhele\s+sæsonen|\bsæsonkort|\bsæsonkontingent"), PricePeriod.year),
     (re.compile(r"\bpr\.?\s*(?:md|mdr|måned)\b|\bom\s+måneden|\bmånedlig|\bmåneds"
@@ -45,6 +53,16 @@ _PERIODS: list[tuple[re.Pattern[str], PricePeriod]] = [
                 r"|\bi\s+entr[ée]\b"), PricePeriod.per_time),
     (re.compile(r"\bengangs(?:beløb|betaling|gebyr)"), PricePeriod.once),
 ]
+
+
+def _drop_extras(low: str) -> str:
+    """The text without clauses about things for sale beside the activity."""
+    while m := _EXTRAS.search(low):
+        before = [c.end() for c in _CLAUSE_MARK.finditer(low, 0, m.start())]
+        after = _CLAUSE_MARK.search(low, m.end())
+        start = before[-1] if before else 0
+        low = low[:start] + " " + low[after.start() if after else len(low):]
+    return low
 
 
 def _to_float(whole: str, dec: str | None) -> float:
@@ -97,11 +115,19 @@ def parse_price(text: str | None) -> Price:
     if not text:
         return Price()
     low = re.sub(r"[\u2010-\u2015\u2212]", "-", text.casefold()).replace("\u00a0", " ")
-    low = _EXTRAS.sub(" ", low)
+    if not _ANY_PRICE.search(low):
+        return Price(text=text)  # no number and no price word: nothing to read
+    # A spaced dash ends a clause ("65 kr. pr. kuvert – drikkevarer kan købes"), but not in
+    # a range of amounts ("30 - 50 kr.").
+    low = re.sub(r"(?<!\d)\s+-\s+(?!\d)", " ; ", low)
+    low = _drop_extras(low)
+    low = _FREE_AFTER_PAYING.sub(" ", low)
     low = re.sub(r"\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*-\s*\d{1,2}(?:[.:]\d{2})?)?", " ", low)
     amounts = _amounts(low)
     positive = [a for a in amounts if a[0] > 0]
-    free = bool(_FREE.search(low)) or (bool(amounts) and not positive)
+    free = (any(c in low for c in _FREE_CUES) and bool(_FREE.search(low))) or (
+        bool(amounts) and not positive
+    )
     if not positive:
         if free:
             return Price(amount_dkk=0.0, is_free=True, text=text)

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -215,7 +216,13 @@ def _is_int(value: object) -> bool:
 
 def _rule(body: str, dtstart: datetime) -> rrule:
     # Expand on naive local wall time, then attach the zone: fixed local hours across DST.
-    rule: rrule = rrulestr(body, dtstart=dtstart.replace(tzinfo=None), ignoretz=True)
+    return _naive_rule(body, dtstart.replace(tzinfo=None))
+
+
+@lru_cache(maxsize=8192)
+def _naive_rule(body: str, dtstart: datetime) -> rrule:
+    # rrule objects are not changed by iterating them, so one can serve every caller.
+    rule: rrule = rrulestr(body, dtstart=dtstart, ignoretz=True)
     return rule
 
 

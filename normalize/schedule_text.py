@@ -45,6 +45,10 @@ _WEEKDAY_ABBR = re.compile(
     r"(?<![\w])(" + "|".join(re.escape(a) for a in WEEKDAY_ABBR) + r")(?=\s|$|[,/-])"
 )
 _ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+#: "07-10-2026" as booking systems print it (day first).
+_DASH_DATE = re.compile(r"\b(\d{1,2})-(\d{1,2})-(20\d\d)\b")
+#: "Slut: 12:00" / "slutter kl. 16": the end, when start and end are printed apart.
+_END_LABEL = re.compile(r"\bslut\w*\s*:?\s*(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})" + r"(?!\d)")
 #: "3. februar 2026", "d. 4. og 18. marts", "2., 9. og 16. marts", "3 feb."
 _NAMED_DATE = re.compile(
     r"(?<![\d.])((?:\d{1,2}\.?\s*(?:,|og|&|\+)\s*"
@@ -148,6 +152,11 @@ def _take_dates(t: str, ref: date, f: _Found) -> str:
         except ValueError:
             pass
     t = _ISO_DATE.sub(" ", t)
+    for m in _DASH_DATE.finditer(t):
+        d = _next_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), ref)
+        if d:
+            f.dates.append(d)
+    t = _DASH_DATE.sub(" ", t)
     for m in _NAMED_DATE.finditer(t):
         if _DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
             continue
@@ -177,6 +186,9 @@ def _take_dates(t: str, ref: date, f: _Found) -> str:
 
 
 def _take_times(t: str, f: _Found, lenient: bool) -> None:
+    if m := _END_LABEL.search(t):
+        f.end = _valid_time(m.group(1), m.group(2))
+        t = t[: m.start()] + " " + t[m.end():]
     for m in _TIME_RANGE.finditer(t):
         has_marker = m.group(1) or m.group(3)
         if not (has_marker or lenient):
@@ -191,6 +203,8 @@ def _take_times(t: str, f: _Found, lenient: bool) -> None:
             start = _valid_time(single.group(1), single.group(2))
             if start:
                 f.start = start
+                if f.end is not None and f.end == start:
+                    f.end = None
                 return
 
 
@@ -259,7 +273,7 @@ def _find(t: str, ref: date) -> _Found:
             f.monthly = True
     if m := _EVERY_N_DAYS.search(t):
         f.interval = int(m.group(1)) // 7
-    elif f.interval == 1 and (m := _EVERY_OTHER.search(t)):
+    elif f.interval == 1 and not f.monthly and (m := _EVERY_OTHER.search(t)):
         word = m.group(1).rstrip(".")
         f.interval = INTERVAL_WORDS.get(word, int(word) if word.isdigit() else 1)
     f.days = _weekdays(t)

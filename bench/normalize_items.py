@@ -1,0 +1,101 @@
+"""Benchmark: normalised items per second on one core, for a realistic mix of items.
+
+The mix: schema.org Events as the demo sites publish them (JSON-LD and microdata, extracted
+once up front), and text-only items as plain CMS pages give them, whose fields (when, price,
+age, access, description) are drawn from the gold set's Danish snippets and recombined, so
+every item is different. Run: `.venv/bin/python bench/normalize_items.py [--items N]`.
+Target (issue 3): at least 2,000 items/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import extruct  # noqa: E402
+
+from fkort.schema import RawActivity, Source  # noqa: E402
+from normalize.activity import build_activity, is_event  # noqa: E402
+
+TZ = ZoneInfo("Europe/Copenhagen")
+FETCHED = datetime(2026, 11, 22, 3, 0, tzinfo=TZ)
+
+
+def structured_events() -> list[dict[str, object]]:
+    events = []
+    for page in sorted((ROOT / "demo" / "sites").rglob("*.html")):
+        data = extruct.extract(page.read_text(encoding="utf-8"), syntaxes=["json-ld", "microdata"],
+                               uniform=True)
+        for item in data["json-ld"] + data["microdata"]:
+            if is_event(item):
+                events.append(item)
+    return events
+
+
+def gold_texts() -> dict[str, list[str]]:
+    by_field: dict[str, list[str]] = {}
+    for file in (ROOT / "tests" / "gold").glob("*.jsonl"):
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                by_field.setdefault(case["field"], []).append(case["text"])
+    return by_field
+
+
+def make_items(n: int, seed: int = 7) -> list[RawActivity]:
+    rng = random.Random(seed)
+    events = structured_events()
+    texts = gold_texts()
+    items = []
+    for i in range(n):
+        source = Source(name="bench", kind="municipal", url=f"https://x.example/a/{i}",
+                        fetched_at=FETCHED)
+        if i % 2 == 0:
+            items.append(RawActivity(source=source, origin_id=str(i),
+                                     structured=dict(rng.choice(events))))
+        else:
+            description = " ".join(rng.sample(texts["category"], 2) + rng.sample(
+                texts["drop_in"], 1) + rng.sample(texts["accessibility"], 1))
+            items.append(RawActivity(source=source, origin_id=str(i), texts={
+                "title": rng.choice(texts["category"])[:80] + f" #{i}",
+                "description": description,
+                "when": rng.choice(texts["schedule"]),
+                "price": rng.choice(texts["price"]),
+                "age": rng.choice(texts["age"]),
+                "where": "Aktivitetshuset, Vestergade 12, 7500 Holstebro",
+            }))
+    return items
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--items", type=int, default=20_000)
+    p.add_argument("--repeat", type=int, default=3)
+    args = p.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    items = make_items(args.items)
+    rates = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        for raw in items:
+            build_activity(raw)
+        rates.append(len(items) / (time.perf_counter() - started))
+    print(f"normalize: {len(items)} items x {args.repeat} runs on one core: "
+          f"median {statistics.median(rates):,.0f} items/s "
+          f"(min {min(rates):,.0f}, max {max(rates):,.0f})")
+
+
+if __name__ == "__main__":
+    main()
