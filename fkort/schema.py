@@ -147,7 +147,13 @@ class Schedule(_Model):
         return self
 
 
-class AgeRange(_Model):
+class _Value(_Model):
+    """A value type: immutable, so parsers may hand out one cached instance to many records."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class AgeRange(_Value):
     min: Annotated[int, Field(ge=0, le=120)] | None = None
     max: Annotated[int, Field(ge=0, le=120)] | None = None
     text: str | None = None
@@ -159,7 +165,7 @@ class AgeRange(_Model):
         return self
 
 
-class Price(_Model):
+class Price(_Value):
     amount_dkk: Annotated[float, Field(ge=0)] | None = None
     period: PricePeriod | None = None
     is_free: bool | None = None
@@ -172,7 +178,7 @@ class Price(_Model):
         return self
 
 
-class Accessibility(_Model):
+class Accessibility(_Value):
     """Each flag is True (stated yes), False (stated no) or None (not stated: unknown)."""
 
     wheelchair: bool | None = None

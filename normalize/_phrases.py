@@ -20,12 +20,14 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
         "vandre", "vandretur", "vandring", "stavgang", "nordic walking", "dans", "danse", "yoga",
         "petanque", "krolf", "cykeltur", "cykelture", "cykling", "cykelklub", "cykelhold",
         "svømning", "svømme", "vandgymnastik", "bowling", "billard", "badminton", "fitness",
-        "træning", "træne", "pilates", "bevægelse", "floorball", "boldspil", "golf", "sport",
+        "træning", "træne", "pilates", "floorball", "linedance", "line dance", "zumba",
+        "bevæge dig", "bevæge sig", "bevæg dig", "boldspil", "golf", "sport",
         "idræt", "motionere", "tai chi", "qigong", "fodbold", "bordtennis", "keglespil")),
     "natur_have": ("Natur og have", (
         "natur", "naturen", "køkkenhave", "havefællesskab", "haveklub", "havearbejde",
-        "fælleshave", "nyttehave", "blomster", "skov", "skoven", "strand", "stranden", "fugle",
+        "fælleshave", "nyttehave", "blomster", "skov", "skoven", "strand", "stranden",
         "gartner", "dyrke", "dyrker", "planter", "plante", "urter", "kolonihave", "drivhus",
+        "fugletur", "fugleture", "fuglekig",
         "højbed", "højbede",
         "re:\\bhave(?:n\\b|klub|fællesskab|hold|gruppe|dag|arbejde|selskab|lav)\\w*")),
     "spil": ("Spil", (
@@ -52,18 +54,21 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
         "koncert",
         "spillemand", "guitar", "harmonika", "orkester", "sangaften", "salmer", "band", "klaver")),
     "kultur_foredrag": ("Kultur og foredrag", (
-        "foredrag", "kultur", "læsekreds", "bogklub", "bogcafé", "bøger", "litteratur",
+        "foredrag", "=kultur", "kulturaften", "kulturtur", "læsekreds", "bogklub", "bogcafé",
+        "bøger", "litteratur",
         "forfatter", "film", "filmklub", "biograf", "museum", "museet", "teater", "historie",
         "debat", "fortælle", "fortælling", "oplæsning", "rundvisning",
         "udstilling", "byvandring", "studiekreds", "lokalhistori", "historisk",
         "arkivet", "arkiv", "kunstudstilling")),
     "sorg_stoette": ("Sorg og støtte", (
         "sorg", "sorggruppe", "enke", "enker", "enkemand", "enkemænd", "savn", "mistet",
-        "efterladte", "støttegruppe", "samtalegruppe", "ensom", "ensomhed", "alene")),
+        "efterladte", "støttegruppe", "samtalegruppe", "ensom", "ensomhed", "føler sig alene",
+        "føler dig alene", "er blevet alene", "sidder alene", "alene i weekenden")),
     "demens_paaroerende": ("Demens og pårørende", (
         "demens", "demensramte", "alzheimer", "pårørende", "pårørendegruppe", "hukommelse")),
     "maend": ("For mænd", (
-        "mænd", "mænds", "mandeklub", "mandegruppe", "re:\\bmande\\w+", "herreklub",
+        "mænd", "mænds", "mandeklub", "mandegruppe", "herreklub",
+        "re:\\bmande(?:klub|gruppe|hold|fællesskab|værksted|aften|netværk|café|cafe|kor)\\w*",
         "re:\\bherre(?:klub|frokost|hold|gruppe|aften)\\w*", "gubbe", "gubber", "for mænd")),
     "frivillig": ("Frivilligt arbejde", ()),  # only volunteer calls: see category.RECRUITING
     "digital": ("Digital hjælp", (

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from fkort.schema import Accessibility
 
@@ -68,6 +69,7 @@ def _negated(clause: str, start: int, end: int) -> bool:
     return bool(_NEGATION.search(clause[:end])) or bool(_AFTER_NO.match(clause[end:]))
 
 
+@lru_cache(maxsize=20_000)
 def parse_accessibility(text: str | None) -> Accessibility:
     """Flags the text speaks of (True stated yes, False stated no); the others stay unknown."""
     if not text or not text.strip():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from fkort.schema import AgeRange
 
@@ -54,12 +55,20 @@ _NOISE = [
 ]
 
 
+_HAS_DIGIT = re.compile(r"\d")
+#: Words and signs every numeric age pattern above contains.
+_AGE_CUE = re.compile(r"år|\+|plus|alder|over|under|fra|fyldt|mindst|minimum|mellem|til|højst|max"
+                      r"|maks")
+_NOISE_ANY = re.compile("|".join(f"(?:{rx.pattern})" for rx in _NOISE))
+
+
 def _valid(lo: int | None, hi: int | None) -> bool:
     return all(v is None or 0 <= v <= 120 for v in (lo, hi)) and (
         lo is None or hi is None or lo <= hi
     )
 
 
+@lru_cache(maxsize=20_000)
 def parse_age(text: str | None) -> AgeRange:
     """Age range from Danish text; unknown when the text says nothing about age.
 
@@ -77,8 +86,11 @@ def parse_age(text: str | None) -> AgeRange:
     low = re.sub(r"[\u2010-\u2015\u2212]", "-", text.casefold())
     if not _ANY_AGE.search(low):
         return AgeRange(text=text)
-    for rx in _NOISE:
-        low = rx.sub(" ", low)
+    if not _AGE_CUE.search(low):
+        return _from_words(low, text)  # numbers, but none said as an age
+    low = _NOISE_ANY.sub(" ", low)
+    if not _HAS_DIGIT.search(low):
+        return _from_words(low, text)
     for rx in _RANGES:
         if m := rx.search(low):
             lo, hi = int(m.group(1)), int(m.group(2))
@@ -96,9 +108,13 @@ def parse_age(text: str | None) -> AgeRange:
             break
     if (lo_found is not None or hi_found is not None) and _valid(lo_found, hi_found):
         return AgeRange(min=lo_found, max=hi_found, text=text)
-    for rx, (lo2, hi2) in AGE_WORDS:
+    return _from_words(low, text)
+
+
+def _from_words(low: str, text: str) -> AgeRange:
+    for rx, (lo, hi) in AGE_WORDS:
         if rx.search(low):
-            return AgeRange(min=lo2, max=hi2, text=text)
+            return AgeRange(min=lo, max=hi, text=text)
     return AgeRange(text=text)
 
 

@@ -27,12 +27,15 @@ CATEGORY_LABELS: dict[str, str] = {slug: label for slug, (label, _) in CATEGORIE
 #: meal and café words after them do not count.
 _BEFORE_EXTRA = re.compile(
     r"\binkl\w*|\binklusive\b|\bslutte\w*\s+(?:af\s+)?med\b|\bafslutte\w*\s+med\b"
-    r"|\bmedbring\w*|\bbyder\s+på\b|\bder\s+er\s+kaffe\b|\bmed\s+kaffe\b"
+    r"|\bmedbring\w*|\bder\s+er\s+kaffe\b|\bmed\s+kaffe\b"
 )
 #: Words that put the word before them on the side ("frokost på vejen", "kaffe kan købes").
 _AFTER_EXTRA = re.compile(
     r"\s(?:bagefter|undervejs|på\s+vejen|kan\s+købes|serveres|er\s+inklud\w*)\b"
 )
+#: Substrings without which neither pattern above can match.
+_EXTRA_CUES = ("inkl", "slut", "medbring", "kaffe", "bagefter", "undervejs", "vejen",
+               "købes", "serveres")
 #: Music as accompaniment: "gymnastik til musik".
 _ACCOMPANIMENT = re.compile(r"\b(?:til|med)\s+musik\b")
 _WEAK = {"mad", "cafe_netvaerk"}
@@ -44,8 +47,15 @@ RECRUITING = re.compile(
     r"|\bhar\s+du\s+lyst\s+til\s+at\s+hjælpe"
 )
 _HELP_CAFE = re.compile(r"\b(it|reparation|reparations|lektie|computer)[\s-]?caf[ée]\w*")
-#: Verb forms of "spille" that are about music when no game is named.
-_PLAY_VERBS = {"spiller", "spille", "spillede", "spilles"}
+#: Verb forms of "spille" (music as often as games) and players of any game.
+_PLAY_VERBS = {"spiller", "spille", "spillede", "spilles", "spillere", "spillerne"}
+#: "i caféen": the venue's café, not a café-style meeting.
+_VENUE_CAFE = re.compile(r"\b(?:i|på|fra|til|ved|mødes\s+i)\s+caf[ée]en\w*")
+#: Compound heads that make the word a place ("kulturhuset", "idrætscentret").
+_PLACE_HEADS = {stem(w) for w in ("hus", "huset", "center", "centret", "centeret", "sal", "salen",
+                                   "gård", "gården", "skole", "skolen", "hal", "hallen",
+                                   "bibliotek", "biblioteket", "kirke", "kirken", "lokale",
+                                   "lokalet", "bygning", "stue", "stuen", "lokaler")}
 _CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s")
 
 
@@ -66,7 +76,11 @@ for _slug, (_label, _keywords) in CATEGORIES.items():
         elif _kw.startswith("="):
             _EXACT.setdefault(_kw[1:], set()).add(_slug)
         else:
-            _BY_STEM.setdefault(stem(_kw), set()).add(_slug)
+            _EXACT.setdefault(_kw, set()).add(_slug)
+            _stem = stem(_kw)
+            # A short stem can be another word: "demens" stems to "dem" (them).
+            if _stem == _kw or len(_stem) >= 5:
+                _BY_STEM.setdefault(_stem, set()).add(_slug)
             if len(_kw) >= 5:
                 _BY_PREFIX.setdefault(_kw, set()).add(_slug)
 #: Regexes, each with the literal word it starts with (if any): searched only when the text
@@ -85,6 +99,11 @@ def _word_slugs(word: str) -> frozenset[str]:
     if word in _PLAY_VERBS:
         return frozenset()
     parts = split_compound(word)
+    if parts and stem(parts[-1]) in _PLACE_HEADS:
+        # "kulturhuset", "musikhuset": a place, whatever it is named after.
+        parts = ()
+        if word not in _EXACT:
+            return frozenset()
     found: set[str] = set()
     for piece in (word, *parts):
         found |= _BY_STEM.get(stem(piece), set())
@@ -96,61 +115,75 @@ def _word_slugs(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _clause_hits(clause: str, main_len: int) -> set[str]:
-    """Slugs of one clause; meal and café words count only in its first `main_len` chars."""
+#: Words, and punctuation as tokens of their own, so that phrases stop at a comma or a stop.
+_TOKEN = re.compile(r"[^\W\d_]+|[^\w\s-]")
+_INFLECTIONS = ("", "e", "en", "er", "et", "ne", "s")
+
+
+def _hits(text: str) -> set[str]:
+    """Slugs a text speaks for: its words (stems, compound parts, word starts), its phrases
+    and its patterns. Phrases do not reach across punctuation."""
+    tokens = _TOKEN.findall(text)
     found: set[str] = set()
-    main_words = len(words(clause[:main_len])) if main_len < len(clause) else None
-    clause_words = words(clause)
-    for i, w in enumerate(clause_words):
-        side = main_words is not None and i >= main_words
-        hits = _word_slugs(w)
-        found |= hits - _WEAK if side else hits
-        for rest, slug in _PHRASES.get(w, ()):
-            if slug not in found and not (side and slug in _WEAK) and _follows(
-                clause_words, i + 1, rest
-            ):
+    starts: dict[str, list[int]] = {}
+    for i, w in enumerate(tokens):
+        if w in _PHRASES:
+            starts.setdefault(w, []).append(i)
+    for w in set(tokens):
+        found |= _word_slugs(w)
+    for w, positions in starts.items():
+        for rest, slug in _PHRASES[w]:
+            if slug not in found and _phrase_at(tokens, positions, rest):
                 found.add(slug)
     for slug, literal, rx in _PATTERNS:
-        text = clause[:main_len] if slug in _WEAK else clause
         if slug not in found and (literal is None or literal in text) and rx.search(text):
             found.add(slug)
     return found
 
 
-_INFLECTIONS = ("", "e", "en", "er", "et", "ne", "s")
-
-
-def _follows(ws: list[str], at: int, rest: tuple[str, ...]) -> bool:
-    if at + len(rest) > len(ws):
-        return False
-    for j, want in enumerate(rest):
-        got = ws[at + j]
-        if got != want and not (j == len(rest) - 1 and got[len(want):] in _INFLECTIONS
-                                and got.startswith(want)):
-            return False
-    return True
+def _phrase_at(tokens: list[str], positions: list[int], rest: tuple[str, ...]) -> bool:
+    """Whether the phrase's first word, at one of `positions`, is followed by `rest` (the
+    last word may be inflected)."""
+    n = len(rest)
+    for i in positions:
+        if i + n >= len(tokens):
+            continue
+        for j, want in enumerate(rest):
+            got = tokens[i + 1 + j]
+            if got != want and not (j == n - 1 and got.startswith(want)
+                                    and got[len(want):] in _INFLECTIONS):
+                break
+        else:
+            return True
+    return False
 
 
 def parse_categories(*texts: str | None) -> list[str]:
     """Category slugs the texts are about, sorted."""
-    low = " ".join(t for t in texts if t).casefold()
+    return list(_categories(" ".join(t for t in texts if t).casefold()))
+
+
+@lru_cache(maxsize=20_000)
+def _categories(low: str) -> tuple[str, ...]:
     if not low.strip():
-        return []
+        return ()
     if RECRUITING.search(low):
-        return ["frivillig"]
+        return ("frivillig",)
     # A help desk called a café ("IT-café", "reparationscafé") is help, not a meeting place.
-    low = _HELP_CAFE.sub(r"\1hjælp", low)
-    found: set[str] = set()
-    # Clause by clause, so that no phrase reaches across a full stop or a comma.
-    for clause in _CLAUSE.split(_ACCOMPANIMENT.sub(" ", low)):
-        if clause.strip():
-            found |= _clause_hits(clause, _main_length(clause))
-    return sorted(found)
+    low = _ACCOMPANIMENT.sub(" ", _HELP_CAFE.sub(r"\1hjælp", _VENUE_CAFE.sub(" ", low)))
+    found = _hits(low)
+    if any(cue in low for cue in _EXTRA_CUES):
+        # Meal and café words count only outside what a clause mentions on the side.
+        main = " . ".join(c[: _main_length(c)] for c in _CLAUSE.split(low))
+        found = (found - _WEAK) | (_hits(main) & _WEAK)
+    return tuple(sorted(found))
 
 
 def _main_length(clause: str) -> int:
     """How much of the clause comes before what it mentions on the side."""
     end = len(clause)
+    if not any(cue in clause for cue in _EXTRA_CUES):
+        return end
     m = _BEFORE_EXTRA.search(clause)
     if m:
         end = m.start()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 _CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s|,|\bmen\b")
 _NEGATION = re.compile(r"\b(?:ikke|ingen|intet|uden|behøver\s+ikke|ej)\b")
@@ -56,6 +57,7 @@ def _at_word_start(text: str, m: re.Match[str]) -> bool:
     return m.start() == 0 or not text[m.start() - 1].isalnum() or m.group(0).startswith("tilmeld")
 
 
+@lru_cache(maxsize=20_000)
 def parse_drop_in(text: str | None) -> bool | None:
     """True: no sign-up, come when you like. False: sign-up, closed or members only."""
     if not text or not text.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from fkort.schema import Price, PricePeriod
@@ -65,6 +66,10 @@ def _drop_extras(low: str) -> str:
     return low
 
 
+#: Substrings without which no period phrase can match.
+_PERIOD_CUES = re.compile(r"pr|per|om|år|måned|md|halv|kvartal|/|gang|entr|sæson|engang")
+
+
 def _to_float(whole: str, dec: str | None) -> float:
     value = float(whole.replace(".", ""))
     if dec and dec != "-":
@@ -92,10 +97,13 @@ def _amounts(low: str) -> list[tuple[float, int, int]]:
 
 
 def _period(text: str) -> PricePeriod | None:
+    if not _PERIOD_CUES.search(text):
+        return None
     hits = {p for rx, p in _PERIODS if rx.search(text)}
     return hits.pop() if len(hits) == 1 else None
 
 
+@lru_cache(maxsize=20_000)
 def parse_price(text: str | None) -> Price:
     """Price from Danish text; unknown (all None) when the text states no price.
 

@@ -44,6 +44,10 @@ _WEEKDAY = re.compile(rf"(?<![\w])({_DAY_RX})(e|en|ene|s)?(?![\w])")
 _WEEKDAY_ABBR = re.compile(
     r"(?<![\w])(" + "|".join(re.escape(a) for a in WEEKDAY_ABBR) + r")(?=\s|$|[,/-])"
 )
+#: Cheap first looks, to skip the slow patterns on text that cannot match them.
+_HAS_DIGIT = re.compile(r"\d")
+_DIGIT_SEP_DIGIT = re.compile(r"\d[./-]\d")
+_HAS_MONTH = re.compile(r"jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec")
 _ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 #: "07-10-2026" as booking systems print it (day first).
 _DASH_DATE = re.compile(r"\b(\d{1,2})-(\d{1,2})-(20\d\d)\b")
@@ -146,6 +150,8 @@ def _year(y: str | None) -> int | None:
 
 
 def _take_dates(t: str, ref: date, f: _Found) -> str:
+    if not _HAS_DIGIT.search(t):
+        return t
     for m in _ISO_DATE.finditer(t):
         try:
             f.dates.append(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
@@ -157,7 +163,7 @@ def _take_dates(t: str, ref: date, f: _Found) -> str:
         if d:
             f.dates.append(d)
     t = _DASH_DATE.sub(" ", t)
-    for m in _NAMED_DATE.finditer(t):
+    for m in _NAMED_DATE.finditer(t) if _HAS_MONTH.search(t) else ():
         if _DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
             continue
         month = MONTHS[m.group(2)]
@@ -165,7 +171,9 @@ def _take_dates(t: str, ref: date, f: _Found) -> str:
             d = _next_date(int(day), month, _year(m.group(3)), ref)
             if d:
                 f.dates.append(d)
-    t = _NAMED_DATE.sub(" ", t)
+    t = _NAMED_DATE.sub(" ", t) if _HAS_MONTH.search(t) else t
+    if not _DIGIT_SEP_DIGIT.search(t):
+        return t
 
     def numeric(m: re.Match[str]) -> str:
         # A time like 19.30 has the same shape as 19.3 (a date): only dates that are marked
@@ -186,6 +194,8 @@ def _take_dates(t: str, ref: date, f: _Found) -> str:
 
 
 def _take_times(t: str, f: _Found, lenient: bool) -> None:
+    if not _HAS_DIGIT.search(t):
+        return
     if m := _END_LABEL.search(t):
         f.end = _valid_time(m.group(1), m.group(2))
         t = t[: m.start()] + " " + t[m.end():]
@@ -209,7 +219,7 @@ def _take_times(t: str, f: _Found, lenient: bool) -> None:
 
 
 def _season(t: str, ref: date, f: _Found) -> str:
-    m = _SEASON.search(t)
+    m = _SEASON.search(t) if _HAS_MONTH.search(t) and _HAS_DIGIT.search(t) else None
     if not m:
         return t
     sd, sm, ed, em = int(m.group(1)), MONTHS[m.group(2)], int(m.group(3)), MONTHS[m.group(4)]
@@ -251,13 +261,13 @@ def _find(t: str, ref: date) -> _Found:
             f.weeknos = list(range(1, 54, 2))
         elif re.search(r"\blige\s+uge", t):
             f.weeknos = list(range(2, 53, 2))
-    if m := _MONTH_RANGE.search(t):
+    if _HAS_MONTH.search(t) and (m := _MONTH_RANGE.search(t)):
         a, b = MONTHS[m.group(1)], MONTHS[m.group(2)]
         f.months = list(range(a, b + 1)) if a <= b else [*range(a, 13), *range(1, b + 1)]
         t = t[: m.start()] + " " + t[m.end():]
     t = _take_dates(t, ref, f)
     f.monthly = bool(_MONTHLY.search(t))
-    for m in _ORDINAL_DAY.finditer(t):
+    for m in _ORDINAL_DAY.finditer(t) if _WEEKDAY.search(t) else ():
         words = re.findall(r"\d\.|første|anden|andre|tredje|fjerde|femte|næstsidste|sidste",
                            m.group(1))
         before = t[max(0, m.start() - 6): m.start()]
