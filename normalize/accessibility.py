@@ -81,6 +81,8 @@ def parse_accessibility(text: str | None) -> Accessibility:
     stairs = False
     step_free_means = False  # a lift or ramp that is there
     for clause in _clauses(low):
+        if not _ANY_FEATURE.search(clause):
+            continue
         taken: list[tuple[int, int]] = []
         for flag, rx, plain in _FEATURES:
             for m in rx.finditer(clause):

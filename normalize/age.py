@@ -91,6 +91,9 @@ def parse_age(text: str | None) -> AgeRange:
     low = _NOISE_ANY.sub(" ", low)
     if not _HAS_DIGIT.search(low):
         return _from_words(low, text)
+    words_text = low
+    # Every numeric pattern holds a number: read only the text around the numbers.
+    low = _around_numbers(low)
     for rx in _RANGES:
         if m := rx.search(low):
             lo, hi = int(m.group(1)), int(m.group(2))
@@ -108,7 +111,19 @@ def parse_age(text: str | None) -> AgeRange:
             break
     if (lo_found is not None or hi_found is not None) and _valid(lo_found, hi_found):
         return AgeRange(min=lo_found, max=hi_found, text=text)
-    return _from_words(low, text)
+    return _from_words(words_text, text)
+
+
+def _around_numbers(low: str, reach: int = 40) -> str:
+    """The stretches of text within `reach` characters of a number, joined by " | "."""
+    spans: list[list[int]] = []
+    for m in _HAS_DIGIT.finditer(low):
+        start, end = max(0, m.start() - reach), m.end() + reach
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return " | ".join(low[a:b] for a, b in spans)
 
 
 def _from_words(low: str, text: str) -> AgeRange:

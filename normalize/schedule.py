@@ -230,6 +230,7 @@ def _localise(values: Iterable[datetime]) -> list[datetime]:
     return [v.replace(tzinfo=TZ) for v in values]
 
 
+@lru_cache(maxsize=8192)
 def _first_at_or_after(body: str, dtstart: datetime, after: datetime) -> datetime | None:
     body = _naive_until(body)
     nxt = _rule(body, dtstart).after(after.astimezone(TZ).replace(tzinfo=None), inc=True)
