@@ -1,4 +1,4 @@
-"""Downloader middlewares: retries that wait longer after each failure."""
+"""Downloader middlewares: retries that wait longer after each failure; charset repair."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.utils.response import response_status_message
 
 
@@ -48,3 +48,24 @@ class BackoffRetryMiddleware(RetryMiddleware):
             return None
         await asyncio.sleep(self._delay(request))
         return retry
+
+
+class CharsetMiddleware:
+    """Pages that say UTF-8 (or say nothing) but are Windows-1252 are read as Windows-1252.
+
+    Older municipal CMSes serve Latin bytes under a UTF-8 header; decoded as UTF-8, every
+    æ/ø/å would turn into a replacement character.
+    """
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Response:
+        if not isinstance(response, TextResponse) or not response.body:
+            return response
+        try:
+            response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            declared = response.encoding.lower().replace("-", "").replace("_", "")
+            if declared in ("utf8", "ascii", "usascii"):
+                return response.replace(encoding="cp1252")
+        return response

@@ -11,10 +11,17 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawlers.sources import SourceConfig
+from crawlers.spiders.facebook import FacebookSpider
+from crawlers.spiders.ical import ICalSpider
 from crawlers.spiders.jsonld import JsonLdSpider
+from crawlers.spiders.municipal import MunicipalSpider
+from crawlers.spiders.portal import PortalSpider
 
 #: Spider classes by the `spider` name a source names in sources.toml.
-SPIDERS: dict[str, type] = {JsonLdSpider.name: JsonLdSpider}
+SPIDERS: dict[str, type] = {
+    cls.name: cls
+    for cls in (JsonLdSpider, MunicipalSpider, ICalSpider, PortalSpider, FacebookSpider)
+}
 
 
 @dataclass

@@ -21,12 +21,18 @@ class SourceOptions(BaseModel):
     follow: list[str] = Field(default_factory=lambda: [".*"])
     #: Regular expressions of URLs never followed.
     deny: list[str] = Field(default_factory=list)
+    #: Regular expressions of detail pages: each must yield an item, or it is reported.
+    detail: list[str] = Field(default_factory=list)
     sitemap_urls: list[str] = Field(default_factory=list)
+    #: Fetch pages through a real browser (scrapy-playwright), for sites built by JavaScript.
+    render: bool = False
+    #: Ignore robots.txt for this source. Only for sites whose owner agreed; written to the log.
+    ignore_robots_txt: bool = False
     max_depth: Annotated[int, Field(ge=0, le=10)] = 3
     #: Default municipality for activities of this source (a municipality's own site).
     municipality: str | None = None
 
-    @field_validator("follow", "deny")
+    @field_validator("follow", "deny", "detail")
     @classmethod
     def _regexes(cls, v: list[str]) -> list[str]:
         for pattern in v:
@@ -48,6 +54,16 @@ class SourceConfig(BaseModel):
     schedule: str = "daily"
     enabled: bool = True
     options: SourceOptions = Field(default_factory=SourceOptions)
+    #: Per-field CSS selectors (or "xpath:..."), for pages without structured data:
+    #: title, description, when, where, price, age, accessibility, signup, organizer, contact,
+    #: category.
+    selectors: dict[str, str] = Field(default_factory=dict)
+    #: Association directories: `item` selects one association; name, url, email, phone,
+    #: address, description select inside it.
+    organizations: dict[str, str] = Field(default_factory=dict)
+    #: JSON endpoints (portals): where the list, the next page and each field are, as dotted
+    #: paths ("area.postcode").
+    api: dict[str, str] = Field(default_factory=dict)
 
 
 class SourcesError(ValueError):

@@ -114,7 +114,11 @@ class Schedule(_Model):
     rrule: str | None = Field(default=None, description="RFC 5545 RRULE, without DTSTART.")
     dates: list[datetime] = Field(
         default_factory=list,
-        description="Further dates of a one-off listed with several dates (after start).",
+        description="Further dates: of a one-off listed with several dates, or extra meetings "
+        "of a recurring schedule (RDATE).",
+    )
+    exdates: list[datetime] = Field(
+        default_factory=list, description="Meetings a recurring schedule skips (EXDATE)."
     )
     time_known: bool = Field(
         default=True, description="False when the source gives days but no clock time."
@@ -225,6 +229,8 @@ class Activity(_Model):
 class Organization(_Model):
     id: str
     name: Annotated[str, Field(min_length=1)]
+    description: str | None = None
+    address: str | None = None
     url: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -284,4 +290,6 @@ class RawActivity(_Model):
     origin_id: str | None = None
     structured: dict[str, Any] | None = None
     texts: dict[str, str] = Field(default_factory=dict)
+    #: An iCalendar-style event: dtstart, dtend, rrule, exdates, rdates (ISO strings), all_day.
+    calendar: dict[str, Any] | None = None
     municipality: str | None = None

@@ -64,6 +64,10 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
     """
     data: Mapping[str, Any] = raw.structured or {}
     texts = {k: v for k, v in ((k, clean_text(v)) for k, v in raw.texts.items()) if v}
+    if raw.texts.get("where"):
+        # An address over several lines: "Aktivitetshuset / Østergade 12, 7620 Lemvig".
+        lines = (clean_text(raw.texts["where"], keep_lines=True) or "").splitlines()
+        texts["where"] = ", ".join(x.strip(" ,") for x in lines if x.strip(" ,"))
     title = _str(data.get("name")) or texts.get("title")
     if not title:
         raise NotAnActivity("no title")
@@ -80,7 +84,9 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
         data.get("startDate"), data.get("endDate"), data.get("eventSchedule"),
         ref=fetched, text=texts.get("when"),
     )
-    if sched.kind is ScheduleKind.unknown and texts.get("when"):
+    if raw.calendar:
+        sched = schedule.from_calendar(raw.calendar, text=texts.get("when"))
+    elif sched.kind is ScheduleKind.unknown and texts.get("when"):
         sched = parse_schedule(texts["when"], fetched)
     place = data.get("location")
     location = geo.from_schema_org(place if place else texts.get("where"),
@@ -151,6 +157,8 @@ def build_organization(data: Mapping[str, Any], raw: RawActivity) -> Organizatio
     return Organization(
         id=organization_id(name),
         name=name,
+        description=clean_text(data.get("description")),
+        address=_str(data.get("address")),
         url=_str(data.get("url")),
         email=_str(data.get("email")),
         phone=_str(data.get("telephone")),

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrule, rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 from fkort.schema import Schedule, ScheduleKind
 
@@ -262,7 +262,9 @@ def next_occurrences(schedule: Schedule, after: datetime, count: int = 3) -> lis
         return [s for s in starts if s >= after][:count]
     if schedule.kind is not ScheduleKind.recurring or not schedule.rrule:
         return []
-    rule = _rule(_naive_until(schedule.rrule), schedule.start.astimezone(TZ))
+    rule: rrule | rruleset = _rule(_naive_until(schedule.rrule), schedule.start.astimezone(TZ))
+    if schedule.dates or schedule.exdates:
+        rule = _with_dates(rule, schedule)
     cursor = max(after, schedule.start).astimezone(TZ).replace(tzinfo=None)
     out: list[datetime] = []
     nxt = rule.after(cursor, inc=True)
@@ -270,6 +272,47 @@ def next_occurrences(schedule: Schedule, after: datetime, count: int = 3) -> lis
         out.append(nxt)
         nxt = rule.after(nxt, inc=False)
     return _localise(out)
+
+
+def _naive_local(dt: datetime) -> datetime:
+    return dt.astimezone(TZ).replace(tzinfo=None)
+
+
+def _with_dates(rule: rrule, schedule: Schedule) -> rruleset:
+    """The rule with its extra meetings (RDATE) and skipped ones (EXDATE)."""
+    rules = rruleset()
+    rules.rrule(rule)
+    for d in schedule.dates:
+        rules.rdate(_naive_local(d))
+    for d in schedule.exdates:
+        rules.exdate(_naive_local(d))
+    return rules
+
+
+def from_calendar(cal: Mapping[str, Any], *, text: str | None = None) -> Schedule:
+    """Schedule from an iCalendar-style event: dtstart, dtend, rrule, rdates, exdates (ISO
+    strings, tz-aware or Copenhagen local) and all_day.
+
+    >>> s = from_calendar({"dtstart": "2026-12-01T10:00:00+01:00", "rrule": "FREQ=WEEKLY",
+    ...                    "exdates": ["2026-12-08T10:00:00+01:00"]})
+    >>> [d.day for d in next_occurrences(s, datetime(2026, 12, 1, tzinfo=TZ), 3)]
+    [1, 15, 22]
+    """
+    start = parse_iso(cal.get("dtstart"))
+    if start is None:
+        return Schedule(kind=ScheduleKind.unknown, text=text)
+    end = parse_iso(cal.get("dtend"))
+    if end is not None and end < start:
+        end = None
+    extra = [d for d in (parse_iso(x) for x in _as_list(cal.get("rdates"))) if d]
+    skipped = [d for d in (parse_iso(x) for x in _as_list(cal.get("exdates"))) if d]
+    all_day = bool(cal.get("all_day"))
+    body = str(cal.get("rrule") or "").strip().removeprefix("RRULE:") or None
+    if body:
+        return Schedule(kind=ScheduleKind.recurring, start=start, end=end, rrule=body,
+                        dates=extra, exdates=skipped, time_known=not all_day, text=text)
+    return Schedule(kind=ScheduleKind.once, start=start, end=end, dates=extra,
+                    time_known=not all_day, text=text)
 
 
 def duration(schedule: Schedule) -> timedelta | None:

@@ -43,6 +43,7 @@ HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    "crawlers.middlewares.CharsetMiddleware": 585,  # after decompression (590)
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.NormalizePipeline": 300,

@@ -1,0 +1,192 @@
+"""Reading a public Facebook event page's first HTML: og tags and the event data Facebook
+embeds as JSON in its script tags (as plain JSON blocks, or inside JavaScript calls).
+
+Facebook changes this markup often, so nothing here depends on where in the nesting the data
+sits: every JSON object in every script is decoded, objects that carry event fields are found
+by their keys, and the ones with the page's event id are merged. What cannot be read is
+reported as a problem (login wall, removed, no event data), never guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from parsel import Selector
+
+TZ = ZoneInfo("Europe/Copenhagen")
+_EVENT_URL_ID = re.compile(r"/events/(\d+)")
+_OBJ_START = re.compile(r"[(,:\[=]\s*(\{\")")
+_LOGIN = re.compile(r"log\s*ind\s+på\s+facebook|du\s+skal\s+logge\s+ind|log\s+in\s+to\s+facebook"
+                    r"|you\s+must\s+log\s+in|login_form|id=\"loginform\"", re.I)
+_REMOVED = re.compile(r"ikke\s+tilgængeligt?\s+lige\s+nu|indholdet\s+er\s+ikke\s+tilgængeligt"
+                      r"|content\s+isn'?t\s+available|this\s+content\s+isn'?t\s+available"
+                      r"|siden\s+findes\s+ikke|page\s+isn'?t\s+available", re.I)
+
+
+class FacebookPageProblem(ValueError):
+    """The page holds no readable public event; `reason` says why."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass
+class FacebookEvent:
+    id: str | None
+    title: str
+    url: str
+    description: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    day_time_sentence: str | None = None
+    place_name: str | None = None
+    address: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    is_online: bool = False
+    is_past: bool = False
+    is_canceled: bool = False
+    creator: str | None = None
+    creator_is_page: bool | None = None
+    child_starts: list[datetime] = field(default_factory=list)
+
+
+def json_objects(html: str) -> Iterator[Any]:
+    """Every JSON value in the page's script tags: whole JSON blocks, and objects passed to
+    JavaScript calls (`handle({...})`)."""
+    decoder = json.JSONDecoder()
+    for script in Selector(text=html).xpath("//script/text()").getall():
+        text = script.strip()
+        if not text:
+            continue
+        if text[0] in "{[":
+            try:
+                yield json.loads(text)
+                continue
+            except json.JSONDecodeError:
+                pass
+        pos = 0
+        while m := _OBJ_START.search(text, pos):
+            start = m.start(1)
+            try:
+                value, end = decoder.raw_decode(text, start)
+            except json.JSONDecodeError:
+                pos = start + 1
+                continue
+            yield value
+            pos = end
+
+
+def _walk(value: Any) -> Iterator[dict[str, Any]]:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _ts(value: Any) -> datetime | None:
+    if isinstance(value, int | float) and value > 0:
+        return datetime.fromtimestamp(value, TZ)
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("text")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def parse_event_page(html: str, url: str) -> FacebookEvent:
+    """The event a public event page shows. Raises FacebookPageProblem when there is none."""
+    sel = Selector(text=html)
+    og = {m.attrib.get("property", ""): m.attrib.get("content", "")
+          for m in sel.css('meta[property^="og:"]')}
+    page_url = og.get("og:url") or url
+    wanted = _EVENT_URL_ID.search(page_url) or _EVENT_URL_ID.search(url)
+    event_id = wanted.group(1) if wanted else None
+    merged: dict[str, Any] = {}
+    candidates: list[dict[str, Any]] = []
+    for value in json_objects(html):
+        for node in _walk(value):
+            if "start_timestamp" in node or "event_place" in node or "event_description" in node:
+                candidates.append(node)
+    if event_id:
+        mine = [n for n in candidates if str(n.get("id")) == event_id]
+        candidates = mine or candidates
+    # Start and end come from one object (a series' objects each carry their own); other
+    # fields are filled from every object about the event.
+    # The object the page displays carries the sentence shown under the title; a series'
+    # other objects each carry their own times, so the end is taken from an object with the
+    # same start.
+    timed = [n for n in candidates if "start_timestamp" in n]
+    primary = next((n for n in timed if n.get("day_time_sentence")), timed[0] if timed else {})
+    for node in [primary, *candidates]:
+        for key, val in node.items():
+            if val is not None and key not in merged:
+                merged[key] = val
+    if primary:
+        merged["end_timestamp"] = next(
+            (n["end_timestamp"] for n in timed if n.get("start_timestamp") ==
+             primary.get("start_timestamp") and n.get("end_timestamp")), None)
+    title = og.get("og:title") or _text(merged.get("name")) or ""
+    if not merged or "start_timestamp" not in merged:
+        page_text = " ".join(sel.xpath("//body//text()").getall())[:20000] + " " + html[:5000]
+        if _LOGIN.search(page_text):
+            raise FacebookPageProblem("login_wall", "the event is not public")
+        if _REMOVED.search(page_text):
+            raise FacebookPageProblem("removed", "the event is not available")
+        raise FacebookPageProblem("no_event_data", "no event data in the page")
+    place = _dict(merged.get("event_place"))
+    location = _dict(place.get("location"))
+    creator = _dict(merged.get("event_creator"))
+    children = []
+    child_events = merged.get("child_events")
+    if isinstance(child_events, dict):
+        for node in _walk(child_events.get("edges") or child_events.get("nodes") or []):
+            if (ts := _ts(node.get("start_timestamp"))) is not None:
+                children.append(ts)
+    start, end = _ts(merged.get("start_timestamp")), _ts(merged.get("end_timestamp"))
+    address = place.get("address")
+    if isinstance(address, dict):
+        address = address.get("street") or address.get("text")
+    return FacebookEvent(
+        id=event_id or (str(merged["id"]) if merged.get("id") else None),
+        title=" ".join(str(title).split()),
+        url=page_url,
+        description=_text(merged.get("event_description")) or og.get("og:description") or None,
+        start=start,
+        end=end if end is not None and start is not None and end >= start else None,
+        day_time_sentence=_text(merged.get("day_time_sentence")),
+        place_name=_text(place.get("name")) or _text(place.get("contextual_name")),
+        address=_text(address) or _text(place.get("contextual_name")),
+        lat=_float(location.get("latitude")),
+        lon=_float(location.get("longitude")),
+        is_online=bool(merged.get("is_online")) and not place.get("location"),
+        is_past=bool(merged.get("is_past")),
+        is_canceled=bool(merged.get("is_canceled")),
+        creator=_text(creator.get("name")),
+        creator_is_page=(creator.get("__typename") == "Page") if creator else None,
+        child_starts=sorted(set(children)),
+    )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None

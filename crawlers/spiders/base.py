@@ -1,0 +1,146 @@
+"""What every source spider shares: its source's settings, link following, sitemaps,
+problem reports and the raw item it hands on."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import urldefrag, urlparse
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from crawlers.sources import SourceConfig
+from fkort import clock
+from fkort.schema import RawActivity, Source
+
+_SKIP_EXT = re.compile(r"\.(?:jpe?g|png|gif|svg|webp|pdf|docx?|xlsx?|zip|mp[34]|css|js)$", re.I)
+
+
+class SourceSpider(scrapy.Spider):
+    """Base for one spider per source family; a crawl runs one instance per source."""
+
+    name = "base"
+
+    def __init__(self, source: SourceConfig, **kwargs: Any) -> None:
+        super().__init__(name=self.name, **kwargs)
+        self.source = source
+        self.allowed_domains = source.allowed_domains or sorted(
+            {urlparse(u).hostname or "" for u in source.start_urls}
+        )
+        self._follow = [re.compile(p) for p in source.options.follow]
+        self._deny = [re.compile(p) for p in source.options.deny]
+        self._detail = [re.compile(p) for p in source.options.detail]
+
+    # -- requests ------------------------------------------------------------------------
+    async def start(self) -> Any:
+        if self.source.options.ignore_robots_txt:
+            # The operator's explicit choice, kept in the crawl log and the run report.
+            self.logger.warning("robots.txt is IGNORED for source %s (option "
+                                "ignore_robots_txt)", self.source.name)
+            self.count("fkort/robots_txt_ignored")
+        for url in self.source.options.sitemap_urls:
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        for url in self.source.start_urls:
+            yield self.page_request(url, depth=0)
+
+    def page_request(self, url: str, depth: int, **meta: Any) -> scrapy.Request:
+        meta = {"fk_depth": depth, **meta}
+        if self.source.options.ignore_robots_txt:
+            meta["dont_obey_robotstxt"] = True
+        if self.source.options.render:
+            # Only pages that need JavaScript go through the browser (scrapy-playwright).
+            meta["playwright"] = True
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
+
+    def wanted(self, url: str) -> bool:
+        if _SKIP_EXT.search(urlparse(url).path):
+            return False
+        if any(rx.search(url) for rx in self._deny):
+            return False
+        return any(rx.search(url) for rx in self._follow) or self.is_detail(url)
+
+    def is_detail(self, url: str) -> bool:
+        return any(rx.search(url) for rx in self._detail)
+
+    def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        depth = response.meta.get("fk_depth", 0)
+        if depth >= self.source.options.max_depth:
+            return
+        for href in response.css("a::attr(href)").getall():
+            url = urldefrag(response.urljoin(href.strip()))[0]
+            if url.startswith(("http://", "https://")) and self.wanted(url):
+                yield self.page_request(url, depth + 1)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        try:
+            sitemap = Sitemap(response.body)
+        except Exception as exc:  # lxml raises several types on broken XML
+            self.problem("broken_sitemap", response.url, str(exc)[:200])
+            return
+        for entry in sitemap:
+            loc = entry.get("loc", "")
+            if sitemap.type == "sitemapindex":
+                yield response.follow(loc, callback=self.parse_sitemap, errback=self.on_error)
+            elif loc and self.wanted(loc):
+                yield self.page_request(loc, depth=self.source.options.max_depth)
+
+    # -- problems ------------------------------------------------------------------------
+    def on_error(self, failure: Failure) -> None:
+        """A page that could not be fetched is counted per reason; the crawl goes on."""
+        request = failure.request  # type: ignore[attr-defined]
+        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
+            # robots.txt said no: obeyed, counted, and not an error of the source.
+            self.count("fkort/skipped/robots_txt")
+            return
+        if isinstance(failure.value, HttpError):
+            reason = f"http_{failure.value.response.status}"
+        else:
+            reason = failure.type.__name__ if failure.type else "error"
+        self.problem(reason, request.url, str(failure.value)[:200])
+
+    def count(self, key: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(key)
+
+    def problem(self, reason: str, url: str, detail: str = "") -> None:
+        """Report something wrong with a source, for the run summary."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"fkort/errors/{reason}")
+        self.logger.warning("Problem %s at %s %s", reason, url, detail)
+        problems = self.crawler.stats.get_value("fkort/problems") or []
+        problems.append({"reason": reason, "url": url, "detail": detail})
+        self.crawler.stats.set_value("fkort/problems", problems)
+
+    # -- items ---------------------------------------------------------------------------
+    def raw(self, url: str, *, origin: str | None = None, structured: Mapping[str, Any] | None
+            = None, texts: Mapping[str, str] | None = None,
+            calendar: Mapping[str, Any] | None = None) -> RawActivity:
+        page = urldefrag(url)[0]
+        return RawActivity(
+            source=Source(name=self.source.name, kind=self.source.kind, url=page,
+                          fetched_at=clock.now()),
+            origin_id=origin or page,
+            structured=dict(structured) if structured is not None else None,
+            texts=dict(texts or {}),
+            calendar=dict(calendar) if calendar is not None else None,
+            municipality=self.source.options.municipality,
+        )
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            ctype = response.headers.get("Content-Type") or b""
+            self.problem("not_text", response.url, ctype.decode("latin-1"))
+            return
+        self.count("fkort/pages")
+        yield from self.parse_page(response)
+        yield from self.follow_links(response)
+
+    def parse_page(self, response: TextResponse) -> Iterator[Any]:
+        """What one page holds; each family's spider reads its own kind of page."""
+        return iter(())

@@ -1,0 +1,65 @@
+"""Municipal pages: "Aktiviteter"/"Fællesskaber"/"Det sker" listings and association
+directories. Structured data when a page has it; otherwise the fields its site's selectors
+(in sources.toml) point at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.http import TextResponse
+
+from crawlers.extract import attr_of, select, text_of
+from crawlers.items import ActivityItem, OrganizationItem
+from crawlers.spiders.jsonld import JsonLdSpider
+
+#: Fields a site's selectors may name, as the normaliser reads them.
+FIELDS = ("title", "description", "when", "where", "price", "age", "accessibility", "signup",
+          "organizer", "contact", "category")
+
+
+class MunicipalSpider(JsonLdSpider):
+    name = "municipal"
+
+    def parse_page(self, response: TextResponse) -> Iterator[Any]:
+        found = 0
+        for item in self.structured_items(response):
+            found += 1
+            yield item
+        if not found and self.source.selectors:
+            for item in self._selected_activity(response):
+                found += 1
+                yield item
+        if self.source.organizations:
+            for item in self._organizations(response):
+                found += 1
+                yield item
+        if not found and self.is_detail(response.url):
+            # A detail page that gives nothing: the site changed, or the page is not one.
+            self.problem("selectors_matched_nothing", response.url,
+                         "no structured data and no title by the configured selector")
+
+    def _selected_activity(self, response: TextResponse) -> Iterator[ActivityItem]:
+        sel = self.source.selectors
+        title_query = sel.get("title")
+        if not title_query or not self.is_detail(response.url):
+            return
+        texts = {f: t for f in FIELDS if f in sel and (t := text_of(response, sel[f]))}
+        if "title" not in texts:
+            return
+        yield ActivityItem(raw=self.raw(response.url, texts=texts))
+
+    def _organizations(self, response: TextResponse) -> Iterator[OrganizationItem]:
+        conf = self.source.organizations
+        for block in select(response, conf.get("item", "xpath:/nonexistent")):
+            name = text_of(block, conf["name"]) if "name" in conf else None
+            if not name:
+                continue
+            data: dict[str, Any] = {"@type": "Organization", "name": " ".join(name.split())}
+            if "url" in conf and (href := attr_of(block, conf["url"], "href")):
+                data["url"] = response.urljoin(href)
+            for field, key in (("email", "email"), ("phone", "telephone"),
+                               ("address", "address"), ("description", "description")):
+                if field in conf and (value := text_of(block, conf[field])):
+                    data[key] = " ".join(value.split())
+            yield OrganizationItem(raw=self.raw(response.url, structured=data), data=data)
