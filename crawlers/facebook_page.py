@@ -121,8 +121,12 @@ def parse_event_page(html: str, url: str) -> FacebookEvent:
         for node in _walk(value):
             if "start_timestamp" in node or "event_place" in node or "event_description" in node:
                 candidates.append(node)
+    if event_id and not any(str(n.get("id")) == event_id for n in candidates):
+        event_id = None  # the address named no event of this page
     if event_id:
-        mine = [n for n in candidates if str(n.get("id")) == event_id]
+        # Objects about this event: its id, or no id at all (deferred parts of a query);
+        # "suggested events" at the end of the page carry ids of their own.
+        mine = [n for n in candidates if str(n.get("id", event_id)) == event_id]
         candidates = mine or candidates
     # Start and end come from one object (a series' objects each carry their own); other
     # fields are filled from every object about the event.
@@ -132,9 +136,7 @@ def parse_event_page(html: str, url: str) -> FacebookEvent:
     timed = [n for n in candidates if "start_timestamp" in n]
     primary = next((n for n in timed if n.get("day_time_sentence")), timed[0] if timed else {})
     for node in [primary, *candidates]:
-        for key, val in node.items():
-            if val is not None and key not in merged:
-                merged[key] = val
+        _merge(merged, node)
     if primary:
         merged["end_timestamp"] = next(
             (n["end_timestamp"] for n in timed if n.get("start_timestamp") ==
@@ -151,15 +153,18 @@ def parse_event_page(html: str, url: str) -> FacebookEvent:
     location = _dict(place.get("location"))
     creator = _dict(merged.get("event_creator"))
     children = []
-    child_events = merged.get("child_events")
+    child_events = merged.get("child_events") or _dict(merged.get("parent_event")).get(
+        "child_events")
     if isinstance(child_events, dict):
         for node in _walk(child_events.get("edges") or child_events.get("nodes") or []):
             if (ts := _ts(node.get("start_timestamp"))) is not None:
                 children.append(ts)
     start, end = _ts(merged.get("start_timestamp")), _ts(merged.get("end_timestamp"))
-    address = place.get("address")
+    address = place.get("single_line_address") or place.get("address")
     if isinstance(address, dict):
-        address = address.get("street") or address.get("text")
+        street = address.get("street") or address.get("text")
+        city = _text(_dict(place.get("city")).get("contextual_name"))
+        address = ", ".join(x for x in (street, city) if x) or None
     return FacebookEvent(
         id=event_id or (str(merged["id"]) if merged.get("id") else None),
         title=" ".join(str(title).split()),
@@ -179,6 +184,19 @@ def parse_event_page(html: str, url: str) -> FacebookEvent:
         creator_is_page=(creator.get("__typename") == "Page") if creator else None,
         child_starts=sorted(set(children)),
     )
+
+
+def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
+    """Fill `into` from `other`; nested objects (place, creator, parent) are merged too: the
+    page's header holds a short place, its about part the full one."""
+    for key, val in other.items():
+        if val is None:
+            continue
+        have = into.get(key)
+        if have is None:
+            into[key] = dict(val) if isinstance(val, dict) else val
+        elif isinstance(have, dict) and isinstance(val, dict):
+            _merge(have, val)
 
 
 def _dict(value: Any) -> dict[str, Any]:

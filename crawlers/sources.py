@@ -18,7 +18,12 @@ class SourceOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     #: Regular expressions; links whose URL matches one are followed (listing → detail pages).
-    follow: list[str] = Field(default_factory=lambda: [".*"])
+    follow: list[str] = Field(default_factory=list)
+    #: CSS selector of the links from a listing to its detail pages; every page reached by one
+    #: must give an item, or it is reported.
+    detail_links: str | None = None
+    #: CSS selector of the link to a listing's next page.
+    next_page: str | None = None
     #: Regular expressions of URLs never followed.
     deny: list[str] = Field(default_factory=list)
     #: Regular expressions of detail pages: each must yield an item, or it is reported.

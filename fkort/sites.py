@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -18,9 +19,18 @@ _TEXT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; ch
                ".ics": "text/calendar; charset=utf-8"}
 
 
+#: Faults a test can plant on a path (the test fixtures' failures, on purpose):
+#: ("fail", n): HTTP 500 for the first n requests, then the page; "hang": answer after 5 s;
+#: "loop": redirect to itself; "huge": 20 MB of HTML; "charset-lie": a UTF-8 header on a
+#: Windows-1252 page; "no-charset": a header without charset.
+Fault = tuple[str, int] | str
+
+
 class _Handler(BaseHTTPRequestHandler):
     root: Path
     log: list[tuple[str, str]]
+    faults: dict[str, Fault]
+    hits: dict[str, int]
     server_version = "fkort-sites/1"
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
@@ -29,6 +39,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         self.log.append((self.path, self.headers.get("User-Agent", "")))
         path = unquote(urlparse(self.path).path)
+        self.hits[path] = self.hits.get(path, 0) + 1
+        if self._fault(path):
+            return
         target = (self.root / path.lstrip("/")).resolve()
         if target.is_dir():
             target = target / "index.html"
@@ -37,6 +50,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = target.read_bytes()
         ctype = _TEXT_TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
+        fault = self.faults.get(path)
+        if fault == "charset-lie":
+            ctype = "text/html; charset=utf-8"
+        elif fault == "no-charset":
+            ctype = "text/html"
         if target.suffix in _TEXT_TYPES:
             host = self.headers.get("Host") or "127.0.0.1"
             body = body.replace(b"{BASE}", f"http://{host}".encode())
@@ -47,13 +65,45 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+    def _fault(self, path: str) -> bool:
+        """Plays a planted fault; True when the answer has been sent."""
+        fault = self.faults.get(path)
+        if isinstance(fault, tuple) and fault[0] == "fail" and self.hits[path] <= fault[1]:
+            self.send_error(500, "Intern fejl")
+            return True
+        if fault == "hang":
+            time.sleep(5)
+            return False
+        if fault == "loop":
+            self.send_response(302)
+            self.send_header("Location", path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return True
+        if fault == "huge":
+            chunk = b"<p>" + b"x" * 1021 + b"</p>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(chunk) * 20 * 1024))
+            self.end_headers()
+            try:
+                for _ in range(20 * 1024):
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the crawler gave up on it, as it should
+            return True
+        return False
+
+
 class SiteServer:
     """One static site on a free port; use as a context manager or start()/stop()."""
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0,
+                 faults: dict[str, Fault] | None = None) -> None:
         #: (path, User-Agent) of every request, in order: tests check politeness with it.
         self.requests: list[tuple[str, str]] = []
-        handler = type("Handler", (_Handler,), {"root": root.resolve(), "log": self.requests})
+        handler = type("Handler", (_Handler,), {"root": root.resolve(), "log": self.requests,
+                                                  "faults": dict(faults or {}), "hits": {}})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

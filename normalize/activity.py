@@ -88,6 +88,9 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
         sched = schedule.from_calendar(raw.calendar, text=texts.get("when"))
     elif sched.kind is ScheduleKind.unknown and texts.get("when"):
         sched = parse_schedule(texts["when"], fetched)
+    elif sched.kind is ScheduleKind.unknown and description and not raw.structured:
+        # Posts and pages with no time field often say it in the text: "hver tirsdag kl. 10".
+        sched = parse_schedule(description, fetched)
     place = data.get("location")
     location = geo.from_schema_org(place if place else texts.get("where"),
                                    municipality=raw.municipality)
@@ -103,7 +106,11 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
     features = place.get("amenityFeature") if isinstance(place, Mapping) else None
     access_text = " ".join(t for t in (texts.get("accessibility"), description) if t) or None
     access = from_amenity_features(features, access_text)
-    drop_text = " ".join(t for t in (texts.get("signup"), description, cost.text) if t) or None
+    signup = texts.get("signup")
+    if signup and "tilmeld" not in signup.casefold():
+        # The page's sign-up field: "Senest 1. januar til ..." is a sign-up by its label.
+        signup = f"Tilmelding: {signup}"
+    drop_text = " ".join(t for t in (signup, description, cost.text) if t) or None
     organizer = _organizer(data, texts)
     seen = now or raw.source.fetched_at
     return Activity(

@@ -21,7 +21,7 @@ from functools import lru_cache
 _CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s|,|\bmen\b")
 _NEGATION = re.compile(r"\b(?:ikke|ingen|intet|uden|behøver\s+ikke|ej)\b")
 #: A negation right after the sign-up word: "tilmelding er ikke nødvendig".
-_AFTER_NO = re.compile(r"^\s*(?:er\s+|kræves\s+|\w+\s+)?(?:ikke|unødvendig|ingen\s+krav)\b")
+_AFTER_NO = re.compile(r"^\s*:?\s*(?:er\s+|kræves\s+|\w+\s+)?(?:ikke|unødvendig|ingen)\b")
 #: Sign-up and closed-group words (their stems; "tilmeldning" is a common misspelling).
 _SIGNUP = re.compile(
     r"tilmeld\w*|meld\w*\s+(?:dig|jer|sig|mig)\s+til\b|billet\w*\s+(?:købes|bestilles|skal)"

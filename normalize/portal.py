@@ -21,11 +21,13 @@ import re
 _ONE_TO_ONE = re.compile(
     r"\bsøger\s+(?:en|nogen|et)\s+(?:sød\s+|rar\s+|ny\s+)?(?:ven|veninde|makker|kæreste|partner"
     r"|ledsager|at\s+\w+\s+med|der\s+vil)|\bven\s+søges|\bveninde\s+søges|\bkæreste\b|\bdate\b"
-    r"|\bsøger\s+en\s+\w+\s+(?:at|til)\b|\bmakker\s+søges|\bsøger\s+selskab\b"
+    r"|\bsøger\s+en\s+\w+\s+(?:at|til)\b|(?:ven|veninde|makker|kæreste|partner|ledsager)\s+søges"
+    r"|\bsøger\s+selskab\b"
 )
 #: A group, club or recurring meet-up others can join.
 _COMMUNITY = re.compile(
-    r"\bvi\s+er\s+(?:en\s+)?(?:lille\s+|stor\s+|hyggelig\s+)?(?:flok|gruppe|klub|forening|hold)"
+    r"\bvi\s+er\s+(?:en\s+)?(?:lille\s+|stor\s+|hyggelig\s+)?\w*(?:flok|gruppe|klub|forening|hold)"
+    r"|\bvi\s+mødes\b|\bdu\s+er\s+(?:meget\s+)?velkommen\b"
     r"|\bvores\s+(?:gruppe|klub|forening|hold|flok)|\bklubben\b|\bforeningen\b|\bgruppen\b"
     r"|\bmødes\s+(?:hver|fast|hver\s+anden)|\bhver\s+(?:mandag|tirsdag|onsdag|torsdag|fredag"
     r"|lørdag|søndag|uge|måned)|\balle\s+er\s+velkomne|\bkom\s+og\s+vær\s+med|\bnye\s+medlemmer"

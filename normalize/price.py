@@ -25,7 +25,11 @@ _FREE = re.compile(
 #: A charge whose amount is not given.
 _CHARGE = re.compile(r"\begenbetaling|\bbetal(?:ing|es|er)\b|\bkoster\s+lidt|\bbrugerbetaling")
 #: "Gratis" as what a payment buys ("150 kr. om året. Herefter er alt gratis"): not free.
-_FREE_AFTER_PAYING = re.compile(r"\b(?:herefter|derefter|dermed|så\s+er)\b[^.]*\bgratis\b")
+_FREE_AFTER_PAYING = re.compile(
+    r"\b(?:herefter|derefter|dermed|så\s+er)\b[^.]*\bgratis\b"
+    # A free first try is not what one pays: "første gang er gratis", "prøv gratis".
+    r"|\bførste\s+gang\s+(?:er\s+)?gratis|\bgratis\s+(?:første\s+gang|prøve\w*)|\bprøv\s+gratis"
+)
 #: Things for sale beside the activity: their prices are not the activity's price.
 _EXTRAS = re.compile(r"kan\s+købes|sælges|kan\s+erhverves|købes\s+på\s+stedet")
 _CLAUSE_MARK = re.compile(r"[.!?,;]")

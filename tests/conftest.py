@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -97,6 +98,24 @@ def run_fkort(*args: str, env: dict[str, str] | None = None, timeout: float = 12
         [sys.executable, "-m", "fkort", *args], capture_output=True, text=True, env=full_env,
         timeout=timeout, cwd=REPO,
     )
+
+
+def crawl(toml_body: str, tmp_path: Path, bases: dict[str, str], *extra: str,
+          db: Path | None = None) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
+    """Crawl with a sources file whose {key} placeholders are site addresses; returns the
+    finished process and the run report (one dict per source)."""
+    sources = tmp_path / "sources.toml"
+    body = toml_body
+    for key, base in bases.items():
+        body = body.replace("{" + key + "}", base)
+    sources.write_text(body, encoding="utf-8")
+    proc = run_fkort(
+        "crawl", "--sources", str(sources), "--db", str(db or tmp_path / "crawl.db"),
+        "--settings", "crawlers.settings.local", "--json", "--log-level", "WARNING", *extra,
+        env={"FKORT_DATA_DIR": str(tmp_path / "data")}, timeout=300,
+    )
+    report = json.loads(proc.stdout) if proc.stdout.strip().startswith("[") else []
+    return proc, report
 
 
 def crawl_site(site: SiteServer, tmp_path: Path, name: str, toml_body: str

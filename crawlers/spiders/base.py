@@ -65,12 +65,24 @@ class SourceSpider(scrapy.Spider):
             return False
         return any(rx.search(url) for rx in self._follow) or self.is_detail(url)
 
-    def is_detail(self, url: str) -> bool:
+    def is_detail(self, url: str, response: Response | None = None) -> bool:
+        if response is not None and response.meta.get("fk_detail"):
+            return True
         return any(rx.search(url) for rx in self._detail)
 
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
         depth = response.meta.get("fk_depth", 0)
         if depth >= self.source.options.max_depth:
+            return
+        opts = self.source.options
+        for query, detail in ((opts.detail_links, True), (opts.next_page, False)):
+            if not query:
+                continue
+            for href in response.css(query).xpath("@href").getall():
+                url = urldefrag(response.urljoin(href.strip()))[0]
+                if url.startswith(("http://", "https://")) and not _SKIP_EXT.search(url):
+                    yield self.page_request(url, depth + 1, fk_detail=detail)
+        if not self._follow and not self._detail:
             return
         for href in response.css("a::attr(href)").getall():
             url = urldefrag(response.urljoin(href.strip()))[0]

@@ -34,7 +34,7 @@ class MunicipalSpider(JsonLdSpider):
             for item in self._organizations(response):
                 found += 1
                 yield item
-        if not found and self.is_detail(response.url):
+        if not found and self.is_detail(response.url, response):
             # A detail page that gives nothing: the site changed, or the page is not one.
             self.problem("selectors_matched_nothing", response.url,
                          "no structured data and no title by the configured selector")
@@ -42,10 +42,12 @@ class MunicipalSpider(JsonLdSpider):
     def _selected_activity(self, response: TextResponse) -> Iterator[ActivityItem]:
         sel = self.source.selectors
         title_query = sel.get("title")
-        if not title_query or not self.is_detail(response.url):
+        if not title_query or not self.is_detail(response.url, response):
             return
         texts = {f: t for f in FIELDS if f in sel and (t := text_of(response, sel[f]))}
-        if "title" not in texts:
+        # A page with a title but neither time nor place (a news article in the same CMS
+        # template) is no activity.
+        if "title" not in texts or not ({"when", "where"} & texts.keys()):
             return
         yield ActivityItem(raw=self.raw(response.url, texts=texts))
 

@@ -1,0 +1,214 @@
+"""Municipal sites without structured data: two CMS structures read by selectors, an
+association directory, pagination, a Windows-1252 page and a page that is no activity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fkort.schema import Activity
+from fkort.sites import SiteServer
+from index import SearchQuery
+from index.backends.sqlite import SQLiteBackend
+from tests.conftest import FILES, crawl
+
+SITES = FILES / "municipal"
+
+DRUPAL_SELECTORS = """
+[source.selectors]
+title = "h1.page-title"
+description = ".field--name-body"
+when = ".field--name-field-tidspunkt .field__item"
+where = ".field--name-field-sted .field__item"
+price = ".field--name-field-pris .field__item"
+age = ".field--name-field-maalgruppe .field__item"
+accessibility = ".field--name-field-tilgaengelighed .field__item"
+signup = ".field--name-field-tilmelding .field__item"
+organizer = ".field--name-field-arrangoer .field__item"
+contact = ".field--name-field-kontakt .field__item"
+"""
+
+SOURCES = f"""
+[[source]]
+name = "lemvig"
+kind = "municipal"
+spider = "municipal"
+start_urls = ["{{lemvig}}/aktiviteter/index.html"]
+[source.options]
+detail_links = "article.node--type-aktivitet h2 a"
+next_page = "li.pager__item--next a"
+municipality = "Lemvig"
+{DRUPAL_SELECTORS}
+
+[[source]]
+name = "ikast-brande"
+kind = "municipal"
+spider = "municipal"
+start_urls = ["{{ikast}}/det-sker/index.html"]
+[source.options]
+detail_links = "a.event-card"
+next_page = "a.pagination__next"
+municipality = "Ikast-Brande"
+[source.selectors]
+title = "h1.event-hero__title"
+description = ".rich-text"
+when = "xpath://dt[normalize-space()='Hvornår']/following-sibling::dd[1]"
+where = "xpath://dt[normalize-space()='Hvor']/following-sibling::dd[1]"
+price = "xpath://dt[normalize-space()='Pris']/following-sibling::dd[1]"
+age = "xpath://dt[normalize-space()='Målgruppe']/following-sibling::dd[1]"
+organizer = "xpath://dt[normalize-space()='Arrangør']/following-sibling::dd[1]"
+signup = "xpath://dt[normalize-space()='Tilmelding']/following-sibling::dd[1]"
+
+[[source]]
+name = "foreninger-lemvig"
+kind = "municipal"
+spider = "municipal"
+start_urls = ["{{foreninger}}/foreningsoversigt/index.html"]
+[source.options]
+municipality = "Lemvig"
+[source.organizations]
+item = "div.forening"
+name = ".forening__navn"
+url = "a.forening__web"
+email = ".forening__email"
+phone = ".forening__telefon"
+address = ".forening__adresse"
+description = ".forening__formaal"
+"""
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Any], Path,
+                                                                       list[str]]]:
+    tmp = tmp_path_factory.mktemp("municipal")
+    faults = {"/aktivitet/seniorbowling.html": "no-charset"}
+    with SiteServer(SITES / "lemvig", faults=faults) as lemvig, \
+            SiteServer(SITES / "ikast-brande") as ikast, \
+            SiteServer(SITES / "foreninger-lemvig") as foreninger:
+        proc, report = crawl(SOURCES, tmp, {"lemvig": lemvig.base_url, "ikast": ikast.base_url,
+                                            "foreninger": foreninger.base_url})
+        paths = [p for p, _ in lemvig.requests]
+    assert proc.returncode in (0, 3), proc.stderr[-3000:]
+    yield {r["source"]: r for r in report}, tmp / "crawl.db", paths
+
+
+@pytest.fixture(scope="module")
+def activities(crawled: tuple[dict[str, Any], Path, list[str]]) -> dict[str, Activity]:
+    _, db, _ = crawled
+    b = SQLiteBackend(db)
+    hits = b.search(SearchQuery(limit=100, now=None)).hits
+    b.close()
+    return {h.activity.title: h.activity for h in hits}
+
+
+def _find(acts: dict[str, Activity], start: str) -> Activity:
+    (match,) = [a for t, a in acts.items() if t.startswith(start)]
+    return match
+
+
+def test_every_activity_of_both_structures_is_indexed(crawled, activities) -> None:  # type: ignore[no-untyped-def]
+    report, _, _ = crawled
+    assert report["lemvig"]["new"] == 9
+    assert report["ikast-brande"]["new"] == 7
+    assert len([a for a in activities.values() if a.source.name == "lemvig"]) == 9
+
+
+def test_pagination_followed(crawled) -> None:  # type: ignore[no-untyped-def]
+    _, _, paths = crawled
+    assert "/aktiviteter/side-2.html" in paths
+    assert not any(p.startswith("/admin/") for p in paths)  # robots.txt
+
+
+def test_the_news_page_is_reported_not_indexed(crawled, activities) -> None:  # type: ignore[no-untyped-def]
+    report, _, _ = crawled
+    assert report["lemvig"]["errors"] == {"selectors_matched_nothing": 1}
+    (problem,) = report["lemvig"]["problems"]
+    assert problem["url"].endswith("/nyheder/aeldreraadsvalg.html")
+    assert not any("ældreråd" in t.casefold() for t in activities)
+
+
+def test_windows_1252_page_without_charset(activities) -> None:  # type: ignore[no-untyped-def]
+    bowling = _find(activities, "Seniorbowling")
+    assert "Ã" not in bowling.title and "\ufffd" not in (bowling.description or "")
+    assert bowling.location.postcode == "7620"
+    assert (bowling.price.amount_dkk, bowling.price.period.value) == (40.0, "per_time")
+    assert bowling.drop_in is True
+    assert bowling.accessibility.wheelchair is True
+    assert (bowling.age.min, bowling.age.max) == (60, None)
+    assert bowling.schedule.rrule == "FREQ=WEEKLY;BYDAY=FR"
+
+
+def test_place_split_over_lines(activities) -> None:  # type: ignore[no-untyped-def]
+    walk = _find(activities, "Gå-gruppen i Thyborøn")
+    assert walk.location.postcode == "7680" and walk.location.city == "Thyborøn"
+    assert walk.location.address == "Kirkevej 8"
+    assert walk.price.amount_dkk is None and walk.price.is_free is None  # not stated
+    assert walk.schedule.rrule == "FREQ=WEEKLY;BYDAY=MO,TH"
+
+
+def test_fields_as_the_page_states_them(activities) -> None:  # type: ignore[no-untyped-def]
+    strik = _find(activities, "Strik & snak")
+    assert strik.schedule.rrule == "FREQ=MONTHLY;BYDAY=1WE,3WE"
+    assert strik.accessibility.step_free is False and strik.accessibility.wheelchair is False
+    assert (strik.price.amount_dkk, strik.price.period.value) == (300.0, "year")
+    assert strik.age.min is None  # not stated
+    sang = _find(activities, "Syng sammen")
+    assert sang.accessibility.hearing_loop is True
+    assert "musik_sang" in sang.categories
+    sorg = _find(activities, "Sorggruppe")
+    assert sorg.drop_in is False and sorg.price.is_free is True
+    men = _find(activities, "Mænds Mødested")
+    assert "maend" in men.categories and men.drop_in is True
+    assert men.location.municipality == "Lemvig"
+
+
+def test_sitecore_fact_list_by_xpath(activities) -> None:  # type: ignore[no-untyped-def]
+    fitness = _find(activities, "Seniorfitness")
+    assert (fitness.price.amount_dkk, fitness.price.period.value) == (450.0, "half_year")
+    assert fitness.age.min == 65
+    assert fitness.schedule.rrule == "FREQ=WEEKLY;BYDAY=MO,TH"
+    assert fitness.location.city == "Ikast"
+    party = _find(activities, "Nytårsfest")
+    assert party.schedule.kind.value == "once"
+    assert party.schedule.start.isoformat() == "2027-01-09T18:00:00+01:00"
+    assert party.drop_in is False
+
+
+def test_association_directory_gives_organizations(crawled) -> None:  # type: ignore[no-untyped-def]
+    report, db, _ = crawled
+    assert report["foreninger-lemvig"]["status"] == "ok"
+    from fkort.schema import organization_id
+
+    b = SQLiteBackend(db)
+    org = b.get_organization(organization_id("Lemvig Roklub"))
+    assert org is not None and org.phone == "97 82 05 13" and org.url is None
+    pens = b.get_organization(organization_id("Lemvig Pensionistforening"))
+    assert pens is not None and pens.url and pens.email and "7620" in (pens.address or "")
+    b.close()
+
+
+def test_a_new_site_needs_only_configuration(tmp_path: Path) -> None:
+    """Struer uses Lemvig's CMS: a sources.toml entry with Lemvig's selectors is all it takes."""
+    struer_source = f"""
+[[source]]
+name = "struer-kommune"
+kind = "municipal"
+spider = "municipal"
+start_urls = ["{{struer}}/aktiviteter/index.html"]
+[source.options]
+detail_links = "article.node--type-aktivitet h2 a"
+next_page = "li.pager__item--next a"
+municipality = "Struer"
+{DRUPAL_SELECTORS}
+"""
+    with SiteServer(SITES / "struer") as struer:
+        proc, (report,) = crawl(struer_source, tmp_path, {"struer": struer.base_url})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert report["new"] == 4 and report["errors"] == {}
+    b = SQLiteBackend(tmp_path / "crawl.db")
+    titles = sorted(h.activity.title for h in b.search(SearchQuery(limit=10)).hits)
+    b.close()
+    assert len(titles) == 4 and any(t.startswith("Whist og kaffe") for t in titles)

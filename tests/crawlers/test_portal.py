@@ -1,0 +1,111 @@
+"""A Boblberg-style portal read from its JSON endpoint: every page, and private persons'
+data never kept."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fkort.schema import Activity
+from fkort.sites import SiteServer
+from index import SearchQuery
+from index.backends.sqlite import SQLiteBackend
+from tests.conftest import FILES, crawl
+
+SITE = FILES / "portal" / "boblberg"
+
+SOURCES = """
+[[source]]
+name = "boblberg"
+kind = "portal"
+spider = "portal"
+start_urls = ["{portal}/api/bobler/side-1.json"]
+[source.api]
+items = "items"
+next = "next"
+id = "id"
+url = "url"
+title = "title"
+description = "text"
+category = "category"
+postcode = "area.postcode"
+city = "area.city"
+age_from = "age_from"
+age_to = "age_to"
+poster_type = "poster.type"
+poster_name = "poster.name"
+poster_email = "poster.email"
+poster_phone = "poster.phone"
+"""
+
+
+def _private_people() -> list[tuple[str, str, str]]:
+    """(name, e-mail, phone) of every private person in the fixture's sidecar table."""
+    rows = re.findall(r"^\| b-\d+ \| ([^|]+) \| ([^|]+@[^|]+) \| ([\d ]+) \|",
+                      (SITE / "EXPECTED.md").read_text(encoding="utf-8"), re.M)
+    return [(n.strip(), e.strip(), p.strip()) for n, e, p in rows]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Any], Path,
+                                                                       str]]:
+    tmp = tmp_path_factory.mktemp("portal")
+    with SiteServer(SITE) as portal:
+        proc, (report,) = crawl(SOURCES, tmp, {"portal": portal.base_url})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    yield report, tmp / "crawl.db", proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def posts(crawled: tuple[dict[str, Any], Path, str]) -> dict[str, Activity]:
+    _, db, _ = crawled
+    b = SQLiteBackend(db)
+    hits = b.search(SearchQuery(limit=100)).hits
+    b.close()
+    return {h.activity.title: h.activity for h in hits}
+
+
+def test_all_pages_read_and_only_activities_kept(crawled, posts) -> None:  # type: ignore[no-untyped-def]
+    report, _, _ = crawled
+    assert report["pages"] == 3
+    assert report["new"] == 13
+    assert report["skipped"] == {"private_post": 5}
+    for skipped in ("Veninde søges til kaffe og gåture", "Ven søges", "Sød mand søges",
+                    "Skakmakker søges", "Ny i Holstebro – søger nogen at snakke med"):
+        assert skipped not in posts
+
+
+def test_private_persons_data_is_nowhere(crawled) -> None:  # type: ignore[no-untyped-def]
+    _, db, output = crawled
+    stored = b"".join(p.read_bytes() for p in db.parent.glob("crawl.db*"))
+    people = _private_people()
+    assert len(people) == 10
+    for name, email, phone in people:
+        for secret in (name, email, phone, *name.split()):
+            if len(secret) < 4:
+                continue
+            assert secret.encode() not in stored, secret
+            assert secret not in output, secret
+
+
+def test_private_group_kept_without_its_poster(posts) -> None:  # type: ignore[no-untyped-def]
+    walk = posts["Gåtur hver tirsdag fra Nytorv"]
+    assert walk.organizer.name is None and walk.organizer.phone is None
+    assert "[telefon]" in (walk.description or "")
+    assert walk.location.postcode == "7500" and walk.location.city == "Holstebro"
+    # The time is read from the post's text: "hver tirsdag kl. 10".
+    assert walk.schedule.rrule == "FREQ=WEEKLY;BYDAY=TU"
+    assert walk.schedule.start.hour == 10
+    assert walk.drop_in is None  # "alle er velkomne" says nothing about signing up
+    assert "motion" in walk.categories
+
+
+def test_organisation_post_keeps_its_organiser(posts) -> None:  # type: ignore[no-untyped-def]
+    club = posts["Mandeklubben i Struer søger nye medlemmer"]
+    assert club.organizer.name == "Mandeklubben Struer"
+    assert club.price.amount_dkk == 20.0 and club.price.period.value == "per_time"
+    assert "maend" in club.categories
