@@ -31,6 +31,8 @@ class SourceOptions(BaseModel):
     sitemap_urls: list[str] = Field(default_factory=list)
     #: Fetch pages through a real browser (scrapy-playwright), for sites built by JavaScript.
     render: bool = False
+    #: With `render`: a CSS selector to wait for before the page is read.
+    render_wait: str | None = None
     #: Ignore robots.txt for this source. Only for sites whose owner agreed; written to the log.
     ignore_robots_txt: bool = False
     max_depth: Annotated[int, Field(ge=0, le=10)] = 3

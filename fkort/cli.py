@@ -62,6 +62,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print("fkort crawl: no sources to crawl", file=sys.stderr)
         return EXIT_USAGE
     overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level}
+    for item in args.set or []:
+        key, _, value = item.partition("=")
+        overrides[key.strip()] = value.strip()
     if args.no_cache:
         overrides["HTTPCACHE_ENABLED"] = False
     print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
@@ -228,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--substitute", action="append", metavar="KEY=VALUE",
                    help="replace {KEY} in the sources file")
     c.add_argument("--no-cache", action="store_true", help="bypass the HTTP cache")
+    c.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="override a Scrapy setting for this run (e.g. DOWNLOAD_TIMEOUT=5)")
     c.add_argument("--json", action="store_true", help="print the run report as JSON")
     c.add_argument("--log-level", default="INFO")
     c.set_defaults(func=cmd_crawl)

@@ -21,7 +21,7 @@ _TEXT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; ch
 
 #: Faults a test can plant on a path (the test fixtures' failures, on purpose):
 #: ("fail", n): HTTP 500 for the first n requests, then the page; "hang": answer after 5 s;
-#: "loop": redirect to itself; "huge": 20 MB of HTML; "charset-lie": a UTF-8 header on a
+#: "loop": redirect to itself with a new query each time; "huge": 20 MB of HTML; "charset-lie": a UTF-8 header on a
 #: Windows-1252 page; "no-charset": a header without charset.
 Fault = tuple[str, int] | str
 
@@ -75,8 +75,9 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(5)
             return False
         if fault == "loop":
+            # Each hop a new address (as session ids do), so only a hop limit ends it.
             self.send_response(302)
-            self.send_header("Location", path)
+            self.send_header("Location", f"{path}?hop={self.hits[path]}")
             self.send_header("Content-Length", "0")
             self.end_headers()
             return True

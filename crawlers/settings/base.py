@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from fkort.config import get_settings
 
 BOT_NAME = "faellesskabskort"
@@ -52,6 +54,23 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawlers.extensions.Progress": 500,
 }
+
+# Pages that need JavaScript (a source's `render = true`) go through Chromium with
+# scrapy-playwright; all other requests keep Scrapy's own downloader. The browser starts only
+# when the first such page is asked for. Debian's chromium: FKORT_CHROMIUM names another.
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "executable_path": os.environ.get("FKORT_CHROMIUM", "/usr/bin/chromium"),
+    "headless": True,
+    # Root in a container has no sandbox; no calls home from the browser.
+    "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run"],
+}
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

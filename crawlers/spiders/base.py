@@ -56,6 +56,12 @@ class SourceSpider(scrapy.Spider):
         if self.source.options.render:
             # Only pages that need JavaScript go through the browser (scrapy-playwright).
             meta["playwright"] = True
+            if self.source.options.render_wait:
+                from scrapy_playwright.page import PageMethod
+
+                meta["playwright_page_methods"] = [
+                    PageMethod("wait_for_selector", self.source.options.render_wait)
+                ]
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
 
     def wanted(self, url: str) -> bool:
@@ -106,12 +112,15 @@ class SourceSpider(scrapy.Spider):
     def on_error(self, failure: Failure) -> None:
         """A page that could not be fetched is counted per reason; the crawl goes on."""
         request = failure.request  # type: ignore[attr-defined]
-        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
-            # robots.txt said no: obeyed, counted, and not an error of the source.
-            self.count("fkort/skipped/robots_txt")
-            return
-        if isinstance(failure.value, HttpError):
-            reason = f"http_{failure.value.response.status}"
+        value = failure.value
+        if isinstance(value, IgnoreRequest) and not isinstance(value, HttpError):
+            if "robots" in str(value).casefold():
+                # robots.txt said no: obeyed, counted, and not an error of the source.
+                self.count("fkort/skipped/robots_txt")
+                return
+            reason = "redirect_loop" if "redirect" in str(value).casefold() else "ignored"
+        elif isinstance(value, HttpError):
+            reason = f"http_{value.response.status}"
         else:
             reason = failure.type.__name__ if failure.type else "error"
         self.problem(reason, request.url, str(failure.value)[:200])

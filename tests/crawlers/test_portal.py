@@ -109,3 +109,39 @@ def test_organisation_post_keeps_its_organiser(posts) -> None:  # type: ignore[n
     assert club.organizer.name == "Mandeklubben Struer"
     assert club.price.amount_dkk == 20.0 and club.price.period.value == "per_time"
     assert "maend" in club.categories
+
+
+RENDERED = """
+[[source]]
+name = "boblberg-web"
+kind = "portal"
+spider = "portal"
+start_urls = ["{portal}/index.html"]
+[source.options]
+render = true
+render_wait = "ul#bobler li"
+[source.selectors]
+item = "ul#bobler li.boble"
+title = "a"
+category = ".boble__meta"
+"""
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists() and "FKORT_CHROMIUM" not in
+                    __import__("os").environ, reason="no Chromium: install Debian's chromium")
+def test_posts_that_only_javascript_shows_are_read_with_a_real_browser(tmp_path: Path) -> None:
+    with SiteServer(SITE) as portal:
+        (tmp_path / "plain").mkdir()
+        plain, (without,) = crawl(RENDERED.replace("render = true", "render = false"),
+                                  tmp_path / "plain", {"portal": portal.base_url})
+        proc, (report,) = crawl(RENDERED, tmp_path, {"portal": portal.base_url})
+    assert without["new"] == 0  # the page's HTML holds no posts
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    b = SQLiteBackend(tmp_path / "crawl.db")
+    titles = {h.activity.title for h in b.search(SearchQuery(limit=50)).hits}
+    b.close()
+    # Only the first page is on screen; private posts without an activity are skipped.
+    assert "Gåtur hver tirsdag fra Nytorv" in titles
+    assert "Mandeklubben i Struer søger nye medlemmer" in titles
+    assert "Veninde søges til kaffe og gåture" not in titles
+    assert report["skipped"].get("private_post", 0) >= 1

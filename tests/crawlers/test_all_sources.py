@@ -1,0 +1,64 @@
+"""All source families in one crawl, through one pipeline into one index: every activity the
+fixtures hold is indexed, and the run summary reports exactly the planted failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fkort.sites import SiteServer
+from index import SearchQuery
+from index.backends.sqlite import SQLiteBackend
+from tests.conftest import FILES, crawl
+from tests.crawlers import test_ical, test_municipal, test_portal
+
+FACEBOOK = """
+[[source]]
+name = "facebook-events"
+kind = "facebook"
+spider = "facebook"
+start_urls = ["{fb}/public-oneoff.html", "{fb}/recurring-parent.html", "{fb}/login-wall.html",
+              "{fb}/removed.html", "{fb}/online-only.html", "{fb}/past-event.html"]
+"""
+STRUER = """
+[[source]]
+name = "struer"
+kind = "municipal"
+start_urls = ["{struer}/"]
+[source.options]
+follow = ["/aktivitet/", "/side-\\\\d+\\\\.html$", "/intern/"]
+sitemap_urls = ["{struer}/sitemap.xml"]
+"""
+
+
+def test_one_crawl_of_every_family(tmp_path: Path) -> None:
+    sources = "\n".join([STRUER, test_municipal.SOURCES, test_portal.SOURCES, FACEBOOK,
+                         test_ical.SOURCES])
+    m = FILES / "municipal"
+    with SiteServer(FILES / "jsonld" / "struer") as struer, \
+            SiteServer(m / "lemvig", faults={"/aktivitet/seniorbowling.html": "no-charset"}) \
+            as lemvig, SiteServer(m / "ikast-brande") as ikast, \
+            SiteServer(m / "foreninger-lemvig") as foreninger, \
+            SiteServer(FILES / "portal" / "boblberg") as portal, \
+            SiteServer(FILES / "facebook") as fb, SiteServer(FILES / "ical") as ics:
+        proc, report = crawl(sources, tmp_path, {
+            "struer": struer.base_url, "lemvig": lemvig.base_url, "ikast": ikast.base_url,
+            "foreninger": foreninger.base_url, "portal": portal.base_url, "fb": fb.base_url,
+            "ics": ics.base_url})
+    assert proc.returncode == 3, proc.stderr[-3000:]
+    got = {r["source"]: (r["new"], r["errors"], r["dropped"]) for r in report}
+    assert got == {
+        "struer": (5, {"broken_jsonld": 1}, 1),
+        "lemvig": (9, {"selectors_matched_nothing": 1}, 0),
+        "ikast-brande": (7, {}, 0),
+        "foreninger-lemvig": (0, {}, 0),
+        "boblberg": (13, {}, 0),
+        "facebook-events": (2, {"login_wall": 1, "removed": 1, "online_only": 1,
+                                "past_event": 1}, 0),
+        "vestervang": (13, {"broken_ical": 1}, 0),
+    }
+    assert all(r["status"] == "ok" for r in report)
+    b = SQLiteBackend(tmp_path / "crawl.db")
+    assert b.count() == 5 + 9 + 7 + 13 + 2 + 13
+    kinds = {h.activity.source.kind.value for h in b.search(SearchQuery(limit=100)).hits}
+    b.close()
+    assert kinds == {"municipal", "portal", "facebook", "ical"}
