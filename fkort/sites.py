@@ -21,8 +21,9 @@ _TEXT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; ch
 
 #: Faults a test can plant on a path (the test fixtures' failures, on purpose):
 #: ("fail", n): HTTP 500 for the first n requests, then the page; "hang": answer after 5 s;
-#: "loop": redirect to itself with a new query each time; "huge": 20 MB of HTML; "charset-lie": a UTF-8 header on a
-#: Windows-1252 page; "no-charset": a header without charset.
+#: "loop": redirect to itself with a new query each time; "huge": 20 MB of HTML;
+#: "charset-lie": a UTF-8 header on a Windows-1252 page; "no-charset": a header without
+#: charset.
 Fault = tuple[str, int] | str
 
 
