@@ -41,6 +41,8 @@ class SourceReport:
     problems: list[dict[str, str]] = field(default_factory=list)
     dropped_items: list[dict[str, str]] = field(default_factory=list)
     finish_reason: str | None = None
+    #: The operator switched robots.txt off for this source (option ignore_robots_txt).
+    robots_txt_ignored: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -107,4 +109,5 @@ def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:
         problems=list(stats.get("fkort/problems", [])),
         dropped_items=list(stats.get("fkort/dropped_items", [])),
         finish_reason=stats.get("finish_reason"),
+        robots_txt_ignored=bool(stats.get("fkort/robots_txt_ignored")),
     )

@@ -109,3 +109,37 @@ start_urls = ["{fb}/public-oneoff.html", "{fb}/recurring-parent.html", "{fb}/log
     bingo = hits["Julebanko i Forsamlingshuset"]
     assert bingo.location.precision.value == "address"
     assert bingo.schedule.end.isoformat() == "2026-12-08T22:00:00+01:00"
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no Chromium installed")
+def test_spider_renders_event_pages_in_the_browser(tmp_path: Path) -> None:
+    sources = """
+[[source]]
+name = "facebook-rendered"
+kind = "facebook"
+spider = "facebook"
+start_urls = ["{fb}/public-oneoff.html", "{fb}/login-wall.html"]
+[source.options]
+render = true
+"""
+    with SiteServer(PAGES) as fb:
+        proc, (report,) = crawl(sources, tmp_path, {"fb": fb.base_url})
+    assert proc.returncode == 3, proc.stderr[-2000:]
+    assert report["new"] == 1 and report["errors"] == {"login_wall": 1}
+
+
+def test_robots_txt_switched_off_only_by_explicit_option(tmp_path: Path) -> None:
+    sources = """
+[[source]]
+name = "struer-uden-robots"
+kind = "municipal"
+start_urls = ["{struer}/intern/hemmelig.html"]
+[source.options]
+ignore_robots_txt = true
+"""
+    with SiteServer(FILES / "jsonld" / "struer") as struer:
+        proc, (report,) = crawl(sources, tmp_path, {"struer": struer.base_url})
+        paths = [p for p, _ in struer.requests]
+    assert report["robots_txt_ignored"] is True and report["new"] == 1
+    assert "/intern/hemmelig.html" in paths
+    assert "robots.txt is IGNORED for source struer-uden-robots" in proc.stderr
