@@ -124,14 +124,13 @@ def _hits(text: str) -> set[str]:
     """Slugs a text speaks for: its words (stems, compound parts, word starts), its phrases
     and its patterns. Phrases do not reach across punctuation."""
     tokens = _TOKEN.findall(text)
+    unique = set(tokens)
     found: set[str] = set()
-    starts: dict[str, list[int]] = {}
-    for i, w in enumerate(tokens):
-        if w in _PHRASES:
-            starts.setdefault(w, []).append(i)
-    for w in set(tokens):
-        found |= _word_slugs(w)
-    for w, positions in starts.items():
+    for w in unique:
+        if slugs := _word_slugs(w):
+            found |= slugs
+    for w in unique & _PHRASES.keys():
+        positions = [i for i, t in enumerate(tokens) if t == w]
         for rest, slug in _PHRASES[w]:
             if slug not in found and _phrase_at(tokens, positions, rest):
                 found.add(slug)
@@ -172,7 +171,7 @@ def _categories(low: str) -> tuple[str, ...]:
     # A help desk called a café ("IT-café", "reparationscafé") is help, not a meeting place.
     low = _ACCOMPANIMENT.sub(" ", _HELP_CAFE.sub(r"\1hjælp", _VENUE_CAFE.sub(" ", low)))
     found = _hits(low)
-    if any(cue in low for cue in _EXTRA_CUES):
+    if found & _WEAK and any(cue in low for cue in _EXTRA_CUES):
         # Meal and café words count only outside what a clause mentions on the side.
         main = " . ".join(c[: _main_length(c)] for c in _CLAUSE.split(low))
         found = (found - _WEAK) | (_hits(main) & _WEAK)

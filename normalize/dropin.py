@@ -66,9 +66,11 @@ def parse_drop_in(text: str | None) -> bool | None:
     if not _ANY_CUE.search(low):
         return None
     # Each cue is judged within its own clause: "Tilmelding er ikke nødvendig, men ..."
-    cuts = [0] + [m.end() for m in _CLAUSE.finditer(low)] + [len(low) + 1]
+    cuts: list[int] = []
 
     def clause(at: int) -> tuple[int, int]:
+        if not cuts:  # worked out on first use: most texts need it for one cue or none
+            cuts.extend([0, *(m.end() for m in _CLAUSE.finditer(low)), len(low) + 1])
         i = bisect_right(cuts, at) - 1
         return cuts[i], cuts[i + 1]
 
