@@ -16,11 +16,11 @@ from crawlers.spiders.base import SourceSpider
 DEFAULT_TZ = "Europe/Copenhagen"
 
 
-class ICalSpider(SourceSpider):
-    name = "ical"
+class ICalReading(SourceSpider):
+    """Reads iCalendar feeds; mixed into every spider whose sites link to them."""
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        # A feed is one document: no links to follow, and it need not be served as text.
+    def parse_ical(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A feed is one document: no links to follow, and it need not be served as text."""
         self.count("fkort/pages")
         try:
             cal = icalendar.Calendar.from_ical(response.body)
@@ -71,6 +71,13 @@ class ICalSpider(SourceSpider):
             page = str(ev.get("URL") or url)
             yield ActivityItem(raw=self.raw(page, origin=uid or None, calendar=calendar,
                                             texts={k: v for k, v in texts.items() if v}))
+
+
+class ICalSpider(ICalReading):
+    name = "ical"
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        yield from self.parse_ical(response)
 
 
 def _zone(name: str) -> ZoneInfo:

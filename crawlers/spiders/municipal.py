@@ -11,6 +11,7 @@ from scrapy.http import TextResponse
 
 from crawlers.extract import attr_of, select, text_of
 from crawlers.items import ActivityItem, OrganizationItem
+from crawlers.spiders.ical import ICalReading
 from crawlers.spiders.jsonld import JsonLdSpider
 
 #: Fields a site's selectors may name, as the normaliser reads them.
@@ -18,10 +19,17 @@ FIELDS = ("title", "description", "when", "where", "price", "age", "accessibilit
           "organizer", "contact", "category")
 
 
-class MunicipalSpider(JsonLdSpider):
+class MunicipalSpider(JsonLdSpider, ICalReading):
     name = "municipal"
 
     def parse_page(self, response: TextResponse) -> Iterator[Any]:
+        # Calendars the page links to ("Abonnér på kalenderen") are read as feeds.
+        for href in response.xpath("//a/@href").getall():
+            href = href.strip()
+            if href.lower().startswith("webcal://"):
+                href = "https://" + href[len("webcal://"):]
+            if href.lower().split("?")[0].endswith(".ics"):
+                yield response.follow(href, callback=self.parse_ical, errback=self.on_error)
         found = 0
         for item in self.structured_items(response):
             found += 1

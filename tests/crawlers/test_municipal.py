@@ -212,3 +212,25 @@ municipality = "Struer"
     titles = sorted(h.activity.title for h in b.search(SearchQuery(limit=10)).hits)
     b.close()
     assert len(titles) == 4 and any(t.startswith("Whist og kaffe") for t in titles)
+
+
+def test_calendars_a_page_links_to_are_read(tmp_path: Path) -> None:
+    source = """
+[[source]]
+name = "viborg"
+kind = "municipal"
+spider = "municipal"
+start_urls = ["{viborg}/aktiviteter/index.html"]
+[source.options]
+municipality = "Viborg"
+"""
+    with SiteServer(SITES / "viborg") as viborg:
+        proc, (report,) = crawl(source, tmp_path, {"viborg": viborg.base_url})
+    # The webcal:// link points off-site: not followed (allowed_domains), not an error.
+    assert report["new"] == 2 and report["errors"] == {}, proc.stderr[-2000:]
+    b = SQLiteBackend(tmp_path / "crawl.db")
+    hits = {h.activity.title: h.activity for h in b.search(SearchQuery(limit=10)).hits}
+    b.close()
+    petanque = hits["Petanque på banerne bag centret"]
+    assert petanque.schedule.rrule == "FREQ=WEEKLY;BYDAY=TU" and petanque.drop_in is True
+    assert hits["Julebanko"].drop_in is False
