@@ -63,6 +63,29 @@ class NormalizePipeline:
         return out
 
 
+class GeocodePipeline:
+    """Gives every activity coordinates, a precision and a municipality where it can."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        from fkort.config import get_settings, make_geocoder
+
+        self.geocoder = make_geocoder(get_settings(), with_cache=True)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> GeocodePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if isinstance(item, NormalizedItem):
+            located = self.geocoder.locate(item.activity.location)
+            item.activity = item.activity.model_copy(update={"location": located})
+        return item
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.geocoder.cache is not None:
+            self.geocoder.cache.close()
+
+
 class IndexPipeline:
     """Writes activities to the index in batches, one transaction per batch."""
 

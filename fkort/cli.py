@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fkort import __version__
-from fkort.config import get_settings
+from fkort.config import get_settings, make_geocoder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = REPO_ROOT / "demo"
@@ -118,6 +118,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             weekday=args.weekday, drop_in=args.drop_in or None,
             municipality=args.municipality, strict=args.strict, sort=args.sort,
             limit=args.limit, offset=0, known_categories=set(CATEGORY_LABELS),
+            geocoder=make_geocoder(settings, with_cache=False),
         )
     except (ParamError, ValueError) as exc:
         print(f"fkort search: {getattr(exc, 'en', None) or exc}", file=sys.stderr)
@@ -245,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("search", help="search the index from the command line")
     q.add_argument("text", nargs="*")
-    q.add_argument("--near", help="lat,lon")
+    q.add_argument("--near", help="address, postcode, town or lat,lon (never stored)")
     q.add_argument("--radius-km", type=float)
     q.add_argument("--age", type=int)
     q.add_argument("--max-price", type=float)

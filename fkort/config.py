@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="HTTP cache and crawl logs.")
     contact_url: str = DEFAULT_CONTACT_URL
     http_cache: bool = True
+    #: A server speaking Nominatim's search API (e.g. https://nominatim.openstreetmap.org).
+    #: Unset: geocoding is offline only (town precision from the gazetteer).
+    geocoder_url: str | None = None
+    #: Seconds between requests to it (Nominatim's usage policy: at least 1).
+    geocoder_min_delay: float = 1.0
     # Bounds on what one API call may ask for; the API answers 422 beyond them.
     max_limit: int = 100
     max_radius_km: float = 500.0
@@ -31,6 +37,18 @@ class Settings(BaseSettings):
         from fkort import __version__
 
         return f"Faellesskabskort/{__version__} (+{self.contact_url})"
+
+
+def make_geocoder(settings: Settings, *, with_cache: bool) -> Any:
+    """The geocoding chain these settings describe. `with_cache` only for activity
+    addresses: a citizen's address is never cached."""
+    from normalize.geo.chain import GeoCache, Geocoder, OnlineGeocoder
+
+    online = (OnlineGeocoder(settings.geocoder_url, settings.user_agent,
+                             min_delay=settings.geocoder_min_delay)
+              if settings.geocoder_url else None)
+    cache = GeoCache(settings.data_dir / "geocache.db") if with_cache else None
+    return Geocoder(cache=cache, online=online)
 
 
 @lru_cache

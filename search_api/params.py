@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from index import SearchQuery, Sort
 
@@ -72,6 +73,21 @@ def parse_weekdays(values: list[str] | None) -> list[int]:
     return sorted(set(days))
 
 
+def resolve_near(near: str, geocoder: Any) -> Any:
+    """The point for a `near` text (an address, postcode, town or lat,lon), or a ParamError
+    that does not repeat what was typed."""
+    found = geocoder.resolve_query(near)
+    if found is None:
+        raise ParamError(
+            "near",
+            "Vi kunne ikke finde stedet i near. Skriv en adresse med postnummer, et postnummer, "
+            "en by eller et punkt som breddegrad,længdegrad (fx 56.36,8.62).",
+            "near could not be found. Give an address with postcode, a postcode, a town or a "
+            "point as lat,lon (e.g. 56.36,8.62).",
+        )
+    return found
+
+
 def build_query(
     *,
     near: str | None,
@@ -92,10 +108,15 @@ def build_query(
     limit: int,
     offset: int,
     known_categories: set[str],
+    geocoder: Any = None,
 ) -> SearchQuery:
     lat = lon = None
     if near is not None and near.strip():
-        lat, lon = parse_point(near)
+        if geocoder is None or _POINT.match(near):
+            lat, lon = parse_point(near)
+        else:
+            found = resolve_near(near, geocoder)
+            lat, lon = found.lat, found.lon
     if radius_km is not None and lat is None:
         raise ParamError("radius_km", "radius_km kræver near (et punkt at måle fra).",
                          "radius_km needs near (a point to measure from).")

@@ -49,6 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.NormalizePipeline": 300,
+    "crawlers.pipelines.GeocodePipeline": 500,
     "crawlers.pipelines.IndexPipeline": 800,
 }
 EXTENSIONS = {

@@ -10,7 +10,7 @@ from fkort import clock
 from index import SearchQuery, SearchResult, Sort
 from normalize.category import CATEGORY_LABELS
 from normalize.schedule import next_occurrences
-from search_api.deps import IndexDep, SettingsDep
+from search_api.deps import GeocoderDep, IndexDep, SettingsDep
 from search_api.models import ActivitiesPublic, ActivityPublic, ErrorPublic
 from search_api.params import build_query
 
@@ -40,8 +40,12 @@ def to_public(result: SearchResult) -> ActivitiesPublic:
 def search_activities(
     index: IndexDep,
     settings: SettingsDep,
-    near: Annotated[str | None, Query(max_length=200,
-                    description="Point to search from: lat,lon (e.g. 56.36,8.62).")] = None,
+    geocoder: GeocoderDep,
+    near: Annotated[str | None, Query(
+        max_length=200,
+        description="Where to search from: an address with postcode, a postcode, a town, or "
+        "lat,lon (e.g. 56.36,8.62). Used for this search only; never stored or logged.",
+    )] = None,
     radius_km: Annotated[float | None, Query(gt=0, le=500, description="Within this distance.")]
     = None,
     q: Annotated[str | None, Query(max_length=200, description="Free text, Danish.")] = None,
@@ -66,7 +70,7 @@ def search_activities(
         wheelchair=wheelchair, step_free=step_free, hearing_loop=hearing_loop,
         categories=categories, weekday=weekday, drop_in=drop_in, municipality=municipality,
         strict=strict, sort=sort, limit=min(limit, settings.max_limit), offset=offset,
-        known_categories=set(CATEGORY_LABELS),
+        known_categories=set(CATEGORY_LABELS), geocoder=geocoder,
     )
     return to_public(run_search(index, query))
 

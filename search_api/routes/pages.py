@@ -14,7 +14,7 @@ from index import Sort
 from normalize.category import CATEGORY_LABELS
 from normalize.schedule import duration, next_occurrences
 from search_api import formatting
-from search_api.deps import IndexDep
+from search_api.deps import GeocoderDep, IndexDep
 from search_api.params import ParamError, build_query
 from search_api.routes.activities import run_search
 
@@ -36,6 +36,7 @@ def _opt_int(value: str | None) -> int | None:
 def search_page(
     request: Request,
     index: IndexDep,
+    geocoder: GeocoderDep,
     near: Annotated[str | None, Query(max_length=200)] = None,
     radius_km: Annotated[str | None, Query(max_length=10)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -66,7 +67,7 @@ def search_page(
                 hearing_loop=hearing_loop or None, categories=categories, weekday=weekday,
                 drop_in=drop_in or None, municipality=None, strict=False,
                 sort=Sort.distance if near else None, limit=30, offset=0,
-                known_categories=set(CATEGORY_LABELS),
+                known_categories=set(CATEGORY_LABELS), geocoder=geocoder,
             )
             result = run_search(index, query)
             now = clock.now()

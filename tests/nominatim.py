@@ -1,0 +1,79 @@
+"""A local server that speaks Nominatim's search API, for the online geocoder in tests.
+
+Answers are written in the shape Nominatim gives (jsonv2: lat/lon as strings, addresstype,
+display_name); some queries are planted to fail: "429" answers HTTP 429, "langsom" hangs past
+the client's timeout, anything unknown finds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+#: Recorded-style answers by a lower-cased query's start.
+ANSWERS: dict[str, dict[str, str]] = {
+    "nørregade 21, 7500 holstebro": {"lat": "56.3601", "lon": "8.6155", "addresstype": "house",
+                                     "display_name": "21, Nørregade, Holstebro, 7500, Danmark"},
+    "vestergade 12, 7620 lemvig": {"lat": "56.5489", "lon": "8.3087", "addresstype": "house",
+                                   "display_name": "12, Vestergade, Lemvig, 7620, Danmark"},
+    "kvæsthusgade 99, 7500 holstebro": {"lat": "56.3550", "lon": "8.6100",
+                                        "addresstype": "house",
+                                        "display_name": "99, Kvæsthusgade, Holstebro, Danmark"},
+    "7500, danmark": {"lat": "56.3601", "lon": "8.6161", "addresstype": "postcode",
+                      "display_name": "7500, Holstebro, Danmark"},
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    queries: list[str]
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        url = urlparse(self.path)
+        q = (parse_qs(url.query).get("q") or [""])[0]
+        self.queries.append(q)
+        key = q.casefold().strip()
+        if key.startswith("429"):
+            self.send_response(429)
+            self.send_header("Retry-After", "1")
+            self.end_headers()
+            return
+        if key.startswith("langsom"):
+            time.sleep(3)
+        found = [dict(ANSWERS[key], place_id="1", importance="0.5")] if key in ANSWERS else []
+        body = json.dumps(found).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (the timeout test)
+
+
+class NominatimServer:
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+        handler = type("H", (_Handler,), {"queries": self.queries})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> NominatimServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
