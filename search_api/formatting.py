@@ -7,6 +7,9 @@ from datetime import datetime, timedelta
 from fkort.schema import Activity, AgeRange, Price, PricePeriod
 
 UNKNOWN = "ikke oplyst"
+#: How exactly a place is known, in words for the page.
+PRECISION = {"address": "adressen", "street": "vejen", "postcode": "postnummeret",
+             "town": "byens midte", "municipality": "kommunen", "none": "ikke oplyst"}
 DAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
           "oktober", "november", "december"]
