@@ -110,7 +110,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     try:
-        query = build_query(
+        query, _origin = build_query(
             near=args.near, radius_km=args.radius_km, q=" ".join(args.text) or None,
             age=args.age, max_price=args.max_price, free=args.free or None,
             wheelchair=args.wheelchair or None, step_free=None,

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     geocoder_url: str | None = None
     #: Seconds between requests to it (Nominatim's usage policy: at least 1).
     geocoder_min_delay: float = 1.0
+    #: Which API the geocoder server speaks: "nominatim" or "dawa" (Danmarks Adressers Web API).
+    geocoder: str = "nominatim"
     # Bounds on what one API call may ask for; the API answers 422 beyond them.
     max_limit: int = 100
     max_radius_km: float = 500.0
@@ -42,11 +44,15 @@ class Settings(BaseSettings):
 def make_geocoder(settings: Settings, *, with_cache: bool) -> Any:
     """The geocoding chain these settings describe. `with_cache` only for activity
     addresses: a citizen's address is never cached."""
-    from normalize.geo.chain import GeoCache, Geocoder, OnlineGeocoder
+    from normalize.geo.chain import DawaGeocoder, GeoCache, Geocoder, OnlineGeocoder
 
-    online = (OnlineGeocoder(settings.geocoder_url, settings.user_agent,
-                             min_delay=settings.geocoder_min_delay)
-              if settings.geocoder_url else None)
+    online: OnlineGeocoder | DawaGeocoder | None = None
+    if settings.geocoder_url and settings.geocoder == "dawa":
+        online = DawaGeocoder(settings.geocoder_url, settings.user_agent,
+                              min_delay=settings.geocoder_min_delay)
+    elif settings.geocoder_url:
+        online = OnlineGeocoder(settings.geocoder_url, settings.user_agent,
+                                min_delay=settings.geocoder_min_delay)
     cache = GeoCache(settings.data_dir / "geocache.db") if with_cache else None
     return Geocoder(cache=cache, online=online)
 

@@ -23,8 +23,16 @@ class ActivityPublic(Activity):
     )
 
 
+class NearPublic(BaseModel):
+    """How the search point was found. The text that was typed is not repeated."""
+
+    precision: str = Field(description="address, street, postcode, town or municipality.")
+    provider: str = Field(description="given (lat,lon), gazetteer (offline), or the geocoder.")
+
+
 class ActivitiesPublic(BaseModel):
     data: list[ActivityPublic]
+    near: NearPublic | None = Field(default=None, description="How `near` was resolved.")
     count: int = Field(description="All hits of the search, not only this page.")
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
 

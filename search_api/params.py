@@ -109,14 +109,16 @@ def build_query(
     offset: int,
     known_categories: set[str],
     geocoder: Any = None,
-) -> SearchQuery:
+) -> tuple[SearchQuery, Any]:
+    """The query, and how its point was found (precision and provider; never the text)."""
     lat = lon = None
+    origin = None
     if near is not None and near.strip():
         if geocoder is None or _POINT.match(near):
             lat, lon = parse_point(near)
         else:
-            found = resolve_near(near, geocoder)
-            lat, lon = found.lat, found.lon
+            origin = resolve_near(near, geocoder)
+            lat, lon = origin.lat, origin.lon
     if radius_km is not None and lat is None:
         raise ParamError("radius_km", "radius_km kræver near (et punkt at måle fra).",
                          "radius_km needs near (a point to measure from).")
@@ -128,7 +130,7 @@ def build_query(
             "Ukendt kategori. Se /v1/categories for de gyldige.",
             "Unknown category. See /v1/categories for valid ones.",
         )
-    return SearchQuery(
+    query = SearchQuery(
         text=q.strip() if q and q.strip() else None,
         lat=lat, lon=lon, radius_km=radius_km, age=age, max_price=max_price, free=free,
         wheelchair=wheelchair, step_free=step_free, hearing_loop=hearing_loop,
@@ -136,3 +138,5 @@ def build_query(
         municipality=municipality.strip() if municipality and municipality.strip() else None,
         strict=strict, sort=sort, limit=limit, offset=offset,
     )
+    return query, origin
+

@@ -1,4 +1,4 @@
-"""A local server that speaks Nominatim's search API, for the online geocoder in tests.
+"""A local server that speaks Nominatim's search API (and DAWA's /adresser), for tests.
 
 Answers are written in the shape Nominatim gives (jsonv2: lat/lon as strings, addresstype,
 display_name); some queries are planted to fail: "429" answers HTTP 429, "langsom" hangs past
@@ -37,6 +37,13 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         q = (parse_qs(url.query).get("q") or [""])[0]
         self.queries.append(q)
+        if url.path.rstrip("/").endswith("/adresser"):
+            # DAWA's answer shape: a list of addresses, x = longitude, y = latitude.
+            hit = ANSWERS.get(q.casefold().strip())
+            found = [{"id": "0a3f5", "betegnelse": hit["display_name"], "x": float(hit["lon"]),
+                      "y": float(hit["lat"])}] if hit else []
+            self._json(found)
+            return
         key = q.casefold().strip()
         if key.startswith("429"):
             self.send_response(429)
@@ -46,6 +53,9 @@ class _Handler(BaseHTTPRequestHandler):
         if key.startswith("langsom"):
             time.sleep(3)
         found = [dict(ANSWERS[key], place_id="1", importance="0.5")] if key in ANSWERS else []
+        self._json(found)
+
+    def _json(self, found: object) -> None:
         body = json.dumps(found).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -95,3 +95,16 @@ def test_near_address_sorts_by_distance_from_it(near: str, tmp_path: Path) -> No
     hits = json.loads(cli.stdout)["hits"]
     assert [h["activity"]["title"] for h in hits] == ["Tæt på", "Langt væk"]
     assert hits[0]["distance_km"] < 0.2
+
+
+def test_api_says_how_near_was_found_without_repeating_it(tmp_path: Path) -> None:
+    from tests.conftest import LiveServer
+
+    db = tmp_path / "fkort.db"
+    SQLiteBackend(db).close()
+    with LiveServer(db) as server:
+        body = httpx.get(f"{server.url}/v1/activities", params={"near": "7620 Lemvig"}).json()
+        point = httpx.get(f"{server.url}/v1/activities", params={"near": "56.5,8.3"}).json()
+    assert body["near"] == {"precision": "town", "provider": "gazetteer"}
+    assert "Lemvig" not in str(body)
+    assert point["near"] is None

@@ -77,6 +77,51 @@ class OnlineGeocoder:
         return float(found.latitude), float(found.longitude), precision
 
 
+class DawaGeocoder:
+    """Danmarks Adressers Web API (DAWA) or a server speaking it: `GET {url}/adresser?q=...
+    &struktur=mini` answers a list of addresses with `x` (longitude) and `y` (latitude)."""
+
+    def __init__(self, url: str, user_agent: str, *, min_delay: float = 0.2,
+                 timeout: float = 5.0) -> None:
+        self.url = url.rstrip("/")
+        self.name = f"dawa:{urlparse(self.url).netloc}"
+        self.user_agent = user_agent
+        self.min_delay = min_delay
+        self.timeout = timeout
+        self._last = 0.0
+        self._lock = threading.Lock()
+
+    def lookup(self, query: str) -> tuple[float, float, Precision] | None:
+        import httpx
+        from geopy.exc import GeocoderServiceError
+
+        with self._lock:
+            wait = self._last + self.min_delay - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                resp = httpx.get(f"{self.url}/adresser",
+                                 params={"q": query, "struktur": "mini", "per_side": 1},
+                                 headers={"User-Agent": self.user_agent}, timeout=self.timeout)
+            except httpx.HTTPError as exc:
+                raise GeocoderServiceError(type(exc).__name__) from None
+            finally:
+                self._last = time.monotonic()
+        if resp.status_code != 200:
+            raise GeocoderServiceError(f"HTTP {resp.status_code}")
+        try:
+            found = resp.json()
+        except ValueError:
+            raise GeocoderServiceError("not JSON") from None
+        if not isinstance(found, list) or not found:
+            return None
+        first = found[0]
+        try:
+            return float(first["y"]), float(first["x"]), Precision.address
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
 class GeoCache:
     """Cache of activity addresses (public data only) in one SQLite file."""
 
@@ -116,8 +161,8 @@ class GeoCache:
 class Geocoder:
     """The chain. Without an online geocoder it works offline, at town precision."""
 
-    def __init__(self, cache: GeoCache | None = None, online: OnlineGeocoder | None = None
-                 ) -> None:
+    def __init__(self, cache: GeoCache | None = None,
+                 online: OnlineGeocoder | DawaGeocoder | None = None) -> None:
         self.cache = cache
         self.online = online
         self.online_down_until = 0.0

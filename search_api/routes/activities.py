@@ -11,7 +11,7 @@ from index import SearchQuery, SearchResult, Sort
 from normalize.category import CATEGORY_LABELS
 from normalize.schedule import next_occurrences
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep
-from search_api.models import ActivitiesPublic, ActivityPublic, ErrorPublic
+from search_api.models import ActivitiesPublic, ActivityPublic, ErrorPublic, NearPublic
 from search_api.params import build_query
 
 router = APIRouter(prefix="/v1/activities", tags=["activities"])
@@ -65,14 +65,17 @@ def search_activities(
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> ActivitiesPublic:
     """Search activities near a point, for a citizen's age, wallet, body and wishes."""
-    query = build_query(
+    query, origin = build_query(
         near=near, radius_km=radius_km, q=q, age=age, max_price=max_price, free=free,
         wheelchair=wheelchair, step_free=step_free, hearing_loop=hearing_loop,
         categories=categories, weekday=weekday, drop_in=drop_in, municipality=municipality,
         strict=strict, sort=sort, limit=min(limit, settings.max_limit), offset=offset,
         known_categories=set(CATEGORY_LABELS), geocoder=geocoder,
     )
-    return to_public(run_search(index, query))
+    result = to_public(run_search(index, query))
+    if origin is not None:
+        result.near = NearPublic(precision=origin.precision.value, provider=origin.provider)
+    return result
 
 
 @router.get(

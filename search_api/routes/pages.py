@@ -60,7 +60,7 @@ def search_page(
     searched = any(v for k, v in form.items() if k != "radius_km")
     if searched:
         try:
-            query = build_query(
+            query, _origin = build_query(
                 near=near, radius_km=_opt_float(radius_km) if near else None, q=q,
                 age=_opt_int(age), max_price=_opt_float(max_price), free=free or None,
                 wheelchair=wheelchair or None, step_free=None,

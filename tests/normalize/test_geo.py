@@ -130,3 +130,15 @@ def test_citizen_query_is_never_cached(nominatim: NominatimServer, tmp_path: Pat
 def test_citizen_query_forms_offline(text: str, precision: Precision) -> None:
     found = Geocoder().resolve_query(text)
     assert found is not None and found.precision is precision
+
+
+def test_danish_address_service_by_configuration(nominatim: NominatimServer,
+                                                 tmp_path: Path) -> None:
+    from fkort.config import Settings, make_geocoder
+
+    settings = Settings(geocoder="dawa", geocoder_url=nominatim.url, geocoder_min_delay=0,
+                        data_dir=tmp_path)
+    geo = make_geocoder(settings, with_cache=True)
+    found = geo.locate(_loc("Vestergade 12, 7620 Lemvig"))
+    assert (found.lat, found.lon, found.precision) == (56.5489, 8.3087, Precision.address)
+    assert geo.online.name.startswith("dawa:")
