@@ -64,8 +64,10 @@ DOWNLOAD_HANDLERS = {
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
 }
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
+_CHROMIUM = os.environ.get("FKORT_CHROMIUM", "/usr/bin/chromium")
 PLAYWRIGHT_LAUNCH_OPTIONS = {
-    "executable_path": os.environ.get("FKORT_CHROMIUM", "/usr/bin/chromium"),
+    # Without that browser, Playwright's own (`playwright install chromium`) is used.
+    **({"executable_path": _CHROMIUM} if os.path.exists(_CHROMIUM) else {}),
     "headless": True,
     # Root in a container has no sandbox; no calls home from the browser.
     "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
