@@ -17,7 +17,7 @@ from crawlers.items import (
     OrganizationItem,
 )
 from fkort import clock
-from index import IndexBackend, WriteStats, open_backend
+from index import IndexBackend, WriteStats
 from normalize.activity import NotAnActivity, build_activity, build_organization
 
 logger = logging.getLogger(__name__)
@@ -103,10 +103,14 @@ class IndexPipeline:
         return cls(crawler)
 
     def open_spider(self, spider: Spider | None = None) -> None:
+        from pathlib import Path
+
+        from fkort.config import get_settings, open_index
+
         s = self.crawler.settings
-        self.backend = open_backend(s.get("FKORT_BACKEND", "sqlite"),
-                                    path=s.get("FKORT_DB_PATH", "data/fkort.db"),
-                                    url=s.get("FKORT_SEARCH_URL"))
+        settings = get_settings().model_copy(update={
+            "db_path": Path(s.get("FKORT_DB_PATH", "data/fkort.db"))})
+        self.backend = open_index(settings, s.get("FKORT_BACKEND"))
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, NormalizedItem):

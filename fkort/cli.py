@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fkort import __version__
-from fkort.config import get_settings, make_geocoder
+from fkort.config import get_settings, make_geocoder, open_index
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = REPO_ROOT / "demo"
@@ -102,7 +102,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from fkort import clock
-    from index import open_backend
     from normalize.category import CATEGORY_LABELS
     from normalize.schedule import duration, next_occurrences
     from search_api.formatting import km, price, when, where
@@ -123,8 +122,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     except (ParamError, ValueError) as exc:
         print(f"fkort search: {getattr(exc, 'en', None) or exc}", file=sys.stderr)
         return EXIT_USAGE
-    index = open_backend(settings.backend, path=Path(args.db or settings.db_path),
-                         url=settings.search_url)
+    if args.db:
+        settings = settings.model_copy(update={"db_path": Path(args.db)})
+    index = open_index(settings)
     result = index.search(query.model_copy(update={"now": clock.now()}))
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -178,6 +178,39 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 print(f"  expected: {json.dumps(fail['expected'], ensure_ascii=False)}")
                 print(f"  got:      {json.dumps(fail['got'], ensure_ascii=False)}")
     return EXIT_FAILED if below else EXIT_OK
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """Copy the embedded store into a search engine as a fresh index (alias swapped at once)."""
+    settings = get_settings()
+    source_db = Path(args.from_db or settings.db_path)
+    if not source_db.exists():
+        print(f"fkort index: no embedded store at {source_db}", file=sys.stderr)
+        return EXIT_USAGE
+    from index.backends.sqlite import SQLiteBackend
+
+    source = SQLiteBackend(source_db)
+    try:
+        target = open_index(settings, args.backend)
+    except ValueError as exc:
+        print(f"fkort index: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.rebuild or not hasattr(target, "rebuild"):
+        print("fkort index: only --rebuild into a search engine backend is supported",
+              file=sys.stderr)
+        return EXIT_USAGE
+    started = time.monotonic()
+    try:
+        stats = target.rebuild(source.all_activities())
+    except Exception as exc:  # the engine went away: the old index still serves
+        print(f"fkort index: rebuild failed ({type(exc).__name__}: {exc}); the previous "
+              "index is still serving", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Indekseret {stats.new + stats.changed} aktiviteter i {args.backend} på "
+          f"{time.monotonic() - started:.1f} s; fejl: {len(stats.errors)}")
+    for activity_id, reason in stats.errors[:20]:
+        print(f"  {activity_id}: {reason}")
+    return EXIT_PARTIAL if stats.errors else EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -266,6 +299,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("schema", help="print the JSON Schema of Activity and Organization")
     sc.set_defaults(func=cmd_schema)
+
+    ix = sub.add_parser("index", help="copy the embedded store into a search engine")
+    ix.add_argument("--backend", required=True, choices=["opensearch", "elasticsearch"])
+    ix.add_argument("--rebuild", action="store_true", help="build a new index, swap the alias")
+    ix.add_argument("--from-db", help="the SQLite store to copy (default: FKORT_DB_PATH)")
+    ix.set_defaults(func=cmd_index)
 
     e = sub.add_parser("eval", help="accuracy of the normalisers on a gold set")
     e.add_argument("--gold", default="tests/gold", help="a .jsonl file or a folder of them")

@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     backend: str = Field(default="sqlite", description="Index backend by registry name.")
     db_path: Path = Field(default=Path("data/fkort.db"), description="SQLite index file.")
     search_url: str | None = Field(default=None, description="Elasticsearch/OpenSearch URL.")
+    search_user: str | None = None
+    search_password: str | None = None
+    search_verify_certs: bool = True
+    search_alias: str = Field(default="fkort-activities", description="Index alias to use.")
     sources: Path = Field(default=Path("sources.toml"), description="Sources file for crawls.")
     data_dir: Path = Field(default=Path("data"), description="HTTP cache and crawl logs.")
     contact_url: str = DEFAULT_CONTACT_URL
@@ -39,6 +43,17 @@ class Settings(BaseSettings):
         from fkort import __version__
 
         return f"Faellesskabskort/{__version__} (+{self.contact_url})"
+
+
+def open_index(settings: Settings, backend: str | None = None) -> Any:
+    """The index these settings name (FKORT_BACKEND and its connection settings)."""
+    from index import open_backend
+
+    return open_backend(
+        backend or settings.backend, path=settings.db_path, url=settings.search_url,
+        username=settings.search_user, password=settings.search_password,
+        verify_certs=settings.search_verify_certs, alias=settings.search_alias,
+    )
 
 
 def make_geocoder(settings: Settings, *, with_cache: bool) -> Any:

@@ -120,6 +120,17 @@ class WriteStats:
         return self
 
 
+#: Fields that change on every crawl without the activity changing.
+_VOLATILE: dict[str, Any] = {"first_seen": True, "last_seen": True, "source": {"fetched_at"}}
+
+
+def content_hash(activity: Activity) -> str:
+    """What an activity says, hashed: equal when a re-crawl found nothing new."""
+    import hashlib
+
+    return hashlib.sha1(activity.model_dump_json(exclude=_VOLATILE).encode()).hexdigest()
+
+
 class IndexBackend(Protocol):
     """One index: SQLite embedded by default, a search engine at scale."""
 

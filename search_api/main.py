@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fkort.config import Settings, get_settings, make_geocoder
-from index import IndexBackend, open_backend
+from fkort.config import Settings, get_settings, make_geocoder, open_index
+from index import IndexBackend
 from search_api.params import ParamError
 from search_api.routes import activities, health, organizations, pages
 
@@ -60,9 +60,7 @@ def create_app(settings: Settings | None = None, index: IndexBackend | None = No
     app.state.settings = settings
     # A citizen's address is resolved in memory: this geocoder has no cache.
     app.state.geocoder = make_geocoder(settings, with_cache=False)
-    app.state.index = index or open_backend(
-        settings.backend, path=settings.db_path, url=settings.search_url
-    )
+    app.state.index = index or open_index(settings)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -51,21 +51,40 @@ def struer_site() -> Iterator[SiteServer]:
         yield server
 
 
-@pytest.fixture
-def backend(tmp_path: Path) -> Iterator[SQLiteBackend]:
-    b = SQLiteBackend(tmp_path / "test.db")
+#: Backends the contract tests run on. A search engine takes part when its URL is set
+#: (scripts/test starts a real OpenSearch node and sets FKORT_TEST_OPENSEARCH_URL).
+ENGINES = {"opensearch": "FKORT_TEST_OPENSEARCH_URL",
+           "elasticsearch": "FKORT_TEST_ELASTICSEARCH_URL"}
+
+
+def open_test_backend(name: str, tmp_path: Path) -> Any:
+    if name == "sqlite":
+        return SQLiteBackend(tmp_path / "test.db")
+    url = os.environ.get(ENGINES[name])
+    if not url:
+        pytest.skip(f"{name}: set {ENGINES[name]} to a running node to test this backend")
+    from index import open_backend
+
+    alias = f"t-{tmp_path.name.casefold().replace('_', '-')}-{os.getpid()}"[:60]
+    return open_backend(name, url=url, alias=alias)
+
+
+@pytest.fixture(params=["sqlite", "opensearch", "elasticsearch"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    b = open_test_backend(request.param, tmp_path)
     yield b
+    if request.param != "sqlite":
+        b.client.indices.delete(index=f"{b.alias}*", ignore_unavailable=True)
     b.close()
 
 
 class LiveServer:
     """The real app under uvicorn on a free port, in a thread."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path | None = None, app: Any = None) -> None:
         from search_api.main import create_app
 
-        settings = Settings(db_path=db_path)
-        self.app = create_app(settings)
+        self.app = app if app is not None else create_app(Settings(db_path=db_path))
         self.port = free_port()
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
                                 access_log=False)

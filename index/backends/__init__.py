@@ -1,3 +1,3 @@
 """Index backends; importing this package registers each by name."""
 
-from index.backends import sqlite  # noqa: F401
+from index.backends import elasticsearch, opensearch, sqlite  # noqa: F401

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import sqlite3
 import threading
@@ -22,6 +21,7 @@ from index.contract import (
     SearchResult,
     Sort,
     WriteStats,
+    content_hash,
     register_backend,
 )
 from normalize import analysis, schedule
@@ -77,8 +77,6 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 #: bm25 weights of the FTS columns: a word in the title counts three times one in the text.
 _BM25 = "bm25(activity_fts, 3.0, 1.0)"
 _FLAGS = ("wheelchair", "step_free", "accessible_toilet", "hearing_loop", "parking")
-#: Fields that change on every crawl without the activity changing.
-_VOLATILE: dict[str, Any] = {"first_seen": True, "last_seen": True, "source": {"fetched_at"}}
 
 
 def _tri(value: bool | None) -> int | None:
@@ -87,11 +85,6 @@ def _tri(value: bool | None) -> int | None:
 
 def _utc(dt: datetime | None) -> str | None:
     return None if dt is None else dt.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def _content_hash(activity: Activity) -> str:
-    body = activity.model_dump_json(exclude=_VOLATILE)
-    return hashlib.sha1(body.encode()).hexdigest()
 
 
 def fts_query(text: str) -> str | None:
@@ -175,7 +168,7 @@ class SQLiteBackend:
         row = con.execute(
             "SELECT rid, content_hash, doc FROM activities WHERE id = ?", (a.id,)
         ).fetchone()
-        digest = _content_hash(a)
+        digest = content_hash(a)
         if row is not None:
             old = Activity.model_validate_json(row[2])
             # History is kept: first_seen stays; last_seen moves on.
@@ -306,6 +299,12 @@ class SQLiteBackend:
                 (org_id,),
             ).fetchall()
         return [Activity.model_validate_json(r[0]) for r in rows]
+
+    def all_activities(self) -> Iterator[Activity]:
+        """Every stored activity, in id order."""
+        with self._conn() as con:
+            for (doc,) in con.execute("SELECT doc FROM activities ORDER BY id"):
+                yield Activity.model_validate_json(doc)
 
     def count(self) -> int:
         with self._conn() as con:

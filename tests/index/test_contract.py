@@ -1,4 +1,4 @@
-"""The search contract on the embedded SQLite backend: filters, distance, text, writes."""
+"""The search contract, on every backend present: filters, distance, text, writes."""
 
 from __future__ import annotations
 

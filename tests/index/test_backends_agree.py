@@ -1,0 +1,157 @@
+"""The same corpus and the same queries give the same activities in the same order on every
+backend; and the engine's index swaps are atomic."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fkort.schema import Activity
+from index import SearchQuery
+from tests.conftest import open_test_backend
+from tests.index.corpus import TZ, make
+
+NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)
+TOWNS = {"Holstebro": (56.36, 8.62), "Struer": (56.49, 8.59), "Lemvig": (56.55, 8.31),
+         "Assens": (55.27, 9.90), "København": (55.676, 12.568)}
+TITLES = ["Brætspilsaften", "Kortspil og kaffe", "Strikkeklub", "Fællessang", "Gåtur",
+          "Fællesspisning", "Mandeklub", "Sorggruppe", "IT-hjælp", "Petanque"]
+DAYS = ["MO", "TU", "WE", "TH", "FR"]
+
+
+def corpus() -> list[Activity]:
+    out = []
+    for i in range(60):
+        town, (lat, lon) = list(TOWNS.items())[i % 5]
+        title = TITLES[i % 10]
+        out.append(make(
+            f"a{i}", f"{title} i {town} {i:02d}",
+            description="Vi strikker og spiller kort" if i % 3 == 0 else "Hyggeligt samvær",
+            at=(lat + (i % 7) * 0.004, lon + (i % 11) * 0.003),
+            categories=[["spil"], ["kreativ"], ["musik_sang"], ["motion"], ["mad"]][i % 5],
+            age={"min": [None, 60, 18, None, 65][i % 5],
+                 "max": [None, None, 30, None, None][i % 5]},
+            price={"amount_dkk": [None, 20, 0, 150, None][i % 5],
+                   "is_free": [None, False, True, False, None][i % 5]},
+            accessibility={"wheelchair": [None, True, False][i % 3],
+                           "hearing_loop": [None, None, True, False][i % 4]},
+            drop_in=[None, True, False][i % 3],
+            schedule={"rrule": f"FREQ=WEEKLY;BYDAY={DAYS[i % 5]}"},
+            location={"municipality": town},
+        ))
+    return out
+
+
+QUERIES: list[dict[str, Any]] = [
+    {"lat": 56.36, "lon": 8.62, "radius_km": 30},
+    {"lat": 56.36, "lon": 8.62, "radius_km": 30, "age": 70},
+    {"lat": 56.36, "lon": 8.62, "radius_km": 30, "age": 70, "strict": True},
+    {"lat": 55.676, "lon": 12.568, "radius_km": 5, "free": True},
+    {"lat": 56.36, "lon": 8.62, "radius_km": 50, "categories": ["spil", "mad"]},
+    {"lat": 56.36, "lon": 8.62, "radius_km": 50, "wheelchair": True, "hearing_loop": True},
+    {"lat": 56.36, "lon": 8.62, "radius_km": 50, "text": "strik"},
+    {"lat": 56.36, "lon": 8.62, "radius_km": 50, "text": "kort", "sort": "distance"},
+    {"weekdays": [1, 3], "sort": "next"},
+    {"municipality": "Assens", "max_price": 50},
+    {"drop_in": True, "lat": 55.27, "lon": 9.90, "limit": 5, "offset": 2},
+]
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Any]]:
+    if not os.environ.get("FKORT_TEST_OPENSEARCH_URL"):
+        pytest.skip("set FKORT_TEST_OPENSEARCH_URL to a running OpenSearch node")
+    tmp = tmp_path_factory.mktemp("agree")
+    sqlite = open_test_backend("sqlite", tmp)
+    engine = open_test_backend("opensearch", tmp)
+    items = corpus()
+    sqlite.upsert(items)
+    engine.upsert(items)
+    yield sqlite, engine
+    engine.client.indices.delete(index=f"{engine.alias}*", ignore_unavailable=True)
+    sqlite.close()
+    engine.close()
+
+
+@pytest.mark.parametrize("params", QUERIES, ids=[str(i) for i in range(len(QUERIES))])
+def test_same_results_same_order(pair: tuple[Any, Any], params: dict[str, Any]) -> None:
+    sqlite, engine = pair
+    q = SearchQuery(now=NOW, limit=params.pop("limit", 100), **params)
+    a, b = sqlite.search(q), engine.search(q)
+    assert [h.activity.id for h in a.hits] == [h.activity.id for h in b.hits]
+    assert a.total == b.total
+    assert a.facets == b.facets
+    assert [h.matched for h in a.hits] == [h.matched for h in b.hits]
+    assert [h.distance_km for h in a.hits] == [h.distance_km for h in b.hits]
+
+
+def test_rebuild_swaps_the_alias_in_one_step(tmp_path: Path) -> None:
+    engine = open_test_backend("opensearch", tmp_path)
+    try:
+        engine.upsert(corpus()[:10])
+        first = engine.current_index()
+        engine.rebuild(corpus()[:20])
+        second = engine.current_index()
+        assert first != second and engine.count() == 20
+        assert not engine.client.indices.exists(index=first)  # the old one is gone
+
+        def failing() -> Iterator[Activity]:
+            yield from corpus()[:5]
+            raise ConnectionError("the crawl broke off")
+
+        with pytest.raises(ConnectionError):
+            engine.rebuild(failing())
+        # A rebuild that broke off leaves the last complete index serving, whole.
+        assert engine.current_index() == second and engine.count() == 20
+        assert len(engine.client.indices.get(index=f"{engine.alias}-*")) == 1
+    finally:
+        engine.client.indices.delete(index=f"{engine.alias}*", ignore_unavailable=True)
+        engine.close()
+
+
+def test_serve_and_rebuild_command_on_opensearch(tmp_path: Path) -> None:
+    """`fkort index --backend opensearch --rebuild` copies the store; the API serves it."""
+    import httpx
+
+    from fkort.config import Settings
+    from index.backends.sqlite import SQLiteBackend
+    from tests.conftest import LiveServer, run_fkort
+
+    url = os.environ.get("FKORT_TEST_OPENSEARCH_URL")
+    if not url:
+        pytest.skip("set FKORT_TEST_OPENSEARCH_URL to a running OpenSearch node")
+    db = tmp_path / "store.db"
+    store = SQLiteBackend(db)
+    store.upsert(corpus())
+    store.close()
+    alias = f"t-serve-{os.getpid()}"
+    env = {"FKORT_SEARCH_URL": url, "FKORT_SEARCH_ALIAS": alias}
+    proc = run_fkort("index", "--backend", "opensearch", "--rebuild", "--from-db", str(db),
+                     env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Indekseret 60 aktiviteter" in proc.stdout
+    settings = Settings(backend="opensearch", search_url=url, search_alias=alias,
+                        db_path=tmp_path / "unused.db")
+    from search_api.main import create_app
+
+    try:
+        with LiveServer(app=create_app(settings)) as server:
+            body = httpx.get(f"{server.url}/v1/activities",
+                             params={"near": "56.36,8.62", "radius_km": 30, "q": "strik"}).json()
+            page = httpx.get(f"{server.url}/", params={"q": "strik"})
+            health = httpx.get(f"{server.url}/health").json()
+    finally:
+        from index import open_backend
+
+        b = open_backend("opensearch", url=url, alias=alias)
+        b.client.indices.delete(index=f"{alias}*", ignore_unavailable=True)
+        b.close()
+    assert health == {"status": "ok", "backend": "opensearch", "activities": 60}
+    assert body["count"] > 0 and all("Strikkeklub" in a["title"] or "strik" in
+                                     (a["description"] or "") for a in body["data"])
+    assert page.status_code == 200 and "Strikkeklub" in page.text
