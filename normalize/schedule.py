@@ -266,12 +266,8 @@ def next_occurrences(schedule: Schedule, after: datetime, count: int = 3) -> lis
     if schedule.dates or schedule.exdates:
         rule = _with_dates(rule, schedule)
     cursor = max(after, schedule.start).astimezone(TZ).replace(tzinfo=None)
-    out: list[datetime] = []
-    nxt = rule.after(cursor, inc=True)
-    while nxt is not None and len(out) < count:
-        out.append(nxt)
-        nxt = rule.after(nxt, inc=False)
-    return _localise(out)
+    # One pass from the cursor (calling after() per occurrence would restart every time).
+    return _localise(list(rule.xafter(cursor, count=count, inc=True)))
 
 
 def _naive_local(dt: datetime) -> datetime:

@@ -294,7 +294,8 @@ class EngineBackend:
         return str(next(iter(self.client.indices.get_alias(name=self.alias))))
 
     # -- writes -------------------------------------------------------------------------
-    def _bulk(self, index: str, activities: Iterable[Activity], now: datetime) -> WriteStats:
+    def _bulk(self, index: str, activities: Iterable[Activity], now: datetime,
+              refresh: str | bool = "wait_for") -> WriteStats:
         stats = WriteStats()
         actions: list[dict[str, Any]] = []
         for a in activities:
@@ -302,7 +303,7 @@ class EngineBackend:
             actions.append(to_document(a, now))
         if not actions:
             return stats
-        resp = self.client.bulk(body=actions, refresh="wait_for")
+        resp = self.client.bulk(body=actions, refresh=refresh)
         for item in resp.get("items", []):
             op = item.get("index", {})
             if op.get("error"):
@@ -344,13 +345,17 @@ class EngineBackend:
             batch: list[Activity] = []
             for a in activities:
                 batch.append(a)
-                if len(batch) >= 500:
-                    stats += self._bulk(new, batch, datetime.now(TZ))
+                if len(batch) >= 1000:
+                    # Nobody searches the new index yet: no refresh until it is complete.
+                    stats += self._bulk(new, batch, datetime.now(TZ), refresh=False)
                     batch = []
-            stats += self._bulk(new, batch, datetime.now(TZ))
+            stats += self._bulk(new, batch, datetime.now(TZ), refresh=False)
             self.client.indices.refresh(index=new)
         except Exception:
-            self.client.indices.delete(index=new, ignore_unavailable=True)
+            try:  # best effort: the engine may be the thing that went away
+                self.client.indices.delete(index=new, ignore_unavailable=True)
+            except Exception:  # noqa: BLE001 - the original error is the one to report
+                pass
             raise
         actions = [{"add": {"index": new, "alias": self.alias}}]
         if old:

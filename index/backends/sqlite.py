@@ -127,6 +127,7 @@ class SQLiteBackend:
             con.execute("PRAGMA synchronous=NORMAL")
             con.execute("PRAGMA foreign_keys=ON")
             con.create_function("fk_dist", 4, _dist, deterministic=True)
+            _ensure_math(con)
             con.create_function("fk_next", 4, _next_start, deterministic=True)
             self._local.con = con
         return con
@@ -316,25 +317,27 @@ class SQLiteBackend:
         unknown_sql, yes_sql = self._soft(q)
         sort = q.effective_sort()
         fts = fts_query(q.text) if q.text else None
-        dist_sql = "fk_dist(a.lat, a.lon, :plat, :plon)" if q.has_point else "NULL"
-        rank_sql = _BM25 if fts else "NULL"
+        dist_sql = _ARC_SQL if q.has_point else "NULL"
+        rank_sql = _BM25 if fts and not _text_by_place(q) else "NULL"
+        next_sql = "NULL"
         if sort is Sort.distance:
             order = "dist"
         elif sort is Sort.relevance and fts:
             order = "rank"
         else:
             order = "nxt IS NULL, nxt"
+            next_sql = "fk_next(a.sched_kind, a.first_start, a.rrule, :now)"
         params.update(plat=q.lat, plon=q.lon, now=_utc(now))
         select = f"""
-            SELECT a.doc, {dist_sql} AS dist, {rank_sql} AS rank, {unknown_sql} AS unknowns,
-                   fk_next(a.sched_kind, a.first_start, a.rrule, :now) AS nxt {yes_sql}
+            SELECT a.doc, a.id AS aid, {dist_sql} AS dist, {rank_sql} AS rank, {unknown_sql} AS unknowns,
+                   {next_sql} AS nxt {yes_sql}
             FROM activities a {joins}
             WHERE {" AND ".join(where)}
         """
         radius = "WHERE dist <= :radius" if q.radius_km is not None else ""
         params["radius"] = q.radius_km
         sql = f"""SELECT * FROM ({select}) {radius}
-                  ORDER BY unknowns, {order}, json_extract(doc, '$.id')
+                  ORDER BY unknowns, {order}, aid
                   LIMIT :limit OFFSET :offset"""
         params.update(limit=q.limit, offset=q.offset)
         count_sql = f"SELECT count(*) FROM ({select}) {radius}"
@@ -347,13 +350,17 @@ class SQLiteBackend:
         soft = q.soft_filters()
         hits = []
         for row in rows:
-            doc, dist, rank, _unknowns, _nxt, *flags = row
+            doc, _aid, dist, rank, _unknowns, _nxt, *flags = row
             matched: dict[str, Match] = {
                 name: ("yes" if ok else "unknown") for name, ok in zip(soft, flags, strict=True)
             }
+            activity = Activity.model_validate_json(doc)
+            if dist is not None and activity.location.lat is not None:
+                assert q.lat is not None and q.lon is not None and activity.location.lon is not None
+                dist = _dist(activity.location.lat, activity.location.lon, q.lat, q.lon)
             hits.append(
                 Hit(
-                    activity=Activity.model_validate_json(doc),
+                    activity=activity,
                     distance_km=None if dist is None else round(dist, 3),
                     score=None if rank is None else round(-rank, 4),
                     matched=matched,
@@ -370,7 +377,7 @@ class SQLiteBackend:
         if q.text:
             params["fts"] = fts_query(q.text)
         dist = (
-            " AND fk_dist(a.lat, a.lon, :plat, :plon) <= :radius" if q.radius_km is not None else ""
+            f" AND {_ARC_SQL} <= :radius" if q.radius_km is not None else ""
         )
         rows = con.execute(
             f"""SELECT c.slug, count(*) FROM activities a {joins}
@@ -392,7 +399,13 @@ class SQLiteBackend:
             if fts is None:
                 where.append("0")  # nothing searchable was typed: nothing matches
             else:
-                joins += " JOIN activity_fts f ON f.rowid = a.rid AND activity_fts MATCH :fts"
+                if _text_by_place(q):
+                    # Near a point, the place narrows most: walk the R*Tree, and check each
+                    # candidate against the text matches (materialised once).
+                    where.append("a.rid IN (SELECT rowid FROM activity_fts "
+                                 "WHERE activity_fts MATCH :fts)")
+                else:
+                    joins += " JOIN activity_fts f ON f.rowid = a.rid AND activity_fts MATCH :fts"
         if q.has_point and q.radius_km is not None:
             assert q.lat is not None and q.lon is not None
             dlat = q.radius_km / 110.574
@@ -463,6 +476,33 @@ class SQLiteBackend:
         unknown = " + ".join(f"(CASE WHEN {yes} THEN 0 ELSE 1 END)" for _, yes in soft.values())
         yes_cols = "".join(f", (CASE WHEN {yes} THEN 1 ELSE 0 END)" for _, yes in soft.values())
         return f"({unknown})", yes_cols
+
+
+#: Great-circle distance in SQL (C speed) for filtering and ordering: the same arc a search
+#: engine's geo_distance uses (mean Earth radius). Shown distances are computed exactly
+#: (ellipsoid) for the returned page only.
+_ARC_SQL = (
+    "(2 * 6371.0088 * asin(min(1, sqrt("
+    "sin(radians(:plat - a.lat) / 2) * sin(radians(:plat - a.lat) / 2) + "
+    "cos(radians(a.lat)) * cos(radians(:plat)) * "
+    "sin(radians(:plon - a.lon) / 2) * sin(radians(:plon - a.lon) / 2)))))"
+)
+
+
+def _ensure_math(con: sqlite3.Connection) -> None:
+    """SQLite builds without math functions get them from Python (slower, same results)."""
+    try:
+        con.execute("SELECT asin(1), sqrt(1), sin(1), cos(1), radians(1)").fetchone()
+    except sqlite3.OperationalError:
+        for name, fn in (("asin", math.asin), ("sqrt", math.sqrt), ("sin", math.sin),
+                         ("cos", math.cos), ("radians", math.radians)):
+            con.create_function(name, 1, fn, deterministic=True)
+
+
+def _text_by_place(q: SearchQuery) -> bool:
+    """Whether a text search near a point is better driven by the place than by the text."""
+    return bool(q.text and q.has_point and q.radius_km is not None
+                and q.effective_sort() is not Sort.relevance)
 
 
 def _dist(

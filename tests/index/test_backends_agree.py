@@ -155,3 +155,86 @@ def test_serve_and_rebuild_command_on_opensearch(tmp_path: Path) -> None:
     assert body["count"] > 0 and all("Strikkeklub" in a["title"] or "strik" in
                                      (a["description"] or "") for a in body["data"])
     assert page.status_code == 200 and "Strikkeklub" in page.text
+
+
+class _DyingProxy:
+    """Passes requests to the node until `lives` have gone through; then it is gone."""
+
+    def __init__(self, target: str, lives: int) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        import httpx
+
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _forward(self) -> None:
+                proxy.lives -= 1
+                if proxy.lives < 0:
+                    self.close_connection = True
+                    self.connection.close()  # the engine went away mid-run
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                resp = httpx.request(self.command, target + self.path, content=body,
+                                     headers={"Content-Type": self.headers.get(
+                                         "Content-Type", "application/json")}, timeout=30)
+                self.send_response(resp.status_code)
+                self.send_header("Content-Type", resp.headers.get("content-type", ""))
+                self.send_header("Content-Length", str(len(resp.content)))
+                self.end_headers()
+                self.wfile.write(resp.content)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward  # noqa: N815
+
+        self.lives = lives
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_engine_gone_mid_rebuild_leaves_the_last_complete_index(tmp_path: Path) -> None:
+    from index import open_backend
+
+    url = os.environ.get("FKORT_TEST_OPENSEARCH_URL")
+    if not url:
+        pytest.skip("set FKORT_TEST_OPENSEARCH_URL to a running OpenSearch node")
+    alias = f"t-dying-{os.getpid()}"
+    direct = open_backend("opensearch", url=url, alias=alias)
+    direct.rebuild(corpus()[:30])
+    serving = direct.current_index()
+    many = [make(f"m{i}", f"Aktivitet {i}", at=(56.0 + i * 1e-4, 9.0)) for i in range(1200)]
+    proxy = _DyingProxy(url, lives=6)  # enough to start, not enough to finish
+    try:
+        through = open_backend("opensearch", url=proxy.url, alias=alias)
+        with pytest.raises(Exception):  # noqa: B017 - whatever the client raises
+            through.rebuild(many)
+        assert direct.current_index() == serving
+        assert direct.count() == 30
+        # And the command line says so, with an exit code cron can act on.
+        from tests.conftest import run_fkort
+
+        db = tmp_path / "store.db"
+        from index.backends.sqlite import SQLiteBackend
+
+        store = SQLiteBackend(db)
+        store.upsert(many[:10])
+        store.close()
+        proc = run_fkort("index", "--backend", "opensearch", "--rebuild", "--from-db", str(db),
+                         env={"FKORT_SEARCH_URL": proxy.url, "FKORT_SEARCH_ALIAS": alias})
+        assert proc.returncode == 1
+        assert "still serving" in proc.stderr
+        assert direct.current_index() == serving
+    finally:
+        proxy.close()
+        direct.client.indices.delete(index=f"{alias}*", ignore_unavailable=True)
+        direct.close()

@@ -1,0 +1,140 @@
+"""Benchmark: indexing speed and query latency of the embedded SQLite backend and OpenSearch,
+side by side, on a synthetic corpus spread over Denmark.
+
+Run: `scripts/opensearch-node start` (prints the node's URL), then
+`.venv/bin/python bench/search_backends.py --opensearch URL --sizes 10000 100000`.
+Without --opensearch only SQLite is measured. Each size gets a fresh SQLite file and a fresh
+OpenSearch index; the query mix (near+radius, +age, +free, +category, +text) is run
+`--queries` times per kind from random towns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fkort.schema import Activity, activity_id  # noqa: E402
+from index import SearchQuery, open_backend  # noqa: E402
+from index.backends.sqlite import SQLiteBackend  # noqa: E402
+from normalize.geo.gazetteer import towns  # noqa: E402
+
+TZ = ZoneInfo("Europe/Copenhagen")
+NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)
+TITLES = ["Brætspilsaften", "Kortspil og kaffe", "Strikkeklub", "Fællessang", "Gåtur",
+          "Fællesspisning", "Mandeklub", "Sorggruppe", "IT-hjælp", "Petanque", "Seniordans",
+          "Læsekreds", "Stolegymnastik", "Havefællesskab", "Danskcafé", "Whistklub"]
+CATS = ["spil", "kreativ", "musik_sang", "motion", "mad", "maend", "sorg_stoette", "digital",
+        "kultur_foredrag", "natur_have", "sprog", "cafe_netvaerk"]
+DAYS = ["MO", "TU", "WE", "TH", "FR", "SA"]
+
+
+def corpus(n: int, seed: int = 1) -> list[Activity]:
+    rng = random.Random(seed)
+    places = list(towns().values())
+    out = []
+    for i in range(n):
+        t = rng.choice(places)
+        title = rng.choice(TITLES)
+        out.append(Activity.model_validate({
+            "id": activity_id("bench", str(i)),
+            "title": f"{title} i {t.name}",
+            "description": f"{title}. Vi mødes og hygger os. " + rng.choice(
+                ["Alle er velkomne.", "Kom og vær med.", "Vi strikker og spiller kort."]),
+            "categories": rng.sample(CATS, rng.randint(1, 2)),
+            "location": {"lat": t.lat + rng.uniform(-0.05, 0.05),
+                         "lon": t.lon + rng.uniform(-0.08, 0.08), "precision": "address",
+                         "city": t.name, "municipality": t.municipality},
+            "schedule": {"kind": "recurring", "rrule": f"FREQ=WEEKLY;BYDAY={rng.choice(DAYS)}",
+                         "start": datetime(2026, 9, 1, rng.choice([10, 14, 19]), tzinfo=TZ)},
+            "age": rng.choice([{}, {"min": 60}, {"min": 18, "max": 30}, {"min": 65}]),
+            "price": rng.choice([{}, {"amount_dkk": 0, "is_free": True},
+                                 {"amount_dkk": 20, "is_free": False, "period": "per_time"},
+                                 {"amount_dkk": 300, "is_free": False, "period": "year"}]),
+            "accessibility": {"wheelchair": rng.choice([None, True, False]),
+                              "hearing_loop": rng.choice([None, None, True])},
+            "drop_in": rng.choice([None, True, False]),
+            "source": {"name": "bench", "kind": "municipal", "url": f"https://x.example/{i}",
+                       "fetched_at": NOW},
+            "first_seen": NOW, "last_seen": NOW,
+        }))
+    return out
+
+
+def query_mix(n: int, seed: int = 2) -> list[tuple[str, SearchQuery]]:
+    rng = random.Random(seed)
+    places = list(towns().values())
+    out = []
+    for _ in range(n):
+        t = rng.choice(places)
+        base: dict[str, Any] = {"lat": t.lat, "lon": t.lon, "radius_km": 15, "now": NOW}
+        out.append(("near", SearchQuery(**base)))
+        out.append(("+age", SearchQuery(age=72, **base)))
+        out.append(("+free", SearchQuery(free=True, **base)))
+        out.append(("+category", SearchQuery(categories=[rng.choice(CATS)], **base)))
+        out.append(("+text", SearchQuery(text=rng.choice(["spil", "strik", "sang", "gåtur"]),
+                                         **base)))
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def measure(name: str, backend: Any, docs: list[Activity], queries: list[tuple[str, Any]]
+            ) -> dict[str, Any]:
+    started = time.perf_counter()
+    if hasattr(backend, "rebuild"):
+        backend.rebuild(docs)
+    else:
+        for i in range(0, len(docs), 1000):
+            backend.upsert(docs[i: i + 1000])
+    index_s = time.perf_counter() - started
+    for _, q in queries[:20]:  # warm caches
+        backend.search(q)
+    lat: list[float] = []
+    for _, q in queries:
+        t = time.perf_counter()
+        backend.search(q)
+        lat.append((time.perf_counter() - t) * 1000)
+    return {"backend": name, "docs_s": len(docs) / index_s, "p50": pct(lat, 50),
+            "p95": pct(lat, 95), "p99": pct(lat, 99), "n": len(lat)}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    p.add_argument("--queries", type=int, default=100, help="queries per kind")
+    p.add_argument("--opensearch", help="URL of a running OpenSearch node")
+    args = p.parse_args()
+    queries = query_mix(args.queries)
+    print(f"{'size':>7} {'backend':<10} {'index docs/s':>12} {'p50 ms':>8} {'p95 ms':>8} "
+          f"{'p99 ms':>8} {'queries':>8}")
+    for size in args.sizes:
+        docs = corpus(size)
+        with tempfile.TemporaryDirectory() as tmp:
+            rows = [measure("sqlite", SQLiteBackend(Path(tmp) / "bench.db"), docs, queries)]
+            if args.opensearch:
+                engine = open_backend("opensearch", url=args.opensearch, alias=f"bench-{size}")
+                try:
+                    rows.append(measure("opensearch", engine, docs, queries))
+                finally:
+                    engine.client.indices.delete(index=f"bench-{size}*",
+                                                 ignore_unavailable=True)
+            for r in rows:
+                print(f"{size:>7} {r['backend']:<10} {r['docs_s']:>12,.0f} {r['p50']:>8.1f} "
+                      f"{r['p95']:>8.1f} {r['p99']:>8.1f} {r['n']:>8}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
