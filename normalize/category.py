@@ -129,11 +129,16 @@ def _hits(text: str) -> set[str]:
     for w in unique:
         if slugs := _word_slugs(w):
             found |= slugs
-    for w in unique & _PHRASES.keys():
-        positions = [i for i, t in enumerate(tokens) if t == w]
-        for rest, slug in _PHRASES[w]:
-            if slug not in found and _phrase_at(tokens, positions, rest):
-                found.add(slug)
+    firsts = unique & _PHRASES.keys()
+    if firsts:
+        positions: dict[str, list[int]] = {}
+        for i, t in enumerate(tokens):
+            if t in firsts:
+                positions.setdefault(t, []).append(i)
+        for w, at in positions.items():
+            for rest, slug in _PHRASES[w]:
+                if slug not in found and _phrase_at(tokens, at, rest):
+                    found.add(slug)
     for slug, literal, rx in _PATTERNS:
         if slug not in found and (literal is None or literal in text) and rx.search(text):
             found.add(slug)

@@ -15,7 +15,6 @@ True
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 
 _CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s|,|\bmen\b")
@@ -66,13 +65,13 @@ def parse_drop_in(text: str | None) -> bool | None:
     if not _ANY_CUE.search(low):
         return None
     # Each cue is judged within its own clause: "Tilmelding er ikke nødvendig, men ..."
-    cuts: list[int] = []
-
     def clause(at: int) -> tuple[int, int]:
-        if not cuts:  # worked out on first use: most texts need it for one cue or none
-            cuts.extend([0, *(m.end() for m in _CLAUSE.finditer(low)), len(low) + 1])
-        i = bisect_right(cuts, at) - 1
-        return cuts[i], cuts[i + 1]
+        # The clause around a position: from the last boundary before it (looked for in the
+        # 300 characters before) to the next one after it.
+        lo = max(0, at - 300)
+        starts = [m.end() + lo for m in _CLAUSE.finditer(low[lo:at])]
+        nxt = _CLAUSE.search(low, at)
+        return (starts[-1] if starts else lo), (nxt.start() if nxt else len(low))
 
     for m in _MEMBERS_ONLY.finditer(low):
         if not _at_word_start(low, m):
