@@ -356,7 +356,8 @@ class SQLiteBackend:
             }
             activity = Activity.model_validate_json(doc)
             if dist is not None and activity.location.lat is not None:
-                assert q.lat is not None and q.lon is not None and activity.location.lon is not None
+                assert q.lat is not None and q.lon is not None
+                assert activity.location.lon is not None
                 dist = _dist(activity.location.lat, activity.location.lon, q.lat, q.lon)
             hits.append(
                 Hit(
