@@ -329,8 +329,8 @@ class SQLiteBackend:
             next_sql = "fk_next(a.sched_kind, a.first_start, a.rrule, :now)"
         params.update(plat=q.lat, plon=q.lon, now=_utc(now))
         select = f"""
-            SELECT a.doc, a.id AS aid, {dist_sql} AS dist, {rank_sql} AS rank, {unknown_sql} AS unknowns,
-                   {next_sql} AS nxt {yes_sql}
+            SELECT a.doc, a.id AS aid, {dist_sql} AS dist, {rank_sql} AS rank,
+                   {unknown_sql} AS unknowns, {next_sql} AS nxt {yes_sql}
             FROM activities a {joins}
             WHERE {" AND ".join(where)}
         """
