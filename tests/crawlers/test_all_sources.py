@@ -9,16 +9,8 @@ from fkort.sites import SiteServer
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
 from tests.conftest import FILES, crawl
-from tests.crawlers import test_ical, test_municipal, test_portal
+from tests.crawlers import test_facebook, test_ical, test_municipal, test_portal
 
-FACEBOOK = """
-[[source]]
-name = "facebook-events"
-kind = "facebook"
-spider = "facebook"
-start_urls = ["{fb}/public-oneoff.html", "{fb}/recurring-parent.html", "{fb}/login-wall.html",
-              "{fb}/removed.html", "{fb}/online-only.html", "{fb}/past-event.html"]
-"""
 STRUER = """
 [[source]]
 name = "struer"
@@ -31,7 +23,7 @@ sitemap_urls = ["{struer}/sitemap.xml"]
 
 
 def test_one_crawl_of_every_family(tmp_path: Path) -> None:
-    sources = "\n".join([STRUER, test_municipal.SOURCES, test_portal.SOURCES, FACEBOOK,
+    sources = "\n".join([STRUER, test_municipal.SOURCES, test_portal.SOURCES, test_facebook.SOURCES,
                          test_ical.SOURCES])
     m = FILES / "municipal"
     with SiteServer(FILES / "jsonld" / "struer") as struer, \

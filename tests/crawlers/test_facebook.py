@@ -86,8 +86,7 @@ def test_real_page_place_and_coordinates() -> None:
     assert e.lat == pytest.approx(44.156, abs=0.001) and e.lon == pytest.approx(-77.429, abs=0.001)
 
 
-def test_spider_indexes_public_events_and_reports_the_rest(tmp_path: Path) -> None:
-    sources = """
+SOURCES = """
 [[source]]
 name = "facebook-events"
 kind = "facebook"
@@ -95,8 +94,11 @@ spider = "facebook"
 start_urls = ["{fb}/public-oneoff.html", "{fb}/recurring-parent.html", "{fb}/login-wall.html",
               "{fb}/removed.html", "{fb}/online-only.html", "{fb}/past-event.html"]
 """
+
+
+def test_spider_indexes_public_events_and_reports_the_rest(tmp_path: Path) -> None:
     with SiteServer(PAGES) as fb:
-        proc, (report,) = crawl(sources, tmp_path, {"fb": fb.base_url})
+        proc, (report,) = crawl(SOURCES, tmp_path, {"fb": fb.base_url})
     assert report["new"] == 2
     assert report["errors"] == {"login_wall": 1, "removed": 1, "online_only": 1,
                                 "past_event": 1}
