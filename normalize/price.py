@@ -28,7 +28,8 @@ _CHARGE = re.compile(r"\begenbetaling|\bbetal(?:ing|es|er)\b|\bkoster\s+lidt|\bb
 _FREE_AFTER_PAYING = re.compile(
     r"\b(?:herefter|derefter|dermed|så\s+er)\b[^.]*\bgratis\b"
     # A free first try is not what one pays: "første gang er gratis", "prøv gratis".
-    r"|\bførste\s+gang\s+(?:er\s+)?gratis|\bgratis\s+(?:første\s+gang|prøve\w*)|\bprøv\s+gratis"
+    r"|\bførste\s+(?:\d+\s+|to\s+|tre\s+|par\s+)?gang(?:e)?\s+(?:er\s+)?gratis"
+    r"|\bgratis\s+(?:første\s+gang|prøve\w*|de\s+første)|\bprøv\s+gratis"
 )
 #: Things for sale beside the activity: their prices are not the activity's price.
 _EXTRAS = re.compile(r"kan\s+købes|sælges|kan\s+erhverves|købes\s+på\s+stedet")
