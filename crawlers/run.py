@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from crawlers.spiders.ical import ICalSpider
 from crawlers.spiders.jsonld import JsonLdSpider
 from crawlers.spiders.municipal import MunicipalSpider
 from crawlers.spiders.portal import PortalSpider
+from fkort import clock
 
 #: Spider classes by the `spider` name a source names in sources.toml.
 SPIDERS: dict[str, type] = {
@@ -41,6 +43,10 @@ class SourceReport:
     problems: list[dict[str, str]] = field(default_factory=list)
     dropped_items: list[dict[str, str]] = field(default_factory=list)
     finish_reason: str | None = None
+    #: Activities of the source that this run marked stale (not seen in recent good runs).
+    gone: int = 0
+    #: Why nothing was marked stale, when the run was not trusted to ("guarded").
+    guard: str | None = None
     #: The operator switched robots.txt off for this source (option ignore_robots_txt).
     robots_txt_ignored: bool = False
 
@@ -76,8 +82,49 @@ def crawl(
         crawler = process.create_crawler(spider_cls)
         process.crawl(crawler, source=source)
         crawlers.append((source, crawler))
+    started = clock.now()
     process.start()
-    return [_report(source, crawler) for source, crawler in crawlers]
+    reports = [_report(source, crawler) for source, crawler in crawlers]
+    _sweep(reports, started, db_path, backend)
+    return reports
+
+
+def _sweep(reports: list[SourceReport], started: datetime, db_path: Path, backend: str) -> None:
+    """Record each run; mark activities stale that good runs no longer find.
+
+    A failed run, or one that finds far fewer activities than the last good one, marks
+    nothing: a broken source must never wipe good data.
+    """
+    from fkort.config import get_settings, open_index
+    from fkort.runs import Run, RunLog
+    from fkort.schema import Status
+
+    settings = get_settings()
+    log = RunLog(settings.data_dir / "crawls.db")
+    index = open_index(settings.model_copy(update={"db_path": db_path}), backend)
+    finished = clock.now()
+    try:
+        for r in reports:
+            found = r.new + r.changed + r.unchanged
+            status = r.status
+            last = log.good(r.source, 1)
+            if status == "ok" and last and found < settings.sweep_guard_ratio * last[0].items:
+                status = "guarded"
+                r.guard = (f"found {found} activities, under {settings.sweep_guard_ratio:.0%} "
+                           f"of the last good run's {last[0].items}: nothing marked stale")
+            if status == "ok":
+                window = [started] + [g.started for g in log.good(
+                    r.source, settings.stale_after_runs - 1)]
+                if len(window) >= settings.stale_after_runs:
+                    cutoff = min(window)
+                    gone = [aid for aid, (seen, st) in index.source_last_seen(r.source).items()
+                            if st is Status.active and seen < cutoff]
+                    r.gone = index.set_status(gone, Status.stale)
+            log.record(Run(r.source, started, finished, status, r.pages, found, r.new,
+                           r.changed, r.unchanged, r.gone, r.dropped, r.as_dict()))
+    finally:
+        index.close()
+        log.close()
 
 
 def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:

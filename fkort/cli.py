@@ -180,6 +180,47 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_FAILED if below else EXIT_OK
 
 
+def cmd_sources(args: argparse.Namespace) -> int:
+    """The health of every source: its last run, its last good run, what it holds."""
+    from crawlers.sources import SourcesError, load_sources
+    from fkort.runs import RunLog
+
+    settings = get_settings()
+    try:
+        names = [s.name for s in load_sources(Path(args.sources or settings.sources))]
+    except SourcesError:
+        names = []
+    log = RunLog(settings.data_dir / "crawls.db")
+    rows: list[dict[str, Any]] = []
+    for name in sorted(set(names) | set(log.sources())):
+        last, good = log.latest(name), log.good(name, 1)
+        rows.append({
+            "source": name,
+            "configured": name in names,
+            "last_run": last.finished.isoformat() if last else None,
+            "last_status": last.status if last else "never",
+            "last_good_run": good[0].finished.isoformat() if good else None,
+            "activities": good[0].items if good else 0,
+            "gone_last_run": last.gone if last else 0,
+            "errors_last_run": sum((last.report.get("errors") or {}).values()) if last else 0,
+            "guard": last.report.get("guard") if last else None,
+        })
+    log.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{'kilde':<24} {'seneste':<8} {'kørt':<20} {'seneste gode':<20} {'aktiv.':>6} "
+          f"{'fejl':>4}")
+    for r in rows:
+        print(f"{r['source']:<24} {r['last_status']:<8} {(r['last_run'] or '-')[:19]:<20} "
+              f"{(r['last_good_run'] or '-')[:19]:<20} {r['activities']:>6} "
+              f"{r['errors_last_run']:>4}")
+        if r["guard"]:
+            print(f"  {r['guard']}")
+    failing = [r for r in rows if r["configured"] and r["last_status"] in ("failed", "never")]
+    return EXIT_PARTIAL if failing else EXIT_OK
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     """Copy the embedded store into a search engine as a fresh index (alias swapped at once)."""
     settings = get_settings()
@@ -299,6 +340,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("schema", help="print the JSON Schema of Activity and Organization")
     sc.set_defaults(func=cmd_schema)
+
+    so = sub.add_parser("sources", help="the health of every source")
+    so.add_argument("--sources", help="sources file (default: FKORT_SOURCES)")
+    so.add_argument("--json", action="store_true")
+    so.set_defaults(func=cmd_sources)
 
     ix = sub.add_parser("index", help="copy the embedded store into a search engine")
     ix.add_argument("--backend", required=True, choices=["opensearch", "elasticsearch"])

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     geocoder_url: str | None = None
     #: Seconds between requests to it (Nominatim's usage policy: at least 1).
     geocoder_min_delay: float = 1.0
+    #: An activity not seen in this many successful runs of its source becomes stale.
+    stale_after_runs: int = 2
+    #: A run that finds fewer activities than this share of the last good run sweeps nothing.
+    sweep_guard_ratio: float = 0.5
     #: Which API the geocoder server speaks: "nominatim" or "dawa" (Danmarks Adressers Web API).
     geocoder: str = "nominatim"
     # Bounds on what one API call may ask for; the API answers 422 beyond them.

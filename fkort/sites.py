@@ -20,7 +20,8 @@ _TEXT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; ch
 
 
 #: Faults a test can plant on a path (the test fixtures' failures, on purpose):
-#: ("fail", n): HTTP 500 for the first n requests, then the page; "hang": answer after 5 s;
+#: "gone": HTTP 404; ("fail", n): HTTP 500 for the first n requests, then the page;
+#: "hang": answer after 5 s;
 #: "loop": redirect to itself with a new query each time; "huge": 20 MB of HTML;
 #: "charset-lie": a UTF-8 header on a Windows-1252 page; "no-charset": a header without
 #: charset.
@@ -69,6 +70,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _fault(self, path: str) -> bool:
         """Plays a planted fault; True when the answer has been sent."""
         fault = self.faults.get(path)
+        if fault == "gone":
+            self.send_error(404, "Siden findes ikke")
+            return True
         if isinstance(fault, tuple) and fault[0] == "fail" and self.hits[path] <= fault[1]:
             self.send_error(500, "Intern fejl")
             return True
@@ -104,8 +108,10 @@ class SiteServer:
                  faults: dict[str, Fault] | None = None) -> None:
         #: (path, User-Agent) of every request, in order: tests check politeness with it.
         self.requests: list[tuple[str, str]] = []
+        #: Planted faults by path; tests may change them between runs.
+        self.faults: dict[str, Fault] = dict(faults or {})
         handler = type("Handler", (_Handler,), {"root": root.resolve(), "log": self.requests,
-                                                  "faults": dict(faults or {}), "hits": {}})
+                                                  "faults": self.faults, "hits": {}})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

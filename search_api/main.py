@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from fkort.config import Settings, get_settings, make_geocoder, open_index
 from index import IndexBackend
 from search_api.params import ParamError
-from search_api.routes import activities, health, organizations, pages
+from search_api.routes import activities, health, organizations, pages, sources
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, index: IndexBackend | None = No
     app.include_router(health.router)
     app.include_router(activities.router)
     app.include_router(organizations.router)
+    app.include_router(sources.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -41,6 +41,20 @@ class OrganizationPublic(Organization):
     activities: list[Activity] = Field(default_factory=list)
 
 
+class SourcePublic(BaseModel):
+    name: str
+    last_run: datetime
+    last_status: str = Field(description="ok, failed, or guarded (too few items to sweep).")
+    last_good_run: datetime | None
+    activities: int = Field(description="Activities the last good run found.")
+    new: int
+    changed: int
+    unchanged: int
+    gone: int = Field(description="Marked stale by the last run.")
+    dropped: int
+    errors: int
+
+
 class Health(BaseModel):
     status: str
     backend: str

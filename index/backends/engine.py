@@ -448,6 +448,17 @@ class EngineBackend:
                 buckets, key=lambda b: b["key"])}},
         )
 
+    def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]:
+        """Each activity of a source: when it was last seen, and its status."""
+        self._ensure()
+        resp = self.client.search(index=self.alias, body={
+            "query": {"term": {"source_name": source_name}}, "size": 10000})
+        out = {}
+        for h in resp["hits"]["hits"]:
+            a = Activity.model_validate(h["_source"]["doc"])
+            out[a.id] = (a.last_seen, a.status)
+        return out
+
     def all_activities(self) -> Iterator[Activity]:
         resp = self.client.search(index=self.alias, body={"query": {"match_all": {}},
                                                           "size": 10000})

@@ -301,6 +301,17 @@ class SQLiteBackend:
             ).fetchall()
         return [Activity.model_validate_json(r[0]) for r in rows]
 
+    def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]:
+        """Each activity of a source: when it was last seen, and its status."""
+        out: dict[str, tuple[datetime, Status]] = {}
+        with self._conn() as con:
+            for aid, doc in con.execute(
+                "SELECT id, doc FROM activities WHERE source_name = ?", (source_name,)
+            ):
+                a = Activity.model_validate_json(doc)
+                out[aid] = (a.last_seen, a.status)
+        return out
+
     def all_activities(self) -> Iterator[Activity]:
         """Every stored activity, in id order."""
         with self._conn() as con:

@@ -1,0 +1,81 @@
+"""The record of crawl runs: what each run of each source did, kept beside the index (one
+SQLite file in the data folder, whichever index backend serves the searches)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT NOT NULL,
+    status TEXT NOT NULL,          -- ok | failed | guarded (ok, but too few items to sweep)
+    pages INTEGER, items INTEGER, new INTEGER, changed INTEGER, unchanged INTEGER,
+    gone INTEGER, dropped INTEGER,
+    report TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_source ON runs(source, started);
+"""
+
+
+@dataclass
+class Run:
+    source: str
+    started: datetime
+    finished: datetime
+    status: str
+    pages: int
+    items: int
+    new: int
+    changed: int
+    unchanged: int
+    gone: int
+    dropped: int
+    report: dict[str, Any]
+
+
+class RunLog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.con.executescript(_SCHEMA)
+
+    def record(self, run: Run) -> None:
+        self.con.execute(
+            "INSERT INTO runs (source, started, finished, status, pages, items, new, changed, "
+            "unchanged, gone, dropped, report) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (run.source, run.started.isoformat(), run.finished.isoformat(), run.status,
+             run.pages, run.items, run.new, run.changed, run.unchanged, run.gone, run.dropped,
+             json.dumps(run.report, ensure_ascii=False, default=str)),
+        )
+
+    def _runs(self, where: str, params: tuple[Any, ...], limit: int) -> list[Run]:
+        rows = self.con.execute(
+            "SELECT source, started, finished, status, pages, items, new, changed, unchanged, "
+            f"gone, dropped, report FROM runs WHERE {where} ORDER BY started DESC, id DESC "
+            "LIMIT ?", (*params, limit)).fetchall()
+        return [Run(source=r[0], started=datetime.fromisoformat(r[1]),
+                    finished=datetime.fromisoformat(r[2]), status=r[3], pages=r[4], items=r[5],
+                    new=r[6], changed=r[7], unchanged=r[8], gone=r[9], dropped=r[10],
+                    report=json.loads(r[11])) for r in rows]
+
+    def good(self, source: str, limit: int = 10) -> list[Run]:
+        """The source's latest successful runs (those that may sweep), newest first."""
+        return self._runs("source = ? AND status = 'ok'", (source,), limit)
+
+    def latest(self, source: str) -> Run | None:
+        runs = self._runs("source = ?", (source,), 1)
+        return runs[0] if runs else None
+
+    def sources(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT DISTINCT source FROM runs ORDER BY 1")]
+
+    def close(self) -> None:
+        self.con.close()

@@ -1,0 +1,95 @@
+"""Crawls over days: runs are recorded, vanished activities go stale after two good runs and
+come back when restored, and a broken or empty run never wipes anything."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+
+from fkort.schema import Status, activity_id
+from fkort.sites import SiteServer
+from index.backends.sqlite import SQLiteBackend
+from tests.conftest import FILES, LiveServer, run_fkort
+
+SOURCES = """
+[[source]]
+name = "struer"
+kind = "municipal"
+start_urls = ["{base}/"]
+[source.options]
+follow = ["/aktivitet/", "/side-\\\\d+\\\\.html$"]
+"""
+KORTKLUB = activity_id("struer", "struer-akt-17")
+
+
+def _crawl(site: SiteServer, tmp: Path, day: str) -> dict[str, object]:
+    sources = tmp / "sources.toml"
+    sources.write_text(SOURCES.replace("{base}", site.base_url), encoding="utf-8")
+    proc = run_fkort("crawl", "--sources", str(sources), "--db", str(tmp / "fkort.db"),
+                     "--settings", "crawlers.settings.local", "--json", "--no-cache",
+                     env={"FKORT_DATA_DIR": str(tmp / "data"),
+                          "FKORT_NOW": f"{day}T03:00:00+01:00"})
+    (report,) = json.loads(proc.stdout)
+    return report  # type: ignore[no-any-return]
+
+
+def _status(tmp: Path, aid: str) -> tuple[Status, str]:
+    b = SQLiteBackend(tmp / "fkort.db")
+    a = b.get(aid)
+    b.close()
+    assert a is not None
+    return a.status, a.first_seen.date().isoformat()
+
+
+def test_stale_after_two_good_runs_and_back_when_restored(tmp_path: Path) -> None:
+    with SiteServer(FILES / "jsonld" / "struer") as site:
+        first = _crawl(site, tmp_path, "2026-11-20")
+        assert first["new"] == 4
+        site.faults["/aktivitet/kortklub.html"] = "gone"  # the club's page is taken down
+        second = _crawl(site, tmp_path, "2026-11-21")
+        assert second["gone"] == 0 and _status(tmp_path, KORTKLUB)[0] is Status.active
+        third = _crawl(site, tmp_path, "2026-11-22")
+        assert third["gone"] == 1
+        assert _status(tmp_path, KORTKLUB)[0] is Status.stale
+        del site.faults["/aktivitet/kortklub.html"]  # and put back
+        fourth = _crawl(site, tmp_path, "2026-11-23")
+        assert fourth["changed"] == 1
+        assert _status(tmp_path, KORTKLUB) == (Status.active, "2026-11-20")  # history kept
+
+
+def test_a_broken_or_empty_source_wipes_nothing(tmp_path: Path) -> None:
+    with SiteServer(FILES / "jsonld" / "struer") as site:
+        _crawl(site, tmp_path, "2026-11-20")
+        _crawl(site, tmp_path, "2026-11-21")
+        # The whole site answers 500: the run fails and marks nothing.
+        for path in ("/", "/robots.txt"):
+            site.faults[path] = ("fail", 99)
+        failed = _crawl(site, tmp_path, "2026-11-22")
+        assert failed["status"] == "failed" and failed["gone"] == 0
+        site.faults.clear()
+        # The listing comes back empty (an error page in the template): too few to trust.
+        for page in ("kortklub", "gaatur", "mandeklub", "syklub"):
+            site.faults[f"/aktivitet/{page}.html"] = "gone"
+        empty = _crawl(site, tmp_path, "2026-11-23")
+        assert empty["gone"] == 0 and "nothing marked stale" in str(empty["guard"])
+    b = SQLiteBackend(tmp_path / "fkort.db")
+    assert all(b.get(activity_id("struer", o)) is not None for o in ("struer-akt-17",))
+    assert b.source_last_seen("struer") and all(
+        st is Status.active for _, st in b.source_last_seen("struer").values())
+    b.close()
+    # The operator sees it: `fkort sources` and GET /v1/sources.
+    sources = tmp_path / "sources.toml"
+    proc = run_fkort("sources", "--sources", str(sources), "--json",
+                     env={"FKORT_DATA_DIR": str(tmp_path / "data")})
+    (row,) = json.loads(proc.stdout)
+    assert row["last_status"] == "guarded" and row["activities"] == 4
+    from fkort.config import Settings
+    from search_api.main import create_app
+
+    app = create_app(Settings(db_path=tmp_path / "fkort.db", data_dir=tmp_path / "data"))
+    with LiveServer(app=app) as server:
+        (api,) = httpx.get(f"{server.url}/v1/sources").json()
+    assert api["name"] == "struer" and api["last_status"] == "guarded"
+    assert api["activities"] == 4
