@@ -25,7 +25,7 @@ from index.contract import (
     register_backend,
 )
 from normalize import analysis, schedule
-from normalize.geo import distance_km
+from normalize.geo import EARTH_RADIUS_KM, distance_km
 
 TZ = ZoneInfo("Europe/Copenhagen")
 
@@ -126,7 +126,6 @@ class SQLiteBackend:
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=NORMAL")
             con.execute("PRAGMA foreign_keys=ON")
-            con.create_function("fk_dist", 4, _dist, deterministic=True)
             _ensure_math(con)
             con.create_function("fk_next", 4, _next_start, deterministic=True)
             self._local.con = con
@@ -494,7 +493,7 @@ class SQLiteBackend:
 #: engine's geo_distance uses (mean Earth radius). Shown distances are computed exactly
 #: (ellipsoid) for the returned page only.
 _ARC_SQL = (
-    "(2 * 6371.0088 * asin(min(1, sqrt("
+    f"(2 * {EARTH_RADIUS_KM} * asin(min(1, sqrt("
     "sin(radians(:plat - a.lat) / 2) * sin(radians(:plat - a.lat) / 2) + "
     "cos(radians(a.lat)) * cos(radians(:plat)) * "
     "sin(radians(:plon - a.lon) / 2) * sin(radians(:plon - a.lon) / 2)))))"

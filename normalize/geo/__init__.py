@@ -11,7 +11,8 @@ from fkort.schema import Location, Precision
 
 #: Denmark with Bornholm and a margin; a point outside is a broken coordinate, not a place.
 DENMARK_BBOX = (54.4, 58.0, 7.8, 15.3)  # min lat, max lat, min lon, max lon
-EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG), as geopy's great_circle
+#: Mean Earth radius (IUGG), as search engines' arc distance and geopy's great_circle use it.
+EARTH_RADIUS_KM = 6371.0088
 
 _POSTCODE = re.compile(r"\b(\d{4})\s+([A-ZÆØÅ][\wæøåÆØÅ .\-]+)")
 
@@ -45,18 +46,6 @@ def point_from_geo(geo: object) -> tuple[float, float] | None:
         if DENMARK_BBOX[0] <= lat <= DENMARK_BBOX[1] and DENMARK_BBOX[2] <= lon <= DENMARK_BBOX[3]:
             return lat, lon
     return None
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km.
-
-    >>> round(haversine_km(55.6761, 12.5683, 56.1572, 10.2107), 1)
-    156.3
-    """
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 WGS84_A_KM = 6378.137
