@@ -57,7 +57,7 @@ def test_address_searches_leave_no_trace(tmp_path: Path) -> None:
                     except httpx.TransportError:
                         time.sleep(0.1)
                 api = httpx.get(f"{url}/v1/activities", params={"near": ADDRESS, "radius_km": 5})
-                page = httpx.get(f"{url}/", params={"near": ADDRESS, "q": "spil"})
+                page = httpx.post(f"{url}/", data={"near": ADDRESS, "q": "spil"})
                 bad = httpx.get(f"{url}/v1/activities", params={"near": ADDRESS + ", Ukendtby",
                                                                 "radius_km": "-1"})
             finally:
@@ -73,6 +73,7 @@ def test_address_searches_leave_no_trace(tmp_path: Path) -> None:
     assert bad.status_code == 422
     assert cli.returncode == 0 and "Brætspilsaften" in cli.stdout
     assert asked.count(ADDRESS) >= 3  # it was really used, and resolved each time (no cache)
+    assert ADDRESS in page.text  # the form shows it back to the brobygger, and nothing else
     # ...and then it is nowhere: not in the database, a cache, the logs or any answer's echo.
     assert _files_contain(tmp_path, PIECES) == []
     for text in (api.text, bad.text, cli.stdout, cli.stderr, log.read_text()):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -49,7 +50,39 @@ def search_page(
     categories: Annotated[list[str] | None, Query()] = None,
     weekday: Annotated[list[str] | None, Query()] = None,
 ) -> HTMLResponse:
-    """Search form and results."""
+    """Search form and results (a search given in the address, e.g. a saved link)."""
+    return _render(request, index, geocoder, near, radius_km, q, age, max_price, free,
+                   wheelchair, hearing_loop, drop_in, categories, weekday)
+
+
+@router.post("/", response_class=HTMLResponse)
+async def search_page_post(request: Request, index: IndexDep, geocoder: GeocoderDep
+                           ) -> HTMLResponse:
+    """The form's search. Sent as POST, so a citizen's address never stands in an address
+    bar, the browser's history or a log."""
+    data = await request.form()
+
+    def one(key: str, limit: int) -> str | None:
+        value = data.get(key)
+        return str(value)[:limit] if isinstance(value, str) and value.strip() else None
+
+    def flag(key: str) -> bool:
+        return data.get(key) == "true"
+
+    def many(key: str) -> list[str]:
+        return [str(v)[:40] for v in data.getlist(key)][:20]
+
+    return await run_in_threadpool(
+        _render, request, index, geocoder, one("near", 200), one("radius_km", 10),
+        one("q", 200), one("age", 3), one("max_price", 10), flag("free"), flag("wheelchair"),
+        flag("hearing_loop"), flag("drop_in"), many("categories"), many("weekday"),
+    )
+
+
+def _render(request: Request, index: Any, geocoder: Any, near: str | None,
+            radius_km: str | None, q: str | None, age: str | None, max_price: str | None,
+            free: bool, wheelchair: bool, hearing_loop: bool, drop_in: bool,
+            categories: list[str] | None, weekday: list[str] | None) -> HTMLResponse:
     form = {"near": near or "", "radius_km": radius_km or "10", "q": q or "", "age": age or "",
             "max_price": max_price or "", "free": free, "wheelchair": wheelchair,
             "hearing_loop": hearing_loop, "drop_in": drop_in, "categories": categories or [],

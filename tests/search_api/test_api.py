@@ -152,3 +152,15 @@ def test_empty_page_is_just_the_form(api: httpx.Client) -> None:
 
 def test_static_css(api: httpx.Client, tmp_path: Path) -> None:
     assert api.get("/static/site.css").status_code == 200
+
+
+def test_the_form_posts_so_the_address_stays_out_of_urls(api: httpx.Client) -> None:
+    page = api.get("/")
+    assert 'method="post"' in page.text
+    found = api.post("/", data={"near": "56.36,8.62", "radius_km": "10", "q": "spil",
+                                "hearing_loop": "true", "categories": ["spil"]})
+    assert found.status_code == 200
+    assert "Brætspilsaften" in found.text and "Strikkeklub" not in found.text
+    assert str(found.url).endswith("/")  # no query string carrying the place
+    bad = api.post("/", data={"near": "Xyzvej 1, Ukendtby"})
+    assert bad.status_code == 422 and "Vi kunne ikke finde stedet" in bad.text
