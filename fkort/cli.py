@@ -18,7 +18,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = REPO_ROOT / "demo"
 
 #: Exit codes, for cron and scripts.
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+#: 4: every source asked for is already being crawled by another run.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_BUSY = 0, 1, 2, 3, 4
 
 
 def _print_reports(reports: list[Any], as_json: bool) -> None:
@@ -61,6 +62,16 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if not sources:
         print("fkort crawl: no sources to crawl", file=sys.stderr)
         return EXIT_USAGE
+    from fkort.locks import SourceLocks
+
+    locks = SourceLocks(settings.data_dir / "locks")
+    busy = [s for s in sources if not locks.acquire(s.name)]
+    for s in busy:
+        print(f"fkort crawl: {s.name} is being crawled by another run (pid "
+              f"{locks.holder(s.name)}); skipped", file=sys.stderr)
+    sources = [s for s in sources if s not in busy]
+    if not sources:
+        return EXIT_BUSY
     overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level}
     for item in args.set or []:
         key, _, value = item.partition("=")

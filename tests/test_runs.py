@@ -93,3 +93,34 @@ def test_a_broken_or_empty_source_wipes_nothing(tmp_path: Path) -> None:
         (api,) = httpx.get(f"{server.url}/v1/sources").json()
     assert api["name"] == "struer" and api["last_status"] == "guarded"
     assert api["activities"] == 4
+
+
+def test_two_crawls_of_one_source_do_not_run_at_once(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import FROZEN_NOW, REPO
+
+    with SiteServer(FILES / "jsonld" / "struer", faults={"/": "hang"}) as site:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(SOURCES.replace("{base}", site.base_url), encoding="utf-8")
+        args = [sys.executable, "-m", "fkort", "crawl", "--sources", str(sources), "--db",
+                str(tmp_path / "fkort.db"), "--settings", "crawlers.settings.local",
+                "--no-cache", "--json"]
+        env = {**__import__("os").environ, "FKORT_DATA_DIR": str(tmp_path / "data"),
+               "FKORT_NOW": FROZEN_NOW}
+        first = subprocess.Popen(args, cwd=REPO, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        try:
+            lock = tmp_path / "data" / "locks" / "struer.lock"
+            for _ in range(100):  # until the first run holds the lock
+                if lock.exists() and lock.read_text().strip():
+                    break
+                time.sleep(0.05)
+            second = run_fkort(*args[3:], env={"FKORT_DATA_DIR": str(tmp_path / "data")})
+        finally:
+            first.wait(timeout=60)
+    assert second.returncode == 4
+    assert "struer is being crawled by another run" in second.stderr
+    assert first.returncode in (0, 3)
