@@ -13,7 +13,7 @@ from scrapy.http import TextResponse
 Report = Callable[[str, str, str], None]
 
 
-def _as_list(value: object) -> list[Any]:
+def as_list(value: object) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
@@ -21,7 +21,7 @@ def _as_list(value: object) -> list[Any]:
 
 def flatten(data: object) -> Iterator[Mapping[str, Any]]:
     """Top-level schema.org objects of a JSON-LD document (lists and @graph unpacked)."""
-    for item in _as_list(data):
+    for item in as_list(data):
         if isinstance(item, Mapping):
             if "@graph" in item:
                 yield from flatten(item["@graph"])

@@ -120,7 +120,8 @@ def run_fkort(*args: str, env: dict[str, str] | None = None, timeout: float = 12
 
 
 def crawl(toml_body: str, tmp_path: Path, bases: dict[str, str], *extra: str,
-          db: Path | None = None) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
+          db: Path | None = None, env: dict[str, str] | None = None
+          ) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:
     """Crawl with a sources file whose {key} placeholders are site addresses; returns the
     finished process and the run report (one dict per source)."""
     sources = tmp_path / "sources.toml"
@@ -131,7 +132,7 @@ def crawl(toml_body: str, tmp_path: Path, bases: dict[str, str], *extra: str,
     proc = run_fkort(
         "crawl", "--sources", str(sources), "--db", str(db or tmp_path / "crawl.db"),
         "--settings", "crawlers.settings.local", "--json", "--log-level", "WARNING", *extra,
-        env={"FKORT_DATA_DIR": str(tmp_path / "data")}, timeout=300,
+        env={"FKORT_DATA_DIR": str(tmp_path / "data"), **(env or {})}, timeout=300,
     )
     report = json.loads(proc.stdout) if proc.stdout.strip().startswith("[") else []
     return proc, report

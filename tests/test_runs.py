@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from fkort.schema import Status, activity_id
 from fkort.sites import SiteServer
 from index.backends.sqlite import SQLiteBackend
-from tests.conftest import FILES, LiveServer, run_fkort
+from tests.conftest import FILES, LiveServer, crawl, run_fkort
 
 SOURCES = """
 [[source]]
@@ -24,15 +25,11 @@ follow = ["/aktivitet/", "/side-\\\\d+\\\\.html$"]
 KORTKLUB = activity_id("struer", "struer-akt-17")
 
 
-def _crawl(site: SiteServer, tmp: Path, day: str) -> dict[str, object]:
-    sources = tmp / "sources.toml"
-    sources.write_text(SOURCES.replace("{base}", site.base_url), encoding="utf-8")
-    proc = run_fkort("crawl", "--sources", str(sources), "--db", str(tmp / "fkort.db"),
-                     "--settings", "crawlers.settings.local", "--json", "--no-cache",
-                     env={"FKORT_DATA_DIR": str(tmp / "data"),
-                          "FKORT_NOW": f"{day}T03:00:00+01:00"})
-    (report,) = json.loads(proc.stdout)
-    return report  # type: ignore[no-any-return]
+def _crawl(site: SiteServer, tmp: Path, day: str) -> dict[str, Any]:
+    """One crawl of the site into the same index, on the given day."""
+    _, (report,) = crawl(SOURCES, tmp, {"base": site.base_url}, "--no-cache",
+                         db=tmp / "fkort.db", env={"FKORT_NOW": f"{day}T03:00:00+01:00"})
+    return report
 
 
 def _status(tmp: Path, aid: str) -> tuple[Status, str]:

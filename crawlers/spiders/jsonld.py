@@ -8,7 +8,7 @@ from typing import Any
 
 from scrapy.http import TextResponse
 
-from crawlers.extract import structured_data
+from crawlers.extract import as_list, structured_data
 from crawlers.items import ActivityItem, OrganizationItem
 from crawlers.spiders.base import SourceSpider
 from normalize.activity import is_event, is_organization
@@ -28,18 +28,12 @@ class JsonLdSpider(SourceSpider):
             elif is_organization(data):
                 yield OrganizationItem(raw=self.raw(response.url, structured=data),
                                        data=dict(data))
-                for event in _as_list(data.get("event")):
+                for event in as_list(data.get("event")):
                     if isinstance(event, Mapping) and is_event(event):
                         org = {k: data.get(k) for k in ("name", "url", "email", "telephone")}
                         event = {"organizer": org, **event}
                         yield ActivityItem(raw=self.raw(response.url, origin=_origin(event),
                                                         structured=event))
-
-
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _origin(data: Mapping[str, Any]) -> str | None:
