@@ -97,6 +97,8 @@ class IndexPipeline:
         self.buffer: list[Any] = []
         self.orgs: list[Any] = []
         self.totals = WriteStats()
+        #: Every activity this run found, written or not: the sweep's evidence.
+        self.seen: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
@@ -114,6 +116,7 @@ class IndexPipeline:
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, NormalizedItem):
+            self.seen.add(item.activity.id)
             self.buffer.append(item.activity)
             if len(self.buffer) >= self.batch_size:
                 self._flush()
@@ -142,3 +145,5 @@ class IndexPipeline:
         if self.backend is not None:
             self._flush()
             self.backend.close()
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("fkort/seen", sorted(self.seen))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,8 @@ from crawlers.spiders.jsonld import JsonLdSpider
 from crawlers.spiders.municipal import MunicipalSpider
 from crawlers.spiders.portal import PortalSpider
 from fkort import clock
+
+logger = logging.getLogger(__name__)
 
 #: Spider classes by the `spider` name a source names in sources.toml.
 SPIDERS: dict[str, type] = {
@@ -49,9 +52,18 @@ class SourceReport:
     guard: str | None = None
     #: The operator switched robots.txt off for this source (option ignore_robots_txt).
     robots_txt_ignored: bool = False
+    #: Pages the HTTP cache answered: fresh, or confirmed unchanged by the site (304).
+    cached: int = 0
+    revalidated: int = 0
+    #: Merged records this run's merge step made or changed (all sources together).
+    merged: int = 0
+    #: The ids of the activities found (for the sweep; not part of the printed report).
+    seen: list[str] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        del out["seen"]
+        return out
 
 
 def scrapy_settings(module: str, overrides: dict[str, Any] | None = None) -> Settings:
@@ -97,7 +109,10 @@ def _sweep(reports: list[SourceReport], started: datetime, db_path: Path, backen
     """
     from fkort.config import get_settings, open_index
     from fkort.runs import Run, RunLog
-    from fkort.schema import Status
+    from fkort.schema import MERGED_PREFIX, Status
+
+    merged_prefix = MERGED_PREFIX + ":"
+    swept = (Status.active, Status.merged)
 
     settings = get_settings()
     log = RunLog(settings.data_dir / "crawls.db")
@@ -112,19 +127,43 @@ def _sweep(reports: list[SourceReport], started: datetime, db_path: Path, backen
                 status = "guarded"
                 r.guard = (f"found {found} activities, under {settings.sweep_guard_ratio:.0%} "
                            f"of the last good run's {last[0].items}: nothing marked stale")
+            if status != "failed":
+                log.saw(r.source, r.seen, started)
             if status == "ok":
                 window = [started] + [g.started for g in log.good(
                     r.source, settings.stale_after_runs - 1)]
                 if len(window) >= settings.stale_after_runs:
                     cutoff = min(window)
-                    gone = [aid for aid, (seen, st) in index.source_last_seen(r.source).items()
-                            if st is Status.active and seen < cutoff]
+                    sightings = log.last_seen(r.source)
+                    gone = []
+                    for aid, (seen, st) in index.source_last_seen(r.source).items():
+                        seen = max(seen, sightings.get(aid, seen))
+                        if st in swept and seen < cutoff and not aid.startswith(merged_prefix):
+                            gone.append(aid)
                     r.gone = index.set_status(gone, Status.stale)
             log.record(Run(r.source, started, finished, status, r.pages, found, r.new,
                            r.changed, r.unchanged, r.gone, r.dropped, r.as_dict()))
+        _merge(reports, index)
     finally:
         index.close()
         log.close()
+
+
+def _merge(reports: list[SourceReport], index: Any) -> None:
+    """Merge the same offer found by several sources into one record (the whole index: a
+    source crawled today may duplicate one crawled last week)."""
+    from fkort.merging import merge_duplicates
+
+    try:
+        result = merge_duplicates(index, clock.now())
+    except Exception as exc:  # the crawl's data is in; only the merge is left for next time
+        logger.exception("merge step failed")
+        for r in reports:
+            r.problems.append({"reason": "merge_failed", "url": "",
+                               "detail": f"{type(exc).__name__}: {exc}"})
+        return
+    for r in reports:
+        r.merged = result.new + result.changed
 
 
 def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:
@@ -157,4 +196,7 @@ def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:
         dropped_items=list(stats.get("fkort/dropped_items", [])),
         finish_reason=stats.get("finish_reason"),
         robots_txt_ignored=bool(stats.get("fkort/robots_txt_ignored")),
+        cached=int(stats.get("httpcache/hit", 0)),
+        revalidated=int(stats.get("httpcache/revalidate", 0)),
+        seen=list(stats.get("fkort/seen", [])),
     )

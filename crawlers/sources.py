@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from fkort.schema import SourceKind
+from fkort import crawl_schedule
+from fkort.schema import MERGED_PREFIX, SourceKind
 
 
 class SourceOptions(BaseModel):
@@ -71,6 +72,23 @@ class SourceConfig(BaseModel):
     #: JSON endpoints (portals): where the list, the next page and each field are, as dotted
     #: paths ("area.postcode").
     api: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, v: str) -> str:
+        crawl_schedule.parse(v)  # raises with the accepted forms
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if v == MERGED_PREFIX:
+            raise ValueError(f"the name {v!r} is reserved for merged records")
+        return v
+
+    @property
+    def timing(self) -> crawl_schedule.CrawlSchedule:
+        return crawl_schedule.parse(self.schedule)
 
 
 class SourcesError(ValueError):

@@ -232,6 +232,47 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if failing else EXIT_OK
 
 
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    """The merged records (one offer found by several sources), and why they were merged."""
+    from fkort import clock
+    from fkort.merging import explain, merge_duplicates, plan
+    from fkort.schema import Status
+
+    settings = get_settings()
+    if args.db:
+        settings = settings.model_copy(update={"db_path": Path(args.db)})
+    index = open_index(settings)
+    try:
+        if args.explain:
+            lines = explain(index, args.explain, clock.now())
+            print("\n".join(lines))
+            return EXIT_USAGE if lines[0].startswith("no activity") else EXIT_OK
+        if args.apply:
+            report = merge_duplicates(index, clock.now())
+            print(f"{len(report.clusters)} aktiviteter fundet i flere kilder; skrevet: "
+                  f"{report.new} nye, {report.changed} ændrede sammenlagte poster; "
+                  f"{report.hidden} skjult bag dem, {report.released} vist igen, "
+                  f"{report.retired} opløst")
+            return EXIT_OK
+        merged = [a for a in index.all_activities()
+                  if a.merged_from and a.status is Status.active]
+        if args.json:
+            print(json.dumps([{"id": a.id, "title": a.title, "members": a.merged_from,
+                               "sources": [s.name for s in a.sources]} for a in merged],
+                             ensure_ascii=False, indent=2))
+            return EXIT_OK
+        pending, _ = plan(list(index.all_activities()), clock.now())
+        for a in merged:
+            print(f"{a.id}  {a.title}\n    kilder: {', '.join(s.name for s in a.sources)}")
+        print(f"{len(merged)} sammenlagte aktiviteter"
+              + ("" if len(pending.clusters) == len(merged) else
+                 f" ({len(pending.clusters)} efter næste sammenlægning: fkort duplicates "
+                 "--apply)"))
+        return EXIT_OK
+    finally:
+        index.close()
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     """Copy the embedded store into a search engine as a fresh index (alias swapped at once)."""
     settings = get_settings()
@@ -356,6 +397,13 @@ def build_parser() -> argparse.ArgumentParser:
     so.add_argument("--sources", help="sources file (default: FKORT_SOURCES)")
     so.add_argument("--json", action="store_true")
     so.set_defaults(func=cmd_sources)
+
+    du = sub.add_parser("duplicates", help="offers found by several sources, merged")
+    du.add_argument("--explain", metavar="ID", help="why this record is (not) merged")
+    du.add_argument("--apply", action="store_true", help="run the merge step now")
+    du.add_argument("--db", help="SQLite index file (default: FKORT_DB_PATH)")
+    du.add_argument("--json", action="store_true")
+    du.set_defaults(func=cmd_duplicates)
 
     ix = sub.add_parser("index", help="copy the embedded store into a search engine")
     ix.add_argument("--backend", required=True, choices=["opensearch", "elasticsearch"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,15 @@ CREATE TABLE IF NOT EXISTS runs (
     report TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_source ON runs(source, started);
+-- When each source last found each of its activities (the start of that run). Kept here, not
+-- in the index, so that a re-crawl that finds nothing new writes nothing to the index.
+CREATE TABLE IF NOT EXISTS seen (
+    source TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (source, activity_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS seen_activity ON seen(activity_id);
 """
 
 
@@ -73,6 +82,34 @@ class RunLog:
     def latest(self, source: str) -> Run | None:
         runs = self._runs("source = ?", (source,), 1)
         return runs[0] if runs else None
+
+    def saw(self, source: str, ids: list[str], when: datetime) -> None:
+        """Record that a run of `source` that started at `when` found these activities."""
+        stamp = when.astimezone(UTC).isoformat()  # one offset: the text compares as time
+        with self.con:
+            self.con.execute("BEGIN")
+            self.con.executemany(
+                "INSERT INTO seen (source, activity_id, last_seen) VALUES (?, ?, ?) "
+                "ON CONFLICT (source, activity_id) DO UPDATE SET last_seen = excluded.last_seen "
+                "WHERE excluded.last_seen > seen.last_seen",
+                [(source, aid, stamp) for aid in ids])
+
+    def last_seen(self, source: str) -> dict[str, datetime]:
+        """Each activity a source has found, and when it last did."""
+        return {aid: datetime.fromisoformat(ts) for aid, ts in self.con.execute(
+            "SELECT activity_id, last_seen FROM seen WHERE source = ?", (source,))}
+
+    def last_seen_of(self, ids: list[str]) -> dict[str, datetime]:
+        """When any source last found each of these activities."""
+        out: dict[str, datetime] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for aid, ts in self.con.execute(
+                    f"SELECT activity_id, max(last_seen) FROM seen WHERE activity_id IN ({marks}) "
+                    "GROUP BY activity_id", chunk):
+                out[aid] = datetime.fromisoformat(ts)
+        return out
 
     def sources(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT DISTINCT source FROM runs ORDER BY 1")]

@@ -52,7 +52,14 @@ class SourceKind(StrEnum):
 
 class Status(StrEnum):
     active = "active"
+    #: Not seen in the last good runs of its source; hidden, history kept.
     stale = "stale"
+    #: Found by several sources: hidden behind the merged record that lists them all.
+    merged = "merged"
+
+
+#: Merged records' ids start with this and a colon; no source may take it as its name.
+MERGED_PREFIX = "merged"
 
 
 class _Model(BaseModel):
@@ -219,6 +226,11 @@ class Activity(_Model):
     first_seen: datetime
     last_seen: datetime
     status: Status = Status.active
+    #: A merged record (the same offer found by several sources): every source it was found
+    #: in, the ids of the records it merges, and which record each field was taken from.
+    sources: list[Source] = Field(default_factory=list)
+    merged_from: list[str] = Field(default_factory=list)
+    provenance: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("categories")
     @classmethod

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from fkort.schema import Activity, Organization
+from fkort.schema import Activity, Organization, Status
 
 #: The filters that may be met "only as unknown" (the listing does not say).
 SOFT_FILTERS = ("age", "max_price", "free", "wheelchair", "step_free", "hearing_loop",
@@ -121,7 +121,8 @@ class WriteStats:
 
 
 #: Fields that change on every crawl without the activity changing.
-_VOLATILE: dict[str, Any] = {"first_seen": True, "last_seen": True, "source": {"fetched_at"}}
+_VOLATILE: dict[str, Any] = {"first_seen": True, "last_seen": True, "source": {"fetched_at"},
+                             "sources": {"__all__": {"fetched_at"}}}
 
 
 def content_hash(activity: Activity) -> str:
@@ -129,6 +130,19 @@ def content_hash(activity: Activity) -> str:
     import hashlib
 
     return hashlib.sha1(activity.model_dump_json(exclude=_VOLATILE).encode()).hexdigest()
+
+
+#: Statuses a crawl does not undo: only the merge step (or an operator) changes them.
+_KEPT = frozenset({Status.merged})
+
+
+def carry_over(old: Activity, new: Activity) -> Activity:
+    """What a re-crawled record keeps of the stored one: its history (first_seen) and a
+    status the crawl does not decide (merged). A stale record seen again is active again."""
+    update: dict[str, Any] = {"first_seen": min(old.first_seen, new.first_seen)}
+    if old.status in _KEPT and new.status is Status.active:
+        update["status"] = old.status
+    return new.model_copy(update=update)
 
 
 class IndexBackend(Protocol):
@@ -144,6 +158,9 @@ class IndexBackend(Protocol):
     def organization_activities(self, org_id: str) -> list[Activity]: ...
     def search(self, query: SearchQuery) -> SearchResult: ...
     def count(self) -> int: ...
+    def set_status(self, ids: Iterable[str], status: Status) -> int: ...
+    def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]: ...
+    def all_activities(self) -> Iterator[Activity]: ...
     def close(self) -> None: ...
 
 

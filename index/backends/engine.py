@@ -16,7 +16,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fkort.schema import Activity, Organization, Status
-from index.contract import Hit, Match, SearchQuery, SearchResult, Sort, WriteStats, content_hash
+from index.contract import (
+    Hit,
+    Match,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    WriteStats,
+    carry_over,
+    content_hash,
+)
 from normalize import analysis, schedule
 from normalize.geo import distance_km
 
@@ -320,18 +329,16 @@ class EngineBackend:
         items = list(activities)
         existing = self._get_many([a.id for a in items])
         kept = []
-        same = 0
+        stats = WriteStats()
         for a in items:
             old = existing.get(a.id)
             if old is not None:
-                # History is kept: first_seen stays; last_seen moves on.
-                a = a.model_copy(update={"first_seen": min(old.first_seen, a.first_seen)})
+                a = carry_over(old, a)
                 if content_hash(old) == content_hash(a) and old.status == a.status:
-                    same += 1
+                    stats.unchanged += 1  # nothing new: no write
+                    continue
             kept.append(a)
-        stats = self._bulk(self.alias, kept, datetime.now(TZ))
-        stats.changed -= same
-        stats.unchanged += same
+        stats += self._bulk(self.alias, kept, datetime.now(TZ))
         return stats
 
     def rebuild(self, activities: Iterable[Activity]) -> WriteStats:
@@ -387,13 +394,11 @@ class EngineBackend:
         return n
 
     def set_status(self, ids: Iterable[str], status: Status) -> int:
-        n = 0
-        for activity_id in ids:
-            a = self.get(activity_id)
-            if a is not None:
-                self.upsert([a.model_copy(update={"status": status})])
-                n += 1
-        return n
+        self._ensure()
+        changed = [a.model_copy(update={"status": status})
+                   for a in self._get_many(list(ids)).values() if a.status != status]
+        stats = self._bulk(self.alias, changed, datetime.now(TZ))
+        return stats.new + stats.changed
 
     # -- reads --------------------------------------------------------------------------
     def _get_many(self, ids: list[str]) -> dict[str, Activity]:
@@ -448,22 +453,30 @@ class EngineBackend:
                 buckets, key=lambda b: b["key"])}},
         )
 
+    def _scan(self, query: dict[str, Any]) -> Iterator[Activity]:
+        """Every matching document, page by page (search_after on the id)."""
+        after: list[Any] | None = None
+        while True:
+            body: dict[str, Any] = {"query": query, "size": 1000, "sort": [{"id": "asc"}],
+                                    "_source": ["doc"]}
+            if after is not None:
+                body["search_after"] = after
+            hits = self.client.search(index=self.alias, body=body)["hits"]["hits"]
+            for h in hits:
+                yield Activity.model_validate(h["_source"]["doc"])
+            if len(hits) < 1000:
+                return
+            after = hits[-1]["sort"]
+
     def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]:
         """Each activity of a source: when it was last seen, and its status."""
         self._ensure()
-        resp = self.client.search(index=self.alias, body={
-            "query": {"term": {"source_name": source_name}}, "size": 10000})
-        out = {}
-        for h in resp["hits"]["hits"]:
-            a = Activity.model_validate(h["_source"]["doc"])
-            out[a.id] = (a.last_seen, a.status)
-        return out
+        return {a.id: (a.last_seen, a.status)
+                for a in self._scan({"term": {"source_name": source_name}})}
 
     def all_activities(self) -> Iterator[Activity]:
-        resp = self.client.search(index=self.alias, body={"query": {"match_all": {}},
-                                                          "size": 10000})
-        for h in resp["hits"]["hits"]:
-            yield Activity.model_validate(h["_source"]["doc"])
+        self._ensure()
+        yield from self._scan({"match_all": {}})
 
     def close(self) -> None:
         self.client.close()

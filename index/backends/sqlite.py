@@ -21,6 +21,7 @@ from index.contract import (
     SearchResult,
     Sort,
     WriteStats,
+    carry_over,
     content_hash,
     register_backend,
 )
@@ -171,13 +172,9 @@ class SQLiteBackend:
         digest = content_hash(a)
         if row is not None:
             old = Activity.model_validate_json(row[2])
-            # History is kept: first_seen stays; last_seen moves on.
-            a = a.model_copy(update={"first_seen": min(old.first_seen, a.first_seen)})
+            a = carry_over(old, a)
             if row[1] == digest and old.status == a.status:
-                con.execute(
-                    "UPDATE activities SET doc = ? WHERE rid = ?", (a.model_dump_json(), row[0])
-                )
-                stats.unchanged += 1
+                stats.unchanged += 1  # nothing new: no write
                 return
             self._delete_rid(con, row[0])
             stats.changed += 1

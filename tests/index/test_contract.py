@@ -213,10 +213,15 @@ def test_upsert_counts_new_changed_unchanged_and_keeps_first_seen(backend: SQLit
     assert backend.upsert([a, make("b", "Kortklub")]).new == 2
     later = datetime(2026, 11, 21, 3, tzinfo=TZ)
     again = a.model_copy(update={"last_seen": later, "first_seen": later})
-    stats = backend.upsert([again, make("b", "Kortklub – nu om onsdagen")])
+    b_later = make("b", "Kortklub – nu om onsdagen").model_copy(
+        update={"last_seen": later, "first_seen": later})
+    stats = backend.upsert([again, b_later])
     assert (stats.new, stats.changed, stats.unchanged) == (0, 1, 1)
+    # Unchanged: not written at all (sightings are kept by the run log, not the index).
     stored = backend.get(a.id)
-    assert stored is not None and stored.first_seen < stored.last_seen == later
+    assert stored == a
+    changed = backend.get(b_later.id)
+    assert changed is not None and changed.first_seen < changed.last_seen == later
     assert search(backend, text="onsdagen") == ["Kortklub – nu om onsdagen"]
     assert backend.count() == 2
 

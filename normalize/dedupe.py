@@ -1,0 +1,321 @@
+"""The same offer found by several sources: find it, and merge it into one record.
+
+The walking group on the municipal calendar, on a community portal and as a public Facebook
+event is one activity for the citizen. Pure functions, no index:
+
+1. **Candidates** are pairs from *different* sources that are near each other (same place)
+   and meet at the same time (an occurrence within half an hour of one of the other's).
+2. **Confirmed** when what they are called (and what they say) is alike: rapidfuzz's
+   token-set ratio over Danish index terms (stems and compound parts), with the words that
+   only name the place (town, venue) and small words left out, so that "Strikkecafé på
+   biblioteket" and "Lektiecafé på biblioteket" are told apart by *strik* and *lektie*.
+3. **Clusters** are grown from the best pairs first; a cluster never holds two records of one
+   source (a source lists its own activities once each), so the result does not depend on the
+   order the records come in.
+4. **Merged**: one record that lists every source; each field is taken from the member that
+   says the most about it (an address over a town, a stated time over none, a stated price
+   over none), and `provenance` records which member each field came from.
+
+Every decision is kept as `PairEvidence`, for `fkort duplicates --explain`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from rapidfuzz import fuzz
+
+from fkort.schema import (
+    MERGED_PREFIX,
+    Activity,
+    Precision,
+    ScheduleKind,
+    SourceKind,
+    Status,
+)
+from normalize.analysis import index_terms
+from normalize.geo import distance_km
+from normalize.schedule import next_occurrences
+
+#: Same place: points this close (km). Points known only to the town are compared by town.
+NEAR_KM = 0.6
+#: Same time: occurrences whose starts are this close.
+SAME_TIME = timedelta(minutes=30)
+#: Occurrences compared, and how far ahead.
+HORIZON = timedelta(days=120)
+OCCURRENCES = 24
+#: Text similarity (0–100) that confirms a candidate pair; higher when the time is unknown.
+THRESHOLD = 70.0
+THRESHOLD_TIME_UNKNOWN = 88.0
+#: Descriptions shorter than this say too little to compare.
+MIN_DESCRIPTION = 40
+
+_SMALL_WORDS = frozenset(
+    "i med for all alle og på til af en et den det de om fra hos ved kl din dit dig vi jer "
+    "man der som er har kan vil nye ny".split())
+#: Which kinds of source describe an activity most carefully, best first (a municipality's
+#: own calendar and an association's site over a portal post and a Facebook event).
+_KIND_RANK = {SourceKind.municipal: 0, SourceKind.jsonld: 0, SourceKind.ical: 1,
+              SourceKind.portal: 2, SourceKind.facebook: 3}
+_PRECISION_RANK = {p: i for i, p in enumerate(Precision)}
+_GRID = 0.02  # degrees of latitude per blocking cell (~2 km)
+
+
+@dataclass(frozen=True)
+class PairEvidence:
+    """Why two records are, or are not, the same activity."""
+
+    a: str
+    b: str
+    distance_km: float | None
+    place: str
+    time: str
+    title_score: float
+    description_score: float | None
+    score: float
+    threshold: float
+    same: bool
+
+    def explain(self) -> str:
+        desc = "–" if self.description_score is None else f"{self.description_score:.0f}"
+        verdict = "same activity" if self.same else "different"
+        return (f"{self.a} ~ {self.b}: {verdict} (place: {self.place}; time: {self.time}; "
+                f"title {self.title_score:.0f}, description {desc}, score {self.score:.0f} "
+                f"vs threshold {self.threshold:.0f})")
+
+
+@dataclass
+class Cluster:
+    """Records of one activity, best source first, with the evidence that joined them."""
+
+    members: list[Activity]
+    evidence: list[PairEvidence] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[str]:
+        return [m.id for m in self.members]
+
+
+def _words(text: str | None, drop: frozenset[str] = frozenset()) -> str:
+    if not text:
+        return ""
+    return " ".join(w for w in index_terms(text).split()
+                    if w not in _SMALL_WORDS and w not in drop)
+
+
+def _place_words(a: Activity) -> frozenset[str]:
+    loc = a.location
+    return frozenset(index_terms(" ".join(t for t in (loc.city, loc.name, loc.municipality)
+                                          if t)).split())
+
+
+def _place(a: Activity, b: Activity) -> tuple[bool, float | None, str]:
+    la, lb = a.location, b.location
+    coarse = {Precision.town, Precision.municipality, Precision.none}
+    if (la.lat is not None and la.lon is not None and lb.lat is not None and lb.lon is not None
+            and la.precision not in coarse and lb.precision not in coarse):
+        d = distance_km(la.lat, la.lon, lb.lat, lb.lon)
+        return d <= NEAR_KM, d, f"{d:.2f} km apart"
+    ta = (la.city or la.municipality or "").casefold()
+    tb = (lb.city or lb.municipality or "").casefold()
+    if ta and ta == tb:
+        return True, None, f"same town ({la.city or la.municipality}), no exact point"
+    return False, None, "not the same place"
+
+
+def _occurrences(a: Activity, now: datetime) -> list[datetime]:
+    return [d for d in next_occurrences(a.schedule, now, OCCURRENCES) if d <= now + HORIZON]
+
+
+def _time(a: Activity, b: Activity, now: datetime) -> tuple[bool | None, str]:
+    """True: they meet at the same time; False: never; None: one of the times is unknown."""
+    oa, ob = _occurrences(a, now), _occurrences(b, now)
+    if not oa or not ob:
+        return None, "unknown for one of them"
+    timed = a.schedule.time_known and b.schedule.time_known
+    for x in oa:
+        for y in ob:
+            if (abs(x - y) <= SAME_TIME) if timed else x.date() == y.date():
+                when = x.strftime("%Y-%m-%d %H:%M") if timed else x.strftime("%Y-%m-%d")
+                return True, f"both on {when}"
+    return False, "no common occurrence"
+
+
+def compare(a: Activity, b: Activity, now: datetime) -> PairEvidence:
+    """The evidence on one pair of records (of different sources)."""
+    near, dist, place = _place(a, b)
+    same_time, time = _time(a, b, now) if near else (False, "not compared")
+    drop = _place_words(a) | _place_words(b)
+    title = fuzz.token_set_ratio(_words(a.title, drop), _words(b.title, drop))
+    da, db = a.description or "", b.description or ""
+    desc: float | None = None
+    score = title
+    if len(da) >= MIN_DESCRIPTION and len(db) >= MIN_DESCRIPTION:
+        desc = fuzz.token_set_ratio(_words(da, drop), _words(db, drop))
+        score = 0.6 * title + 0.4 * desc
+    threshold = THRESHOLD_TIME_UNKNOWN if near and same_time is None else THRESHOLD
+    same = bool(near and same_time is not False and score >= threshold)
+    return PairEvidence(a.id, b.id, dist, place, time, round(title, 1),
+                        None if desc is None else round(desc, 1), round(score, 1), threshold,
+                        same)
+
+
+def _cells(a: Activity) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Blocking: the cells a record is filed under, and the cells it is compared with (its
+    own grid cell and the eight around it, and its town)."""
+    own: list[tuple[object, ...]] = []
+    near: list[tuple[object, ...]] = []
+    loc = a.location
+    if loc.lat is not None and loc.lon is not None:
+        y, x = int(loc.lat // _GRID), int(loc.lon // (_GRID * 1.7))
+        own.append(("g", y, x))
+        near.extend(("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+    town = (loc.city or loc.municipality or "").casefold()
+    if town:
+        own.append(("t", town))
+        near.append(("t", town))
+    return own, near
+
+
+def candidate_pairs(records: Sequence[Activity]) -> list[tuple[Activity, Activity]]:
+    """Pairs of records of different sources that share a blocking cell, in id order."""
+    by_cell: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for i, a in enumerate(records):
+        for key in _cells(a)[0]:
+            by_cell[key].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for i, a in enumerate(records):
+        for key in _cells(a)[1]:
+            for j in by_cell.get(key, ()):
+                if j != i and records[j].source.name != a.source.name:
+                    pairs.add((min(i, j), max(i, j)))
+    return [(records[i], records[j]) for i, j in sorted(
+        pairs, key=lambda p: (records[p[0]].id, records[p[1]].id))]
+
+
+def preference(a: Activity) -> tuple[int, str]:
+    """The order members are listed and trusted in: best kind of source, then id."""
+    return _KIND_RANK.get(a.source.kind, 9), a.id
+
+
+def find_clusters(records: Iterable[Activity], now: datetime) -> tuple[list[Cluster],
+                                                                       list[PairEvidence]]:
+    """Clusters of two or more records of one activity, and the evidence on every pair
+    compared. Merged records themselves are left out; their members are taken as records."""
+    recs = sorted((r for r in records
+                   if not r.merged_from and r.status in (Status.active, Status.merged)),
+                  key=lambda r: r.id)
+    evidence = [compare(a, b, now) for a, b in candidate_pairs(recs)]
+    by_id = {r.id: r for r in recs}
+    parent = {r.id: r.id for r in recs}
+    sources = {r.id: {r.source.name} for r in recs}
+    joined: dict[str, list[PairEvidence]] = defaultdict(list)
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ev in sorted((e for e in evidence if e.same), key=lambda e: (-e.score, e.a, e.b)):
+        ra, rb = root(ev.a), root(ev.b)
+        if ra == rb or sources[ra] & sources[rb]:
+            continue  # already one, or would hold two records of one source
+        keep, gone = sorted((ra, rb))
+        parent[gone] = keep
+        sources[keep] |= sources.pop(gone)
+        joined[keep].extend(joined.pop(gone, []))
+        joined[keep].append(ev)
+    groups: dict[str, list[Activity]] = defaultdict(list)
+    for rid in parent:
+        groups[root(rid)].append(by_id[rid])
+    clusters = [Cluster(sorted(members, key=preference), joined[r])
+                for r, members in groups.items() if len(members) > 1]
+    clusters.sort(key=lambda c: c.ids[0])
+    return clusters, evidence
+
+
+def merged_id(member_ids: Iterable[str]) -> str:
+    """A new merged record's id, from its first members (kept while the cluster lives on).
+
+    >>> merged_id(["b:2", "a:1"]) == merged_id(["a:1", "b:2"])
+    True
+    """
+    digest = hashlib.sha1("\x1f".join(sorted(member_ids)).encode()).hexdigest()[:16]
+    return f"{MERGED_PREFIX}:{digest}"
+
+
+def _first(members: list[Activity], known: Callable[[Activity], bool]) -> Activity:
+    """The first member (in preference order) for which `known(member)` holds, else the
+    first."""
+    for m in members:
+        if known(m):
+            return m
+    return members[0]
+
+
+def _schedule_rank(a: Activity) -> tuple[int, int]:
+    kind = {ScheduleKind.recurring: 0, ScheduleKind.once: 1, ScheduleKind.ongoing: 2,
+            ScheduleKind.unknown: 3}[a.schedule.kind]
+    return (0 if a.schedule.time_known else 1), kind
+
+
+def merge(cluster: Cluster, record_id: str, now: datetime) -> Activity:
+    """One record for the cluster: each field from the member that knows it best."""
+    ms = cluster.members
+    best = ms[0]
+    prov: dict[str, str] = {"title": best.id}
+    loc = min(ms, key=lambda m: (_PRECISION_RANK[m.location.precision], preference(m)))
+    prov["location"] = loc.id
+    sched = min(ms, key=lambda m: (_schedule_rank(m), preference(m)))
+    prov["schedule"] = sched.id
+    desc = max(ms, key=lambda m: (len(m.description or ""), [-ord(c) for c in m.id]))
+    prov["description"] = desc.id
+    picks = {
+        "price": _first(ms, lambda m: m.price.is_free is not None
+                        or m.price.amount_dkk is not None),
+        "age": _first(ms, lambda m: m.age.min is not None or m.age.max is not None),
+        "drop_in": _first(ms, lambda m: m.drop_in is not None),
+        "organizer": _first(ms, lambda m: m.organizer.name is not None),
+        "organization_id": _first(ms, lambda m: m.organization_id is not None),
+        "language": _first(ms, lambda m: m.language is not None),
+    }
+    prov.update({f: m.id for f, m in picks.items()})
+    flags = {}
+    texts = []
+    for flag in ("wheelchair", "step_free", "accessible_toilet", "hearing_loop", "parking"):
+        m = _first(ms, lambda m, f=flag: getattr(m.accessibility, f) is not None)  # type: ignore[misc]
+        flags[flag] = getattr(m.accessibility, flag)
+        prov[f"accessibility.{flag}"] = m.id
+    for m in ms:
+        if m.accessibility.text and m.accessibility.text not in texts:
+            texts.append(m.accessibility.text)
+    categories = sorted({c for m in ms for c in m.categories})
+    return Activity(
+        id=record_id,
+        title=best.title,
+        description=desc.description,
+        organizer=picks["organizer"].organizer,
+        organization_id=picks["organization_id"].organization_id,
+        categories=categories,
+        location=loc.location,
+        schedule=sched.schedule,
+        age=picks["age"].age,
+        price=picks["price"].price,
+        accessibility=best.accessibility.model_copy(
+            update={**flags, "text": " / ".join(texts) or None}),
+        drop_in=picks["drop_in"].drop_in,
+        drop_in_text=picks["drop_in"].drop_in_text,
+        language=picks["language"].language,
+        source=best.source,
+        sources=[m.source for m in ms],
+        merged_from=[m.id for m in ms],
+        provenance=prov,
+        first_seen=min(m.first_seen for m in ms),
+        last_seen=max(m.last_seen for m in ms),
+        status=Status.active,
+    )
