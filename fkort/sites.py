@@ -7,9 +7,11 @@ absolute URLs).
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 import time
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -33,6 +35,9 @@ class _Handler(BaseHTTPRequestHandler):
     log: list[tuple[str, str]]
     faults: dict[str, Fault]
     hits: dict[str, int]
+    #: (path, the validator the request sent or None), for the pages served or confirmed.
+    validated: list[tuple[str, str | None]]
+    cache_control: str | None
     server_version = "fkort-sites/1"
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
@@ -60,11 +65,30 @@ class _Handler(BaseHTTPRequestHandler):
         if target.suffix in _TEXT_TYPES:
             host = self.headers.get("Host") or "127.0.0.1"
             body = body.replace(b"{BASE}", f"http://{host}".encode())
+        # Validators, as real sites send them: an ETag from the content, Last-Modified from
+        # the file; a request that names the current one gets 304 Not Modified.
+        etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+        modified = formatdate(target.stat().st_mtime, usegmt=True)
+        self.validated.append((path, self.headers.get("If-None-Match") or
+                               self.headers.get("If-Modified-Since")))
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self._cache_headers()
+            self.end_headers()
+            return
         self.send_response(200)
         self.send_header("Content-Type", ctype or "application/octet-stream")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", modified)
+        self._cache_headers()
         self.end_headers()
         self.wfile.write(body)
+
+    def _cache_headers(self) -> None:
+        if self.cache_control:
+            self.send_header("Cache-Control", self.cache_control)
 
 
     def _fault(self, path: str) -> bool:
@@ -105,13 +129,17 @@ class SiteServer:
     """One static site on a free port; use as a context manager or start()/stop()."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0,
-                 faults: dict[str, Fault] | None = None) -> None:
+                 faults: dict[str, Fault] | None = None,
+                 cache_control: str | None = None) -> None:
         #: (path, User-Agent) of every request, in order: tests check politeness with it.
         self.requests: list[tuple[str, str]] = []
         #: Planted faults by path; tests may change them between runs.
         self.faults: dict[str, Fault] = dict(faults or {})
-        handler = type("Handler", (_Handler,), {"root": root.resolve(), "log": self.requests,
-                                                  "faults": self.faults, "hits": {}})
+        #: (path, validator sent) of every page answered 200 or 304.
+        self.validated: list[tuple[str, str | None]] = []
+        handler = type("Handler", (_Handler,), {
+            "root": root.resolve(), "log": self.requests, "faults": self.faults, "hits": {},
+            "validated": self.validated, "cache_control": cache_control})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

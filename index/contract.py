@@ -132,6 +132,12 @@ def content_hash(activity: Activity) -> str:
     return hashlib.sha1(activity.model_dump_json(exclude=_VOLATILE).encode()).hexdigest()
 
 
+def same_organization(a: Organization, b: Organization) -> bool:
+    """Equal but for when the page was fetched."""
+    return a.model_dump(exclude={"source": {"fetched_at"}}) == b.model_dump(
+        exclude={"source": {"fetched_at"}})
+
+
 #: Statuses a crawl does not undo: only the merge step (or an operator) changes them.
 _KEPT = frozenset({Status.merged})
 

@@ -121,3 +121,44 @@ def test_two_crawls_of_one_source_do_not_run_at_once(tmp_path: Path) -> None:
     assert second.returncode == 4
     assert "struer is being crawled by another run" in second.stderr
     assert first.returncode in (0, 3)
+
+
+def _files(db: Path) -> list[tuple[int, int]]:
+    return [(p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else (0, 0)
+            for p in (db, db.with_name(db.name + "-wal"))]
+
+
+def test_unchanged_pages_are_revalidated_and_write_nothing_and_a_changed_time_is_updated(
+        tmp_path: Path) -> None:
+    import shutil
+
+    site_dir = tmp_path / "site"
+    shutil.copytree(FILES / "jsonld" / "struer", site_dir)
+    db = tmp_path / "fkort.db"
+
+    def run(site: SiteServer, day: str) -> dict[str, Any]:
+        # With the HTTP cache: the second run asks with the validators it kept.
+        _, (report,) = crawl(SOURCES, tmp_path, {"base": site.base_url}, db=db,
+                             env={"FKORT_NOW": f"{day}T03:00:00+01:00"})
+        return report
+
+    with SiteServer(site_dir, cache_control="no-cache") as site:
+        first = run(site, "2026-11-20")
+        assert first["new"] == 4 and first["revalidated"] == 0
+        before = _files(db)
+        site.validated.clear()
+        second = run(site, "2026-11-21")
+        asked = [path for path, validator in site.validated if validator]
+        assert second["revalidated"] == len(asked) >= 5  # listing, page 2, four activities
+        assert (second["new"], second["changed"], second["unchanged"]) == (0, 0, 4)
+        assert _files(db) == before  # nothing written to the index
+        page = site_dir / "aktivitet" / "kortklub.html"
+        page.write_text(page.read_text(encoding="utf-8").replace(
+            '"startTime": "13:30"', '"startTime": "14:00"'), encoding="utf-8")
+        third = run(site, "2026-11-22")
+        assert (third["new"], third["changed"], third["unchanged"]) == (0, 1, 3)
+    b = SQLiteBackend(db)
+    club = b.get(KORTKLUB)
+    b.close()
+    assert club is not None and club.schedule.start is not None
+    assert club.schedule.start.strftime("%H:%M") == "14:00"

@@ -38,7 +38,7 @@ DEPTH_LIMIT = 4
 
 # Re-crawls revalidate (ETag/Last-Modified) instead of downloading again.
 HTTPCACHE_ENABLED = get_settings().http_cache
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_POLICY = "crawlers.httpcache.RevalidatingPolicy"
 HTTPCACHE_DIR = str((get_settings().data_dir / "httpcache").resolve())
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 

@@ -25,6 +25,7 @@ from index.contract import (
     WriteStats,
     carry_over,
     content_hash,
+    same_organization,
 )
 from normalize import analysis, schedule
 from normalize.geo import distance_km
@@ -376,6 +377,13 @@ class EngineBackend:
         self._ensure()
         stats = WriteStats()
         for org in organizations:
+            stored = self.get_organization(org.id)
+            if stored is not None:
+                update = {k: v for k, v in org.model_dump().items() if v is not None}
+                org = stored.model_copy(update=update)
+                if same_organization(stored, org):
+                    stats.unchanged += 1  # nothing new: no write
+                    continue
             self.client.index(index=self.org_index, id=org.id, refresh="wait_for",
                               body={"id": org.id, "name": org.name,
                                     "doc": org.model_dump(mode="json")})

@@ -24,6 +24,7 @@ from index.contract import (
     carry_over,
     content_hash,
     register_backend,
+    same_organization,
 )
 from normalize import analysis, schedule
 from normalize.geo import EARTH_RADIUS_KM, distance_km
@@ -265,10 +266,13 @@ class SQLiteBackend:
                     "SELECT doc FROM organizations WHERE id = ?", (org.id,)
                 ).fetchone()
                 if old is not None:
-                    merged = Organization.model_validate_json(old[0])
+                    stored = Organization.model_validate_json(old[0])
                     # Keep what an earlier source knew and this one does not.
                     update = {k: v for k, v in org.model_dump().items() if v is not None}
-                    org = merged.model_copy(update=update)
+                    org = stored.model_copy(update=update)
+                    if same_organization(stored, org):
+                        stats.unchanged += 1  # nothing new: no write
+                        continue
                     stats.changed += 1
                 else:
                     stats.new += 1
