@@ -85,6 +85,12 @@ def crawl(
     """Crawl the sources side by side; returns one report per source, in the given order."""
     base = {"FKORT_DB_PATH": str(db_path), "FKORT_BACKEND": backend, **(overrides or {})}
     settings = scrapy_settings(settings_module, base)
+    if settings.getbool("FKORT_LOG_JSON"):
+        from crawlers.logs import use_json_lines
+
+        # Scrapy's own root handler is off; one that writes JSON lines takes its place.
+        use_json_lines(settings.get("LOG_LEVEL", "INFO"))
+        settings.set("LOG_ENABLED", False, priority="cmdline")
     process = CrawlerProcess(settings)
     crawlers: list[tuple[SourceConfig, Crawler]] = []
     for source in sources:

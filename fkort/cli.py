@@ -26,18 +26,48 @@ def _print_reports(reports: list[Any], as_json: bool) -> None:
     if as_json:
         print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
         return
-    header = f"{'kilde':<24} {'status':<7} {'sider':>5} {'nye':>4} {'ændr.':>5} {'uænd.':>5} " \
-             f"{'afvist':>6} {'fejl':>4}"
+    header = (f"{'kilde':<24} {'status':<8} {'sider':>5} {'304':>5} {'nye':>4} {'ændr.':>5} "
+              f"{'uænd.':>5} {'væk':>4} {'afvist':>6} {'fejl':>4}")
     print(header)
     print("-" * len(header))
     for r in reports:
-        print(f"{r.source:<24} {r.status:<7} {r.pages:>5} {r.new:>4} {r.changed:>5} "
-              f"{r.unchanged:>5} {r.dropped:>6} {sum(r.errors.values()):>4}")
+        status = "guarded" if r.guard else r.status
+        print(f"{r.source:<24} {status:<8} {r.pages:>5} {r.revalidated:>5} {r.new:>4} "
+              f"{r.changed:>5} {r.unchanged:>5} {r.gone:>4} {r.dropped:>6} "
+              f"{sum(r.errors.values()):>4}")
+    if reports and reports[0].merged:
+        print(f"Sammenlagt på tværs af kilder: {reports[0].merged} poster skrevet")
+    for r in reports:
+        if r.guard:
+            print(f"  {r.source}: {r.guard}")
     for r in reports:
         for p in r.problems:
             print(f"  {r.source}: {p['reason']} {p['url']} {p.get('detail', '')}".rstrip())
         for d in r.dropped_items:
             print(f"  {r.source}: afvist ({d['reason']}) {d['url']}")
+
+
+def _due(sources: list[Any], settings: Any) -> list[Any]:
+    """The sources whose schedule says they are due now (see fkort.crawl_schedule)."""
+    from fkort import clock
+    from fkort.runs import RunLog
+
+    log = RunLog(settings.data_dir / "crawls.db")
+    now = clock.now()
+    due = []
+    try:
+        for s in sources:
+            last = log.latest(s.name)
+            started = last.started if last else None
+            if s.timing.is_due(started, now):
+                due.append(s)
+            else:
+                nxt = s.timing.next_due(started)
+                when = f"next at {nxt:%Y-%m-%d %H:%M}" if nxt else "manual: only by name"
+                print(f"fkort crawl: {s.name} not due ({s.schedule}; {when})", file=sys.stderr)
+    finally:
+        log.close()
+    return due
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -62,6 +92,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if not sources:
         print("fkort crawl: no sources to crawl", file=sys.stderr)
         return EXIT_USAGE
+    if args.due:
+        sources = _due(sources, settings)
+        if not sources:
+            print("fkort crawl: no source is due", file=sys.stderr)
+            return EXIT_OK
     from fkort.locks import SourceLocks
 
     locks = SourceLocks(settings.data_dir / "locks")
@@ -72,14 +107,16 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     sources = [s for s in sources if s not in busy]
     if not sources:
         return EXIT_BUSY
-    overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level}
+    overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level,
+                                 "FKORT_LOG_JSON": args.log_format == "json"}
     for item in args.set or []:
         key, _, value = item.partition("=")
         overrides[key.strip()] = value.strip()
     if args.no_cache:
         overrides["HTTPCACHE_ENABLED"] = False
-    print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
-          file=sys.stderr)
+    if args.log_format == "text":
+        print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
+              file=sys.stderr)
     reports = crawl(
         sources,
         db_path=Path(args.db or settings.db_path),
@@ -94,6 +131,26 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if failed or any(r.errors or r.dropped for r in reports):
         return EXIT_PARTIAL
     return EXIT_OK
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """A long-lived scheduler (APScheduler) for operators without cron: each source is crawled
+    on its schedule, in a child process of its own; missed runs are made up once at start."""
+    from crawlers.sources import SourcesError, load_sources
+    from fkort.scheduler import run_scheduler
+
+    settings = get_settings()
+    path = Path(args.sources or settings.sources)
+    try:
+        sources = [s for s in load_sources(path) if s.enabled]
+    except SourcesError as exc:
+        print(f"fkort schedule: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    extra = ["--settings", args.settings, "--log-format", args.log_format]
+    if args.db:
+        extra += ["--db", args.db]
+    return run_scheduler(sources, path, settings, extra, workers=args.workers,
+                         json_lines=args.log_format == "json")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -361,8 +418,21 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="override a Scrapy setting for this run (e.g. DOWNLOAD_TIMEOUT=5)")
     c.add_argument("--json", action="store_true", help="print the run report as JSON")
+    c.add_argument("--due", action="store_true",
+                   help="only the sources whose schedule says they are due (for cron)")
     c.add_argument("--log-level", default="INFO")
+    c.add_argument("--log-format", choices=["text", "json"], default="text",
+                   help="json: one JSON object per log line on stderr")
     c.set_defaults(func=cmd_crawl)
+
+    sch = sub.add_parser("schedule", help="run every source on its schedule, until stopped")
+    sch.add_argument("--sources", help="sources file (default: FKORT_SOURCES)")
+    sch.add_argument("--db", help="SQLite index file (default: FKORT_DB_PATH)")
+    sch.add_argument("--settings", default="crawlers.settings.prod",
+                     help="Scrapy settings module")
+    sch.add_argument("--workers", type=int, default=2, help="crawls at the same time")
+    sch.add_argument("--log-format", choices=["text", "json"], default="text")
+    sch.set_defaults(func=cmd_schedule)
 
     s = sub.add_parser("serve", help="serve the API and web pages")
     s.add_argument("--host", default="127.0.0.1")

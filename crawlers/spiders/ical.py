@@ -19,6 +19,9 @@ DEFAULT_TZ = "Europe/Copenhagen"
 class ICalReading(SourceSpider):
     """Reads iCalendar feeds; mixed into every spider whose sites link to them."""
 
+    #: Not a spider of its own: without a name Scrapy's spider loader passes it by.
+    name = ""
+
     def parse_ical(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """A feed is one document: no links to follow, and it need not be served as text."""
         self.count("fkort/pages")
