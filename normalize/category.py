@@ -19,6 +19,8 @@ men: a grief group for widows and widowers is for both.
 ['sorg_stoette']
 >>> parse_categories("Sorggruppe for enkemænd")
 ['maend', 'sorg_stoette']
+>>> parse_categories("Nøgleord: sorg, efterladte, enker, enkemænd")
+['sorg_stoette']
 """
 
 from __future__ import annotations
@@ -68,9 +70,10 @@ _CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s")
 #: Both sexes named together: the men in it do not make the offer one for men.
 _MEN = r"(?:mænd|herrer|enkemænd|enkemand)"
 _WOMEN = r"(?:kvinder|damer|enker|enke)"
+#: "og", "eller", "&", "samt", "såvel som", or a comma in a keyword list ("enker, enkemænd").
+_AND = r"\s*(?:,|\s(?:og|eller|&|samt|såvel\s+som))\s+"
 _BOTH_SEXES = re.compile(
-    rf"\b(?:både\s+)?(?:{_MEN}\s+(?:og|eller|&|samt|såvel\s+som)\s+{_WOMEN}"
-    rf"|{_WOMEN}\s+(?:og|eller|&|samt|såvel\s+som)\s+{_MEN})\b"
+    rf"\b(?:både\s+)?(?:{_MEN}{_AND}{_WOMEN}|{_WOMEN}{_AND}{_MEN})\b"
 )
 
 
