@@ -45,8 +45,19 @@ _MIN = [
     re.compile(rf"\bmindst\s+{_AGE}\b(?!\s*(?:kr|deltag|pers|min|gange|timer))"),
     re.compile(rf"{_AGE}{_YEARS}\s*(?:og|eller)\s*(?:derover|opefter|ældre|op|over)"),
 ]
-#: Numbers that are not ages: clock times, phone numbers, amounts, postcodes, years, distances.
+#: Ages in a price ("35 kr. for børn under 12 år", "børn under 3 år gratis"): who pays less,
+#: not who the activity is for.
+_PRICE_AGE = re.compile(
+    r"(?:\d+(?:[.,]\d+)?\s*(?:kr\b\.?|kroner|,-)|\bgratis|\bhalv\s+pris|\brabat)\s*"
+    r"(?:for\s+|til\s+)?(?:børn|unge|pensionister|studerende)\s+(?:under|over|op\s+til|fra)\s+"
+    r"\d{1,3}(?:\s*år)?"
+    r"|\b(?:børn|unge)\s+(?:under|over|op\s+til)\s+\d{1,3}(?:\s*år)?\s*[:,]?\s*"
+    r"(?:gratis|halv\s+pris|\d+(?:[.,]\d+)?\s*(?:kr\b|kroner|,-))"
+)
+#: Numbers that are not ages: prices by age, clock times, phone numbers, amounts, postcodes,
+#: years, distances.
 _NOISE = [
+    _PRICE_AGE,
     re.compile(r"\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*-\s*\d{1,2}(?:[.:]\d{2})?)?"),
     re.compile(r"(?:\+45\s*)?\b\d{2}\s?\d{2}\s?\d{2}\s?\d{2}\b"),
     re.compile(r"\d+(?:[.,]\d+)?\s*(?:kr\b|kroner|,-|km\b|meter|m\b)"),
@@ -80,6 +91,10 @@ def parse_age(text: str | None) -> AgeRange:
     24
     >>> parse_age("Alle er velkomne").min is None
     True
+    >>> parse_age("Pris 65 kr. for voksne, 35 kr. for børn under 12 år").max is None
+    True
+    >>> parse_age("Børn under 6 år").max
+    5
     """
     if not text:
         return AgeRange()

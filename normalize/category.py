@@ -11,6 +11,16 @@ about volunteering only, whatever the volunteers will do.
 ['mad', 'maend']
 >>> parse_categories("Gåtur i skoven. Vi slutter med kaffe og kage.")
 ['motion', 'natur_have']
+
+Men named next to women ("mænd og kvinder", "enker og enkemænd") do not make an offer one for
+men: a grief group for widows and widowers is for both.
+
+>>> parse_categories("Sorggruppe for enker og enkemænd")
+['sorg_stoette']
+>>> parse_categories("Sorggruppe for enkemænd")
+['maend', 'sorg_stoette']
+>>> parse_categories("Nøgleord: sorg, efterladte, enker, enkemænd")
+['sorg_stoette']
 """
 
 from __future__ import annotations
@@ -57,6 +67,14 @@ _PLACE_HEADS = {stem(w) for w in ("hus", "huset", "center", "centret", "centeret
                                    "bibliotek", "biblioteket", "kirke", "kirken", "lokale",
                                    "lokalet", "bygning", "stue", "stuen", "lokaler")}
 _CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s")
+#: Both sexes named together: the men in it do not make the offer one for men.
+_MEN = r"(?:mænd|herrer|enkemænd|enkemand)"
+_WOMEN = r"(?:kvinder|damer|enker|enke)"
+#: "og", "eller", "&", "samt", "såvel som", or a comma in a keyword list ("enker, enkemænd").
+_AND = r"\s*(?:,|\s(?:og|eller|&|samt|såvel\s+som))\s+"
+_BOTH_SEXES = re.compile(
+    rf"\b(?:både\s+)?(?:{_MEN}{_AND}{_WOMEN}|{_WOMEN}{_AND}{_MEN})\b"
+)
 
 
 _BY_STEM: dict[str, set[str]] = {}  # keyword stem → slugs
@@ -175,12 +193,25 @@ def _categories(low: str) -> tuple[str, ...]:
         return ("frivillig",)
     # A help desk called a café ("IT-café", "reparationscafé") is help, not a meeting place.
     low = _ACCOMPANIMENT.sub(" ", _HELP_CAFE.sub(r"\1hjælp", _VENUE_CAFE.sub(" ", low)))
+    low = _BOTH_SEXES.sub(_without_men, low)
     found = _hits(low)
     if found & _WEAK and any(cue in low for cue in _EXTRA_CUES):
         # Meal and café words count only outside what a clause mentions on the side.
         main = " . ".join(c[: _main_length(c)] for c in _CLAUSE.split(low))
         found = (found - _WEAK) | (_hits(main) & _WEAK)
     return tuple(sorted(found))
+
+
+def _without_men(m: re.Match[str]) -> str:
+    """Both sexes named together, said without the men: widows and widowers stay bereaved
+    ("enker"), men and women become everyone.
+
+    >>> _without_men(_BOTH_SEXES.search("for enker og enkemænd"))
+    'enker'
+    >>> _without_men(_BOTH_SEXES.search("både mænd og kvinder"))
+    'alle'
+    """
+    return "enker" if "enke" in m.group(0) else "alle"
 
 
 def _main_length(clause: str) -> int:

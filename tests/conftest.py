@@ -119,6 +119,16 @@ def run_fkort(*args: str, env: dict[str, str] | None = None, timeout: float = 12
     )
 
 
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled demo sites crawled once by the real `fkort demo --no-serve`, at the frozen
+    clock: the fixture corpus of the persona tests."""
+    data = tmp_path_factory.mktemp("demo-crawl")
+    proc = run_fkort("demo", "--no-serve", "--data-dir", str(data), timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return data / "demo.db"
+
+
 def crawl(toml_body: str, tmp_path: Path, bases: dict[str, str], *extra: str,
           db: Path | None = None, env: dict[str, str] | None = None
           ) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]]]:

@@ -24,6 +24,17 @@ ANSWERS: dict[str, dict[str, str]] = {
                                         "display_name": "99, Kvæsthusgade, Holstebro, Danmark"},
     "7500, danmark": {"lat": "56.3601", "lon": "8.6161", "addresstype": "postcode",
                       "display_name": "7500, Holstebro, Danmark"},
+    # The personas' homes (tests/test_personas.py).
+    "vestergade 40, 7500 holstebro": {"lat": "56.3590", "lon": "8.6080", "addresstype": "house",
+                                      "display_name": "40, Vestergade, Holstebro, 7500, Danmark"},
+    "vesterfælledvej 60, 1750 københavn v": {
+        "lat": "55.6690", "lon": "12.5380", "addresstype": "house",
+        "display_name": "60, Vesterfælledvej, Vesterbro, København V, 1750, Danmark"},
+    "frederikssundsvej 100, 2400 københavn nv": {
+        "lat": "55.7010", "lon": "12.5255", "addresstype": "house",
+        "display_name": "100, Frederikssundsvej, Bispebjerg, København NV, 2400, Danmark"},
+    "østergade 30, 5610 assens": {"lat": "55.2698", "lon": "9.9030", "addresstype": "house",
+                                  "display_name": "30, Østergade, Assens, 5610, Danmark"},
 }
 
 
