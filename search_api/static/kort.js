@@ -21,7 +21,16 @@
     L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution"), maxZoom: 19 })
       .addTo(map);
   }
-  var bounds = [];
+  // The view first: Leaflet draws layers only on a map that has one.
+  var bounds = data.markers.map(function (m) { return [m.lat, m.lon]; });
+  if (data.centre) { bounds.push([data.centre.lat, data.centre.lon]); }
+  if (bounds.length === 1) {
+    map.setView(bounds[0], 14);
+  } else if (bounds.length > 1) {
+    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
+  } else {
+    map.setView([56.0, 10.5], 6); // Denmark
+  }
   data.markers.forEach(function (m) {
     var label = "Nr. " + m.n + ": " + m.title;
     var icon = L.divIcon({
@@ -46,7 +55,6 @@
       .bindPopup(popup).addTo(map);
     var el = marker.getElement();
     if (el) { el.setAttribute("aria-label", label); el.setAttribute("data-nr", m.n); }
-    bounds.push([m.lat, m.lon]);
   });
   if (data.centre) {
     var c = [data.centre.lat, data.centre.lon];
@@ -55,18 +63,10 @@
                     fill: false, className: "soegeradius" }).addTo(map);
     }
     L.circleMarker(c, { radius: 7, interactive: false, className: "soegepunkt" }).addTo(map);
-    bounds.push(c);
   }
   map.on("popupopen", function (e) {
     var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
     if (close) { close.setAttribute("aria-label", "Luk"); close.title = "Luk"; }
   });
-  if (bounds.length === 1) {
-    map.setView(bounds[0], 14);
-  } else if (bounds.length > 1) {
-    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
-  } else {
-    map.setView([56.0, 10.5], 6); // Denmark
-  }
   box.setAttribute("data-ready", "true");
 })();

@@ -52,6 +52,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     """A fresh Danish, desktop-sized page; JavaScript errors fail the test."""
     context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
     p = context.new_page()
     errors: list[str] = []
     p.on("pageerror", lambda exc: errors.append(str(exc)))
