@@ -54,6 +54,10 @@ ACTIVITIES: list[Activity] = [
 ]
 
 
+for _a in ACTIVITIES:  # a source name as a real listing would show it
+    _a.source.name = "assens.dk" if _a.location.city == "Assens" else "holstebro.dk"
+
+
 def build_index(path: Path, activities: list[Activity] | None = None) -> Path:
     """A real SQLite index at `path` holding the corpus (or the activities given)."""
     backend = SQLiteBackend(path)
