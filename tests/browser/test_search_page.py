@@ -192,3 +192,10 @@ def test_axe_finds_no_serious_problems(page: Any, live_url: str) -> None:
     card = httpx.get(f"{live_url}/v1/activities", params={"q": "spil"}).json()["data"][0]["id"]
     page.goto(f"{live_url}/aktivitet/{card}/kort")
     assert axe_problems(page) == []
+
+
+def test_the_axe_check_sees_problems(page: Any, live_url: str) -> None:
+    # The check above can fail: a field without a label is a critical problem to axe.
+    page.goto(f"{live_url}/")
+    page.evaluate("document.querySelector('label[for=q]').remove()")
+    assert any("label" in p for p in axe_problems(page))
