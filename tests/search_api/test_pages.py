@@ -193,3 +193,18 @@ def test_tile_url_is_configurable(db: Path) -> None:
     with LiveServer(app=app) as server:
         html = httpx.post(f"{server.url}/", data={"q": "spil"}).text
     assert f'data-tile-url="{tiles}"' in html and "uden baggrundskort" not in html
+
+
+@pytest.mark.parametrize("data", [
+    {"near": "\x00", "radius_km": "nan"}, {"near": "56,8", "radius_km": "inf"},
+    {"age": "1e400"}, {"max_price": "nan"}, {"q": "\"'*OR(\x00"}, {"q": "NEAR("},
+    {"categories": ["spil"] * 500}, {"near": "x" * 5000}, {"free": "ja"}, {"near": "91,200"},
+])
+def test_odd_input_never_breaks_the_page(site: httpx.Client, data: dict[str, object]) -> None:
+    page = site.post("/", data=data)  # type: ignore[arg-type]
+    assert page.status_code in (200, 422) and "<html" in page.text
+
+
+def test_a_post_that_is_not_a_form_is_just_the_form(site: httpx.Client) -> None:
+    page = site.post("/", content=b'{"near": "x"}', headers={"content-type": "application/json"})
+    assert page.status_code == 200 and "fundet" not in page.text
