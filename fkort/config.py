@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     # Bounds on what one API call may ask for; the API answers 422 beyond them.
     max_limit: int = 100
     max_radius_km: float = 500.0
+    #: Map tiles for the search page, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    #: (mind the tile server's usage policy). Unset: the map has a plain background and
+    #: still shows every result's marker, so the page works offline.
+    tile_url: str | None = None
+    tile_attribution: str = "© OpenStreetMap-bidragydere"
 
     @property
     def user_agent(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from fkort.schema import Activity, AgeRange, Price, PricePeriod
@@ -10,7 +11,7 @@ UNKNOWN = "ikke oplyst"
 #: The search's filters, as the page names them.
 FILTERS = {"age": "alder", "max_price": "pris", "free": "gratis", "wheelchair": "kørestol",
            "step_free": "trinfri adgang", "hearing_loop": "teleslynge", "weekday": "ugedag",
-           "drop_in": "tilmelding"}
+           "time_of_day": "tid på dagen", "drop_in": "drop-in"}
 #: How exactly a place is known, in words for the page.
 PRECISION = {"address": "adressen", "street": "vejen", "postcode": "postnummeret",
              "town": "byens midte", "municipality": "kommunen", "none": "ikke oplyst"}
@@ -47,7 +48,9 @@ def when(start: datetime, duration: timedelta | None = None) -> str:
 
 
 def price(p: Price) -> str:
-    """>>> price(Price(amount_dkk=15, period="per_time", is_free=False))
+    """The price as the page says it.
+
+    >>> price(Price(amount_dkk=15, period="per_time", is_free=False))
     '15 kr. pr. gang'
     """
     if p.is_free:
@@ -84,3 +87,76 @@ def km(distance: float | None) -> str:
     if distance is None:
         return ""
     return f"{distance:.1f} km".replace(".", ",")
+
+
+def date(value: datetime) -> str:
+    """"20. november 2026" (for when a listing was last seen).
+
+    >>> date(datetime(2026, 11, 20, 3))
+    '20. november 2026'
+    """
+    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+def drop_in(value: bool | None) -> str:
+    """Sign-up or not, as the citizen needs to hear it."""
+    if value is None:
+        return f"{UNKNOWN} om man skal tilmelde sig"
+    return "Drop-in: bare mød op" if value else "Tilmelding nødvendig"
+
+
+#: Accessibility features the pages show, in order: (field, label, icon name).
+ACCESS_FEATURES = [("wheelchair", "Kørestol", "wheelchair"),
+                   ("step_free", "Trinfri adgang", "steps"),
+                   ("hearing_loop", "Teleslynge", "ear")]
+
+
+def access_items(activity: Activity) -> list[dict[str, str]]:
+    """Each accessibility feature with its Danish label, icon and state (yes/no/unknown)."""
+    items = []
+    for field, label, icon in ACCESS_FEATURES:
+        value = getattr(activity.accessibility, field)
+        state = "unknown" if value is None else ("yes" if value else "no")
+        items.append({"field": field, "label": label, "icon": icon, "state": state,
+                      "value": yes_no(value)})
+    return items
+
+
+#: What a filter met only as unknown means, said to the brobygger.
+UNKNOWN_MATCH = {
+    "age": f"{UNKNOWN} hvilken alder det er for",
+    "max_price": f"{UNKNOWN} hvad det koster",
+    "free": f"{UNKNOWN} om det er gratis",
+    "wheelchair": f"{UNKNOWN} om der er adgang for kørestol",
+    "step_free": f"{UNKNOWN} om der er trinfri adgang",
+    "hearing_loop": f"{UNKNOWN} om der er teleslynge",
+    "weekday": f"{UNKNOWN} hvilke dage det er",
+    "time_of_day": f"{UNKNOWN} hvornår på dagen det er",
+    "drop_in": f"{UNKNOWN} om man skal tilmelde sig",
+}
+
+
+def matched(matches: Mapping[str, str]) -> dict[str, list[str]]:
+    """A hit's `matched` split into what it is stated to fit and what it does not say.
+
+    >>> matched({"hearing_loop": "unknown", "age": "yes"})
+    {'yes': ['alder'], 'unknown': ['ikke oplyst om der er teleslynge']}
+    """
+    yes = [FILTERS.get(k, k) for k, v in sorted(matches.items()) if v == "yes"]
+    unknown = [UNKNOWN_MATCH.get(k, f"{UNKNOWN}: {FILTERS.get(k, k)}")
+               for k, v in sorted(matches.items()) if v == "unknown"]
+    return {"yes": yes, "unknown": unknown}
+
+
+def excerpt(text: str | None, limit: int = 220) -> str:
+    """The start of a description, cut at a word.
+
+    >>> excerpt("Vi spiller brætspil hver tirsdag og drikker kaffe", 30)
+    'Vi spiller brætspil hver…'
+    """
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"

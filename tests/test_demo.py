@@ -63,5 +63,5 @@ def test_demo_holds_50_activities_in_3_towns(demo: str) -> None:
 
 
 def test_demo_page_is_danish(demo: str) -> None:
-    page = httpx.get(f"{demo}/", params={"q": "fællesspisning"})
-    assert page.status_code == 200 and "Fællesspisning" in page.text
+    page = httpx.post(f"{demo}/", data={"q": "fællesspisning"})  # the form posts
+    assert page.status_code == 200 and "Fællesspisning" in page.text and "fundet" in page.text

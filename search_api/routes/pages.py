@@ -1,125 +1,102 @@
-"""The brobygger's search page (Danish)."""
+"""The brobygger's pages (Danish): the search form with its results as a list and a map, and
+the match-kort, a print view of one activity for the citizen."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from fkort import clock
-from index import Sort
-from normalize.category import CATEGORY_LABELS
+from fkort.schema import Activity
 from normalize.schedule import duration, next_occurrences
 from search_api import formatting
-from search_api.deps import GeocoderDep, IndexDep
-from search_api.params import ParamError, build_query
+from search_api.deps import GeocoderDep, IndexDep, SettingsDep
 from search_api.routes.activities import run_search
+from search_api.searchform import SORTS, FormErrors, SearchForm, to_query
+from search_api.templating import templates
+from search_api.trip import destination_text, rejseplanen_url
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
-templates.env.globals.update(fmt=formatting, categories=CATEGORY_LABELS,
-                             days=formatting.DAYS)
 
 
-def _opt_float(value: str | None) -> float | None:
-    return float(value.replace(",", ".")) if value and value.strip() else None
+def _map_settings(settings: Any) -> dict[str, Any]:
+    return {"tile_url": settings.tile_url or "", "attribution": settings.tile_attribution}
 
 
-def _opt_int(value: str | None) -> int | None:
-    return int(value) if value and value.strip() else None
+def _dates(activity: Activity, count: int) -> list[str]:
+    return [formatting.when(d, duration(activity.schedule))
+            for d in next_occurrences(activity.schedule, clock.now(), count)]
+
+
+def card_url(activity_id: str) -> str:
+    return f"/aktivitet/{activity_id}/kort"
 
 
 @router.get("/", response_class=HTMLResponse)
-def search_page(
-    request: Request,
-    index: IndexDep,
-    geocoder: GeocoderDep,
-    near: Annotated[str | None, Query(max_length=200)] = None,
-    radius_km: Annotated[str | None, Query(max_length=10)] = None,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    age: Annotated[str | None, Query(max_length=3)] = None,
-    max_price: Annotated[str | None, Query(max_length=10)] = None,
-    free: bool = False,
-    wheelchair: bool = False,
-    hearing_loop: bool = False,
-    drop_in: bool = False,
-    categories: Annotated[list[str] | None, Query()] = None,
-    weekday: Annotated[list[str] | None, Query()] = None,
-) -> HTMLResponse:
-    """Search form and results (a search given in the address, e.g. a saved link)."""
-    return _render(request, index, geocoder, near, radius_km, q, age, max_price, free,
-                   wheelchair, hearing_loop, drop_in, categories, weekday)
+def search_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """The empty search form. Searches are posted (see below), never put in the address."""
+    return templates.TemplateResponse(request, "search.html", {
+        "form": SearchForm(), "sorts": SORTS, "errors": {}, "searched": False,
+        "map": _map_settings(settings)})
 
 
 @router.post("/", response_class=HTMLResponse)
-async def search_page_post(request: Request, index: IndexDep, geocoder: GeocoderDep
-                           ) -> HTMLResponse:
+async def search_page_post(request: Request, index: IndexDep, geocoder: GeocoderDep,
+                           settings: SettingsDep) -> HTMLResponse:
     """The form's search. Sent as POST, so a citizen's address never stands in an address
-    bar, the browser's history or a log."""
-    data = await request.form()
+    bar, the browser's history or a log; it is used for this answer and then forgotten."""
+    form = SearchForm.from_form(await request.form())
+    return await run_in_threadpool(_search, request, form, index, geocoder, settings)
 
-    def one(key: str, limit: int) -> str | None:
-        value = data.get(key)
-        return str(value)[:limit] if isinstance(value, str) and value.strip() else None
 
-    def flag(key: str) -> bool:
-        return data.get(key) == "true"
-
-    def many(key: str) -> list[str]:
-        return [str(v)[:40] for v in data.getlist(key)][:20]
-
-    return await run_in_threadpool(
-        _render, request, index, geocoder, one("near", 200), one("radius_km", 10),
-        one("q", 200), one("age", 3), one("max_price", 10), flag("free"), flag("wheelchair"),
-        flag("hearing_loop"), flag("drop_in"), many("categories"), many("weekday"),
+def _search(request: Request, form: SearchForm, index: Any, geocoder: Any,
+            settings: Any) -> HTMLResponse:
+    context: dict[str, Any] = {"form": form, "sorts": SORTS, "errors": {}, "searched": False,
+                               "map": _map_settings(settings)}
+    if not form.asks_anything:
+        return templates.TemplateResponse(request, "search.html", context)
+    try:
+        query, origin = to_query(form, geocoder, settings.max_radius_km)
+    except FormErrors as exc:
+        context["errors"] = exc.errors
+        return templates.TemplateResponse(request, "search.html", context, status_code=422)
+    result = run_search(index, query)
+    results: list[dict[str, Any]] = []
+    for n, hit in enumerate(result.hits, start=1):
+        a = hit.activity
+        results.append({
+            "n": n, "anchor": f"resultat-{n}", "hit": hit, "a": a, "next": _dates(a, 3),
+            "access": formatting.access_items(a), "matched": formatting.matched(hit.matched),
+            "card_url": card_url(a.id),
+        })
+    # The map gets points and titles only. The search centre is the geocoded point, never
+    # the typed text.
+    markers = [{"n": r["n"], "anchor": r["anchor"], "title": r["a"].title,
+                "lat": r["a"].location.lat, "lon": r["a"].location.lon}
+               for r in results if r["a"].location.lat is not None]
+    centre = ({"lat": query.lat, "lon": query.lon, "radius_km": query.radius_km}
+              if query.lat is not None else None)
+    context.update(
+        searched=True, results=results, total=result.total,
+        map_data={"markers": markers, "centre": centre},
+        origin=formatting.PRECISION.get(origin.precision.value) if origin else None,
+        point_given=origin is None and query.lat is not None,
     )
+    return templates.TemplateResponse(request, "search.html", context)
 
 
-def _render(request: Request, index: Any, geocoder: Any, near: str | None,
-            radius_km: str | None, q: str | None, age: str | None, max_price: str | None,
-            free: bool, wheelchair: bool, hearing_loop: bool, drop_in: bool,
-            categories: list[str] | None, weekday: list[str] | None) -> HTMLResponse:
-    form = {"near": near or "", "radius_km": radius_km or "10", "q": q or "", "age": age or "",
-            "max_price": max_price or "", "free": free, "wheelchair": wheelchair,
-            "hearing_loop": hearing_loop, "drop_in": drop_in, "categories": categories or [],
-            "weekday": weekday or []}
-    error = None
-    hits = []
-    total = 0
-    searched = any(v for k, v in form.items() if k != "radius_km")
-    if searched:
-        try:
-            query, _origin = build_query(
-                near=near, radius_km=_opt_float(radius_km) if near else None, q=q,
-                age=_opt_int(age), max_price=_opt_float(max_price), free=free or None,
-                wheelchair=wheelchair or None, step_free=None,
-                hearing_loop=hearing_loop or None, categories=categories, weekday=weekday,
-                drop_in=drop_in or None, municipality=None, strict=False,
-                sort=Sort.distance if near else None, limit=30, offset=0,
-                known_categories=set(CATEGORY_LABELS), geocoder=geocoder,
-            )
-            result = run_search(index, query)
-            now = clock.now()
-            total = result.total
-            hits = [
-                {
-                    "hit": hit,
-                    "a": hit.activity,
-                    "next": [formatting.when(d, duration(hit.activity.schedule))
-                             for d in next_occurrences(hit.activity.schedule, now, 3)],
-                }
-                for hit in result.hits
-            ]
-        except ParamError as exc:
-            error = exc.da
-        except ValueError:
-            error = "Et af felterne er ikke udfyldt rigtigt. Tjek tal og punkt."
-    return templates.TemplateResponse(
-        request, "search.html",
-        {"form": form, "hits": hits, "total": total, "error": error, "searched": searched},
-        status_code=422 if error else 200,
-    )
+@router.get("/aktivitet/{activity_id}/kort", response_class=HTMLResponse)
+def match_card(activity_id: str, request: Request, index: IndexDep) -> HTMLResponse:
+    """The match-kort: one activity in large type, to print and hand to the citizen."""
+    activity = index.get(activity_id)
+    if activity is None:
+        return templates.TemplateResponse(request, "not_found.html", {}, status_code=404)
+    starts = next_occurrences(activity.schedule, clock.now(), 5)
+    return templates.TemplateResponse(request, "kort.html", {
+        "a": activity, "next": _dates(activity, 5), "access": formatting.access_items(activity),
+        "trip_url": rejseplanen_url(activity, starts[0] if starts else None),
+        "destination": destination_text(activity),
+    })
