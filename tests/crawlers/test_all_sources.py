@@ -50,7 +50,12 @@ def test_one_crawl_of_every_family(tmp_path: Path) -> None:
     }
     assert all(r["status"] == "ok" for r in report)
     b = SQLiteBackend(tmp_path / "crawl.db")
-    assert b.count() == 5 + 9 + 7 + 13 + 2 + 13
+    records = list(b.all_activities())
+    assert len([a for a in records if not a.merged_from]) == 5 + 9 + 7 + 13 + 2 + 13
+    # Mandeklubben Struer is on the municipal site and on the portal: one merged record.
+    (merged,) = [a for a in records if a.merged_from]
+    assert merged.title == "Mandeklubben"
+    assert sorted(s.name for s in merged.sources) == ["boblberg", "struer"]
     kinds = {h.activity.source.kind.value for h in b.search(SearchQuery(limit=100)).hits}
     b.close()
     assert kinds == {"municipal", "portal", "facebook", "ical"}

@@ -143,7 +143,7 @@ def test_serve_and_rebuild_command_on_opensearch(tmp_path: Path) -> None:
         with LiveServer(app=create_app(settings)) as server:
             body = httpx.get(f"{server.url}/v1/activities",
                              params={"near": "56.36,8.62", "radius_km": 30, "q": "strik"}).json()
-            page = httpx.get(f"{server.url}/", params={"q": "strik"})
+            page = httpx.post(f"{server.url}/", data={"q": "strik"})
             health = httpx.get(f"{server.url}/health").json()
     finally:
         from index import open_backend
