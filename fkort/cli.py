@@ -128,7 +128,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             weekday=args.weekday, drop_in=args.drop_in or None,
             municipality=args.municipality, strict=args.strict, sort=args.sort,
             limit=args.limit, offset=0, known_categories=set(CATEGORY_LABELS),
-            geocoder=make_geocoder(settings, with_cache=False),
+            geocoder=make_geocoder(settings, with_cache=False), time_of_day=args.time_of_day,
         )
     except (ParamError, ValueError) as exc:
         print(f"fkort search: {getattr(exc, 'en', None) or exc}", file=sys.stderr)
@@ -341,6 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--drop-in", action="store_true")
     q.add_argument("--category", action="append")
     q.add_argument("--weekday", action="append")
+    q.add_argument("--time-of-day", action="append", metavar="PART",
+                   help="formiddag, eftermiddag or aften (repeatable)")
     q.add_argument("--municipality")
     q.add_argument("--strict", action="store_true")
     q.add_argument("--sort", choices=["distance", "relevance", "next"])

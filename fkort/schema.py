@@ -53,6 +53,8 @@ class SourceKind(StrEnum):
 class Status(StrEnum):
     active = "active"
     stale = "stale"
+    #: Taken down at the organiser's request (an approved removal); stays so across crawls.
+    removed = "removed"
 
 
 class _Model(BaseModel):

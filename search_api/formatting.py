@@ -10,7 +10,7 @@ UNKNOWN = "ikke oplyst"
 #: The search's filters, as the page names them.
 FILTERS = {"age": "alder", "max_price": "pris", "free": "gratis", "wheelchair": "kørestol",
            "step_free": "trinfri adgang", "hearing_loop": "teleslynge", "weekday": "ugedag",
-           "drop_in": "tilmelding"}
+           "time_of_day": "tidspunkt", "drop_in": "tilmelding"}
 #: How exactly a place is known, in words for the page.
 PRECISION = {"address": "adressen", "street": "vejen", "postcode": "postnummeret",
              "town": "byens midte", "municipality": "kommunen", "none": "ikke oplyst"}

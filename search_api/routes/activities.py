@@ -57,6 +57,11 @@ def search_activities(
     hearing_loop: Annotated[bool | None, Query(description="Needs a hearing loop.")] = None,
     categories: Annotated[list[str] | None, Query(description="Category slugs (any of).")] = None,
     weekday: Annotated[list[str] | None, Query(description="Weekdays: tirsdag, 1, ...")] = None,
+    time_of_day: Annotated[list[str] | None, Query(
+        description="Parts of the day, by local start time (any of): formiddag (06-12), "
+        "eftermiddag (12-17), aften (17-24). An activity whose clock time is not stated "
+        "counts as unknown, not as a misfit.",
+    )] = None,
     drop_in: Annotated[bool | None, Query(description="No sign-up needed.")] = None,
     municipality: Annotated[str | None, Query(max_length=100)] = None,
     strict: Annotated[bool, Query(description="Keep only stated fits, not unknowns.")] = False,
@@ -70,7 +75,7 @@ def search_activities(
         wheelchair=wheelchair, step_free=step_free, hearing_loop=hearing_loop,
         categories=categories, weekday=weekday, drop_in=drop_in, municipality=municipality,
         strict=strict, sort=sort, limit=min(limit, settings.max_limit), offset=offset,
-        known_categories=set(CATEGORY_LABELS), geocoder=geocoder,
+        known_categories=set(CATEGORY_LABELS), geocoder=geocoder, time_of_day=time_of_day,
     )
     result = to_public(run_search(index, query))
     if origin is not None:

@@ -41,7 +41,9 @@ def corpus() -> list[Activity]:
             accessibility={"wheelchair": [None, True, False][i % 3],
                            "hearing_loop": [None, None, True, False][i % 4]},
             drop_in=[None, True, False][i % 3],
-            schedule={"rrule": f"FREQ=WEEKLY;BYDAY={DAYS[i % 5]}"},
+            schedule={"rrule": f"FREQ=WEEKLY;BYDAY={DAYS[i % 5]}", "end": None,
+                      "start": datetime(2026, 9, 1, [9, 14, 19, 3][i % 4], tzinfo=TZ),
+                      "time_known": i % 7 != 0},
             location={"municipality": town},
         ))
     return out
@@ -57,6 +59,9 @@ QUERIES: list[dict[str, Any]] = [
     {"lat": 56.36, "lon": 8.62, "radius_km": 50, "text": "strik"},
     {"lat": 56.36, "lon": 8.62, "radius_km": 50, "text": "kort", "sort": "distance"},
     {"weekdays": [1, 3], "sort": "next"},
+    {"time_of_day": ["aften"], "sort": "next"},
+    {"lat": 56.36, "lon": 8.62, "radius_km": 30, "time_of_day": ["formiddag", "eftermiddag"],
+     "strict": True},
     {"municipality": "Assens", "max_price": 50},
     {"drop_in": True, "lat": 55.27, "lon": 9.90, "limit": 5, "offset": 2},
 ]
