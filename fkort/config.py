@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Sent with every request we make, so site owners know who crawls them and how to reach us.
@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     # Bounds on what one API call may ask for; the API answers 422 beyond them.
     max_limit: int = 100
     max_radius_km: float = 500.0
+    #: The key the admin endpoints (/v1/admin/...) require in X-API-Key. Unset: they are off.
+    admin_api_key: SecretStr | None = None
+    #: Largest body a correction request may have, in bytes.
+    request_max_bytes: int = 8192
+    #: Correction requests per client: a burst of this many, then this many per hour.
+    request_rate_burst: int = 5
+    request_rate_per_hour: float = 20.0
 
     @property
     def user_agent(self) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from fkort import clock
+from fkort.schema import Status
 from index import SearchQuery, SearchResult, Sort
 from normalize.category import CATEGORY_LABELS
 from normalize.schedule import next_occurrences
@@ -89,7 +90,7 @@ def search_activities(
 def get_activity(activity_id: str, index: IndexDep) -> ActivityPublic:
     """One activity by id."""
     activity = index.get(activity_id)
-    if activity is None:
+    if activity is None or activity.status is Status.removed:
         raise HTTPException(404, "activity")
     return ActivityPublic(
         **activity.model_dump(), next_occurrences=next_occurrences(activity.schedule, clock.now())
