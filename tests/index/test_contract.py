@@ -312,3 +312,19 @@ def test_search_organizations_by_folded_name(backend: SQLiteBackend) -> None:
     page = backend.search_organizations("e", limit=2, offset=1)
     assert page.total == 4 and len(page.organizations) == 2
     assert names(page) == names(backend.search_organizations("e", limit=10))[1:3]
+
+
+def test_an_older_sqlite_file_gets_day_parts_filled(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    b = SQLiteBackend(tmp_path / "old.db")
+    b.upsert([make("evening", "Aftensang", schedule=_weekly(19)),
+              make("morning", "Morgengymnastik", schedule=_weekly(9))])
+    b.close()
+    con = sqlite3.connect(tmp_path / "old.db")
+    con.execute("ALTER TABLE activities DROP COLUMN day_parts")  # as written before the column
+    con.commit()
+    con.close()
+    reopened = SQLiteBackend(tmp_path / "old.db")
+    assert search(reopened, time_of_day=["aften"], strict=True) == ["Aftensang"]
+    reopened.close()
