@@ -243,3 +243,24 @@ def test_engine_gone_mid_rebuild_leaves_the_last_complete_index(tmp_path: Path) 
         proxy.close()
         direct.client.indices.delete(index=f"{alias}*", ignore_unavailable=True)
         direct.close()
+
+
+@pytest.mark.parametrize("params", QUERIES, ids=[str(i) for i in range(len(QUERIES))])
+def test_engine_matched_agrees_with_sqlite_without_an_engine(tmp_path: Path,
+                                                             params: dict[str, Any]) -> None:
+    """The engine's per-hit `matched` is computed in Python; it must say what the embedded
+    backend's SQL says, for every hit (runs without a search engine)."""
+    from index.backends.engine import matched, to_document
+
+    sqlite = open_test_backend("sqlite", tmp_path)
+    items = corpus()
+    sqlite.upsert(items)
+    q = SearchQuery(now=NOW, limit=100, **{k: v for k, v in params.items() if k != "limit"})
+    hits = sqlite.search(q).hits
+    sqlite.close()
+    for h in hits:
+        assert matched(h.activity, q) == h.matched
+    docs = {a.id: to_document(a, NOW) for a in items}
+    assert any("day_parts" in d for d in docs.values())
+    assert all("day_parts" not in d for a, d in zip(items, docs.values(), strict=True)
+               if not a.schedule.time_known)
