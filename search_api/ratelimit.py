@@ -44,7 +44,7 @@ class TokenBuckets:
                 self._trim()
                 return 0.0
             self._buckets[key] = (tokens, now)
-            return float(math.ceil((1 - tokens) / self.rate))
+            return float(max(1, math.ceil((1 - tokens) / self.rate - 1e-6)))
 
     def _trim(self) -> None:
         if len(self._buckets) > self.max_keys:

@@ -296,3 +296,27 @@ def test_association_form_gives_a_danish_receipt(served: tuple[httpx.Client, Pat
     (req,) = json.loads(store.stdout)
     assert req["target_id"] == aid and req["field"] == "schedule"
     assert req["requester_contact"] == contact
+
+
+def test_oversized_form_gets_a_danish_page(api: httpx.Client) -> None:
+    resp = api.post("/forening/org:strik/anmodning", data={
+        "target": "organization:org:strik", "kind": "removal", "message": "x" * 9000,
+        "name": "G", "contact": "g@example.dk"})
+    assert resp.status_code == 413
+    assert "for stor" in resp.text and '<html lang="da">' in resp.text
+
+
+def test_token_buckets_refill_over_time() -> None:
+    import doctest
+
+    from search_api import ratelimit
+
+    assert doctest.testmod(ratelimit).failed == 0
+    t = [0.0]
+    buckets = ratelimit.TokenBuckets(burst=1, per_hour=60, clock=lambda: t[0])
+    assert buckets.take("x") == 0.0
+    assert buckets.take("x") == 60.0  # one a minute
+    t[0] = 59.0
+    assert buckets.take("x") == 1.0
+    t[0] = 120.0
+    assert buckets.take("x") == 0.0
