@@ -13,6 +13,7 @@ answer, shown only to operators (`fkort requests`, the admin API), and never log
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from fkort.schema import Activity, Organization, Status
 TargetType = Literal["activity", "organization"]
 Kind = Literal["correction", "removal"]
 RequestStatus = Literal["pending", "approved", "rejected"]
+logger = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
@@ -217,18 +219,18 @@ class Overrides:
             fields["status"] = Status.removed.value
         if not fields:
             return activity
-        return _apply(activity, fields)
+        return _apply(activity, fields, activity.id)
 
     def apply_organization(self, org: Organization) -> Organization:
         fields = {k: v for k, v in self.by_target.get(("organization", org.id), {}).items()
                   if k != "status"}
-        return _apply(org, fields) if fields else org
+        return _apply(org, fields, org.id) if fields else org
 
 
 _Record = TypeVar("_Record", Activity, Organization)
 
 
-def _apply(record: _Record, fields: dict[str, Any]) -> _Record:
+def _apply(record: _Record, fields: dict[str, Any], record_id: str) -> _Record:
     out = record
     for path, value in sorted(fields.items()):
         data = out.model_dump(mode="json")
@@ -240,7 +242,9 @@ def _apply(record: _Record, fields: dict[str, Any]) -> _Record:
         try:
             out = type(record).model_validate(data)
         except ValueError:
-            continue
+            # Only ids and field names are logged: never what a requester wrote.
+            logger.warning("Override of %s on %s no longer fits the record; left out",
+                           path, record_id)
     return out
 
 

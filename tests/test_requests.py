@@ -228,3 +228,19 @@ def test_admin_needs_a_configured_key(tmp_path: Path) -> None:
         assert api.get("/v1/admin/requests/99", headers={"X-API-Key": KEY}).status_code == 404
         assert api.post("/v1/admin/requests/99/reject",
                         headers={"X-API-Key": KEY}).status_code == 404
+
+
+def test_an_override_that_no_longer_fits_is_left_out_and_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from fkort.requests import Overrides
+    from tests.index.corpus import make
+
+    a = make("a", "Kortklub", organization_id="org:k")
+    overrides = Overrides(by_target={("activity", a.id): {"age.min": 200, "title": "Kortklub 2"}})
+    with caplog.at_level(logging.WARNING):
+        out = overrides.apply(a)
+    assert out.title == "Kortklub 2" and out.age == a.age
+    assert "age.min" in caplog.text and a.id in caplog.text and "200" not in caplog.text
+    gone = Overrides(by_target={("organization", "org:k"): {"status": "removed"}})
+    assert gone.apply(a).status.value == "removed"
+    assert gone.apply(make("b", "Andet")).status.value == "active"

@@ -65,11 +65,12 @@ def _page(request: Request, index: Any, settings: Settings, org_id: str,
     now = clock.now()
     activities = [{"a": a, "rows": listing.rows(a, now), "warnings": listing.warnings(a, now)}
                   for a in org.activities]
-    fields = sorted({f for t in FIELDS.values() for f in t}, key=lambda f: FIELD_LABELS[f])
+    fields = {target: [(f, FIELD_LABELS[f]) for f in sorted(names, key=lambda n: FIELD_LABELS[n])]
+              for target, names in FIELDS.items()}
     return templates.TemplateResponse(request, "forening_org.html", {
         "org": org, "activities": activities, "sources": _sources(settings, org),
         "form": form or {"kind": "correction", "target": f"organization:{org.id}"},
-        "error": error, "fields": [(f, FIELD_LABELS[f]) for f in fields],
+        "error": error, "fields": fields,
     }, status_code=status)
 
 
