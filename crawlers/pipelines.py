@@ -17,6 +17,7 @@ from crawlers.items import (
     OrganizationItem,
 )
 from fkort import clock
+from fkort.requests import Overrides, RequestStore
 from index import IndexBackend, WriteStats
 from normalize.activity import NotAnActivity, build_activity, build_organization
 
@@ -99,6 +100,7 @@ class IndexPipeline:
         self.totals = WriteStats()
         #: Every activity this run found, written or not: the sweep's evidence.
         self.seen: set[str] = set()
+        self.overrides = Overrides()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
@@ -113,15 +115,24 @@ class IndexPipeline:
         settings = get_settings().model_copy(update={
             "db_path": Path(s.get("FKORT_DB_PATH", "data/fkort.db"))})
         self.backend = open_index(settings, s.get("FKORT_BACKEND"))
+        # Approved corrections and removals: applied to every crawled record before it is
+        # written, so a re-crawl never undoes them.
+        requests_db = settings.data_dir / "requests.db"
+        if requests_db.exists():
+            store = RequestStore(requests_db)
+            try:
+                self.overrides = store.overrides()
+            finally:
+                store.close()
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, NormalizedItem):
             self.seen.add(item.activity.id)
-            self.buffer.append(item.activity)
+            self.buffer.append(self.overrides.apply(item.activity))
             if len(self.buffer) >= self.batch_size:
                 self._flush()
         elif isinstance(item, NormalizedOrganization):
-            self.orgs.append(item.organization)
+            self.orgs.append(self.overrides.apply_organization(item.organization))
         return item
 
     def _flush(self) -> None:

@@ -185,7 +185,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             weekday=args.weekday, drop_in=args.drop_in or None,
             municipality=args.municipality, strict=args.strict, sort=args.sort,
             limit=args.limit, offset=0, known_categories=set(CATEGORY_LABELS),
-            geocoder=make_geocoder(settings, with_cache=False),
+            geocoder=make_geocoder(settings, with_cache=False), time_of_day=args.time_of_day,
         )
     except (ParamError, ValueError) as exc:
         print(f"fkort search: {getattr(exc, 'en', None) or exc}", file=sys.stderr)
@@ -363,6 +363,55 @@ def cmd_index(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if stats.errors else EXIT_OK
 
 
+def cmd_requests(args: argparse.Namespace) -> int:
+    """Correction and removal requests: list them, approve or reject one."""
+    from fkort.requests import RequestError, RequestStore
+
+    settings = get_settings()
+    if args.db:
+        settings = settings.model_copy(update={"db_path": Path(args.db)})
+    store = RequestStore.for_data_dir(settings.data_dir)
+    try:
+        if args.action == "list":
+            found = store.find(None if args.all else args.status)
+            if args.json:
+                print(json.dumps([{**r.__dict__, "created": r.created.isoformat() if r.created
+                                   else None, "decided": r.decided.isoformat() if r.decided
+                                   else None} for r in found], ensure_ascii=False, indent=2))
+                return EXIT_OK
+            if not found:
+                print("Ingen anmodninger.")
+            for r in found:
+                change = (f"{r.field} = {r.proposed_value!r}" if r.field else
+                          "fjern" if r.kind == "removal" else "se beskeden")
+                print(f"#{r.id} {r.status:<8} {r.kind:<10} {r.target_type} {r.target_id}: "
+                      f"{change}\n    fra {r.requester_name} <{r.requester_contact}>: "
+                      f"{r.message}")
+            return EXIT_OK
+        if args.id is None:
+            print(f"fkort requests {args.action}: give the request's id", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            if args.action == "approve":
+                index = open_index(settings)
+                try:
+                    req = store.approve(args.id, index)
+                finally:
+                    index.close()
+                what = ("skjult" if req.kind == "removal" else
+                        f"{req.field} rettet" if req.field else "godkendt (intet felt at rette)")
+                print(f"#{req.id} godkendt: {req.target_type} {req.target_id} {what}.")
+            else:
+                req = store.reject(args.id, args.reason)
+                print(f"#{req.id} afvist.")
+        except RequestError as exc:
+            print(f"fkort requests: {exc.en}", file=sys.stderr)
+            return EXIT_USAGE if exc.code != "invalid_value" else EXIT_FAILED
+        return EXIT_OK
+    finally:
+        store.close()
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Serve the bundled demo sites, crawl them into a fresh index, then serve the API."""
     from fkort.sites import serve_sites
@@ -452,6 +501,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--drop-in", action="store_true")
     q.add_argument("--category", action="append")
     q.add_argument("--weekday", action="append")
+    q.add_argument("--time-of-day", action="append", metavar="PART",
+                   help="formiddag, eftermiddag or aften (repeatable)")
     q.add_argument("--municipality")
     q.add_argument("--strict", action="store_true")
     q.add_argument("--sort", choices=["distance", "relevance", "next"])
@@ -489,6 +540,17 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true")
     e.add_argument("--show", type=int, default=1000, help="failures to print per field")
     e.set_defaults(func=cmd_eval)
+
+    r = sub.add_parser("requests", help="correction and removal requests: list, approve, reject")
+    r.add_argument("action", choices=["list", "approve", "reject"])
+    r.add_argument("id", nargs="?", type=int, help="the request (approve, reject)")
+    r.add_argument("--status", default="pending", choices=["pending", "approved", "rejected"],
+                   help="list only these (default: pending)")
+    r.add_argument("--all", action="store_true", help="list every request")
+    r.add_argument("--reason", help="why a request is rejected (kept with it)")
+    r.add_argument("--db", help="SQLite index file (default: FKORT_DB_PATH)")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_requests)
 
     d = sub.add_parser("demo", help="crawl the bundled demo sites and serve them")
     d.add_argument("--host", default="127.0.0.1")

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Sent with every request we make, so site owners know who crawls them and how to reach us.
@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     #: still shows every result's marker, so the page works offline.
     tile_url: str | None = None
     tile_attribution: str = "© OpenStreetMap-bidragydere"
+    #: The key the admin endpoints (/v1/admin/...) require in X-API-Key. Unset: they are off.
+    admin_api_key: SecretStr | None = None
+    #: Largest body a correction request may have, in bytes.
+    request_max_bytes: int = 8192
+    #: Correction requests per client: a burst of this many, then this many per hour.
+    request_rate_burst: int = 5
+    request_rate_per_hour: float = 20.0
 
     @property
     def user_agent(self) -> str:

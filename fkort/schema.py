@@ -54,6 +54,8 @@ class Status(StrEnum):
     active = "active"
     #: Not seen in the last good runs of its source; hidden, history kept.
     stale = "stale"
+    #: Taken down at the organiser's request (an approved removal); stays so across crawls.
+    removed = "removed"
     #: Found by several sources: hidden behind the merged record that lists them all.
     merged = "merged"
 

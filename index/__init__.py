@@ -3,6 +3,7 @@
 from index.contract import (
     Hit,
     IndexBackend,
+    OrganizationResult,
     SearchQuery,
     SearchResult,
     Sort,
@@ -12,6 +13,6 @@ from index.contract import (
 )
 
 __all__ = [
-    "Hit", "IndexBackend", "SearchQuery", "SearchResult", "Sort", "WriteStats",
-    "backend_names", "open_backend",
+    "Hit", "IndexBackend", "OrganizationResult", "SearchQuery", "SearchResult", "Sort",
+    "WriteStats", "backend_names", "open_backend",
 ]

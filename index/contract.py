@@ -14,7 +14,9 @@ from fkort.schema import Activity, Organization, Status
 
 #: The filters that may be met "only as unknown" (the listing does not say).
 SOFT_FILTERS = ("age", "max_price", "free", "wheelchair", "step_free", "hearing_loop",
-                "weekday", "drop_in")
+                "weekday", "time_of_day", "drop_in")
+#: Parts of the day a search may ask for; the hour bands are in `normalize.schedule.DAY_PARTS`.
+TimeOfDay = Literal["formiddag", "eftermiddag", "aften"]
 
 
 class Sort(StrEnum):
@@ -42,6 +44,8 @@ class SearchQuery(BaseModel):
     hearing_loop: bool | None = None
     categories: list[str] = Field(default_factory=list)
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=list)
+    #: Any of these parts of the day, by local start time (unknown time is "unknown").
+    time_of_day: list[TimeOfDay] = Field(default_factory=list)
     drop_in: bool | None = None
     municipality: str | None = None
     strict: bool = False
@@ -79,6 +83,9 @@ class SearchQuery(BaseModel):
             if name == "weekday":
                 if self.weekdays:
                     used.append(name)
+            elif name == "time_of_day":
+                if self.time_of_day:
+                    used.append(name)
             elif name in ("free", "wheelchair", "step_free", "hearing_loop"):
                 if getattr(self, name) is True:
                     used.append(name)
@@ -101,6 +108,45 @@ class SearchResult(BaseModel):
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
+class OrganizationResult(BaseModel):
+    """A page of associations found by name, and how many there are in all."""
+
+    total: int
+    organizations: list[Organization]
+
+
+def fold_name(text: str) -> str:
+    """A name folded for Danish search: case, accents and æ/ø/å (also written ae/oe/aa)
+    compare equal, and punctuation is a space.
+
+    >>> fold_name("Mænds Mødested, Assens") == fold_name("maends moedested assens")
+    True
+    >>> fold_name("Café Åbo")
+    'cafe abo'
+    """
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    # aa/oe/ae are written both ways; fold the spelled-out forms to single letters.
+    text = text.replace("aa", "a").replace("ae", "a").replace("oe", "o")
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def name_matches(query: str, name: str) -> bool:
+    """Every word typed is part of the name (folded), in any order.
+
+    >>> name_matches("mødested assens", "Mænds Mødested Assens")
+    True
+    >>> name_matches("strik", "Mænds Mødested")
+    False
+    """
+    folded = fold_name(name)
+    words = fold_name(query).split()
+    return bool(words) and all(w in folded for w in words)
 
 
 @dataclass
@@ -162,6 +208,11 @@ class IndexBackend(Protocol):
     def get(self, activity_id: str) -> Activity | None: ...
     def get_organization(self, org_id: str) -> Organization | None: ...
     def organization_activities(self, org_id: str) -> list[Activity]: ...
+    def search_organizations(self, text: str, limit: int = 20, offset: int = 0
+                             ) -> OrganizationResult:
+        """Associations whose name holds every typed word (`name_matches`), by name; also
+        those known only as the organiser named on activities."""
+        ...
     def search(self, query: SearchQuery) -> SearchResult: ...
     def count(self) -> int: ...
     def set_status(self, ids: Iterable[str], status: Status) -> int: ...

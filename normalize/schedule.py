@@ -363,3 +363,41 @@ def last_start(schedule: Schedule) -> datetime | None:
     for last in rule:  # noqa: B007 - finite by UNTIL/COUNT
         pass
     return None if last is None else last.replace(tzinfo=TZ)
+
+
+#: Parts of the day by local start hour, [from, to): the one place the bands are defined.
+#: "nat" is not asked for by users; it makes every known clock time belong to some part, so a
+#: 03:00 start is a stated misfit for "aften" rather than an unknown.
+DAY_PARTS: dict[str, tuple[int, int]] = {
+    "nat": (0, 6), "formiddag": (6, 12), "eftermiddag": (12, 17), "aften": (17, 24),
+}
+#: The parts a search may ask for (`time_of_day`).
+TIME_OF_DAY = ("formiddag", "eftermiddag", "aften")
+
+
+def day_part(hour: int) -> str:
+    """The part of the day an hour (0-23) belongs to.
+
+    >>> [day_part(h) for h in (5, 6, 11, 12, 16, 17, 23)]
+    ['nat', 'formiddag', 'formiddag', 'eftermiddag', 'eftermiddag', 'aften', 'aften']
+    """
+    return next(name for name, (lo, hi) in DAY_PARTS.items() if lo <= hour < hi)
+
+
+def day_parts(schedule: Schedule) -> set[str]:
+    """Parts of the day the activity starts in (local time); empty when the time is unknown.
+
+    >>> s = Schedule(kind="recurring", start=datetime(2026, 3, 2, 19, 30, tzinfo=TZ),
+    ...              rrule="FREQ=WEEKLY;BYDAY=MO")
+    >>> day_parts(s)
+    {'aften'}
+    >>> day_parts(Schedule(kind="recurring", start=datetime(2026, 3, 2, tzinfo=TZ),
+    ...                    rrule="FREQ=WEEKLY", time_known=False))
+    set()
+    """
+    if schedule.start is None or not schedule.time_known:
+        return set()
+    starts = [schedule.start]
+    if schedule.kind is ScheduleKind.once:
+        starts.extend(schedule.dates)
+    return {day_part(s.astimezone(TZ).hour) for s in starts}

@@ -13,9 +13,22 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fkort.config import Settings, get_settings, make_geocoder, open_index
+from fkort.requests import RequestError
 from index import IndexBackend
+from search_api.bodylimit import BodyLimit
+from search_api.errors import ApiError
 from search_api.params import ParamError
-from search_api.routes import activities, health, organizations, pages, sources
+from search_api.ratelimit import TokenBuckets
+from search_api.routes import (
+    activities,
+    association,
+    categories,
+    health,
+    organizations,
+    pages,
+    requests,
+    sources,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +46,16 @@ _PARAM_HELP: dict[str, tuple[str, str]] = {
                   "max_price must be an amount in kroner, 0 or more."),
     "sort": ("sort skal være distance, relevance eller next.",
              "sort must be distance, relevance or next."),
+    "q": ("q skal være 1 til 200 tegn.", "q must be 1 to 200 characters."),
+    "contact": ("contact skal være en e-mail eller et telefonnummer (3 til 200 tegn).",
+                "contact must be an e-mail address or phone number (3 to 200 characters)."),
+    "message": ("message skal være 1 til 4000 tegn.", "message must be 1 to 4000 characters."),
+    "name": ("name skal være 1 til 200 tegn.", "name must be 1 to 200 characters."),
+    "target_type": ("target_type skal være activity eller organization.",
+                    "target_type must be activity or organization."),
+    "kind": ("kind skal være correction eller removal.", "kind must be correction or removal."),
 }
+_REQUEST_STATUS = {"not_found": 404, "not_pending": 409}
 _NOT_FOUND = {
     "activity": ("Aktiviteten findes ikke (længere).", "No such activity."),
     "organization": ("Foreningen findes ikke.", "No such organization."),
@@ -74,6 +96,17 @@ def create_app(settings: Settings | None = None, index: IndexBackend | None = No
     async def _param(request: Request, exc: ParamError) -> JSONResponse:
         return _error(422, "invalid_parameter", exc.da, exc.en, [exc.param])
 
+    @app.exception_handler(ApiError)
+    async def _api(request: Request, exc: ApiError) -> JSONResponse:
+        resp = _error(exc.status, exc.code, exc.da, exc.en, exc.params)
+        resp.headers.update(exc.headers)
+        return resp
+
+    @app.exception_handler(RequestError)
+    async def _request(request: Request, exc: RequestError) -> JSONResponse:
+        return _error(_REQUEST_STATUS.get(exc.code, 422), exc.code, exc.da, exc.en,
+                      [exc.param] if exc.param else [])
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 404:
@@ -92,7 +125,15 @@ def create_app(settings: Settings | None = None, index: IndexBackend | None = No
     app.include_router(activities.router)
     app.include_router(organizations.router)
     app.include_router(sources.router)
+    app.include_router(categories.router)
+    app.include_router(requests.router)
+    app.include_router(requests.admin)
     app.include_router(pages.router)
+    app.include_router(association.router)
+    app.state.request_buckets = TokenBuckets(settings.request_rate_burst,
+                                             settings.request_rate_per_hour)
+    app.add_middleware(BodyLimit, max_bytes=settings.request_max_bytes,
+                       prefixes=("/v1/requests", "/forening"))
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from fkort.schema import Activity, Organization
 from index.contract import Match
@@ -66,3 +67,74 @@ class ErrorPublic(BaseModel):
     message_da: str
     message_en: str
     params: list[str] = Field(default_factory=list)
+
+
+class OrganizationsPublic(BaseModel):
+    data: list[Organization]
+    count: int = Field(description="All associations found, not only this page.")
+
+
+class CategoryPublic(BaseModel):
+    slug: str
+    label: str = Field(description="The Danish name, as the pages show it.")
+    activities: int = Field(description="Activities in the index with this category now.")
+
+
+_Text200 = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class ChangeRequestIn(BaseModel):
+    """A correction or removal request. Nothing changes until an operator approves it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    target_type: Literal["activity", "organization"]
+    target_id: _Text200
+    kind: Literal["correction", "removal"]
+    name: _Text200 = Field(description="Who asks (name, and role in the association).")
+    contact: Annotated[str, Field(min_length=3, max_length=200)] = Field(
+        description="E-mail or phone for the operator's answer. Personal data: shown only to "
+        "operators, never logged, never shown on the public pages.")
+    message: Annotated[str, Field(min_length=1, max_length=4000)] = Field(
+        description="What is wrong, or why the listing should go.")
+    field: Annotated[str, Field(max_length=60)] | None = Field(
+        default=None, description="For a correction: the field to change, e.g. schedule, "
+        "price, age, title, accessibility.hearing_loop (see docs/api.md).")
+    proposed_value: Annotated[str, Field(max_length=1000)] | None = Field(
+        default=None, description='The right value, written as on your page, e.g. "hver '
+        'tirsdag kl. 14-16", "20 kr.", "60+", ja/nej.')
+
+
+class ChangeRequestPublic(BaseModel):
+    """The receipt: no contact details are repeated."""
+
+    id: int
+    status: str
+    target_type: str
+    target_id: str
+    kind: str
+    message_da: str
+    message_en: str
+
+
+class ChangeRequestAdmin(BaseModel):
+    """A request as operators see it, with the requester's contact details."""
+
+    id: int
+    created: datetime
+    status: str
+    target_type: str
+    target_id: str
+    kind: str
+    field: str | None
+    proposed_value: str | None
+    requester_name: str
+    requester_contact: str
+    message: str
+    decided: datetime | None
+    reason: str | None
+
+
+class RejectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, Field(max_length=1000)] | None = None

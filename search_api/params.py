@@ -17,6 +17,13 @@ WEEKDAYS = {
     "lørdag": 5, "lør": 5, "saturday": 5, "sat": 5, "sa": 5,
     "søndag": 6, "søn": 6, "sunday": 6, "sun": 6, "su": 6,
 }
+#: Parts of the day as people write them (Danish and English), to the query's names. The hour
+#: bands behind them are defined once, in `normalize.schedule.DAY_PARTS`.
+TIMES_OF_DAY = {
+    "formiddag": "formiddag", "morgen": "formiddag", "morning": "formiddag",
+    "eftermiddag": "eftermiddag", "afternoon": "eftermiddag",
+    "aften": "aften", "evening": "aften",
+}
 _POINT = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 
@@ -73,6 +80,24 @@ def parse_weekdays(values: list[str] | None) -> list[int]:
     return sorted(set(days))
 
 
+def parse_time_of_day(values: list[str] | None) -> list[str]:
+    """>>> parse_time_of_day(["Aften", "formiddag,evening"])
+    ['aften', 'formiddag']
+    """
+    parts: set[str] = set()
+    for v in split_list(values):
+        key = v.casefold()
+        if key not in TIMES_OF_DAY:
+            raise ParamError(
+                "time_of_day",
+                "time_of_day skal være formiddag, eftermiddag eller aften.",
+                "time_of_day must be formiddag (morning), eftermiddag (afternoon) or aften "
+                "(evening).",
+            )
+        parts.add(TIMES_OF_DAY[key])
+    return sorted(parts)
+
+
 def resolve_near(near: str, geocoder: Any) -> Any:
     """The point for a `near` text (an address, postcode, town or lat,lon), or a ParamError
     that does not repeat what was typed."""
@@ -109,6 +134,7 @@ def build_query(
     offset: int,
     known_categories: set[str],
     geocoder: Any = None,
+    time_of_day: list[str] | None = None,
 ) -> tuple[SearchQuery, Any]:
     """The query, and how its point was found (precision and provider; never the text)."""
     lat = lon = None
@@ -134,7 +160,8 @@ def build_query(
         text=q.strip() if q and q.strip() else None,
         lat=lat, lon=lon, radius_km=radius_km, age=age, max_price=max_price, free=free,
         wheelchair=wheelchair, step_free=step_free, hearing_loop=hearing_loop,
-        categories=cats, weekdays=parse_weekdays(weekday), drop_in=drop_in,
+        categories=cats, weekdays=parse_weekdays(weekday),
+        time_of_day=parse_time_of_day(time_of_day), drop_in=drop_in,
         municipality=municipality.strip() if municipality and municipality.strip() else None,
         strict=strict, sort=sort, limit=limit, offset=offset,
     )

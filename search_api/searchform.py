@@ -35,6 +35,7 @@ class SearchForm:
     sort: str = ""
     categories: list[str] = field(default_factory=list)
     weekday: list[str] = field(default_factory=list)
+    time_of_day: list[str] = field(default_factory=list)
     free: bool = False
     wheelchair: bool = False
     step_free: bool = False
@@ -57,6 +58,7 @@ class SearchForm:
             near=text("near"), radius_km=text("radius_km") or DEFAULT_RADIUS, q=text("q"),
             age=text("age"), max_price=text("max_price"), sort=text("sort"),
             categories=many("categories"), weekday=many("weekday"),
+            time_of_day=many("time_of_day"),
             **{f: data.get(f) == "true" for f in FLAGS},
         )
 
@@ -64,7 +66,7 @@ class SearchForm:
     def asks_anything(self) -> bool:
         """Whether anything beyond the defaults was filled in (else: just show the form)."""
         return any((self.near, self.q, self.age, self.max_price, self.categories, self.weekday,
-                    *(getattr(self, f) for f in FLAGS if f != "strict")))
+                    self.time_of_day, *(getattr(self, f) for f in FLAGS if f != "strict")))
 
 
 class FormErrors(Exception):
@@ -117,6 +119,7 @@ def to_query(form: SearchForm, geocoder: Any, max_radius_km: float) -> tuple[Sea
             categories=form.categories, weekday=form.weekday, drop_in=form.drop_in or None,
             municipality=None, strict=form.strict, sort=Sort(form.sort) if form.sort else None,
             limit=PAGE_SIZE, offset=0, known_categories=set(CATEGORY_LABELS), geocoder=geocoder,
+            time_of_day=form.time_of_day or None,
         )
     except ParamError as exc:
         raise FormErrors({exc.param: _PAGE_MESSAGES.get(exc.param, exc.da)}) from None
@@ -128,4 +131,5 @@ _PAGE_MESSAGES = {
             "7500 Holstebro), et postnummer, en by eller et punkt (fx 56.36,8.62).",
     "categories": "Vælg interesserne på listen.",
     "weekday": "Vælg dagene på listen.",
+    "time_of_day": "Vælg tid på dagen på listen.",
 }

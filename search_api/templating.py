@@ -19,8 +19,11 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 #: here; `base.html` marks the current one with aria-current.
 NAV_LINKS: list[tuple[str, str]] = [
     ("/", "Søg fællesskaber"),
+    ("/forening", "For foreninger"),
 ]
 
 templates.env.globals.update(
     fmt=formatting, categories=CATEGORY_LABELS, days=formatting.DAYS, nav_links=NAV_LINKS,
+    day_parts=[("formiddag", "Formiddag (6–12)"), ("eftermiddag", "Eftermiddag (12–17)"),
+               ("aften", "Aften (17–24)")],
 )

@@ -19,12 +19,14 @@ from fkort.schema import Activity, Organization, Status
 from index.contract import (
     Hit,
     Match,
+    OrganizationResult,
     SearchQuery,
     SearchResult,
     Sort,
     WriteStats,
     carry_over,
     content_hash,
+    fold_name,
     same_organization,
 )
 from normalize import analysis, schedule
@@ -59,6 +61,8 @@ MAPPING: dict[str, Any] = {
         **{flag: {"type": "boolean"} for flag in _FLAGS},
         "drop_in": {"type": "boolean"},
         "weekdays": {"type": "integer"},
+        "day_parts": {"type": "keyword"},
+        "organizer_fold": {"type": "keyword"},
         "occurrences": {"type": "date"},
         "last_start": {"type": "date"},
         "categories": {"type": "keyword"},
@@ -72,6 +76,7 @@ MAPPING: dict[str, Any] = {
 }
 ORG_MAPPING: dict[str, Any] = {"dynamic": False, "properties": {
     "id": {"type": "keyword"}, "name": {"type": "text", "analyzer": "danish"},
+    "name_fold": {"type": "keyword"},
     "doc": {"type": "object", "enabled": False}}}
 
 
@@ -107,6 +112,8 @@ def to_document(a: Activity, now: datetime) -> dict[str, Any]:
         **{flag: getattr(a.accessibility, flag) for flag in _FLAGS},
         "drop_in": a.drop_in,
         "weekdays": sorted(days) or None,
+        "day_parts": sorted(schedule.day_parts(sch)) or None,
+        "organizer_fold": fold_name(a.organizer.name) if a.organizer.name else None,
         "occurrences": [_utc(d) for d in occurrences] or None,
         "last_start": _utc(schedule.last_start(sch)),
         "categories": a.categories,
@@ -144,6 +151,10 @@ def soft_clauses(q: SearchQuery) -> dict[str, tuple[dict[str, Any], dict[str, An
             out[name] = ({"bool": {"filter": [_exists("weekdays")],
                                    "must_not": [{"terms": {"weekdays": q.weekdays}}]}},
                          _exists("weekdays"))
+        elif name == "time_of_day":
+            out[name] = ({"bool": {"filter": [_exists("day_parts")],
+                                   "must_not": [{"terms": {"day_parts": q.time_of_day}}]}},
+                         _exists("day_parts"))
         elif name == "drop_in":
             out[name] = (_term("drop_in", not q.drop_in), _term("drop_in", bool(q.drop_in)))
         else:
@@ -172,6 +183,8 @@ for (def f : params.fields) {
     if (!(doc['age_known'].size() > 0 && doc['age_known'].value)) { n++; }
   } else if (f == 'weekday') {
     if (doc['weekdays'].size() == 0) { n++; }
+  } else if (f == 'time_of_day') {
+    if (doc['day_parts'].size() == 0) { n++; }
   } else if (f == 'drop_in') {
     if (doc['drop_in'].size() == 0) { n++; }
   } else if (doc[f].size() == 0) { n++; }
@@ -263,6 +276,8 @@ def matched(a: Activity, q: SearchQuery) -> dict[str, Match]:
             ok = a.price.is_free is True
         elif name == "weekday":
             ok = bool(schedule.weekdays(a.schedule))
+        elif name == "time_of_day":
+            ok = bool(schedule.day_parts(a.schedule))
         elif name == "drop_in":
             ok = a.drop_in is not None
         else:
@@ -290,13 +305,24 @@ class EngineBackend:
         return name
 
     def _ensure(self) -> None:
+        if getattr(self, "_ready", False):
+            return
         if not self.client.indices.exists_alias(name=self.alias):
             index = self._new_index()
             self.client.indices.put_alias(index=index, name=self.alias)
+        else:
+            # An index made by an older version: add the fields this one writes (adding
+            # fields is allowed on a live index; existing documents get them on re-index).
+            self.client.indices.put_mapping(index=self.alias,
+                                            body={"properties": MAPPING["properties"]})
         if not self.client.indices.exists(index=self.org_index):
             self.client.indices.create(index=self.org_index, body={
                 "settings": {"number_of_shards": 1, "number_of_replicas": 0},
                 "mappings": ORG_MAPPING})
+        else:
+            self.client.indices.put_mapping(index=self.org_index,
+                                            body={"properties": ORG_MAPPING["properties"]})
+        self._ready = True
 
     def current_index(self) -> str | None:
         if not self.client.indices.exists_alias(name=self.alias):
@@ -386,6 +412,7 @@ class EngineBackend:
                     continue
             self.client.index(index=self.org_index, id=org.id, refresh="wait_for",
                               body={"id": org.id, "name": org.name,
+                                    "name_fold": fold_name(org.name),
                                     "doc": org.model_dump(mode="json")})
             stats.new += 1
         return stats
@@ -434,6 +461,43 @@ class EngineBackend:
             "query": {"term": {"organization_id": org_id}},
             "sort": [{"title.raw": "asc"}, {"id": "asc"}], "size": 1000})
         return [Activity.model_validate(h["_source"]["doc"]) for h in resp["hits"]["hits"]]
+
+    def search_organizations(self, text: str, limit: int = 20, offset: int = 0
+                             ) -> OrganizationResult:
+        self._ensure()
+        words = fold_name(text).split()
+        if not words:
+            return OrganizationResult(total=0, organizations=[])
+        # Every typed word a part of the folded name (as `name_matches`).
+        parts = [{"wildcard": {"name_fold": {"value": f"*{w}*"}}} for w in words]
+        resp = self.client.search(index=self.org_index, body={
+            "query": {"bool": {"filter": parts}}, "size": 10000})
+        found = {h["_source"]["id"]: Organization.model_validate(h["_source"]["doc"])
+                 for h in resp["hits"]["hits"]}
+        # Associations known only as the organiser named on their activities.
+        organizer = [{"wildcard": {"organizer_fold": {"value": f"*{w}*"}}} for w in words]
+        resp = self.client.search(index=self.alias, body={
+            "size": 0,
+            "query": {"bool": {"filter": [_term("status", "active"),
+                                          _exists("organization_id"), *organizer]}},
+            "aggs": {"orgs": {"terms": {"field": "organization_id", "size": 10000},
+                              "aggs": {"first": {"top_hits": {
+                                  "size": 1, "sort": [{"id": "asc"}]}}}}}})
+        buckets = resp.get("aggregations", {}).get("orgs", {}).get("buckets", [])
+        candidates = {b["key"]: b["first"]["hits"]["hits"][0]["_source"]["doc"]
+                      for b in buckets if b["key"] not in found}
+        if candidates:
+            known = self.client.mget(index=self.org_index, body={"ids": list(candidates)})
+            for d in known.get("docs", []):
+                if d.get("found"):
+                    candidates.pop(d["_id"], None)
+        for org_id, doc in candidates.items():
+            organizer_doc = doc.get("organizer") or {}
+            found[org_id] = Organization(id=org_id, name=organizer_doc.get("name") or org_id,
+                                         url=organizer_doc.get("url"))
+        ordered = sorted(found.values(), key=lambda o: (fold_name(o.name), o.id))
+        return OrganizationResult(total=len(ordered),
+                                  organizations=ordered[offset:offset + limit])
 
     def count(self) -> int:
         self._ensure()

@@ -17,12 +17,15 @@ from fkort.schema import Activity, Organization, Schedule, ScheduleKind, Status
 from index.contract import (
     Hit,
     Match,
+    OrganizationResult,
     SearchQuery,
     SearchResult,
     Sort,
     WriteStats,
     carry_over,
     content_hash,
+    fold_name,
+    name_matches,
     register_backend,
     same_organization,
 )
@@ -46,6 +49,7 @@ CREATE TABLE IF NOT EXISTS activities (
     hearing_loop INTEGER, parking INTEGER,
     drop_in INTEGER,
     weekdays INTEGER,            -- bit 0 = Monday; NULL = unknown schedule
+    day_parts INTEGER,           -- bits in DAY_PARTS order; NULL = unknown time
     sched_kind TEXT NOT NULL,
     rrule TEXT,
     first_start TEXT,            -- local ISO with offset; NULL = unknown
@@ -119,6 +123,18 @@ class SQLiteBackend:
         self._write_lock = threading.Lock()
         with self._conn() as con:
             con.executescript(_SCHEMA)
+            self._migrate(con)
+
+    def _migrate(self, con: sqlite3.Connection) -> None:
+        """Bring a file written by an older version up to this schema (added columns are
+        filled from the stored records, so no re-crawl is needed)."""
+        columns = {r[1] for r in con.execute("PRAGMA table_info(activities)")}
+        if "day_parts" not in columns:
+            con.execute("ALTER TABLE activities ADD COLUMN day_parts INTEGER")
+            rows = con.execute("SELECT rid, doc FROM activities").fetchall()
+            con.executemany("UPDATE activities SET day_parts = ? WHERE rid = ?", [
+                (_day_mask(Activity.model_validate_json(doc).schedule), rid)
+                for rid, doc in rows])
 
     # -- connections ---------------------------------------------------------------------
     def _connection(self) -> sqlite3.Connection:
@@ -130,6 +146,7 @@ class SQLiteBackend:
             con.execute("PRAGMA foreign_keys=ON")
             _ensure_math(con)
             con.create_function("fk_next", 4, _next_start, deterministic=True)
+            con.create_function("fk_name_matches", 2, _name_matches, deterministic=True)
             self._local.con = con
         return con
 
@@ -188,16 +205,17 @@ class SQLiteBackend:
         cur = con.execute(
             """INSERT INTO activities (rid, id, doc, content_hash, status, title, lat, lon,
                 age_min, age_max, price_amount, is_free, wheelchair, step_free,
-                accessible_toilet, hearing_loop, parking, drop_in, weekdays, sched_kind, rrule,
+                accessible_toilet, hearing_loop, parking, drop_in, weekdays, day_parts,
+                sched_kind, rrule,
                 first_start, last_start, municipality, source_name, source_kind,
                 organization_id)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 rid, a.id, a.model_dump_json(), digest, a.status.value, a.title, loc.lat, loc.lon,
                 a.age.min, a.age.max, a.price.amount_dkk, _tri(a.price.is_free),
                 *(_tri(getattr(a.accessibility, f)) for f in _FLAGS),
                 _tri(a.drop_in),
-                sum(1 << d for d in days) if days else None,
+                sum(1 << d for d in days) if days else None, _day_mask(sch),
                 sch.kind.value, sch.rrule,
                 sch.start.isoformat() if sch.start else None, _utc(schedule.last_start(sch)),
                 loc.municipality.casefold() if loc.municipality else None,
@@ -300,6 +318,30 @@ class SQLiteBackend:
                 (org_id,),
             ).fetchall()
         return [Activity.model_validate_json(r[0]) for r in rows]
+
+    def search_organizations(self, text: str, limit: int = 20, offset: int = 0
+                             ) -> OrganizationResult:
+        found: dict[str, Organization] = {}
+        with self._conn() as con:
+            for (doc,) in con.execute(
+                "SELECT doc FROM organizations WHERE fk_name_matches(?, name)", (text,)
+            ):
+                org = Organization.model_validate_json(doc)
+                found[org.id] = org
+            # Associations known only as the organiser named on their activities.
+            for org_id, name, url in con.execute(
+                """SELECT organization_id, json_extract(doc, '$.organizer.name'),
+                          json_extract(doc, '$.organizer.url')
+                   FROM activities
+                   WHERE organization_id IS NOT NULL AND status = 'active'
+                     AND organization_id NOT IN (SELECT id FROM organizations)
+                     AND fk_name_matches(?, json_extract(doc, '$.organizer.name'))
+                   ORDER BY id""", (text,)
+            ):
+                found.setdefault(org_id, Organization(id=org_id, name=name, url=url))
+        ordered = sorted(found.values(), key=lambda o: (fold_name(o.name), o.id))
+        return OrganizationResult(total=len(ordered),
+                                  organizations=ordered[offset:offset + limit])
 
     def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]:
         """Each activity of a source: when it was last seen, and its status."""
@@ -467,6 +509,11 @@ class SQLiteBackend:
                     "a.weekdays IS NOT NULL AND (a.weekdays & :daymask) = 0",
                     "a.weekdays IS NOT NULL",
                 )
+            elif name == "time_of_day":
+                out[name] = (
+                    "a.day_parts IS NOT NULL AND (a.day_parts & :partmask) = 0",
+                    "a.day_parts IS NOT NULL",
+                )
             elif name == "drop_in":
                 out[name] = ("a.drop_in = 1 - :drop_in", "a.drop_in = :drop_in")
             else:  # accessibility flags asked for as needed
@@ -478,6 +525,7 @@ class SQLiteBackend:
             "age": q.age,
             "max_price": q.max_price,
             "daymask": sum(1 << d for d in q.weekdays),
+            "partmask": sum(1 << _PART_BIT[p] for p in q.time_of_day),
             "drop_in": None if q.drop_in is None else int(q.drop_in),
         }
 
@@ -509,6 +557,20 @@ def _ensure_math(con: sqlite3.Connection) -> None:
         for name, fn in (("asin", math.asin), ("sqrt", math.sqrt), ("sin", math.sin),
                          ("cos", math.cos), ("radians", math.radians)):
             con.create_function(name, 1, fn, deterministic=True)
+
+
+#: Bit of each part of the day in the day_parts column.
+_PART_BIT = {name: i for i, name in enumerate(schedule.DAY_PARTS)}
+
+
+def _day_mask(sch: Schedule) -> int | None:
+    """The parts of the day as bits; None when the clock time is unknown."""
+    parts = schedule.day_parts(sch)
+    return sum(1 << _PART_BIT[p] for p in parts) if parts else None
+
+
+def _name_matches(text: str | None, name: str | None) -> bool:
+    return bool(text and name and name_matches(text, name))
 
 
 def _text_by_place(q: SearchQuery) -> bool:

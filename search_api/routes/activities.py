@@ -7,19 +7,25 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from fkort import clock
+from fkort.config import Settings
+from fkort.schema import Status
 from index import SearchQuery, SearchResult, Sort
 from normalize.category import CATEGORY_LABELS
 from normalize.schedule import next_occurrences
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep
 from search_api.models import ActivitiesPublic, ActivityPublic, ErrorPublic, NearPublic
 from search_api.params import build_query
+from search_api.seen import last_seen, with_last_seen
 
 router = APIRouter(prefix="/v1/activities", tags=["activities"])
 
 
-def run_search(index: IndexDep, query: SearchQuery) -> SearchResult:
-    """One search at the current time (also used by the web page)."""
-    return index.search(query.model_copy(update={"now": query.now or clock.now()}))
+def run_search(index: IndexDep, query: SearchQuery, settings: Settings | None = None
+               ) -> SearchResult:
+    """One search at the current time (also used by the web page); with the settings, each
+    hit says when the crawls last found it."""
+    result = index.search(query.model_copy(update={"now": query.now or clock.now()}))
+    return result if settings is None else with_last_seen(settings, result)
 
 
 def to_public(result: SearchResult) -> ActivitiesPublic:
@@ -57,6 +63,11 @@ def search_activities(
     hearing_loop: Annotated[bool | None, Query(description="Needs a hearing loop.")] = None,
     categories: Annotated[list[str] | None, Query(description="Category slugs (any of).")] = None,
     weekday: Annotated[list[str] | None, Query(description="Weekdays: tirsdag, 1, ...")] = None,
+    time_of_day: Annotated[list[str] | None, Query(
+        description="Parts of the day, by local start time (any of): formiddag (06-12), "
+        "eftermiddag (12-17), aften (17-24). An activity whose clock time is not stated "
+        "counts as unknown, not as a misfit.",
+    )] = None,
     drop_in: Annotated[bool | None, Query(description="No sign-up needed.")] = None,
     municipality: Annotated[str | None, Query(max_length=100)] = None,
     strict: Annotated[bool, Query(description="Keep only stated fits, not unknowns.")] = False,
@@ -70,9 +81,9 @@ def search_activities(
         wheelchair=wheelchair, step_free=step_free, hearing_loop=hearing_loop,
         categories=categories, weekday=weekday, drop_in=drop_in, municipality=municipality,
         strict=strict, sort=sort, limit=min(limit, settings.max_limit), offset=offset,
-        known_categories=set(CATEGORY_LABELS), geocoder=geocoder,
+        known_categories=set(CATEGORY_LABELS), geocoder=geocoder, time_of_day=time_of_day,
     )
-    result = to_public(run_search(index, query))
+    result = to_public(run_search(index, query, settings))
     if origin is not None:
         result.near = NearPublic(precision=origin.precision.value, provider=origin.provider)
     return result
@@ -81,11 +92,12 @@ def search_activities(
 @router.get(
     "/{activity_id}", response_model=ActivityPublic, responses={404: {"model": ErrorPublic}}
 )
-def get_activity(activity_id: str, index: IndexDep) -> ActivityPublic:
+def get_activity(activity_id: str, index: IndexDep, settings: SettingsDep) -> ActivityPublic:
     """One activity by id."""
     activity = index.get(activity_id)
-    if activity is None:
+    if activity is None or activity.status is Status.removed:
         raise HTTPException(404, "activity")
+    (activity,) = last_seen(settings, [activity])
     return ActivityPublic(
         **activity.model_dump(), next_occurrences=next_occurrences(activity.schedule, clock.now())
     )

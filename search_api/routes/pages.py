@@ -10,12 +10,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
 from fkort import clock
-from fkort.schema import Activity
+from fkort.schema import Activity, Status
 from normalize.schedule import duration, next_occurrences
 from search_api import formatting
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep
 from search_api.routes.activities import run_search
 from search_api.searchform import SORTS, FormErrors, SearchForm, to_query
+from search_api.seen import last_seen
 from search_api.templating import templates
 from search_api.trip import destination_text, rejseplanen_url
 
@@ -63,7 +64,7 @@ def _search(request: Request, form: SearchForm, index: Any, geocoder: Any,
     except FormErrors as exc:
         context["errors"] = exc.errors
         return templates.TemplateResponse(request, "search.html", context, status_code=422)
-    result = run_search(index, query)
+    result = run_search(index, query, settings)
     results: list[dict[str, Any]] = []
     for n, hit in enumerate(result.hits, start=1):
         a = hit.activity
@@ -89,11 +90,13 @@ def _search(request: Request, form: SearchForm, index: Any, geocoder: Any,
 
 
 @router.get("/aktivitet/{activity_id}/kort", response_class=HTMLResponse)
-def match_card(activity_id: str, request: Request, index: IndexDep) -> HTMLResponse:
+def match_card(activity_id: str, request: Request, index: IndexDep, settings: SettingsDep
+               ) -> HTMLResponse:
     """The match-kort: one activity in large type, to print and hand to the citizen."""
     activity = index.get(activity_id)
-    if activity is None:
+    if activity is None or activity.status is Status.removed:
         return templates.TemplateResponse(request, "not_found.html", {}, status_code=404)
+    (activity,) = last_seen(settings, [activity])
     starts = next_occurrences(activity.schedule, clock.now(), 5)
     return templates.TemplateResponse(request, "kort.html", {
         "a": activity, "next": _dates(activity, 5), "access": formatting.access_items(activity),

@@ -41,7 +41,9 @@ def corpus() -> list[Activity]:
             accessibility={"wheelchair": [None, True, False][i % 3],
                            "hearing_loop": [None, None, True, False][i % 4]},
             drop_in=[None, True, False][i % 3],
-            schedule={"rrule": f"FREQ=WEEKLY;BYDAY={DAYS[i % 5]}"},
+            schedule={"rrule": f"FREQ=WEEKLY;BYDAY={DAYS[i % 5]}", "end": None,
+                      "start": datetime(2026, 9, 1, [9, 14, 19, 3][i % 4], tzinfo=TZ),
+                      "time_known": i % 7 != 0},
             location={"municipality": town},
         ))
     return out
@@ -57,6 +59,9 @@ QUERIES: list[dict[str, Any]] = [
     {"lat": 56.36, "lon": 8.62, "radius_km": 50, "text": "strik"},
     {"lat": 56.36, "lon": 8.62, "radius_km": 50, "text": "kort", "sort": "distance"},
     {"weekdays": [1, 3], "sort": "next"},
+    {"time_of_day": ["aften"], "sort": "next"},
+    {"lat": 56.36, "lon": 8.62, "radius_km": 30, "time_of_day": ["formiddag", "eftermiddag"],
+     "strict": True},
     {"municipality": "Assens", "max_price": 50},
     {"drop_in": True, "lat": 55.27, "lon": 9.90, "limit": 5, "offset": 2},
 ]
@@ -238,3 +243,24 @@ def test_engine_gone_mid_rebuild_leaves_the_last_complete_index(tmp_path: Path) 
         proxy.close()
         direct.client.indices.delete(index=f"{alias}*", ignore_unavailable=True)
         direct.close()
+
+
+@pytest.mark.parametrize("params", QUERIES, ids=[str(i) for i in range(len(QUERIES))])
+def test_engine_matched_agrees_with_sqlite_without_an_engine(tmp_path: Path,
+                                                             params: dict[str, Any]) -> None:
+    """The engine's per-hit `matched` is computed in Python; it must say what the embedded
+    backend's SQL says, for every hit (runs without a search engine)."""
+    from index.backends.engine import matched, to_document
+
+    sqlite = open_test_backend("sqlite", tmp_path)
+    items = corpus()
+    sqlite.upsert(items)
+    q = SearchQuery(now=NOW, limit=100, **{k: v for k, v in params.items() if k != "limit"})
+    hits = sqlite.search(q).hits
+    sqlite.close()
+    for h in hits:
+        assert matched(h.activity, q) == h.matched
+    docs = {a.id: to_document(a, NOW) for a in items}
+    assert any("day_parts" in d for d in docs.values())
+    assert all("day_parts" not in d for a, d in zip(items, docs.values(), strict=True)
+               if not a.schedule.time_known)

@@ -254,3 +254,82 @@ def test_sort_next_puts_the_soonest_first(backend: SQLiteBackend) -> None:
     ])
     # 22 November 2026 is a Sunday.
     assert search(backend, sort="next") == ["Mandag", "Onsdag", "Fredag"]
+
+
+# -- time of day ---------------------------------------------------------------------------
+
+def _weekly(hour: int, *, time_known: bool = True) -> dict[str, object]:
+    return {"kind": "recurring", "start": datetime(2026, 9, 1, hour, tzinfo=TZ),
+            "end": None, "rrule": "FREQ=WEEKLY;BYDAY=TU", "time_known": time_known}
+
+
+def test_time_of_day_by_local_start_with_unknown_last(backend: SQLiteBackend) -> None:
+    backend.upsert([
+        make("morning", "Morgengymnastik", schedule=_weekly(9)),
+        make("noon", "Frokostklub", schedule=_weekly(12)),
+        make("evening", "Aftensang", schedule=_weekly(19)),
+        make("night", "Natteravne", schedule=_weekly(3)),
+        make("dayonly", "Tirsdagsklub", schedule=_weekly(0, time_known=False)),
+        make("nowhen", "Uden tid", schedule={"kind": "unknown", "start": None, "end": None,
+                                             "rrule": None}),
+    ])
+    assert search(backend, time_of_day=["formiddag"], sort="next") == [
+        "Morgengymnastik", "Tirsdagsklub", "Uden tid"]
+    assert search(backend, time_of_day=["eftermiddag"], sort="next")[0] == "Frokostklub"
+    # Any of several parts; a 03:00 start is a stated misfit, not an unknown.
+    assert search(backend, time_of_day=["formiddag", "aften"], strict=True, sort="next") == [
+        "Morgengymnastik", "Aftensang"]
+    hits = backend.search(SearchQuery(now=NOW, time_of_day=["aften"], sort="next")).hits
+    assert [(h.activity.title, h.matched["time_of_day"]) for h in hits] == [
+        ("Aftensang", "yes"), ("Tirsdagsklub", "unknown"), ("Uden tid", "unknown")]
+
+
+def test_time_of_day_combines_with_weekday(backend: SQLiteBackend) -> None:
+    backend.upsert([
+        make("tue-eve", "Tirsdag aften", schedule=_weekly(19)),
+        make("wed-eve", "Onsdag aften", schedule={**_weekly(19), "rrule": "FREQ=WEEKLY;BYDAY=WE",
+                                                  "start": datetime(2026, 9, 2, 19, tzinfo=TZ)}),
+        make("tue-am", "Tirsdag formiddag", schedule=_weekly(10)),
+    ])
+    assert search(backend, weekdays=[1], time_of_day=["aften"]) == ["Tirsdag aften"]
+
+
+# -- associations by name ------------------------------------------------------------------
+
+def test_search_organizations_by_folded_name(backend: SQLiteBackend) -> None:
+    from fkort.schema import Organization
+
+    backend.upsert_organizations([
+        Organization(id="org:a", name="Mænds Mødested Assens"),
+        Organization(id="org:b", name="Café Åbrinken"),
+        Organization(id="org:c", name="Strikkecaféen"),
+    ])
+    backend.upsert([make("only", "Kortklub", organizer={"name": "Kortklubben Ærø"},
+                         organization_id="org:d")])
+    names = lambda r: [o.name for o in r.organizations]  # noqa: E731
+    assert names(backend.search_organizations("mødested")) == ["Mænds Mødested Assens"]
+    assert names(backend.search_organizations("MAENDS assens")) == ["Mænds Mødested Assens"]
+    assert names(backend.search_organizations("cafe")) == ["Café Åbrinken", "Strikkecaféen"]
+    assert names(backend.search_organizations("aabrinken")) == ["Café Åbrinken"]
+    assert names(backend.search_organizations("ærø")) == ["Kortklubben Ærø"]
+    assert backend.search_organizations("ridning").total == 0
+    assert backend.search_organizations("!!").total == 0
+    page = backend.search_organizations("e", limit=2, offset=1)
+    assert page.total == 4 and len(page.organizations) == 2
+    assert names(page) == names(backend.search_organizations("e", limit=10))[1:3]
+
+
+def test_an_older_sqlite_file_gets_day_parts_filled(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    b = SQLiteBackend(tmp_path / "old.db")
+    b.upsert([make("evening", "Aftensang", schedule=_weekly(19)),
+              make("morning", "Morgengymnastik", schedule=_weekly(9))])
+    b.close()
+    con = sqlite3.connect(tmp_path / "old.db")
+    con.execute("ALTER TABLE activities DROP COLUMN day_parts")  # as written before the column
+    con.commit()
+    con.close()
+    reopened = SQLiteBackend(tmp_path / "old.db")
+    assert search(reopened, time_of_day=["aften"], strict=True) == ["Aftensang"]
+    reopened.close()

@@ -117,7 +117,18 @@ def test_strict_keeps_only_stated_fits(site: httpx.Client) -> None:
     assert 'name="strict" value="true" checked' in html
 
 
+def test_time_of_day_on_the_form(site: httpx.Client) -> None:
+    html = site.post("/", data={"near": ADDRESS, "radius_km": "10", "time_of_day": "aften",
+                                "strict": "true"}).text
+    assert "1 tilbud fundet" in html and "Brætspilsaften" in html  # 19:00; the others not
+    assert 'name="time_of_day" value="aften" checked' in html
+    html = site.post("/", data={"time_of_day": "formiddag"}).text
+    assert "Fællessang" in html and "Brætspilsaften" not in html
+    assert "Passer: tid på dagen" in html
+
+
 @pytest.mark.parametrize(("data", "field", "message"), [
+    ({"time_of_day": ["midnat"]}, "time_of_day", "Vælg tid på dagen på listen"),
     ({"near": "Xyzvej 1, 9999 Ukendtby"}, "near", "Vi kunne ikke finde stedet"),
     ({"near": ADDRESS, "radius_km": "langt"}, "radius_km", "Afstanden skal være et tal"),
     ({"near": ADDRESS, "radius_km": "9000"}, "radius_km", "højst 500"),

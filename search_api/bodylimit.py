@@ -1,0 +1,78 @@
+"""Refuses oversized request bodies before anything reads them (pure ASGI, so the limit
+holds for JSON and form posts alike, with or without a Content-Length)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from search_api.errors import too_large
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class BodyLimit:
+    """POSTs to paths under `prefixes` may carry at most `max_bytes` (else 413)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, prefixes: tuple[str, ...]) -> None:
+        self.app, self.max_bytes, self.prefixes = app, max_bytes, prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or scope.get("method") != "POST"
+                or not str(scope.get("path", "")).startswith(self.prefixes)):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                   for k, v in scope.get("headers", [])}
+        declared = headers.get("content-length", "")
+        html = "form" in headers.get("content-type", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send, html)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(send, html)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Send, html: bool) -> None:
+        err = too_large(self.max_bytes)
+        if html:  # a form on our pages: a Danish page, with the way back
+            payload = (f'<!doctype html><html lang="da"><meta charset="utf-8"><title>For stor'
+                       f'</title><p role="alert">{err.da}</p><p><a href="/forening">Tilbage'
+                       "</a></p></html>").encode()
+            kind = b"text/html; charset=utf-8"
+        else:
+            payload = json.dumps({"error": err.code, "message_da": err.da,
+                                  "message_en": err.en, "params": []},
+                                 ensure_ascii=False).encode()
+            kind = b"application/json; charset=utf-8"
+        await send({"type": "http.response.start", "status": 413, "headers": [
+            (b"content-type", kind),
+            (b"content-length", str(len(payload)).encode()), (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": payload})
