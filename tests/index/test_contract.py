@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import pytest
 from geopy.distance import geodesic
 from geopy.point import Point
 
-from fkort.schema import Status
+from fkort.schema import SourceKind, Status, activity_id
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
 from tests.index.corpus import TZ, make
@@ -333,3 +334,37 @@ def test_an_older_sqlite_file_gets_day_parts_filled(tmp_path) -> None:  # type: 
     reopened = SQLiteBackend(tmp_path / "old.db")
     assert search(reopened, time_of_day=["aften"], strict=True) == ["Aftensang"]
     reopened.close()
+
+
+# -- the merge step, through the contract ---------------------------------------------------
+
+def test_merge_step_on_the_backend_is_deterministic_and_writes_nothing_twice(
+        backend: SQLiteBackend) -> None:
+    from fkort.merging import merge_duplicates
+
+    def walk(source: str, kind: str, title: str) -> Any:
+        a = make(f"{source}-walk", title, at=at_km(1))
+        return a.model_copy(update={
+            "id": activity_id(source, "walk"),
+            "source": a.source.model_copy(update={"name": source, "kind": SourceKind(kind)})})
+
+    kommune = walk("kommune", "municipal", "Gåtur langs fjorden")
+    portal = walk("portal", "portal", "Gåtur langs fjorden – alle er velkomne")
+    other = make("strik", "Strikkeklub", at=at_km(1))
+    backend.upsert([kommune, portal, other])
+    now = datetime(2026, 11, 22, 12, tzinfo=TZ)
+    first = merge_duplicates(backend, now)
+    assert (first.new, first.hidden) == (1, 2)
+    (merged_id,) = first.records
+    assert sorted(search(backend)) == ["Gåtur langs fjorden", "Strikkeklub"]
+    assert {backend.get(i).status for i in (kommune.id, portal.id)} == {Status.merged}
+    again = merge_duplicates(backend, now)
+    assert again.written == 0 and list(again.records) == [merged_id]
+    # A re-crawl of a member keeps it hidden; when the other goes, the member shows again.
+    backend.upsert([portal])
+    assert backend.get(portal.id).status is Status.merged
+    backend.set_status([kommune.id], Status.stale)
+    gone = merge_duplicates(backend, now)
+    assert (gone.retired, gone.released) == (1, 1)
+    assert backend.get(portal.id).status is Status.active
+    assert backend.get(merged_id).status is Status.stale

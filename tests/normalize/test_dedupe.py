@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fkort.schema import Activity, activity_id
+from fkort.schema import Activity, SourceKind, activity_id
 from normalize.dedupe import Cluster, compare, find_clusters, merge
 from tests.index.corpus import TZ, make
 
@@ -22,7 +22,7 @@ def rec(source: str, kind: str, key: str, title: str, **fields: Any) -> Activity
     a = make(key, title, **fields)
     return a.model_copy(update={
         "id": activity_id(source, key),
-        "source": a.source.model_copy(update={"name": source, "kind": kind}),
+        "source": a.source.model_copy(update={"name": source, "kind": SourceKind(kind)}),
         "location": a.location.model_copy(update={"city": "Struer", "municipality": "Struer"}),
     })
 

@@ -1,0 +1,103 @@
+"""Benchmark: the merge step (duplicates across sources) on a country-sized index.
+
+Synthetic but shaped like the real thing: activities spread over Danish towns (the gazetteer's
+towns, weighted towards the big ones as offers are), weekly meetings at common hours, titles
+drawn from common Danish activity words, from four sources. A share of them is published again
+by a second and a third source with a reworded title, as portals and Facebook do. Measured:
+the pure decision (`find_clusters` + merging, CPU time) and, with `--index`, the whole step
+through the embedded SQLite index (read all, write merged records and statuses), wall time.
+The step runs after every crawl, so it must stay well inside a nightly crawl's minutes.
+Run: `.venv/bin/python bench/merge_step.py [--sizes 10000 50000] [--dup-share 0.1] [--index]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fkort.merging import merge_duplicates, plan  # noqa: E402
+from fkort.schema import Activity, activity_id  # noqa: E402
+
+TZ = ZoneInfo("Europe/Copenhagen")
+NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)
+WORDS = ["Strikkecafé", "Gåtur", "Fællesspisning", "Brætspil", "Seniordans", "Banko",
+         "Mandeklub", "Sangaften", "Kortklub", "Cykeltur", "Træværksted", "Læsekreds",
+         "Petanque", "Billard", "Sorggruppe", "Madklub", "Havehold", "Yoga for seniorer"]
+PLACES = ["Medborgerhuset", "Biblioteket", "Kulturhuset", "Aktivitetscentret", "Forsamlingshuset",
+          "Kirkens sal", "Hallen"]
+RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR"]
+
+
+def towns() -> list[tuple[str, float, float]]:
+    from normalize.geo import gazetteer
+
+    return [(t.name, t.lat, t.lon) for t in gazetteer.towns().values()]
+
+
+def make(rng: random.Random, n: int, dup_share: float) -> list[Activity]:
+    places = towns()
+    out: list[Activity] = []
+    sources = [("kommune", "municipal"), ("forening", "jsonld"), ("portal", "portal"),
+               ("facebook", "facebook")]
+    for i in range(n):
+        town, lat, lon = places[min(int(rng.paretovariate(1.2)) - 1, len(places) - 1)]
+        word, place = rng.choice(WORDS), rng.choice(PLACES)
+        start = datetime(2026, 9, 1, rng.choice([10, 13, 14, 19]), tzinfo=TZ) + timedelta(
+            days=rng.randrange(7))
+        base = {
+            "title": f"{word} i {place}", "description": f"{word} for alle i {town}. " * 3,
+            "location": {"name": place, "city": town, "lat": lat + rng.uniform(-.02, .02),
+                         "lon": lon + rng.uniform(-.03, .03), "precision": "address"},
+            "schedule": {"kind": "recurring", "start": start.isoformat(),
+                         "rrule": f"FREQ=WEEKLY;BYDAY={rng.choice(RRULE_DAYS)}"},
+            "first_seen": NOW.isoformat(), "last_seen": NOW.isoformat(),
+        }
+        copies = 1 + (rng.random() < dup_share) + (rng.random() < dup_share / 2)
+        for k, (name, kind) in enumerate(rng.sample(sources, copies)):
+            title = base["title"] if k == 0 else f"{word} – {place} ({town})"
+            out.append(Activity.model_validate({
+                **base, "id": activity_id(name, f"a{i}"), "title": title,
+                "source": {"name": name, "kind": kind, "url": f"https://{name}.example/{i}",
+                           "fetched_at": NOW.isoformat()}}))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
+    ap.add_argument("--dup-share", type=float, default=0.1)
+    ap.add_argument("--index", action="store_true", help="also through a SQLite index")
+    args = ap.parse_args()
+    print(f"{'offers':>8} {'records':>8} {'merged':>7} {'decide s':>9} {'rec/s':>8} "
+          f"{'index s':>8}")
+    for size in args.sizes:
+        records = make(random.Random(size), size, args.dup_share)
+        t0 = time.process_time()
+        report, _ = plan(records, NOW)
+        decide = time.process_time() - t0
+        through = "-"
+        if args.index:
+            from index.backends.sqlite import SQLiteBackend
+
+            with tempfile.TemporaryDirectory() as tmp:
+                backend = SQLiteBackend(Path(tmp) / "bench.db")
+                backend.upsert(records)
+                t1 = time.perf_counter()
+                merge_duplicates(backend, NOW)
+                through = f"{time.perf_counter() - t1:.1f}"
+                backend.close()
+        print(f"{size:>8} {len(records):>8} {len(report.clusters):>7} {decide:>9.2f} "
+              f"{len(records) / decide:>8.0f} {through:>8}")
+
+
+if __name__ == "__main__":
+    main()
