@@ -2,8 +2,8 @@
 driving the real app over HTTP on a real SQLite index, an axe-core check, and screenshots kept
 as artifacts (FKORT_ARTIFACTS, default tests/artifacts/).
 
-Other pages' browser tests reuse these: `browser`, `page`, `live_url`, `shoot`, `axe_problems`
-and `tab_to`.
+Other pages' browser tests reuse these: `browser`, `page`, `live_url` (and its folder
+`live_dir`), `shoot`, `axe_problems` and `tab_to`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.corpus import build_index
+from fkort.config import Settings
+from search_api.main import create_app
+from tests.browser.corpus import build_index, record_crawls
 from tests.conftest import REPO, LiveServer
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
@@ -62,10 +64,18 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live server's own folder: its index, and its data dir (`live_dir / "data"`: the
+    requests and crawl logs), so nothing a test sends lands in the working tree's data/."""
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture(scope="module")
+def live_url(live_dir: Path) -> Iterator[str]:
     """The app on the browser corpus (tests/browser/corpus.py), served over HTTP."""
-    db = build_index(tmp_path_factory.mktemp("browser") / "browser.db")
-    with LiveServer(db) as server:
+    db = build_index(live_dir / "browser.db")
+    data = record_crawls(live_dir / "data")
+    with LiveServer(app=create_app(Settings(db_path=db, data_dir=data))) as server:
         yield server.url
 
 

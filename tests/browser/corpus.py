@@ -4,15 +4,20 @@ exactly, only by town, or not at all)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from fkort.schema import Activity
+from fkort.runs import Run, RunLog
+from fkort.schema import Activity, organization_id
 from index.backends.sqlite import SQLiteBackend
-from tests.index.corpus import TZ, make
+from tests.index.corpus import SEEN, TZ, make
 
 #: Near the middle of Holstebro (the offline gazetteer puts "7500 Holstebro" here too).
 HOLSTEBRO = (56.36009, 8.61607)
+#: The association of the association page's tests: known only as the organiser named on two
+#: listings, one read well but placed only by town, one whose time and place could not be read.
+ASSOCIATION = "Seniorforeningen Holstebro"
+_SENIOR = {"organization_id": organization_id(ASSOCIATION), "organizer": {"name": ASSOCIATION}}
 
 ACTIVITIES: list[Activity] = [
     make("braet", "Brætspilsaften i Medborgerhuset", at=(56.3601, 8.6155),
@@ -44,11 +49,12 @@ ACTIVITIES: list[Activity] = [
     make("maend", "Mændenes Værksted", categories=["maend", "kreativ"],
          location={"city": "Holstebro", "lat": HOLSTEBRO[0], "lon": HOLSTEBRO[1],
                    "precision": "town"},
-         description="Træarbejde og en kop kaffe for mænd i alle aldre."),
+         description="Træarbejde og en kop kaffe for mænd i alle aldre.", **_SENIOR),
     make("gaa", "Gå-gruppen i plantagen", categories=["motion", "natur_have"],
-         location={"city": "Holstebro"}, schedule={"kind": "unknown",
-                                                   "text": "Hver onsdag formiddag"},
-         description="Vi går en tur i plantagen og snakker undervejs."),
+         location={"city": "Holstebro"},
+         schedule={"kind": "unknown", "start": None, "end": None, "rrule": None,
+                   "text": "Hver onsdag formiddag"},
+         description="Vi går en tur i plantagen og snakker undervejs.", **_SENIOR),
     make("assens", "Mænds Mødested Assens", at=(55.2700, 9.9000), categories=["maend"],
          location={"city": "Assens", "municipality": "Assens"}),
 ]
@@ -64,3 +70,17 @@ def build_index(path: Path, activities: list[Activity] | None = None) -> Path:
     backend.upsert(ACTIVITIES if activities is None else activities)
     backend.close()
     return path
+
+
+def record_crawls(data_dir: Path) -> Path:
+    """A crawl log in `data_dir` (crawls.db) with one good run of each of the corpus's sources,
+    finishing when the corpus was last seen: the association page shows when each was crawled."""
+    log = RunLog(data_dir / "crawls.db")
+    try:
+        for name in sorted({a.source.name for a in ACTIVITIES}):
+            items = sum(1 for a in ACTIVITIES if a.source.name == name)
+            log.record(Run(name, SEEN - timedelta(minutes=4), SEEN, "ok", items, items, 0, 0,
+                           items, 0, 0, {}))
+    finally:
+        log.close()
+    return data_dir

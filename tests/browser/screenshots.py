@@ -43,19 +43,34 @@ def match_card(page: Any, url: str) -> str:
     return "match-kort.png"
 
 
-SHOTS: list[Callable[[Any, str], str]] = [search_page, match_card]
+def association_page(page: Any, url: str) -> str:
+    """An association's page, found by name: each listing as understood beside its own text,
+    the warnings, the sources' crawl times and the request form."""
+    page.goto(f"{url}/forening")
+    page.fill("#q", "seniorforening")
+    with page.expect_navigation():
+        page.press("#q", "Enter")
+    with page.expect_navigation():
+        page.click("ul.orgs a")
+    return "forening.png"
+
+
+SHOTS: list[Callable[[Any, str], str]] = [search_page, match_card, association_page]
 
 
 def main() -> int:
     os.environ["FKORT_NOW"] = FROZEN_NOW  # the same dates in every picture
     from playwright.sync_api import sync_playwright
 
+    from fkort.config import Settings
+    from search_api.main import create_app
     from tests.browser.conftest import chromium_path
-    from tests.browser.corpus import build_index
+    from tests.browser.corpus import build_index, record_crawls
 
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, LiveServer(build_index(Path(tmp) / "s.db")) \
-            as server, sync_playwright() as p:
+    with tempfile.TemporaryDirectory() as tmp, LiveServer(app=create_app(Settings(
+            db_path=build_index(Path(tmp) / "s.db"), data_dir=record_crawls(Path(tmp) / "data")
+    ))) as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         for shot in SHOTS:
             context = browser.new_context(locale="da-DK", viewport={"width": 1200, "height": 800},
