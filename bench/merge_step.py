@@ -1,12 +1,15 @@
 """Benchmark: the merge step (duplicates across sources) on a country-sized index.
 
-Synthetic but shaped like the real thing: activities spread over Danish towns (the gazetteer's
-towns, weighted towards the big ones as offers are), weekly meetings at common hours, titles
-drawn from common Danish activity words, from four sources. A share of them is published again
-by a second and a third source with a reworded title, as portals and Facebook do. Measured:
-the pure decision (`find_clusters` + merging, CPU time) and, with `--index`, the whole step
-through the embedded SQLite index (read all, write merged records and statuses), wall time.
-The step runs after every crawl, so it must stay well inside a nightly crawl's minutes.
+Synthetic but shaped like the real thing: activities spread over the gazetteer's Danish towns
+(Copenhagen first, some 10 km across, then the rest on a Zipf curve, as offers are), weekly
+meetings at common hours, titles drawn from common Danish activity words, from four sources.
+A share of them is published again by a second and a third source with a reworded title, as
+portals and Facebook do. The titles repeat a lot (18 words, 7 venues), so many offers of
+different sources look alike by design: a hard case for the blocking. Measured: the decision
+alone (`plan`: features, candidate pairs, comparisons, clusters, merged records; CPU time)
+and, with `--index`, the whole step through the embedded SQLite index (read all, write merged
+records and statuses; wall time). The step runs after every crawl, so it must stay well
+inside a nightly crawl's minutes.
 Run: `.venv/bin/python bench/merge_step.py [--sizes 10000 50000] [--dup-share 0.1] [--index]`.
 """
 
@@ -40,23 +43,28 @@ RRULE_DAYS = ["MO", "TU", "WE", "TH", "FR"]
 def towns() -> list[tuple[str, float, float]]:
     from normalize.geo import gazetteer
 
-    return [(t.name, t.lat, t.lon) for t in gazetteer.towns().values()]
+    return sorted(((t.name, t.lat, t.lon) for t in gazetteer.towns().values()),
+                  key=lambda t: t[0] != "København")
 
 
 def make(rng: random.Random, n: int, dup_share: float) -> list[Activity]:
     places = towns()
+    # Offers follow population: a few big towns hold most (Copenhagen alone about a fifth).
+    weights = [1 / (k + 1) ** 1.1 for k in range(len(places))]
     out: list[Activity] = []
     sources = [("kommune", "municipal"), ("forening", "jsonld"), ("portal", "portal"),
                ("facebook", "facebook")]
     for i in range(n):
-        town, lat, lon = places[min(int(rng.paretovariate(1.2)) - 1, len(places) - 1)]
+        town, lat, lon = rng.choices(places, weights)[0]
+        spread = 0.05 if town == "København" else 0.015  # the capital is some 10 km across
         word, place = rng.choice(WORDS), rng.choice(PLACES)
         start = datetime(2026, 9, 1, rng.choice([10, 13, 14, 19]), tzinfo=TZ) + timedelta(
             days=rng.randrange(7))
         base = {
             "title": f"{word} i {place}", "description": f"{word} for alle i {town}. " * 3,
-            "location": {"name": place, "city": town, "lat": lat + rng.uniform(-.02, .02),
-                         "lon": lon + rng.uniform(-.03, .03), "precision": "address"},
+            "location": {"name": place, "city": town, "lat": lat + rng.uniform(-spread, spread),
+                         "lon": lon + rng.uniform(-1.7 * spread, 1.7 * spread),
+                         "precision": "address"},
             "schedule": {"kind": "recurring", "start": start.isoformat(),
                          "rrule": f"FREQ=WEEKLY;BYDAY={rng.choice(RRULE_DAYS)}"},
             "first_seen": NOW.isoformat(), "last_seen": NOW.isoformat(),

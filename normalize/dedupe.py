@@ -100,62 +100,83 @@ class Cluster:
         return [m.id for m in self.members]
 
 
-def _words(text: str | None, drop: frozenset[str] = frozenset()) -> str:
+@dataclass(frozen=True)
+class _Features:
+    """What the comparisons need of one record, worked out once per merge step."""
+
+    title: tuple[str, ...]
+    description: tuple[str, ...] | None
+    place: frozenset[str]
+    occurrences: tuple[datetime, ...]
+    #: (weekday, half hour of the day) of the meetings, for blocking; days: their weekdays.
+    slots: frozenset[tuple[int, int]]
+    days: frozenset[int]
+
+
+def _terms(text: str | None) -> tuple[str, ...]:
     if not text:
-        return ""
-    return " ".join(w for w in index_terms(text).split()
-                    if w not in _SMALL_WORDS and w not in drop)
+        return ()
+    return tuple(w for w in index_terms(text).split() if w not in _SMALL_WORDS)
 
 
-def _place_words(a: Activity) -> frozenset[str]:
+def features(a: Activity, now: datetime) -> _Features:
     loc = a.location
-    return frozenset(index_terms(" ".join(t for t in (loc.city, loc.name, loc.municipality)
-                                          if t)).split())
+    occ = tuple(d for d in next_occurrences(a.schedule, now, OCCURRENCES) if d <= now + HORIZON)
+    slots = frozenset((d.weekday(), (d.hour * 60 + d.minute) // 30) for d in occ)
+    desc = a.description or ""
+    return _Features(
+        title=_terms(a.title),
+        description=_terms(desc) if len(desc) >= MIN_DESCRIPTION else None,
+        place=frozenset(_terms(" ".join(t for t in (loc.city, loc.name, loc.municipality)
+                                         if t))),
+        occurrences=occ,
+        slots=slots if a.schedule.time_known else frozenset(),
+        days=frozenset(d.weekday() for d in occ),
+    )
 
 
 def _place(a: Activity, b: Activity) -> tuple[bool, float | None, str]:
     la, lb = a.location, b.location
-    coarse = {Precision.town, Precision.municipality, Precision.none}
-    if (la.lat is not None and la.lon is not None and lb.lat is not None and lb.lon is not None
-            and la.precision not in coarse and lb.precision not in coarse):
+    if _precise(a) and _precise(b):
+        assert la.lat is not None and la.lon is not None
+        assert lb.lat is not None and lb.lon is not None
         d = distance_km(la.lat, la.lon, lb.lat, lb.lon)
         return d <= NEAR_KM, d, f"{d:.2f} km apart"
-    ta = (la.city or la.municipality or "").casefold()
-    tb = (lb.city or lb.municipality or "").casefold()
-    if ta and ta == tb:
+    if _town(a) and _town(a) == _town(b):
         return True, None, f"same town ({la.city or la.municipality}), no exact point"
     return False, None, "not the same place"
 
 
-def _occurrences(a: Activity, now: datetime) -> list[datetime]:
-    return [d for d in next_occurrences(a.schedule, now, OCCURRENCES) if d <= now + HORIZON]
-
-
-def _time(a: Activity, b: Activity, now: datetime) -> tuple[bool | None, str]:
+def _time(a: Activity, b: Activity, fa: _Features, fb: _Features) -> tuple[bool | None, str]:
     """True: they meet at the same time; False: never; None: one of the times is unknown."""
-    oa, ob = _occurrences(a, now), _occurrences(b, now)
-    if not oa or not ob:
+    if not fa.occurrences or not fb.occurrences:
         return None, "unknown for one of them"
     timed = a.schedule.time_known and b.schedule.time_known
-    for x in oa:
-        for y in ob:
+    for x in fa.occurrences:
+        for y in fb.occurrences:
             if (abs(x - y) <= SAME_TIME) if timed else x.date() == y.date():
                 when = x.strftime("%Y-%m-%d %H:%M") if timed else x.strftime("%Y-%m-%d")
                 return True, f"both on {when}"
     return False, "no common occurrence"
 
 
-def compare(a: Activity, b: Activity, now: datetime) -> PairEvidence:
+def _text(terms: tuple[str, ...], drop: frozenset[str]) -> str:
+    return " ".join(w for w in terms if w not in drop)
+
+
+def compare(a: Activity, b: Activity, now: datetime,
+            fa: _Features | None = None, fb: _Features | None = None) -> PairEvidence:
     """The evidence on one pair of records (of different sources)."""
+    fa = fa or features(a, now)
+    fb = fb or features(b, now)
     near, dist, place = _place(a, b)
-    same_time, time = _time(a, b, now) if near else (False, "not compared")
-    drop = _place_words(a) | _place_words(b)
-    title = fuzz.token_set_ratio(_words(a.title, drop), _words(b.title, drop))
-    da, db = a.description or "", b.description or ""
+    same_time, time = _time(a, b, fa, fb) if near else (False, "not compared")
+    drop = fa.place | fb.place
+    title = fuzz.token_set_ratio(_text(fa.title, drop), _text(fb.title, drop))
     desc: float | None = None
     score = title
-    if len(da) >= MIN_DESCRIPTION and len(db) >= MIN_DESCRIPTION:
-        desc = fuzz.token_set_ratio(_words(da, drop), _words(db, drop))
+    if fa.description is not None and fb.description is not None:
+        desc = fuzz.token_set_ratio(_text(fa.description, drop), _text(fb.description, drop))
         score = 0.6 * title + 0.4 * desc
     threshold = THRESHOLD_TIME_UNKNOWN if near and same_time is None else THRESHOLD
     same = bool(near and same_time is not False and score >= threshold)
@@ -164,35 +185,102 @@ def compare(a: Activity, b: Activity, now: datetime) -> PairEvidence:
                         same)
 
 
-def _cells(a: Activity) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """Blocking: the cells a record is filed under, and the cells it is compared with (its
-    own grid cell and the eight around it, and its town)."""
-    own: list[tuple[object, ...]] = []
-    near: list[tuple[object, ...]] = []
+_COARSE = frozenset({Precision.town, Precision.municipality, Precision.none})
+
+
+def _precise(a: Activity) -> bool:
     loc = a.location
-    if loc.lat is not None and loc.lon is not None:
-        y, x = int(loc.lat // _GRID), int(loc.lon // (_GRID * 1.7))
-        own.append(("g", y, x))
-        near.extend(("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
-    town = (loc.city or loc.municipality or "").casefold()
-    if town:
-        own.append(("t", town))
-        near.append(("t", town))
-    return own, near
+    return loc.lat is not None and loc.lon is not None and loc.precision not in _COARSE
 
 
-def candidate_pairs(records: Sequence[Activity]) -> list[tuple[Activity, Activity]]:
-    """Pairs of records of different sources that share a blocking cell, in id order."""
-    by_cell: dict[tuple[object, ...], list[int]] = defaultdict(list)
+def _town(a: Activity) -> str:
+    return (a.location.city or a.location.municipality or "").casefold()
+
+
+def _cell(a: Activity) -> tuple[int, int] | None:
+    if not _precise(a):
+        return None
+    assert a.location.lat is not None and a.location.lon is not None
+    return int(a.location.lat // _GRID), int(a.location.lon // (_GRID * 1.7))
+
+
+def _filed(f: _Features, timed: bool) -> list[tuple[object, ...]]:
+    """The time keys a record is filed under: its weekday half hours and weekdays when it
+    states a time, its weekdays when it does not ("u"), "?" when its meetings are unknown.
+    (By weekday, not date: coarse, so that a weekly record has few keys; the comparison then
+    checks the real dates.)"""
+    if not f.occurrences:
+        return [("?",)]
+    if timed:
+        return [*(("t", *slot) for slot in f.slots), *(("d", wd) for wd in f.days)]
+    return [("u", wd) for wd in f.days]
+
+
+def _wanted(f: _Features, timed: bool) -> set[tuple[object, ...]]:
+    """The time keys a record looks up: what it could share a meeting with."""
+    if not f.occurrences:
+        return {("any",)}
+    out: set[tuple[object, ...]] = {("?",)}
+    out.update(("u", wd) for wd in f.days)
+    if timed:
+        for wd, half in f.slots:
+            out.update((("t", wd, half - 1), ("t", wd, half), ("t", wd, half + 1)))
+    else:
+        out.update(("d", wd) for wd in f.days)
+    return out
+
+
+def candidate_pairs(records: Sequence[Activity], now: datetime,
+                    feats: dict[str, _Features] | None = None
+                    ) -> list[tuple[Activity, Activity]]:
+    """Pairs of records of different sources that may be the same activity, in id order.
+
+    Blocking keeps this near linear even where thousands of offers share a city: a pair must
+    be at the same place (a precise point within the ~2 km grid cell or the eight around it,
+    or the same town when one is known only to its town), meet in the same half hour (the
+    same day when a time is not stated; any time when one's meetings are unknown), and share
+    a word of their titles.
+    """
+    feats = feats if feats is not None else {r.id: features(r, now) for r in records}
+    by_key: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    by_place: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, a in enumerate(records):
-        for key in _cells(a)[0]:
-            by_cell[key].append(i)
+        f = feats[a.id]
+        places: list[tuple[object, ...]] = []
+        cell = _cell(a)
+        if cell is not None:
+            places.append(("g", *cell))
+        if _town(a):
+            places.append(("town", _town(a)))
+        for place in places:
+            by_place[place].append(i)
+            for key in _filed(f, a.schedule.time_known):
+                by_key[(place, key)].append(i)
+    # Words that name the place say nothing about which activity it is.
+    words = {r.id: set(feats[r.id].title) - feats[r.id].place for r in records}
     pairs: set[tuple[int, int]] = set()
     for i, a in enumerate(records):
-        for key in _cells(a)[1]:
-            for j in by_cell.get(key, ()):
-                if j != i and records[j].source.name != a.source.name:
-                    pairs.add((min(i, j), max(i, j)))
+        f = feats[a.id]
+        cell = _cell(a)
+        if cell is not None:
+            y, x = cell
+            places = [("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+        elif _town(a):
+            places = [("town", _town(a))]
+        else:
+            continue
+        wanted = _wanted(f, a.schedule.time_known)
+        seen: set[int] = set()
+        for place in places:
+            if ("any",) in wanted:
+                seen.update(by_place.get(place, ()))
+            else:
+                for key in wanted:
+                    seen.update(by_key.get((place, key), ()))
+        for j in seen:
+            b = records[j]
+            if j != i and b.source.name != a.source.name and words[a.id] & words[b.id]:
+                pairs.add((min(i, j), max(i, j)))
     return [(records[i], records[j]) for i, j in sorted(
         pairs, key=lambda p: (records[p[0]].id, records[p[1]].id))]
 
@@ -209,7 +297,9 @@ def find_clusters(records: Iterable[Activity], now: datetime) -> tuple[list[Clus
     recs = sorted((r for r in records
                    if not r.merged_from and r.status in (Status.active, Status.merged)),
                   key=lambda r: r.id)
-    evidence = [compare(a, b, now) for a, b in candidate_pairs(recs)]
+    feats = {r.id: features(r, now) for r in recs}
+    evidence = [compare(a, b, now, feats[a.id], feats[b.id])
+                for a, b in candidate_pairs(recs, now, feats)]
     by_id = {r.id: r for r in recs}
     parent = {r.id: r.id for r in recs}
     sources = {r.id: {r.source.name} for r in recs}

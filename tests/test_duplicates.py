@@ -6,11 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
+
+from fkort.config import Settings
 from fkort.schema import Activity, Status
 from fkort.sites import SiteServer
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
-from tests.conftest import FILES, crawl, run_fkort
+from search_api.main import create_app
+from tests.conftest import FILES, LiveServer, crawl, run_fkort
 
 SOURCES = """
 [[source]]
@@ -125,6 +129,17 @@ def test_one_walking_group_from_three_sources_is_one_record(tmp_path: Path) -> N
             assert all(r["merged"] == 0 for r in again)
             now = [a for a in _all(tmp_path) if a.merged_from and a.status is Status.active]
             assert [a.id for a in now] == [walk.id]
+
+        # The page lists every source; "sidst set" is the last crawl that found it, though
+        # the re-crawls wrote nothing to the index.
+        app = create_app(Settings(db_path=tmp_path / "fkort.db", data_dir=tmp_path / "data"))
+        with LiveServer(app=app) as server:
+            html = httpx.post(f"{server.url}/", data={"q": "gåtur limfjorden"}).text
+            api = httpx.get(f"{server.url}/v1/activities/{walk.id}").json()
+        assert "Kilder: " in html and all(f">{n}</a>" in html for n in (
+            "struer-kommune", "portal", "facebook"))
+        assert "sidst set 24. november 2026" in html
+        assert api["last_seen"].startswith("2026-11-24") and len(api["sources"]) == 3
 
         # The Facebook event goes away for good: once its source has missed it in two good
         # runs, the walk stays one record, of the two sources left.
