@@ -160,6 +160,8 @@ def _merge(reports: list[SourceReport], index: Any) -> None:
     source crawled today may duplicate one crawled last week)."""
     from fkort.merging import merge_duplicates
 
+    if all(r.new == 0 and r.changed == 0 and r.gone == 0 for r in reports):
+        return  # nothing changed: the merge would find what it found last time
     try:
         result = merge_duplicates(index, clock.now())
     except Exception as exc:  # the crawl's data is in; only the merge is left for next time
