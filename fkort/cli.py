@@ -164,7 +164,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(settings)
     print(f"Fællesskabskort kører på http://{args.host}:{args.port}/", flush=True)
     # No access log: request lines carry the citizen's address in `near`.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning",
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
     return EXIT_OK
 
 

@@ -205,9 +205,15 @@ def test_rate_limited_per_client(tmp_path: Path) -> None:
         assert "Prøv igen" in body["message_da"] and "Try again" in body["message_en"]
         # Invalid requests store nothing and take no token; reads are not limited.
         assert api.get(f"/v1/activities/{aid}").status_code == 200
+        # Behind a trusted reverse proxy (FKORT_FORWARDED_ALLOW_IPS; here the local one) each
+        # client behind it has its own bucket, not one shared by everyone using the proxy.
+        body = {"name": "Bent", "contact": CONTACT, "message": "Forkert.",
+                "target_type": "activity", "target_id": aid, "kind": "removal"}
+        other = api.post("/v1/requests", json=body, headers={"X-Forwarded-For": "10.0.0.7"})
+        assert other.status_code == 202
     listed = run_fkort("requests", "list", "--json",
                        env={"FKORT_DATA_DIR": str(tmp_path / "data")})
-    assert len(__import__("json").loads(listed.stdout)) == 2
+    assert len(__import__("json").loads(listed.stdout)) == 3
 
 
 def test_admin_needs_a_configured_key(tmp_path: Path) -> None:
