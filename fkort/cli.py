@@ -249,6 +249,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_FAILED if below else EXIT_OK
 
 
+def _next_due(source: Any, last: Any) -> str | None:
+    """When the source is next due ("now" when it is), or None for a manual schedule."""
+    if source is None:
+        return None
+    from fkort import clock
+
+    due = source.timing.next_due(last.started if last else None)
+    if due is None:
+        return None
+    return "now" if due <= clock.now() else due.isoformat(timespec="minutes")
+
+
 def cmd_sources(args: argparse.Namespace) -> int:
     """The health of every source: its last run, its last good run, what it holds."""
     from crawlers.sources import SourcesError, load_sources
@@ -256,9 +268,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     try:
-        names = [s.name for s in load_sources(Path(args.sources or settings.sources))]
+        configured = {s.name: s for s in load_sources(Path(args.sources or settings.sources))}
     except SourcesError:
-        names = []
+        configured = {}
+    names = list(configured)
     log = RunLog(settings.data_dir / "crawls.db")
     rows: list[dict[str, Any]] = []
     for name in sorted(set(names) | set(log.sources())):
@@ -273,17 +286,19 @@ def cmd_sources(args: argparse.Namespace) -> int:
             "gone_last_run": last.gone if last else 0,
             "errors_last_run": sum((last.report.get("errors") or {}).values()) if last else 0,
             "guard": last.report.get("guard") if last else None,
+            "schedule": configured[name].schedule if name in configured else None,
+            "next_due": _next_due(configured.get(name), last),
         })
     log.close()
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"{'kilde':<24} {'seneste':<8} {'kørt':<20} {'seneste gode':<20} {'aktiv.':>6} "
-          f"{'fejl':>4}")
+          f"{'fejl':>4}  {'næste':<16}")
     for r in rows:
         print(f"{r['source']:<24} {r['last_status']:<8} {(r['last_run'] or '-')[:19]:<20} "
               f"{(r['last_good_run'] or '-')[:19]:<20} {r['activities']:>6} "
-              f"{r['errors_last_run']:>4}")
+              f"{r['errors_last_run']:>4}  {(r['next_due'] or '-')[:16]:<16}")
         if r["guard"]:
             print(f"  {r['guard']}")
     failing = [r for r in rows if r["configured"] and r["last_status"] in ("failed", "never")]

@@ -55,6 +55,14 @@ def test_crawl_due_runs_the_sources_whose_time_has_come(tmp_path: Path) -> None:
         assert crawled == ["hourly-ish"]
         _, crawled, _ = _due(tmp_path, sources, "2026-11-21T03:05:00+01:00")
         assert crawled == ["nightly", "hourly-ish"]
+    # `fkort sources` says when each source is next due.
+    proc = run_fkort("sources", "--sources", str(sources), "--json",
+                     env={"FKORT_DATA_DIR": str(tmp_path / "data"),
+                          "FKORT_NOW": "2026-11-21T03:30:00+01:00"})
+    due = {r["source"]: (r["schedule"], r["next_due"]) for r in json.loads(proc.stdout)}
+    assert due["nightly"] == ("daily", "2026-11-22T03:00+01:00")
+    assert due["by-hand"] == ("manual", None)
+    assert due["hourly-ish"][1] == "2026-11-21T04:02+01:00"  # 5 % early counts as on time
     # A schedule that cannot be read is refused with the forms that can.
     bad = _sources(tmp_path, "http://127.0.0.1:9", {"x": "hver nat"})
     proc = run_fkort("crawl", "--due", "--sources", str(bad),
