@@ -158,12 +158,14 @@ def _sweep(reports: list[SourceReport], started: datetime, db_path: Path, backen
 def _merge(reports: list[SourceReport], index: Any) -> None:
     """Merge the same offer found by several sources into one record (the whole index: a
     source crawled today may duplicate one crawled last week)."""
-    from fkort.merging import merge_duplicates
+    from fkort.config import get_settings
+    from fkort.merging import load_overrides, merge_duplicates
 
     if all(r.new == 0 and r.changed == 0 and r.gone == 0 for r in reports):
         return  # nothing changed: the merge would find what it found last time
     try:
-        result = merge_duplicates(index, clock.now())
+        overrides = load_overrides(get_settings().data_dir)
+        result = merge_duplicates(index, clock.now(), overrides)
     except Exception as exc:  # the crawl's data is in; only the merge is left for next time
         logger.exception("merge step failed")
         for r in reports:

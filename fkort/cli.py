@@ -308,7 +308,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 def cmd_duplicates(args: argparse.Namespace) -> int:
     """The merged records (one offer found by several sources), and why they were merged."""
     from fkort import clock
-    from fkort.merging import explain, merge_duplicates, plan
+    from fkort.merging import explain, load_overrides, merge_duplicates, plan
     from fkort.schema import Status
 
     settings = get_settings()
@@ -321,7 +321,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             print("\n".join(lines))
             return EXIT_USAGE if lines[0].startswith("no activity") else EXIT_OK
         if args.apply:
-            report = merge_duplicates(index, clock.now())
+            report = merge_duplicates(index, clock.now(), load_overrides(settings.data_dir))
             print(f"{len(report.clusters)} aktiviteter fundet i flere kilder; skrevet: "
                   f"{report.new} nye, {report.changed} ændrede sammenlagte poster; "
                   f"{report.hidden} skjult bag dem, {report.released} vist igen, "

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fkort.schema import Activity, Status
 from index.contract import IndexBackend
+
+if TYPE_CHECKING:
+    from fkort.requests import Overrides
 from normalize.dedupe import Cluster, PairEvidence, find_clusters, merge, merged_id
 
 
@@ -62,10 +67,18 @@ def plan(records: list[Activity], now: datetime) -> tuple[MergeReport, dict[str,
     return report, status
 
 
-def merge_duplicates(index: IndexBackend, now: datetime) -> MergeReport:
-    """Find and merge duplicates across sources in the index; returns what it did."""
+def merge_duplicates(index: IndexBackend, now: datetime,
+                     overrides: Overrides | None = None) -> MergeReport:
+    """Find and merge duplicates across sources in the index; returns what it did.
+
+    Approved corrections of a merged record (`overrides`) are applied to it each time it is
+    rebuilt, as the crawl applies them to the records it finds.
+    """
     report, status = plan(list(index.all_activities()), now)
-    stats = index.upsert(list(report.records.values()))
+    records = list(report.records.values())
+    if overrides:
+        records = [overrides.apply(r) for r in records]
+    stats = index.upsert(records)
     report.new, report.changed = stats.new, stats.changed
     for target in (Status.merged, Status.active, Status.stale):
         ids = sorted(i for i, s in status.items() if s is target)
@@ -77,6 +90,20 @@ def merge_duplicates(index: IndexBackend, now: datetime) -> MergeReport:
         else:
             report.retired = n
     return report
+
+
+def load_overrides(data_dir: Path) -> Overrides | None:
+    """The approved corrections and removals kept in the data folder, if any."""
+    from fkort.requests import RequestStore
+
+    path = data_dir / "requests.db"
+    if not path.exists():
+        return None
+    store = RequestStore(path)
+    try:
+        return store.overrides()
+    finally:
+        store.close()
 
 
 def explain(index: IndexBackend, activity_id: str, now: datetime) -> list[str]:

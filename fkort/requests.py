@@ -379,4 +379,10 @@ def apply_now(overrides: Overrides, target_type: str, target_id: str, index: Any
     changed = [new for new, old in zip(changed, targets, strict=True) if new != old]
     if changed:
         index.upsert(changed)
+    if any(a.merged_from or a.status is Status.merged for a in targets):
+        # Part of an offer found by several sources: the merged record is rebuilt now, with
+        # the correction (or without the removed member), not at the next crawl.
+        from fkort.merging import merge_duplicates
+
+        merge_duplicates(index, clock.now(), overrides)
     return len(changed)

@@ -184,13 +184,15 @@ def same_organization(a: Organization, b: Organization) -> bool:
         exclude={"source": {"fetched_at"}})
 
 
-#: Statuses a crawl does not undo: only the merge step (or an operator) changes them.
-_KEPT = frozenset({Status.merged})
+#: Statuses a crawl does not undo: merged (only the merge step changes it) and removed (an
+#: approved removal request; only an operator undoes it).
+_KEPT = frozenset({Status.merged, Status.removed})
 
 
 def carry_over(old: Activity, new: Activity) -> Activity:
     """What a re-crawled record keeps of the stored one: its history (first_seen) and a
-    status the crawl does not decide (merged). A stale record seen again is active again."""
+    status the crawl does not decide (merged, removed). A stale record seen again is active
+    again."""
     update: dict[str, Any] = {"first_seen": min(old.first_seen, new.first_seen)}
     if old.status in _KEPT and new.status is Status.active:
         update["status"] = old.status

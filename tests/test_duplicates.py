@@ -149,3 +149,45 @@ def test_one_walking_group_from_three_sources_is_one_record(tmp_path: Path) -> N
         now = [a for a in _all(tmp_path) if a.merged_from and a.status is Status.active]
         assert [a.id for a in now] == [walk.id]
         assert sorted(s.name for s in now[0].sources) == ["portal", "struer-kommune"]
+
+
+def test_corrections_and_removals_of_a_merged_record_survive_the_merge_step(
+        tmp_path: Path) -> None:
+    from fkort.requests import ChangeRequest, RequestStore
+
+    with SiteServer(SITES / "kommune") as kommune, SiteServer(SITES / "portal") as portal, \
+            SiteServer(FILES / "facebook") as fb:
+        _crawl(tmp_path, {"kommune": kommune.base_url, "portal": portal.base_url,
+                          "fb": fb.base_url}, "2026-11-22")
+    (walk,) = [a for a in _all(tmp_path) if a.merged_from]
+    assert walk.accessibility.hearing_loop is None
+    store = RequestStore.for_data_dir(tmp_path / "data")
+    index = SQLiteBackend(tmp_path / "fkort.db")
+
+    def ask(target: str, kind: str, **fields: str) -> None:
+        req = store.add(ChangeRequest(target_type="activity", target_id=target, kind=kind,
+                                      requester_name="Ældre Sagen Struer",
+                                      requester_contact="struer@aeldresagen.example",
+                                      message="Ret venligst.", **fields))  # type: ignore[arg-type]
+        assert req.id is not None
+        store.approve(req.id, index)
+
+    try:
+        ask(walk.id, "correction", field="accessibility.hearing_loop", proposed_value="ja")
+        assert index.get(walk.id).accessibility.hearing_loop is True  # type: ignore[union-attr]
+        # The merge step rebuilds the record from its members: the correction stays.
+        proc = run_fkort("duplicates", "--apply", "--db", str(tmp_path / "fkort.db"),
+                         env={"FKORT_DATA_DIR": str(tmp_path / "data")})
+        assert proc.returncode == 0, proc.stderr
+        assert index.get(walk.id).accessibility.hearing_loop is True  # type: ignore[union-attr]
+        # A removed offer stays removed, members and all, whatever the merge step finds.
+        ask(walk.id, "removal")
+        run_fkort("duplicates", "--apply", "--db", str(tmp_path / "fkort.db"),
+                  env={"FKORT_DATA_DIR": str(tmp_path / "data")})
+        assert index.get(walk.id).status is Status.removed  # type: ignore[union-attr]
+        assert {index.get(m).status for m in walk.merged_from} == {  # type: ignore[union-attr]
+            Status.merged}
+    finally:
+        store.close()
+        index.close()
+    assert not set(_search(tmp_path, "gåtur")) & {walk.id, *walk.merged_from}
