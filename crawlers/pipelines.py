@@ -17,7 +17,7 @@ from crawlers.items import (
     OrganizationItem,
 )
 from fkort import clock
-from fkort.requests import Overrides, RequestStore
+from fkort.requests import Overrides, load_overrides
 from index import IndexBackend, WriteStats
 from normalize.activity import NotAnActivity, build_activity, build_organization
 
@@ -117,13 +117,7 @@ class IndexPipeline:
         self.backend = open_index(settings, s.get("FKORT_BACKEND"))
         # Approved corrections and removals: applied to every crawled record before it is
         # written, so a re-crawl never undoes them.
-        requests_db = settings.data_dir / "requests.db"
-        if requests_db.exists():
-            store = RequestStore(requests_db)
-            try:
-                self.overrides = store.overrides()
-            finally:
-                store.close()
+        self.overrides = load_overrides(settings.data_dir)
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, NormalizedItem):

@@ -159,7 +159,8 @@ def _merge(reports: list[SourceReport], index: Any) -> None:
     """Merge the same offer found by several sources into one record (the whole index: a
     source crawled today may duplicate one crawled last week)."""
     from fkort.config import get_settings
-    from fkort.merging import load_overrides, merge_duplicates
+    from fkort.merging import merge_duplicates
+    from fkort.requests import load_overrides
 
     if all(r.new == 0 and r.changed == 0 and r.gone == 0 for r in reports):
         return  # nothing changed: the merge would find what it found last time

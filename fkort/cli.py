@@ -308,7 +308,8 @@ def cmd_sources(args: argparse.Namespace) -> int:
 def cmd_duplicates(args: argparse.Namespace) -> int:
     """The merged records (one offer found by several sources), and why they were merged."""
     from fkort import clock
-    from fkort.merging import explain, load_overrides, merge_duplicates, plan
+    from fkort.merging import explain, merge_duplicates, plan
+    from fkort.requests import load_overrides
     from fkort.schema import Status
 
     settings = get_settings()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fkort.schema import Activity, Status
@@ -90,20 +89,6 @@ def merge_duplicates(index: IndexBackend, now: datetime,
         else:
             report.retired = n
     return report
-
-
-def load_overrides(data_dir: Path) -> Overrides | None:
-    """The approved corrections and removals kept in the data folder, if any."""
-    from fkort.requests import RequestStore
-
-    path = data_dir / "requests.db"
-    if not path.exists():
-        return None
-    store = RequestStore(path)
-    try:
-        return store.overrides()
-    finally:
-        store.close()
 
 
 def explain(index: IndexBackend, activity_id: str, now: datetime) -> list[str]:

@@ -365,6 +365,17 @@ class RequestStore:
         self.con.close()
 
 
+def load_overrides(data_dir: Path) -> Overrides:
+    """The approved corrections and removals kept in the data folder (none if no file)."""
+    if not (data_dir / "requests.db").exists():
+        return Overrides()
+    store = RequestStore.for_data_dir(data_dir)
+    try:
+        return store.overrides()
+    finally:
+        store.close()
+
+
 def apply_now(overrides: Overrides, target_type: str, target_id: str, index: Any) -> int:
     """Apply the overrides to the stored records of one target; how many were rewritten."""
     if target_type == "activity":

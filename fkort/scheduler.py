@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -76,7 +77,8 @@ def run_scheduler(sources: list[SourceConfig], sources_path: Path, settings: Set
                 continue
             last = runs.latest(s.name)
             due_now = timing.is_due(last.started if last else None, now)
-            options: dict[str, Any] = {"next_run_time": datetime_now()} if due_now else {}
+            # APScheduler runs on the wall clock, whatever FKORT_NOW says.
+            options: dict[str, Any] = {"next_run_time": datetime.now(TZ)} if due_now else {}
             scheduler.add_job(crawl_one, timing.trigger(), id=s.name, name=s.name,
                               args=[s.name, sources_path, extra, json_lines],
                               max_instances=1, coalesce=True, misfire_grace_time=3600,
@@ -100,9 +102,3 @@ def run_scheduler(sources: list[SourceConfig], sources_path: Path, settings: Set
     _say(json_lines, event="stopped")
     return 0
 
-
-def datetime_now() -> Any:
-    """The wall clock (APScheduler runs on real time, whatever FKORT_NOW says)."""
-    from datetime import datetime
-
-    return datetime.now(TZ)

@@ -178,10 +178,14 @@ def content_hash(activity: Activity) -> str:
     return hashlib.sha1(activity.model_dump_json(exclude=_VOLATILE).encode()).hexdigest()
 
 
-def same_organization(a: Organization, b: Organization) -> bool:
-    """Equal but for when the page was fetched."""
-    return a.model_dump(exclude={"source": {"fetched_at"}}) == b.model_dump(
-        exclude={"source": {"fetched_at"}})
+def merge_organization(stored: Organization, found: Organization) -> Organization | None:
+    """The stored association with what a source now says of it (what an earlier source knew
+    and this one does not is kept); None when that changes nothing but the fetch time."""
+    merged = stored.model_copy(update={k: v for k, v in found.model_dump().items()
+                                       if v is not None})
+    volatile: Any = {"source": {"fetched_at"}}
+    return None if merged.model_dump(exclude=volatile) == stored.model_dump(
+        exclude=volatile) else merged
 
 
 #: Statuses a crawl does not undo: merged (only the merge step changes it) and removed (an

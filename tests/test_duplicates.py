@@ -15,6 +15,7 @@ from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
 from search_api.main import create_app
 from tests.conftest import FILES, LiveServer, crawl, run_fkort
+from tests.crawlers import test_portal
 
 SOURCES = """
 [[source]]
@@ -24,34 +25,17 @@ start_urls = ["{kommune}/"]
 [source.options]
 follow = ["/aktivitet/"]
 
-[[source]]
-name = "portal"
-kind = "portal"
-spider = "portal"
-start_urls = ["{portal}/api/opslag.json"]
-[source.api]
-items = "items"
-next = "next"
-id = "id"
-url = "url"
-title = "title"
-description = "text"
-category = "category"
-postcode = "area.postcode"
-city = "area.city"
-age_from = "age_from"
-age_to = "age_to"
-poster_type = "poster.type"
-poster_name = "poster.name"
-poster_email = "poster.email"
-poster_phone = "poster.phone"
-
+{portal_source}
 [[source]]
 name = "facebook"
 kind = "facebook"
 spider = "facebook"
 start_urls = ["{fb}/recurring-parent.html", "{fb}/public-oneoff.html"]
 """
+# The portal is read as the Boblberg-style portal of the portal tests, at another address.
+SOURCES = SOURCES.replace("{portal_source}", test_portal.SOURCES.strip()
+                          .replace('"boblberg"', '"portal"')
+                          .replace("/api/bobler/side-1.json", "/api/opslag.json"))
 SITES = FILES / "duplicates"
 
 

@@ -12,20 +12,12 @@ import httpx
 import pytest
 
 from fkort.config import Settings
-from fkort.schema import activity_id, organization_id
+from fkort.schema import organization_id
 from fkort.sites import SiteServer
 from search_api.main import create_app
 from tests.conftest import FILES, LiveServer, crawl, run_fkort
+from tests.test_runs import KORTKLUB, SOURCES
 
-SOURCES = """
-[[source]]
-name = "struer"
-kind = "municipal"
-start_urls = ["{base}/"]
-[source.options]
-follow = ["/aktivitet/", "/side-\\\\d+\\\\.html$"]
-"""
-KORTKLUB = activity_id("struer", "struer-akt-17")
 AELDRE_SAGEN = organization_id("Ældre Sagen Struer")
 CONTACT = "formand.hemmelig@kortklub-example.dk"
 KEY = "test-admin-key-0123456789"

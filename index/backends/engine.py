@@ -27,7 +27,7 @@ from index.contract import (
     carry_over,
     content_hash,
     fold_name,
-    same_organization,
+    merge_organization,
 )
 from normalize import analysis, schedule
 from normalize.geo import distance_km
@@ -405,11 +405,11 @@ class EngineBackend:
         for org in organizations:
             stored = self.get_organization(org.id)
             if stored is not None:
-                update = {k: v for k, v in org.model_dump().items() if v is not None}
-                org = stored.model_copy(update=update)
-                if same_organization(stored, org):
+                merged = merge_organization(stored, org)
+                if merged is None:
                     stats.unchanged += 1  # nothing new: no write
                     continue
+                org = merged
             self.client.index(index=self.org_index, id=org.id, refresh="wait_for",
                               body={"id": org.id, "name": org.name,
                                     "name_fold": fold_name(org.name),

@@ -25,9 +25,9 @@ from index.contract import (
     carry_over,
     content_hash,
     fold_name,
+    merge_organization,
     name_matches,
     register_backend,
-    same_organization,
 )
 from normalize import analysis, schedule
 from normalize.geo import EARTH_RADIUS_KM, distance_km
@@ -284,13 +284,11 @@ class SQLiteBackend:
                     "SELECT doc FROM organizations WHERE id = ?", (org.id,)
                 ).fetchone()
                 if old is not None:
-                    stored = Organization.model_validate_json(old[0])
-                    # Keep what an earlier source knew and this one does not.
-                    update = {k: v for k, v in org.model_dump().items() if v is not None}
-                    org = stored.model_copy(update=update)
-                    if same_organization(stored, org):
+                    merged = merge_organization(Organization.model_validate_json(old[0]), org)
+                    if merged is None:
                         stats.unchanged += 1  # nothing new: no write
                         continue
+                    org = merged
                     stats.changed += 1
                 else:
                     stats.new += 1

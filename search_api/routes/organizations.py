@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from fkort.config import Settings
-from fkort.requests import RequestStore
+from fkort.requests import load_overrides
 from fkort.schema import Status
 from index import IndexBackend
 from search_api.deps import IndexDep, SettingsDep
@@ -19,14 +19,7 @@ router = APIRouter(prefix="/v1/organizations", tags=["organizations"])
 
 def removed_organizations(settings: Settings) -> set[str]:
     """Associations taken down on their own request (approved removals)."""
-    path = settings.data_dir / "requests.db"
-    if not path.exists():
-        return set()
-    store = RequestStore(path)
-    try:
-        return store.overrides().removed_organizations()
-    finally:
-        store.close()
+    return load_overrides(settings.data_dir).removed_organizations()
 
 
 def find_organizations(index: IndexBackend, settings: Settings, text: str, limit: int,
