@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fkort.merging import merge_duplicates, plan  # noqa: E402
-from fkort.schema import Activity, activity_id  # noqa: E402
+from core.schema import Activity, activity_id  # noqa: E402
+from records.merging import merge_duplicates, plan  # noqa: E402
 
 TZ = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)

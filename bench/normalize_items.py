@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import extruct  # noqa: E402
 
-from fkort.schema import RawActivity, Source  # noqa: E402
+from core.schema import RawActivity, Source  # noqa: E402
 from normalize.activity import build_activity, is_event  # noqa: E402
 
 TZ = ZoneInfo("Europe/Copenhagen")

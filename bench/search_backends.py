@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fkort.schema import Activity, activity_id  # noqa: E402
+from core.schema import Activity, activity_id  # noqa: E402
 from index import SearchQuery, open_backend  # noqa: E402
 from index.backends.sqlite import SQLiteBackend  # noqa: E402
 from normalize.geo.gazetteer import towns  # noqa: E402

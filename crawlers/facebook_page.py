@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from parsel import Selector
 
-TZ = ZoneInfo("Europe/Copenhagen")
+from core.clock import TZ
+
 _EVENT_URL_ID = re.compile(r"/events/(\d+)")
 _OBJ_START = re.compile(r"[(,:\[=]\s*(\{\")")
 _LOGIN = re.compile(r"log\s*ind\s+på\s+facebook|du\s+skal\s+logge\s+ind|log\s+in\s+to\s+facebook"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fkort.schema import Activity, Organization, RawActivity
+from core.schema import Activity, Organization, RawActivity
 
 
 @dataclass

@@ -10,16 +10,19 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from core import clock
+from core.settings import get_settings
 from crawlers.items import (
     ActivityItem,
     NormalizedItem,
     NormalizedOrganization,
     OrganizationItem,
 )
-from fkort import clock
-from fkort.requests import Overrides, load_overrides
-from index import IndexBackend, WriteStats
+from index import IndexBackend, WriteStats, open_index
 from normalize.activity import NotAnActivity, build_activity, build_organization
+from normalize.geo.chain import make_geocoder
+from records.overrides import Overrides
+from records.request_store import load_overrides
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +71,6 @@ class GeocodePipeline:
     """Gives every activity coordinates, a precision and a municipality where it can."""
 
     def __init__(self, crawler: Crawler) -> None:
-        from fkort.config import get_settings, make_geocoder
-
         self.geocoder = make_geocoder(get_settings(), with_cache=True)
 
     @classmethod
@@ -83,8 +84,7 @@ class GeocodePipeline:
         return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        if self.geocoder.cache is not None:
-            self.geocoder.cache.close()
+        self.geocoder.close()
 
 
 class IndexPipeline:
@@ -108,8 +108,6 @@ class IndexPipeline:
 
     def open_spider(self, spider: Spider | None = None) -> None:
         from pathlib import Path
-
-        from fkort.config import get_settings, open_index
 
         s = self.crawler.settings
         settings = get_settings().model_copy(update={

@@ -12,13 +12,20 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from core import clock
+from core.settings import get_settings
+from crawlers.logs import use_json_lines
 from crawlers.sources import SourceConfig
 from crawlers.spiders.facebook import FacebookSpider
 from crawlers.spiders.ical import ICalSpider
 from crawlers.spiders.jsonld import JsonLdSpider
 from crawlers.spiders.municipal import MunicipalSpider
 from crawlers.spiders.portal import PortalSpider
-from fkort import clock
+from index import open_index
+from records.merging import merge_duplicates
+from records.request_store import load_overrides
+from records.runlog import Run, RunLog
+from records.sweep import sweep_source
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +93,6 @@ def crawl(
     base = {"FKORT_DB_PATH": str(db_path), "FKORT_BACKEND": backend, **(overrides or {})}
     settings = scrapy_settings(settings_module, base)
     if settings.getbool("FKORT_LOG_JSON"):
-        from crawlers.logs import use_json_lines
-
         # Scrapy's own root handler is off; one that writes JSON lines takes its place.
         use_json_lines(settings.get("LOG_LEVEL", "INFO"))
         settings.set("LOG_ENABLED", False, priority="cmdline")
@@ -113,13 +118,6 @@ def _sweep(reports: list[SourceReport], started: datetime, db_path: Path, backen
     A failed run, or one that finds far fewer activities than the last good one, marks
     nothing: a broken source must never wipe good data.
     """
-    from fkort.config import get_settings, open_index
-    from fkort.runs import Run, RunLog
-    from fkort.schema import MERGED_PREFIX, Status
-
-    merged_prefix = MERGED_PREFIX + ":"
-    swept = (Status.active, Status.merged)
-
     settings = get_settings()
     log = RunLog(settings.data_dir / "crawls.db")
     index = open_index(settings.model_copy(update={"db_path": db_path}), backend)
@@ -127,27 +125,12 @@ def _sweep(reports: list[SourceReport], started: datetime, db_path: Path, backen
     try:
         for r in reports:
             found = r.new + r.changed + r.unchanged
-            status = r.status
-            last = log.good(r.source, 1)
-            if status == "ok" and last and found < settings.sweep_guard_ratio * last[0].items:
-                status = "guarded"
-                r.guard = (f"found {found} activities, under {settings.sweep_guard_ratio:.0%} "
-                           f"of the last good run's {last[0].items}: nothing marked stale")
-            if status != "failed":
-                log.saw(r.source, r.seen, started)
-            if status == "ok":
-                window = [started] + [g.started for g in log.good(
-                    r.source, settings.stale_after_runs - 1)]
-                if len(window) >= settings.stale_after_runs:
-                    cutoff = min(window)
-                    sightings = log.last_seen(r.source)
-                    gone = []
-                    for aid, (seen, st) in index.source_last_seen(r.source).items():
-                        seen = max(seen, sightings.get(aid, seen))
-                        if st in swept and seen < cutoff and not aid.startswith(merged_prefix):
-                            gone.append(aid)
-                    r.gone = index.set_status(gone, Status.stale)
-            log.record(Run(r.source, started, finished, status, r.pages, found, r.new,
+            outcome = sweep_source(log, index, source=r.source, status=r.status, found=found,
+                                   seen=r.seen, started=started,
+                                   stale_after_runs=settings.stale_after_runs,
+                                   guard_ratio=settings.sweep_guard_ratio)
+            r.guard, r.gone = outcome.guard, outcome.gone
+            log.record(Run(r.source, started, finished, outcome.status, r.pages, found, r.new,
                            r.changed, r.unchanged, r.gone, r.dropped, r.as_dict()))
         _merge(reports, index)
     finally:
@@ -158,10 +141,6 @@ def _sweep(reports: list[SourceReport], started: datetime, db_path: Path, backen
 def _merge(reports: list[SourceReport], index: Any) -> None:
     """Merge the same offer found by several sources into one record (the whole index: a
     source crawled today may duplicate one crawled last week)."""
-    from fkort.config import get_settings
-    from fkort.merging import merge_duplicates
-    from fkort.requests import load_overrides
-
     if all(r.new == 0 and r.changed == 0 and r.gone == 0 for r in reports):
         return  # nothing changed: the merge would find what it found last time
     try:

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from fkort import crawl_schedule
-from fkort.schema import MERGED_PREFIX, SourceKind
+from core.schema import MERGED_PREFIX, SourceKind
+from records import crawl_schedule
 
 
 class SourceOptions(BaseModel):

@@ -1,3 +1,5 @@
-"""Fællesskabskort: finds local communities for lonely citizens, for the people who refer them."""
+"""Fællesskabskort's command line and scheduler: the top layer, over crawlers and search_api."""
 
-__version__ = "0.1.0"
+from core import __version__
+
+__all__ = ["__version__"]

@@ -11,8 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from core.settings import get_settings
 from fkort import __version__
-from fkort.config import get_settings, make_geocoder, open_index
+from index import open_index
+from normalize.geo.chain import make_geocoder
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = REPO_ROOT / "demo"
@@ -48,9 +50,9 @@ def _print_reports(reports: list[Any], as_json: bool) -> None:
 
 
 def _due(sources: list[Any], settings: Any) -> list[Any]:
-    """The sources whose schedule says they are due now (see fkort.crawl_schedule)."""
-    from fkort import clock
-    from fkort.runs import RunLog
+    """The sources whose schedule says they are due now (see records.crawl_schedule)."""
+    from core import clock
+    from records.runlog import RunLog
 
     log = RunLog(settings.data_dir / "crawls.db")
     now = clock.now()
@@ -97,7 +99,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         if not sources:
             print("fkort crawl: no source is due", file=sys.stderr)
             return EXIT_OK
-    from fkort.locks import SourceLocks
+    from records.locks import SourceLocks
 
     locks = SourceLocks(settings.data_dir / "locks")
     busy = [s for s in sources if not locks.acquire(s.name)]
@@ -170,7 +172,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from fkort import clock
+    from core import clock
     from normalize.category import CATEGORY_LABELS
     from normalize.schedule import duration, next_occurrences
     from search_api.formatting import km, price, when, where
@@ -208,7 +210,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from fkort.schema import json_schemas
+    from core.schema import json_schemas
 
     print(json.dumps(json_schemas(), ensure_ascii=False, indent=2))
     return EXIT_OK
@@ -253,7 +255,7 @@ def _next_due(source: Any, last: Any) -> str | None:
     """When the source is next due ("now" when it is), or None for a manual schedule."""
     if source is None:
         return None
-    from fkort import clock
+    from core import clock
 
     due = source.timing.next_due(last.started if last else None)
     if due is None:
@@ -264,7 +266,7 @@ def _next_due(source: Any, last: Any) -> str | None:
 def cmd_sources(args: argparse.Namespace) -> int:
     """The health of every source: its last run, its last good run, what it holds."""
     from crawlers.sources import SourcesError, load_sources
-    from fkort.runs import RunLog
+    from records.runlog import RunLog
 
     settings = get_settings()
     try:
@@ -307,10 +309,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
     """The merged records (one offer found by several sources), and why they were merged."""
-    from fkort import clock
-    from fkort.merging import explain, merge_duplicates, plan
-    from fkort.requests import load_overrides
-    from fkort.schema import Status
+    from core import clock
+    from core.schema import Status
+    from records.merging import explain, merge_duplicates, plan
+    from records.request_store import load_overrides
 
     settings = get_settings()
     if args.db:
@@ -382,7 +384,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_requests(args: argparse.Namespace) -> int:
     """Correction and removal requests: list them, approve or reject one."""
-    from fkort.requests import RequestError, RequestStore
+    from records.request_fields import RequestError
+    from records.request_store import RequestStore
 
     settings = get_settings()
     if args.db:

@@ -10,12 +10,13 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from core.clock import TZ
 from normalize.accessibility import parse_accessibility
 from normalize.age import parse_age
 from normalize.category import parse_categories
 from normalize.dropin import parse_drop_in
 from normalize.price import parse_price
-from normalize.schedule import TZ, next_occurrences
+from normalize.schedule import next_occurrences
 from normalize.schedule_text import parse_schedule
 
 FIELDS = ("schedule", "age", "price", "accessibility", "category", "drop_in")

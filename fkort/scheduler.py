@@ -23,11 +23,12 @@ from typing import Any
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from core import clock
+from core.clock import TZ
+from core.settings import Settings
+from crawlers.logs import use_json_lines
 from crawlers.sources import SourceConfig
-from fkort import clock
-from fkort.config import Settings
-from fkort.crawl_schedule import TZ
-from fkort.runs import RunLog
+from records.runlog import RunLog
 
 log = logging.getLogger("fkort.schedule")
 
@@ -60,8 +61,6 @@ def crawl_one(name: str, sources_path: Path, extra: list[str], json_lines: bool)
 def run_scheduler(sources: list[SourceConfig], sources_path: Path, settings: Settings,
                   extra: list[str], *, workers: int = 2, json_lines: bool = False) -> int:
     if json_lines:
-        from crawlers.logs import use_json_lines
-
         use_json_lines("WARNING")
     else:
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")

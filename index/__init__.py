@@ -8,11 +8,10 @@ from index.contract import (
     SearchResult,
     Sort,
     WriteStats,
-    backend_names,
-    open_backend,
 )
+from index.registry import backend_names, open_backend, open_index
 
 __all__ = [
     "Hit", "IndexBackend", "OrganizationResult", "SearchQuery", "SearchResult", "Sort",
-    "WriteStats", "backend_names", "open_backend",
+    "WriteStats", "backend_names", "open_backend", "open_index",
 ]

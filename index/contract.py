@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -10,7 +10,8 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from fkort.schema import Activity, Organization, Status
+from core.schema import Activity, Organization, Status
+from core.text import fold
 
 #: The filters that may be met "only as unknown" (the listing does not say).
 SOFT_FILTERS = ("age", "max_price", "free", "wheelchair", "step_free", "hearing_loop",
@@ -117,25 +118,6 @@ class OrganizationResult(BaseModel):
     organizations: list[Organization]
 
 
-def fold_name(text: str) -> str:
-    """A name folded for Danish search: case, accents and æ/ø/å (also written ae/oe/aa)
-    compare equal, and punctuation is a space.
-
-    >>> fold_name("Mænds Mødested, Assens") == fold_name("maends moedested assens")
-    True
-    >>> fold_name("Café Åbo")
-    'cafe abo'
-    """
-    import unicodedata
-
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    # aa/oe/ae are written both ways; fold the spelled-out forms to single letters.
-    text = text.replace("aa", "a").replace("ae", "a").replace("oe", "o")
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
-
-
 def name_matches(query: str, name: str) -> bool:
     """Every word typed is part of the name (folded), in any order.
 
@@ -144,8 +126,8 @@ def name_matches(query: str, name: str) -> bool:
     >>> name_matches("strik", "Mænds Mødested")
     False
     """
-    folded = fold_name(name)
-    words = fold_name(query).split()
+    folded = fold(name)
+    words = fold(query).split()
     return bool(words) and all(w in folded for w in words)
 
 
@@ -225,34 +207,3 @@ class IndexBackend(Protocol):
     def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]: ...
     def all_activities(self) -> Iterator[Activity]: ...
     def close(self) -> None: ...
-
-
-_REGISTRY: dict[str, Callable[..., IndexBackend]] = {}
-
-
-def register_backend(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Class decorator: make a backend available by name (FKORT_BACKEND)."""
-
-    def deco(factory: Callable[..., Any]) -> Callable[..., Any]:
-        _REGISTRY[name] = factory
-        return factory
-
-    return deco
-
-
-def backend_names() -> list[str]:
-    return sorted(_REGISTRY)
-
-
-def open_backend(name: str, **options: Any) -> IndexBackend:
-    """Open a backend by registry name; unknown names are a clear error."""
-    # Import for the registration side effect; each backend lives in one module.
-    from index import backends  # noqa: F401
-
-    try:
-        factory = _REGISTRY[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown index backend {name!r}; known: {', '.join(backend_names())}"
-        ) from None
-    return factory(**options)

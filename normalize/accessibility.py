@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from fkort.schema import Accessibility
+from core.schema import Accessibility
 
 FLAGS = ("wheelchair", "step_free", "accessible_toilet", "hearing_loop", "parking")
 

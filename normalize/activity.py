@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from fkort.schema import (
+from core.clock import TZ
+from core.schema import (
     Activity,
     Organization,
     Organizer,
@@ -79,7 +80,7 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
         or _str(data.get("url"))
         or raw.source.url
     )
-    fetched = raw.source.fetched_at.astimezone(schedule.TZ)
+    fetched = raw.source.fetched_at.astimezone(TZ)
     sched = schedule.from_schema_org(
         data.get("startDate"), data.get("endDate"), data.get("eventSchedule"),
         ref=fetched, text=texts.get("when"),

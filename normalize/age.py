@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from fkort.schema import AgeRange
+from core.schema import AgeRange
 
 #: Age words and the age range we read them as. "Senior" and "pensionist" have no legal age in
 #: Danish; municipalities' senior offers commonly open at 60 (Ældre Sagen's "60+" groups), and

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
 
-from fkort.schema import (
+from core.schema import (
     MERGED_PREFIX,
     Activity,
     Precision,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from fkort.schema import Price, PricePeriod
+from core.schema import Price, PricePeriod
 
 #: Cheap first look: a digit or a word that can state a price or its absence.
 _ANY_PRICE = re.compile(r"\d|gratis|betal|koste|kontingent|entr|pris|gebyr|beregning|vederlag")

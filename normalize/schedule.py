@@ -9,17 +9,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rruleset, rrulestr
 
-from fkort.schema import Schedule, ScheduleKind
-
-TZ = ZoneInfo("Europe/Copenhagen")
-UTC = ZoneInfo("UTC")
+from core.clock import TZ
+from core.schema import Schedule, ScheduleKind
 
 #: schema.org day names (also as https://schema.org/Tuesday URLs) to RFC 5545 BYDAY codes.
 SCHEMA_DAYS = {

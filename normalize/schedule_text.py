@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from fkort.schema import Schedule, ScheduleKind
+from core.clock import TZ
+from core.schema import Schedule, ScheduleKind
 from normalize._calendar_words import (
     DAILY,
     INTERVAL_WORDS,
@@ -36,7 +37,7 @@ from normalize._calendar_words import (
     WEEKENDS,
     WORKDAYS,
 )
-from normalize.schedule import TZ, UTC, _first_at_or_after
+from normalize.schedule import _first_at_or_after
 
 _MONTH_RX = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY_RX = "|".join(sorted(WEEKDAY_STEMS, key=len, reverse=True))

@@ -1,5 +1,6 @@
 """Taking correction and removal requests (API and the association's page alike), and
-deciding them (admin API). The rules live in `fkort.requests`; this adds the web's part:
+deciding them (admin API). The rules live in `records.request_store` and
+`records.request_fields`; this adds the web's part:
 is the target there, is the client within its rate, and never a contact detail in a log."""
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from typing import Any
 
 from fastapi import Request
 
-from fkort.config import Settings
-from fkort.requests import ChangeRequest, RequestError, RequestStore, read_value
-from fkort.schema import Status
+from core.schema import Status
+from core.settings import Settings
+from records.request_fields import RequestError, read_value
+from records.request_store import ChangeRequest, RequestStore
 from search_api.errors import ApiError, rate_limited
 from search_api.models import ChangeRequestIn
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from fkort.config import Settings
+from core.settings import Settings
 from index import IndexBackend
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from fkort.schema import Activity, AgeRange, Price, PricePeriod
+from core.schema import Activity, AgeRange, Price, PricePeriod
 
 UNKNOWN = "ikke oplyst"
 #: The search's filters, as the page names them.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fkort.schema import Activity, Precision, Status
+from core.schema import Activity, Precision, Status
 from normalize.category import CATEGORY_LABELS
 from normalize.schedule import duration, last_start, next_occurrences
 from search_api import formatting as fmt

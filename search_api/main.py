@@ -12,9 +12,10 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from fkort.config import Settings, get_settings, make_geocoder, open_index
-from fkort.requests import RequestError
-from index import IndexBackend
+from core.settings import Settings, get_settings
+from index import IndexBackend, open_index
+from normalize.geo.chain import make_geocoder
+from records.request_fields import RequestError
 from search_api.bodylimit import BodyLimit
 from search_api.errors import ApiError
 from search_api.params import ParamError

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fkort.schema import Activity, Organization
+from core.schema import Activity, Organization
 from index.contract import Match
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from index import SearchQuery, Sort
+from normalize.geo import read_point
 
 #: Weekday names and abbreviations, Danish and English, to 0 = Monday.
 WEEKDAYS = {
@@ -24,7 +24,6 @@ TIMES_OF_DAY = {
     "eftermiddag": "eftermiddag", "afternoon": "eftermiddag",
     "aften": "aften", "evening": "aften",
 }
-_POINT = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 
 class ParamError(ValueError):
@@ -41,14 +40,14 @@ def parse_point(near: str) -> tuple[float, float]:
     >>> parse_point(" 56.36, 8.62")
     (56.36, 8.62)
     """
-    m = _POINT.match(near)
-    if not m:
+    point = read_point(near)
+    if point is None:
         raise ParamError(
             "near",
             "near skal være et punkt skrevet som breddegrad,længdegrad (fx 56.36,8.62).",
             "near must be a point written as lat,lon (e.g. 56.36,8.62).",
         )
-    lat, lon = float(m.group(1)), float(m.group(2))
+    lat, lon = point
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ParamError("near", "near ligger uden for jorden (breddegrad ±90, længdegrad ±180).",
                          "near is off the globe (lat ±90, lon ±180).")
@@ -140,7 +139,7 @@ def build_query(
     lat = lon = None
     origin = None
     if near is not None and near.strip():
-        if geocoder is None or _POINT.match(near):
+        if geocoder is None or read_point(near) is not None:
             lat, lon = parse_point(near)
         else:
             origin = resolve_near(near, geocoder)

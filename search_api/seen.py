@@ -7,10 +7,10 @@ and the API show the later of the two. A merged record was seen when any of its 
 
 from __future__ import annotations
 
-from fkort.config import Settings
-from fkort.runs import RunLog
-from fkort.schema import Activity
+from core.schema import Activity
+from core.settings import Settings
 from index import SearchResult
+from records.runlog import RunLog
 
 
 def last_seen(settings: Settings, activities: list[Activity]) -> list[Activity]:

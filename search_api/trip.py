@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlencode
 
-from fkort.schema import Activity, Precision
+from core.schema import Activity, Precision
 
 REJSEPLANEN = "https://www.rejseplanen.dk/bin/query.exe/mn"
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import uvicorn
 
-from fkort.config import Settings
+from core.settings import Settings
 from fkort.sites import SiteServer
 from index.backends.sqlite import SQLiteBackend
 

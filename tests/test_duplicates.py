@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from fkort.config import Settings
-from fkort.schema import Activity, Status
+from core.schema import Activity, Status
+from core.settings import Settings
 from fkort.sites import SiteServer
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
@@ -137,7 +137,7 @@ def test_one_walking_group_from_three_sources_is_one_record(tmp_path: Path) -> N
 
 def test_corrections_and_removals_of_a_merged_record_survive_the_merge_step(
         tmp_path: Path) -> None:
-    from fkort.requests import ChangeRequest, RequestStore
+    from records.request_store import ChangeRequest, RequestStore
 
     with SiteServer(SITES / "kommune") as kommune, SiteServer(SITES / "portal") as portal, \
             SiteServer(FILES / "facebook") as fb:

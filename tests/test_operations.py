@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from fkort.runs import RunLog
 from fkort.sites import SiteServer
+from records.runlog import RunLog
 from tests.conftest import FILES, FROZEN_NOW, REPO, run_fkort
 
 SITE = FILES / "jsonld" / "struer"

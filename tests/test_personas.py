@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 import pytest
 
-from fkort.config import Settings
-from fkort.schema import activity_id
+from core.schema import activity_id
+from core.settings import Settings
 from search_api.main import create_app
 from tests.conftest import LiveServer
 from tests.nominatim import NominatimServer

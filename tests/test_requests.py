@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from fkort.config import Settings
-from fkort.schema import organization_id
+from core.schema import organization_id
+from core.settings import Settings
 from fkort.sites import SiteServer
 from search_api.main import create_app
 from tests.conftest import FILES, LiveServer, crawl, run_fkort
@@ -230,7 +230,7 @@ def test_admin_needs_a_configured_key(tmp_path: Path) -> None:
 
 def test_an_override_that_no_longer_fits_is_left_out_and_logged(
         caplog: pytest.LogCaptureFixture) -> None:
-    from fkort.requests import Overrides
+    from records.overrides import Overrides
     from tests.index.corpus import make
 
     a = make("a", "Kortklub", organization_id="org:k")

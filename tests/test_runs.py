@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from fkort.schema import Status, activity_id
+from core.schema import Status, activity_id
 from fkort.sites import SiteServer
 from index.backends.sqlite import SQLiteBackend
 from tests.conftest import FILES, LiveServer, crawl, run_fkort
@@ -82,7 +82,7 @@ def test_a_broken_or_empty_source_wipes_nothing(tmp_path: Path) -> None:
                      env={"FKORT_DATA_DIR": str(tmp_path / "data")})
     (row,) = json.loads(proc.stdout)
     assert row["last_status"] == "guarded" and row["activities"] == 4
-    from fkort.config import Settings
+    from core.settings import Settings
     from search_api.main import create_app
 
     app = create_app(Settings(db_path=tmp_path / "fkort.db", data_dir=tmp_path / "data"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from fkort.config import get_settings
+from core.settings import get_settings
 
 BOT_NAME = "faellesskabskort"
 SPIDER_MODULES = ["crawlers.spiders"]

@@ -15,9 +15,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
+from core import clock
+from core.schema import RawActivity, Source
 from crawlers.sources import SourceConfig
-from fkort import clock
-from fkort.schema import RawActivity, Source
 
 _SKIP_EXT = re.compile(r"\.(?:jpe?g|png|gif|svg|webp|pdf|docx?|xlsx?|zip|mp[34]|css|js)$", re.I)
 

@@ -11,10 +11,10 @@ from typing import Any
 
 from scrapy.http import TextResponse
 
+from core import clock
 from crawlers.facebook_page import FacebookEvent, FacebookPageProblem, parse_event_page
 from crawlers.items import ActivityItem
 from crawlers.spiders.base import SourceSpider
-from fkort import clock
 
 
 class FacebookSpider(SourceSpider):

@@ -1,3 +1,1 @@
-"""Index backends; importing this package registers each by name."""
-
-from index.backends import elasticsearch, opensearch, sqlite  # noqa: F401
+"""Index backends, one module each; `index.registry` loads them by name."""

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from fkort.schema import Activity, Organization, Status
+from core.clock import TZ
+from core.schema import Activity, Organization, Status
+from core.text import fold
 from index.contract import (
     Hit,
     Match,
@@ -26,14 +27,11 @@ from index.contract import (
     WriteStats,
     carry_over,
     content_hash,
-    fold_name,
     merge_organization,
 )
 from normalize import analysis, schedule
 from normalize.geo import distance_km
 
-TZ = ZoneInfo("Europe/Copenhagen")
-UTC = ZoneInfo("UTC")
 _FLAGS = ("wheelchair", "step_free", "accessible_toilet", "hearing_loop", "parking")
 #: Occurrences stored per activity, for weekday and "next" (re-computed at each write).
 OCCURRENCES = 30
@@ -113,7 +111,7 @@ def to_document(a: Activity, now: datetime) -> dict[str, Any]:
         "drop_in": a.drop_in,
         "weekdays": sorted(days) or None,
         "day_parts": sorted(schedule.day_parts(sch)) or None,
-        "organizer_fold": fold_name(a.organizer.name) if a.organizer.name else None,
+        "organizer_fold": fold(a.organizer.name) if a.organizer.name else None,
         "occurrences": [_utc(d) for d in occurrences] or None,
         "last_start": _utc(schedule.last_start(sch)),
         "categories": a.categories,
@@ -412,7 +410,7 @@ class EngineBackend:
                 org = merged
             self.client.index(index=self.org_index, id=org.id, refresh="wait_for",
                               body={"id": org.id, "name": org.name,
-                                    "name_fold": fold_name(org.name),
+                                    "name_fold": fold(org.name),
                                     "doc": org.model_dump(mode="json")})
             stats.new += 1
         return stats
@@ -465,7 +463,7 @@ class EngineBackend:
     def search_organizations(self, text: str, limit: int = 20, offset: int = 0
                              ) -> OrganizationResult:
         self._ensure()
-        words = fold_name(text).split()
+        words = fold(text).split()
         if not words:
             return OrganizationResult(total=0, organizations=[])
         # Every typed word a part of the folded name (as `name_matches`).
@@ -495,7 +493,7 @@ class EngineBackend:
             organizer_doc = doc.get("organizer") or {}
             found[org_id] = Organization(id=org_id, name=organizer_doc.get("name") or org_id,
                                          url=organizer_doc.get("url"))
-        ordered = sorted(found.values(), key=lambda o: (fold_name(o.name), o.id))
+        ordered = sorted(found.values(), key=lambda o: (fold(o.name), o.id))
         return OrganizationResult(total=len(ordered),
                                   organizations=ordered[offset:offset + limit])
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from index.backends.engine import EngineBackend
-from index.contract import register_backend
 
 
-@register_backend("opensearch")
 class OpenSearchBackend(EngineBackend):
     name = "opensearch"
 

@@ -7,13 +7,14 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from fkort.schema import Activity, Organization, Schedule, ScheduleKind, Status
+from core.clock import TZ
+from core.schema import Activity, Organization, Schedule, ScheduleKind, Status
+from core.text import fold
 from index.contract import (
     Hit,
     Match,
@@ -24,15 +25,11 @@ from index.contract import (
     WriteStats,
     carry_over,
     content_hash,
-    fold_name,
     merge_organization,
     name_matches,
-    register_backend,
 )
 from normalize import analysis, schedule
 from normalize.geo import EARTH_RADIUS_KM, distance_km
-
-TZ = ZoneInfo("Europe/Copenhagen")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS activities (
@@ -90,7 +87,7 @@ def _tri(value: bool | None) -> int | None:
 
 
 def _utc(dt: datetime | None) -> str | None:
-    return None if dt is None else dt.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%S")
+    return None if dt is None else dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def fts_query(text: str) -> str | None:
@@ -109,7 +106,6 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(f'"{t}"*' for t in terms)
 
 
-@register_backend("sqlite")
 class SQLiteBackend:
     """Embedded index. Safe for one writer and many reader threads (WAL)."""
 
@@ -337,7 +333,7 @@ class SQLiteBackend:
                    ORDER BY id""", (text,)
             ):
                 found.setdefault(org_id, Organization(id=org_id, name=name, url=url))
-        ordered = sorted(found.values(), key=lambda o: (fold_name(o.name), o.id))
+        ordered = sorted(found.values(), key=lambda o: (fold(o.name), o.id))
         return OrganizationResult(total=len(ordered),
                                   organizations=ordered[offset:offset + limit])
 
@@ -596,6 +592,6 @@ def _next_start(kind: str, first_start: str | None, rrule: str | None, now: str)
         )
     except ValueError:
         return None
-    after = datetime.fromisoformat(now).replace(tzinfo=ZoneInfo("UTC"))
+    after = datetime.fromisoformat(now).replace(tzinfo=UTC)
     nxt = schedule.next_occurrences(sched, after, 1)
     return _utc(nxt[0]) if nxt else None

@@ -7,13 +7,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from fkort.schema import Location, Precision
+from core.schema import Location, Precision
 
 #: Denmark with Bornholm and a margin; a point outside is a broken coordinate, not a place.
 DENMARK_BBOX = (54.4, 58.0, 7.8, 15.3)  # min lat, max lat, min lon, max lon
 #: Mean Earth radius (IUGG), as search engines' arc distance and geopy's great_circle use it.
 EARTH_RADIUS_KM = 6371.0088
 
+#: A point written as text: "56.36,8.62" (latitude, longitude; decimal points).
+_POINT_TEXT = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 _POSTCODE = re.compile(r"\b(\d{4})\s+([A-ZÆØÅ][\wæøåÆØÅ .\-]+)")
 
 
@@ -26,6 +28,17 @@ def _coord(value: object) -> float | None:
         except ValueError:
             return None
     return None
+
+
+def read_point(text: str) -> tuple[float, float] | None:
+    """(lat, lon) from a point written as "lat,lon", or None when the text is not one. The
+    numbers are as written: whether they lie on the globe is the caller's check.
+
+    >>> read_point(" 56.36, 8.62"), read_point("Vestergade 12")
+    ((56.36, 8.62), None)
+    """
+    m = _POINT_TEXT.match(text)
+    return (float(m.group(1)), float(m.group(2))) if m else None
 
 
 def point_from_geo(geo: object) -> tuple[float, float] | None:

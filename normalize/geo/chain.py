@@ -15,16 +15,17 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlparse
 
-from fkort.schema import Location, Precision
+from core.schema import Location, Precision
+from core.settings import Settings
+from normalize.geo import read_point
 from normalize.geo.address import parse_address
-from normalize.geo.gazetteer import municipality_name, municipality_of_point, town
+from normalize.geo.gazetteer import municipality_name, municipality_of_point, town, towns
 
 logger = logging.getLogger(__name__)
 
-_POINT = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 _POSTCODE_ONLY = re.compile(r"^\s*(\d{4})\s*$")
 #: Nominatim's address types, from most to least exact.
 _NOMINATIM_PRECISION = {
@@ -44,6 +45,22 @@ class GeoResult:
     provider: str
     municipality: str | None = None
     note: str | None = None
+
+
+class Geocoder(Protocol):
+    """What the pipeline and the search need of geocoding."""
+
+    def locate(self, loc: Location) -> Location:
+        """The location with coordinates filled in as exactly as the chain can."""
+        ...
+
+    def resolve_query(self, text: str) -> GeoResult | None:
+        """A citizen's address or place name, resolved in memory only (never cached)."""
+        ...
+
+    def close(self) -> None:
+        """Let go of the cache, if any."""
+        ...
 
 
 class OnlineGeocoder:
@@ -158,7 +175,7 @@ class GeoCache:
         self._con.close()
 
 
-class Geocoder:
+class GeocoderChain:
     """The chain. Without an online geocoder it works offline, at town precision."""
 
     def __init__(self, cache: GeoCache | None = None,
@@ -166,6 +183,10 @@ class Geocoder:
         self.cache = cache
         self.online = online
         self.online_down_until = 0.0
+
+    def close(self) -> None:
+        if self.cache is not None:
+            self.cache.close()
 
     # -- activities -------------------------------------------------------------------
     def locate(self, loc: Location) -> Location:
@@ -239,8 +260,8 @@ class Geocoder:
     # -- a citizen's address ------------------------------------------------------------
     def resolve_query(self, text: str) -> GeoResult | None:
         """A point for a search: "lat,lon", a postcode, a town or an address. In memory only."""
-        if m := _POINT.match(text):
-            lat, lon = float(m.group(1)), float(m.group(2))
+        if (point := read_point(text)) is not None:
+            lat, lon = point
             if -90 <= lat <= 90 and -180 <= lon <= 180:
                 return GeoResult(lat, lon, Precision.address, "given")
             return None
@@ -265,6 +286,18 @@ class Geocoder:
 
 
 def _towns_of(municipality: str) -> list[Any]:
-    from normalize.geo.gazetteer import towns
-
     return [t for t in towns().values() if t.municipality == municipality]
+
+
+def make_geocoder(settings: Settings, *, with_cache: bool) -> Geocoder:
+    """The geocoding chain these settings describe. `with_cache` only for activity
+    addresses: a citizen's address is never cached."""
+    online: OnlineGeocoder | DawaGeocoder | None = None
+    if settings.geocoder_url and settings.geocoder == "dawa":
+        online = DawaGeocoder(settings.geocoder_url, settings.user_agent,
+                              min_delay=settings.geocoder_min_delay)
+    elif settings.geocoder_url:
+        online = OnlineGeocoder(settings.geocoder_url, settings.user_agent,
+                                min_delay=settings.geocoder_min_delay)
+    cache = GeoCache(settings.data_dir / "geocache.db") if with_cache else None
+    return GeocoderChain(cache=cache, online=online)

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from fkort import clock
-from fkort.config import Settings
-from fkort.schema import Status
+from core import clock
+from core.schema import Status
+from core.settings import Settings
 from index import SearchQuery, SearchResult, Sort
 from normalize.category import CATEGORY_LABELS
 from normalize.schedule import next_occurrences

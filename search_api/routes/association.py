@@ -10,10 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from fkort import clock
-from fkort.config import Settings
-from fkort.requests import FIELD_LABELS, FIELDS, RequestError
-from fkort.runs import RunLog
+from core import clock
+from core.settings import Settings
+from records.request_fields import FIELD_LABELS, FIELDS, RequestError
+from records.runlog import RunLog
 from search_api import listing
 from search_api.changes import submit
 from search_api.deps import IndexDep, SettingsDep

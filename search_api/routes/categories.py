@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fkort import clock
+from core import clock
 from index import SearchQuery
 from normalize.category import CATEGORY_LABELS
 from search_api.deps import IndexDep

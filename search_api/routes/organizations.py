@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from fkort.config import Settings
-from fkort.requests import load_overrides
-from fkort.schema import Status
+from core.schema import Status
+from core.settings import Settings
 from index import IndexBackend
+from records.request_store import load_overrides
 from search_api.deps import IndexDep, SettingsDep
 from search_api.models import ErrorPublic, OrganizationPublic, OrganizationsPublic
 from search_api.seen import last_seen

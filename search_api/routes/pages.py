@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
-from fkort import clock
-from fkort.schema import Activity, Status
+from core import clock
+from core.schema import Activity, Status
 from normalize.schedule import duration, next_occurrences
 from search_api import formatting
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep

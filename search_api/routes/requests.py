@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 
-from fkort.requests import ChangeRequest, RequestStore
+from records.request_store import ChangeRequest, RequestStore
 from search_api.changes import submit
 from search_api.deps import IndexDep, SettingsDep
 from search_api.errors import ApiError

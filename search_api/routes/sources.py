@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fkort.runs import RunLog
+from records.runlog import RunLog
 from search_api.deps import SettingsDep
 from search_api.models import SourcePublic
 

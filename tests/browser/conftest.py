@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from fkort.config import Settings
+from core.settings import Settings
 from search_api.main import create_app
 from tests.browser.corpus import build_index, record_crawls
 from tests.conftest import REPO, LiveServer

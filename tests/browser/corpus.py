@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from fkort.runs import Run, RunLog
-from fkort.schema import Activity, organization_id
+from core.schema import Activity, organization_id
 from index.backends.sqlite import SQLiteBackend
+from records.runlog import Run, RunLog
 from tests.index.corpus import SEEN, TZ, make
 
 #: Near the middle of Holstebro (the offline gazetteer puts "7500 Holstebro" here too).

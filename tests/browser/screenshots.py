@@ -62,7 +62,7 @@ def main() -> int:
     os.environ["FKORT_NOW"] = FROZEN_NOW  # the same dates in every picture
     from playwright.sync_api import sync_playwright
 
-    from fkort.config import Settings
+    from core.settings import Settings
     from search_api.main import create_app
     from tests.browser.conftest import chromium_path
     from tests.browser.corpus import build_index, record_crawls

@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 
-from fkort.config import Settings
-from fkort.requests import RequestStore
-from fkort.schema import organization_id
+from core.schema import organization_id
+from core.settings import Settings
 from index.backends.sqlite import SQLiteBackend
+from records.request_store import RequestStore
 from search_api.main import create_app
 from tests.browser.conftest import axe_problems, tab_to
 from tests.browser.corpus import ACTIVITIES, ASSOCIATION, build_index, record_crawls

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from fkort.config import Settings
+from core.settings import Settings
 from search_api.main import create_app
 from tests.browser.conftest import ARTIFACTS, axe_problems, tab_to
 from tests.browser.corpus import build_index

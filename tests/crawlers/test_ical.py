@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from fkort.schema import Activity, activity_id
+from core.clock import TZ
+from core.schema import Activity, activity_id
 from fkort.sites import SiteServer
 from index.backends.sqlite import SQLiteBackend
-from normalize.schedule import TZ, next_occurrences
+from normalize.schedule import next_occurrences
 from tests.conftest import FILES, crawl
 
 FEEDS = FILES / "ical"

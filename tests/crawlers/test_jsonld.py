@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from scrapy.http import HtmlResponse, Request
 
+from core.schema import Activity
 from crawlers.items import ActivityItem, OrganizationItem
 from crawlers.sources import SourceConfig
 from crawlers.spiders.jsonld import JsonLdSpider
-from fkort.schema import Activity
 from normalize.activity import build_activity
 from tests.conftest import FILES, LiveServer, crawl_site
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from fkort.schema import Activity
+from core.schema import Activity
 from fkort.sites import SiteServer
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
@@ -180,7 +180,7 @@ def test_sitecore_fact_list_by_xpath(activities) -> None:  # type: ignore[no-unt
 def test_association_directory_gives_organizations(crawled) -> None:  # type: ignore[no-untyped-def]
     report, db, _ = crawled
     assert report["foreninger-lemvig"]["status"] == "ok"
-    from fkort.schema import organization_id
+    from core.schema import organization_id
 
     b = SQLiteBackend(db)
     org = b.get_organization(organization_id("Lemvig Roklub"))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from fkort.schema import Activity
+from core.schema import Activity
 from fkort.sites import SiteServer
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from fkort.schema import Activity, activity_id
+from core.clock import TZ
+from core.schema import Activity, activity_id
 
-TZ = ZoneInfo("Europe/Copenhagen")
 SEEN = datetime(2026, 11, 20, 3, 0, tzinfo=TZ)
 
 

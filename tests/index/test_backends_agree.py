@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from fkort.schema import Activity
+from core.schema import Activity
 from index import SearchQuery
 from tests.conftest import open_test_backend
 from tests.index.corpus import TZ, make
@@ -123,7 +123,7 @@ def test_serve_and_rebuild_command_on_opensearch(tmp_path: Path) -> None:
     """`fkort index --backend opensearch --rebuild` copies the store; the API serves it."""
     import httpx
 
-    from fkort.config import Settings
+    from core.settings import Settings
     from index.backends.sqlite import SQLiteBackend
     from tests.conftest import LiveServer, run_fkort
 

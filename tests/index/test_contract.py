@@ -9,7 +9,7 @@ import pytest
 from geopy.distance import geodesic
 from geopy.point import Point
 
-from fkort.schema import SourceKind, Status, activity_id
+from core.schema import SourceKind, Status, activity_id
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
 from tests.index.corpus import TZ, make
@@ -298,7 +298,7 @@ def test_time_of_day_combines_with_weekday(backend: SQLiteBackend) -> None:
 # -- associations by name ------------------------------------------------------------------
 
 def test_search_organizations_by_folded_name(backend: SQLiteBackend) -> None:
-    from fkort.schema import Organization
+    from core.schema import Organization
 
     backend.upsert_organizations([
         Organization(id="org:a", name="Mænds Mødested Assens"),
@@ -340,7 +340,7 @@ def test_an_older_sqlite_file_gets_day_parts_filled(tmp_path) -> None:  # type: 
 
 def test_merge_step_on_the_backend_is_deterministic_and_writes_nothing_twice(
         backend: SQLiteBackend) -> None:
-    from fkort.merging import merge_duplicates
+    from records.merging import merge_duplicates
 
     def walk(source: str, kind: str, title: str) -> Any:
         a = make(f"{source}-walk", title, at=at_km(1))

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fkort.schema import Activity, SourceKind, activity_id
+from core.schema import Activity, SourceKind, activity_id
 from normalize.dedupe import Cluster, compare, find_clusters, merge
 from tests.index.corpus import TZ, make
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fkort.schema import Location, Precision
+from core.schema import Location, Precision
 from normalize.geo._municipalities import MUNICIPALITIES
-from normalize.geo.chain import GeoCache, Geocoder, OnlineGeocoder
+from normalize.geo.chain import GeoCache, GeocoderChain, OnlineGeocoder
 from normalize.geo.gazetteer import municipality_name, municipality_of_point, town, towns
 from tests.nominatim import NominatimServer
 
@@ -52,7 +52,7 @@ def _loc(text: str) -> Location:
 
 
 def test_offline_chain_gives_town_precision_and_says_so() -> None:
-    found = Geocoder().locate(_loc("Aktivitetshuset, Vestergade 12, 7620 Lemvig"))
+    found = GeocoderChain().locate(_loc("Aktivitetshuset, Vestergade 12, 7620 Lemvig"))
     assert found.precision is Precision.town and found.municipality == "Lemvig"
     assert (found.postcode, found.city, found.address) == ("7620", "Lemvig", "Vestergade 12")
     assert found.lat == pytest.approx(56.5486, abs=0.01)
@@ -60,7 +60,7 @@ def test_offline_chain_gives_town_precision_and_says_so() -> None:
 
 def test_page_coordinates_come_first() -> None:
     loc = Location(lat=56.36, lon=8.62, precision="address", text="Nørregade 21, 7500 Holstebro")
-    found = Geocoder().locate(loc)
+    found = GeocoderChain().locate(loc)
     assert (found.lat, found.lon, found.precision) == (56.36, 8.62, Precision.address)
     assert found.municipality == "Holstebro"
 
@@ -71,10 +71,10 @@ def nominatim():  # type: ignore[no-untyped-def]
         yield server
 
 
-def _online(server: NominatimServer, tmp_path: Path, timeout: float = 5.0) -> Geocoder:
+def _online(server: NominatimServer, tmp_path: Path, timeout: float = 5.0) -> GeocoderChain:
     online = OnlineGeocoder(server.url, "fkort-tests (+https://example.invalid)", min_delay=0,
                             timeout=timeout)
-    return Geocoder(cache=GeoCache(tmp_path / "geocache.db"), online=online)
+    return GeocoderChain(cache=GeoCache(tmp_path / "geocache.db"), online=online)
 
 
 def test_online_address_precision_and_cache(nominatim: NominatimServer, tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_network_unreachable(tmp_path: Path) -> None:
 
     online = OnlineGeocoder(f"http://127.0.0.1:{free_port()}", "fkort-tests", min_delay=0,
                             timeout=0.5)
-    found = Geocoder(online=online).locate(_loc("Vestergade 12, 7620 Lemvig"))
+    found = GeocoderChain(online=online).locate(_loc("Vestergade 12, 7620 Lemvig"))
     assert found.precision is Precision.town
 
 
@@ -128,13 +128,14 @@ def test_citizen_query_is_never_cached(nominatim: NominatimServer, tmp_path: Pat
     ("7620 Lemvig", Precision.town), ("Lemvig Kommune", Precision.town),
 ])
 def test_citizen_query_forms_offline(text: str, precision: Precision) -> None:
-    found = Geocoder().resolve_query(text)
+    found = GeocoderChain().resolve_query(text)
     assert found is not None and found.precision is precision
 
 
 def test_danish_address_service_by_configuration(nominatim: NominatimServer,
                                                  tmp_path: Path) -> None:
-    from fkort.config import Settings, make_geocoder
+    from core.settings import Settings
+    from normalize.geo.chain import make_geocoder
 
     settings = Settings(geocoder="dawa", geocoder_url=nominatim.url, geocoder_min_delay=0,
                         data_dir=tmp_path)

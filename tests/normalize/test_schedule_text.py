@@ -9,8 +9,9 @@ from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.clock import TZ
 from normalize._calendar_words import MONTHS, WEEKDAY_STEMS
-from normalize.schedule import TZ, next_occurrences
+from normalize.schedule import next_occurrences
 from normalize.schedule_text import parse_schedule
 
 REF = date(2026, 1, 10)  # a Saturday

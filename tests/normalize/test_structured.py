@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.clock import TZ  # noqa: E402
 from normalize import age, geo, price, schedule
 from normalize.accessibility import from_amenity_features, parse_accessibility
 from normalize.analysis import index_terms, split_compound
@@ -15,7 +16,6 @@ from normalize.category import parse_categories
 from normalize.dropin import parse_drop_in
 from normalize.text import clean_text
 
-TZ = schedule.TZ
 REF = datetime(2026, 1, 10, tzinfo=TZ)
 
 # -- schedule from schema.org -----------------------------------------------------------

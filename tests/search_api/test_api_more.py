@@ -12,10 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from fkort.config import Settings
-from fkort.runs import Run, RunLog
-from fkort.schema import Organization
+from core.schema import Organization
+from core.settings import Settings
 from index.backends.sqlite import SQLiteBackend
+from records.runlog import Run, RunLog
 from search_api.main import create_app
 from tests.conftest import LiveServer, run_fkort
 from tests.index.corpus import SEEN, TZ, make

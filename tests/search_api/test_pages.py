@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from fkort.config import Settings
+from core.settings import Settings
 from search_api.main import create_app
 from tests.browser.corpus import ACTIVITIES, build_index
 from tests.conftest import REPO, LiveServer

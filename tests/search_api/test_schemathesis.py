@@ -12,8 +12,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from fkort.config import Settings
-from fkort.schema import Organization
+from core.schema import Organization
+from core.settings import Settings
 from index.backends.sqlite import SQLiteBackend
 from search_api.main import create_app
 from tests.conftest import LiveServer

@@ -1,0 +1,121 @@
+"""The merge step: after a crawl, the same offer found by several sources becomes one record.
+
+The decisions are `normalize.dedupe`'s; this applies them to an index through the search
+contract (any backend). It is idempotent: run twice on the same records, the second run
+writes nothing. Members are kept as they were crawled, with status `merged` (hidden from
+search); the merged record lists them all. A merged record keeps its id while any of its
+members is still in the cluster, so links to it survive re-crawls and new sources joining.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.schema import Activity, Status
+from index.contract import IndexBackend
+from normalize.dedupe import Cluster, PairEvidence, find_clusters, merge, merged_id
+from records.overrides import Overrides
+
+
+@dataclass
+class MergeReport:
+    clusters: list[Cluster] = field(default_factory=list)
+    evidence: list[PairEvidence] = field(default_factory=list)
+    records: dict[str, Activity] = field(default_factory=dict)  # merged records by id
+    new: int = 0
+    changed: int = 0
+    hidden: int = 0  # members newly hidden behind a merged record
+    released: int = 0  # members no longer in a cluster: shown again on their own
+    retired: int = 0  # merged records no longer backed by two members
+
+    @property
+    def written(self) -> int:
+        return self.new + self.changed + self.hidden + self.released + self.retired
+
+
+def plan(records: list[Activity], now: datetime) -> tuple[MergeReport, dict[str, Status]]:
+    """What the merge step would do to these records: the merged records to write, and the
+    status each record should have (only those that change)."""
+    report = MergeReport()
+    report.clusters, report.evidence = find_clusters(records, now)
+    existing = sorted((r for r in records if r.merged_from), key=lambda r: r.id)
+    used: set[str] = set()
+    members: set[str] = set()
+    for c in report.clusters:
+        ids = set(c.ids)
+        overlap = sorted(((len(ids & set(m.merged_from)), m.id) for m in existing
+                          if m.id not in used and ids & set(m.merged_from)),
+                         key=lambda t: (-t[0], t[1]))
+        rid = overlap[0][1] if overlap else merged_id(c.ids)
+        used.add(rid)
+        report.records[rid] = merge(c, rid, now)
+        members |= ids
+    status: dict[str, Status] = {}
+    for r in records:
+        if r.merged_from:
+            if r.id not in used and r.status is Status.active:
+                status[r.id] = Status.stale
+        elif r.id in members and r.status is Status.active:
+            status[r.id] = Status.merged
+        elif r.id not in members and r.status is Status.merged:
+            status[r.id] = Status.active
+    return report, status
+
+
+def merge_duplicates(index: IndexBackend, now: datetime,
+                     overrides: Overrides | None = None) -> MergeReport:
+    """Find and merge duplicates across sources in the index; returns what it did.
+
+    Approved corrections of a merged record (`overrides`) are applied to it each time it is
+    rebuilt, as the crawl applies them to the records it finds.
+    """
+    report, status = plan(list(index.all_activities()), now)
+    records = list(report.records.values())
+    if overrides:
+        records = [overrides.apply(r) for r in records]
+    stats = index.upsert(records)
+    report.new, report.changed = stats.new, stats.changed
+    for target in (Status.merged, Status.active, Status.stale):
+        ids = sorted(i for i, s in status.items() if s is target)
+        n = index.set_status(ids, target) if ids else 0
+        if target is Status.merged:
+            report.hidden = n
+        elif target is Status.active:
+            report.released = n
+        else:
+            report.retired = n
+    return report
+
+
+def explain(index: IndexBackend, activity_id: str, now: datetime) -> list[str]:
+    """Lines that say why a record is (or is not) merged with others, field by field."""
+    records = list(index.all_activities())
+    by_id = {r.id: r for r in records}
+    target = by_id.get(activity_id)
+    if target is None:
+        return [f"no activity with id {activity_id}"]
+    report, _ = plan(records, now)
+    ids = set(target.merged_from) | {activity_id}
+    cluster = next((c for c in report.clusters if ids & set(c.ids)), None)
+    lines = [f"{target.id}: {target.title} ({target.status.value})"]
+    if cluster is None:
+        lines.append("not merged: no record of another source confirmed as the same activity")
+    else:
+        record = next(r for r in report.records.values() if set(r.merged_from) == set(
+            cluster.ids))
+        lines.append(f"merged record {record.id} of {len(cluster.members)} sources:")
+        for m in cluster.members:
+            lines.append(f"  {m.id}  [{m.source.name}, {m.source.kind.value}]  {m.title}  "
+                         f"{m.source.url}")
+        lines.append("fields taken from:")
+        for name, member in sorted(record.provenance.items()):
+            lines.append(f"  {name:<28} {member}")
+        lines.append("joined by:")
+        lines.extend(f"  {e.explain()}" for e in cluster.evidence)
+    others = [e for e in report.evidence if ids & {e.a, e.b}
+              and not (cluster and e in cluster.evidence)]
+    if others:
+        lines.append("other candidates compared:")
+        lines.extend(f"  {e.explain()}" for e in others)
+    return lines
