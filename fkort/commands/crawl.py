@@ -1,0 +1,148 @@
+"""Crawl sources into the index (all, by name, or those whose schedule is due)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from core import clock
+from core.settings import get_settings
+from crawlers.run import crawl
+from crawlers.sources import SourcesError, load_sources
+from fkort.commands._base import (
+    EXIT_BUSY,
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    Subparsers,
+)
+from records.locks import SourceLocks
+from records.runlog import RunLog
+
+
+def add_parser(sub: Subparsers) -> None:
+    p = sub.add_parser("crawl", help="crawl sources into the index")
+    p.add_argument("--source", action="append", help="only this source (repeatable)")
+    p.add_argument("--sources", help="sources file (default: FKORT_SOURCES or sources.toml)")
+    p.add_argument("--db", help="SQLite index file (default: FKORT_DB_PATH)")
+    p.add_argument("--settings", default="crawlers.settings.prod",
+                   help="Scrapy settings module")
+    p.add_argument("--substitute", action="append", metavar="KEY=VALUE",
+                   help="replace {KEY} in the sources file")
+    p.add_argument("--no-cache", action="store_true", help="bypass the HTTP cache")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="override a Scrapy setting for this run (e.g. DOWNLOAD_TIMEOUT=5)")
+    p.add_argument("--json", action="store_true", help="print the run report as JSON")
+    p.add_argument("--due", action="store_true",
+                   help="only the sources whose schedule says they are due (for cron)")
+    p.add_argument("--log-level", default="INFO")
+    p.add_argument("--log-format", choices=["text", "json"], default="text",
+                   help="json: one JSON object per log line on stderr")
+    p.set_defaults(func=run)
+
+
+def _print_reports(reports: list[Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
+        return
+    header = (f"{'kilde':<24} {'status':<8} {'sider':>5} {'304':>5} {'nye':>4} {'ændr.':>5} "
+              f"{'uænd.':>5} {'væk':>4} {'afvist':>6} {'fejl':>4}")
+    print(header)
+    print("-" * len(header))
+    for r in reports:
+        status = "guarded" if r.guard else r.status
+        print(f"{r.source:<24} {status:<8} {r.pages:>5} {r.revalidated:>5} {r.new:>4} "
+              f"{r.changed:>5} {r.unchanged:>5} {r.gone:>4} {r.dropped:>6} "
+              f"{sum(r.errors.values()):>4}")
+    if reports and reports[0].merged:
+        print(f"Sammenlagt på tværs af kilder: {reports[0].merged} poster skrevet")
+    for r in reports:
+        if r.guard:
+            print(f"  {r.source}: {r.guard}")
+    for r in reports:
+        for p in r.problems:
+            print(f"  {r.source}: {p['reason']} {p['url']} {p.get('detail', '')}".rstrip())
+        for d in r.dropped_items:
+            print(f"  {r.source}: afvist ({d['reason']}) {d['url']}")
+
+
+def _due(sources: list[Any], settings: Any) -> list[Any]:
+    """The sources whose schedule says they are due now (see records.crawl_schedule)."""
+    log = RunLog(settings.data_dir / "crawls.db")
+    now = clock.now()
+    due = []
+    try:
+        for s in sources:
+            last = log.latest(s.name)
+            started = last.started if last else None
+            if s.timing.is_due(started, now):
+                due.append(s)
+            else:
+                nxt = s.timing.next_due(started)
+                when = f"next at {nxt:%Y-%m-%d %H:%M}" if nxt else "manual: only by name"
+                print(f"fkort crawl: {s.name} not due ({s.schedule}; {when})", file=sys.stderr)
+    finally:
+        log.close()
+    return due
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    substitute = dict(kv.split("=", 1) for kv in args.substitute or [])
+    try:
+        sources = load_sources(Path(args.sources or settings.sources), substitute=substitute)
+    except SourcesError as exc:
+        print(f"fkort crawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.source:
+        wanted = set(args.source)
+        unknown = wanted - {s.name for s in sources}
+        if unknown:
+            print(f"fkort crawl: unknown source(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+            return EXIT_USAGE
+        sources = [s for s in sources if s.name in wanted]
+    sources = [s for s in sources if s.enabled]
+    if not sources:
+        print("fkort crawl: no sources to crawl", file=sys.stderr)
+        return EXIT_USAGE
+    if args.due:
+        sources = _due(sources, settings)
+        if not sources:
+            print("fkort crawl: no source is due", file=sys.stderr)
+            return EXIT_OK
+    locks = SourceLocks(settings.data_dir / "locks")
+    busy = [s for s in sources if not locks.acquire(s.name)]
+    for s in busy:
+        print(f"fkort crawl: {s.name} is being crawled by another run (pid "
+              f"{locks.holder(s.name)}); skipped", file=sys.stderr)
+    sources = [s for s in sources if s not in busy]
+    if not sources:
+        return EXIT_BUSY
+    overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level,
+                                 "FKORT_LOG_JSON": args.log_format == "json"}
+    for item in args.set or []:
+        key, _, value = item.partition("=")
+        overrides[key.strip()] = value.strip()
+    if args.no_cache:
+        overrides["HTTPCACHE_ENABLED"] = False
+    if args.log_format == "text":
+        print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
+              file=sys.stderr)
+    reports = crawl(
+        sources,
+        db_path=Path(args.db or settings.db_path),
+        backend=settings.backend,
+        settings_module=args.settings,
+        overrides=overrides,
+    )
+    _print_reports(reports, args.json)
+    failed = [r for r in reports if r.status != "ok"]
+    if len(failed) == len(reports):
+        return EXIT_FAILED
+    if failed or any(r.errors or r.dropped for r in reports):
+        return EXIT_PARTIAL
+    return EXIT_OK

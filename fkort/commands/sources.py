@@ -1,0 +1,76 @@
+"""The health of every source: last runs, last good run, next due."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from core import clock
+from core.settings import get_settings
+from crawlers.sources import SourcesError, load_sources
+from fkort.commands._base import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    Subparsers,
+)
+from records.runlog import RunLog
+
+
+def add_parser(sub: Subparsers) -> None:
+    p = sub.add_parser("sources", help="the health of every source")
+    p.add_argument("--sources", help="sources file (default: FKORT_SOURCES)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run)
+
+
+def _next_due(source: Any, last: Any) -> str | None:
+    """When the source is next due ("now" when it is), or None for a manual schedule."""
+    if source is None:
+        return None
+    due = source.timing.next_due(last.started if last else None)
+    if due is None:
+        return None
+    return "now" if due <= clock.now() else due.isoformat(timespec="minutes")
+
+
+def run(args: argparse.Namespace) -> int:
+    """The health of every source: its last run, its last good run, what it holds."""
+    settings = get_settings()
+    try:
+        configured = {s.name: s for s in load_sources(Path(args.sources or settings.sources))}
+    except SourcesError:
+        configured = {}
+    names = list(configured)
+    log = RunLog(settings.data_dir / "crawls.db")
+    rows: list[dict[str, Any]] = []
+    for name in sorted(set(names) | set(log.sources())):
+        last, good = log.latest(name), log.good(name, 1)
+        rows.append({
+            "source": name,
+            "configured": name in names,
+            "last_run": last.finished.isoformat() if last else None,
+            "last_status": last.status if last else "never",
+            "last_good_run": good[0].finished.isoformat() if good else None,
+            "activities": good[0].items if good else 0,
+            "gone_last_run": last.gone if last else 0,
+            "errors_last_run": sum((last.report.get("errors") or {}).values()) if last else 0,
+            "guard": last.report.get("guard") if last else None,
+            "schedule": configured[name].schedule if name in configured else None,
+            "next_due": _next_due(configured.get(name), last),
+        })
+    log.close()
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{'kilde':<24} {'seneste':<8} {'kørt':<20} {'seneste gode':<20} {'aktiv.':>6} "
+          f"{'fejl':>4}  {'næste':<16}")
+    for r in rows:
+        print(f"{r['source']:<24} {r['last_status']:<8} {(r['last_run'] or '-')[:19]:<20} "
+              f"{(r['last_good_run'] or '-')[:19]:<20} {r['activities']:>6} "
+              f"{r['errors_last_run']:>4}  {(r['next_due'] or '-')[:16]:<16}")
+        if r["guard"]:
+            print(f"  {r['guard']}")
+    failing = [r for r in rows if r["configured"] and r["last_status"] in ("failed", "never")]
+    return EXIT_PARTIAL if failing else EXIT_OK
