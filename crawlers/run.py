@@ -21,7 +21,7 @@ from crawlers.spiders.ical import ICalSpider
 from crawlers.spiders.jsonld import JsonLdSpider
 from crawlers.spiders.municipal import MunicipalSpider
 from crawlers.spiders.portal import PortalSpider
-from index import open_index
+from index import IndexBackend, open_index
 from records.merging import merge_duplicates
 from records.request_store import load_overrides
 from records.runlog import Run, RunLog
@@ -138,7 +138,7 @@ def _sweep(reports: list[SourceReport], started: datetime, db_path: Path, backen
         log.close()
 
 
-def _merge(reports: list[SourceReport], index: Any) -> None:
+def _merge(reports: list[SourceReport], index: IndexBackend) -> None:
     """Merge the same offer found by several sources into one record (the whole index: a
     source crawled today may duplicate one crawled last week)."""
     if all(r.new == 0 and r.changed == 0 and r.gone == 0 for r in reports):

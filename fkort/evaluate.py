@@ -88,35 +88,39 @@ PARSERS: dict[str, Callable[[str, date], dict[str, Any]]] = {
 }
 
 
+def _same_schedule(expected: dict[str, Any], got: dict[str, Any]) -> bool:
+    if expected.get("kind") != got["kind"]:
+        return False
+    if got["kind"] == "unknown":
+        return True
+    exp_next = list(expected.get("next") or [])
+    if len(exp_next) != len(got["next"]):
+        return False
+    for e, g in zip(exp_next, got["next"], strict=True):
+        # A label without a clock time compares dates only.
+        if (e if "T" in e else e[:10]) != (g if "T" in e else g[:10]):
+            return False
+    return bool(expected.get("end_time") == got["end_time"])
+
+
+def _same_value(value: Any, mine: Any) -> bool:
+    """Numbers within half an øre; anything else exactly."""
+    if isinstance(value, float | int) and not isinstance(value, bool) and mine is not None:
+        return not isinstance(mine, bool) and math.isclose(float(value), float(mine),
+                                                           abs_tol=0.005)
+    return bool(value == mine)
+
+
 def _same(field_name: str, expected: dict[str, Any], got: dict[str, Any]) -> bool:
     if field_name == "schedule":
-        if expected.get("kind") != got["kind"]:
-            return False
-        if got["kind"] == "unknown":
-            return True
-        exp_next = list(expected.get("next") or [])
-        if len(exp_next) != len(got["next"]):
-            return False
-        for e, g in zip(exp_next, got["next"], strict=True):
-            # A label without a clock time compares dates only.
-            if (e if "T" in e else e[:10]) != (g if "T" in e else g[:10]):
-                return False
-        return bool(expected.get("end_time") == got["end_time"])
+        return _same_schedule(expected, got)
     if field_name == "category":
         return set(expected.get("categories") or []) == set(got["categories"])
     if field_name == "accessibility":
         return {k: v for k, v in expected.items() if v is not None} == got
     if set(expected) != set(got):
         return False
-    for key, value in expected.items():
-        mine = got[key]
-        if isinstance(value, float | int) and not isinstance(value, bool) and mine is not None:
-            if isinstance(mine, bool) or not math.isclose(float(value), float(mine),
-                                                          abs_tol=0.005):
-                return False
-        elif value != mine:
-            return False
-    return True
+    return all(_same_value(value, got[key]) for key, value in expected.items())
 
 
 def load_cases(path: Path) -> list[Case]:

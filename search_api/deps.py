@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from core.settings import Settings
 from index import IndexBackend
+from normalize.geo.chain import Geocoder
 
 
 def get_index(request: Request) -> IndexBackend:
@@ -18,10 +19,10 @@ def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_geocoder(request: Request) -> Any:
-    return request.app.state.geocoder
+def get_geocoder(request: Request) -> Geocoder:
+    return request.app.state.geocoder  # type: ignore[no-any-return]
 
 
 IndexDep = Annotated[IndexBackend, Depends(get_index)]
-GeocoderDep = Annotated[Any, Depends(get_geocoder)]
+GeocoderDep = Annotated[Geocoder, Depends(get_geocoder)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from core import clock
-from core.settings import get_settings
-from crawlers.run import crawl
-from crawlers.sources import SourcesError, load_sources
+from core.settings import Settings, get_settings
+from crawlers.run import SourceReport, crawl
+from crawlers.sources import SourceConfig, SourcesError, load_sources
 from fkort.commands._base import (
     EXIT_BUSY,
     EXIT_FAILED,
@@ -45,7 +45,7 @@ def add_parser(sub: Subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _print_reports(reports: list[Any], as_json: bool) -> None:
+def _print_reports(reports: list[SourceReport], as_json: bool) -> None:
     if as_json:
         print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
         return
@@ -70,7 +70,7 @@ def _print_reports(reports: list[Any], as_json: bool) -> None:
             print(f"  {r.source}: afvist ({d['reason']}) {d['url']}")
 
 
-def _due(sources: list[Any], settings: Any) -> list[Any]:
+def _due(sources: list[SourceConfig], settings: Settings) -> list[SourceConfig]:
     """The sources whose schedule says they are due now (see records.crawl_schedule)."""
     log = RunLog(settings.data_dir / "crawls.db")
     now = clock.now()
@@ -90,38 +90,57 @@ def _due(sources: list[Any], settings: Any) -> list[Any]:
     return due
 
 
-def run(args: argparse.Namespace) -> int:
-    settings = get_settings()
+class _Stop(Exception):
+    """Nothing to crawl: the command ends with this exit code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _usage(message: str) -> _Stop:
+    print(f"fkort crawl: {message}", file=sys.stderr)
+    return _Stop(EXIT_USAGE)
+
+
+def _selected(args: argparse.Namespace, settings: Settings) -> list[SourceConfig]:
+    """The enabled sources the command names (all by default; only the due ones with --due)."""
     substitute = dict(kv.split("=", 1) for kv in args.substitute or [])
     try:
         sources = load_sources(Path(args.sources or settings.sources), substitute=substitute)
     except SourcesError as exc:
-        print(f"fkort crawl: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        raise _usage(str(exc)) from None
     if args.source:
         wanted = set(args.source)
         unknown = wanted - {s.name for s in sources}
         if unknown:
-            print(f"fkort crawl: unknown source(s): {', '.join(sorted(unknown))}", file=sys.stderr)
-            return EXIT_USAGE
+            raise _usage(f"unknown source(s): {', '.join(sorted(unknown))}")
         sources = [s for s in sources if s.name in wanted]
     sources = [s for s in sources if s.enabled]
     if not sources:
-        print("fkort crawl: no sources to crawl", file=sys.stderr)
-        return EXIT_USAGE
+        raise _usage("no sources to crawl")
     if args.due:
         sources = _due(sources, settings)
         if not sources:
             print("fkort crawl: no source is due", file=sys.stderr)
-            return EXIT_OK
+            raise _Stop(EXIT_OK)
+    return sources
+
+
+def _unlocked(sources: list[SourceConfig], settings: Settings) -> list[SourceConfig]:
+    """The sources no other run is crawling now; the others are said and skipped."""
     locks = SourceLocks(settings.data_dir / "locks")
     busy = [s for s in sources if not locks.acquire(s.name)]
     for s in busy:
         print(f"fkort crawl: {s.name} is being crawled by another run (pid "
               f"{locks.holder(s.name)}); skipped", file=sys.stderr)
-    sources = [s for s in sources if s not in busy]
-    if not sources:
-        return EXIT_BUSY
+    free = [s for s in sources if s not in busy]
+    if not free:
+        raise _Stop(EXIT_BUSY)
+    return free
+
+
+def _scrapy_overrides(args: argparse.Namespace) -> dict[str, Any]:
     overrides: dict[str, Any] = {"LOG_LEVEL": args.log_level,
                                  "FKORT_LOG_JSON": args.log_format == "json"}
     for item in args.set or []:
@@ -129,6 +148,24 @@ def run(args: argparse.Namespace) -> int:
         overrides[key.strip()] = value.strip()
     if args.no_cache:
         overrides["HTTPCACHE_ENABLED"] = False
+    return overrides
+
+
+def _exit_code(reports: list[SourceReport]) -> int:
+    failed = [r for r in reports if r.status != "ok"]
+    if len(failed) == len(reports):
+        return EXIT_FAILED
+    if failed or any(r.errors or r.dropped for r in reports):
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    try:
+        sources = _unlocked(_selected(args, settings), settings)
+    except _Stop as stop:
+        return stop.code
     if args.log_format == "text":
         print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
               file=sys.stderr)
@@ -137,12 +174,7 @@ def run(args: argparse.Namespace) -> int:
         db_path=Path(args.db or settings.db_path),
         backend=settings.backend,
         settings_module=args.settings,
-        overrides=overrides,
+        overrides=_scrapy_overrides(args),
     )
     _print_reports(reports, args.json)
-    failed = [r for r in reports if r.status != "ok"]
-    if len(failed) == len(reports):
-        return EXIT_FAILED
-    if failed or any(r.errors or r.dropped for r in reports):
-        return EXIT_PARTIAL
-    return EXIT_OK
+    return _exit_code(reports)

@@ -9,13 +9,13 @@ from typing import Any
 
 from core import clock
 from core.settings import get_settings
-from crawlers.sources import SourcesError, load_sources
+from crawlers.sources import SourceConfig, SourcesError, load_sources
 from fkort.commands._base import (
     EXIT_OK,
     EXIT_PARTIAL,
     Subparsers,
 )
-from records.runlog import RunLog
+from records.runlog import Run, RunLog
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -25,7 +25,7 @@ def add_parser(sub: Subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _next_due(source: Any, last: Any) -> str | None:
+def _next_due(source: SourceConfig | None, last: Run | None) -> str | None:
     """When the source is next due ("now" when it is), or None for a manual schedule."""
     if source is None:
         return None
