@@ -265,7 +265,10 @@ def activity_id(source_name: str, origin: str) -> str:
     return f"{source_name}:{_digest(source_name, origin.strip())}"
 
 
-def _fold(text: str) -> str:
+def _id_key(text: str) -> str:
+    """The name an association's id is hashed from: case and spacing do not count. Frozen,
+    not `core.text.fold`: approved corrections and removals are stored by these ids, so a
+    change here would orphan them."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return re.sub(r"[^\w]+", " ", text).strip()
 
@@ -279,7 +282,7 @@ def organization_id(name: str) -> str:
     >>> organization_id("Mænds Mødested  Assens") == organization_id("mænds mødested assens")
     True
     """
-    return f"org:{_digest(_fold(name))}"
+    return f"org:{_digest(_id_key(name))}"
 
 
 def json_schemas() -> dict[str, Any]:
