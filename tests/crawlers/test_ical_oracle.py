@@ -42,7 +42,7 @@ def _ours(feed: str) -> dict[str, Activity]:
     out: dict[str, Activity] = {}
     for item in spider.parse_ical(response):
         assert isinstance(item, ActivityItem)
-        out[item.raw.origin_id] = build_activity(item.raw, now=START)
+        out[item.raw.origin_id or ""] = build_activity(item.raw, now=START)
     return out
 
 
