@@ -127,9 +127,9 @@ def _selected(args: argparse.Namespace, settings: Settings) -> list[SourceConfig
     return sources
 
 
-def _unlocked(sources: list[SourceConfig], settings: Settings) -> list[SourceConfig]:
-    """The sources no other run is crawling now; the others are said and skipped."""
-    locks = SourceLocks(settings.data_dir / "locks")
+def _unlocked(sources: list[SourceConfig], locks: SourceLocks) -> list[SourceConfig]:
+    """The sources no other run is crawling now, locked by this run for as long as `locks`
+    lives; the others are said and skipped."""
     busy = [s for s in sources if not locks.acquire(s.name)]
     for s in busy:
         print(f"fkort crawl: {s.name} is being crawled by another run (pid "
@@ -162,8 +162,10 @@ def _exit_code(reports: list[SourceReport]) -> int:
 
 def run(args: argparse.Namespace) -> int:
     settings = get_settings()
+    # Held until this process ends: the lock files stay locked while `locks` is alive.
+    locks = SourceLocks(settings.data_dir / "locks")
     try:
-        sources = _unlocked(_selected(args, settings), settings)
+        sources = _unlocked(_selected(args, settings), locks)
     except _Stop as stop:
         return stop.code
     if args.log_format == "text":
