@@ -128,20 +128,3 @@ render = true
         proc, (report,) = crawl(sources, tmp_path, {"fb": fb.base_url})
     assert proc.returncode == 3, proc.stderr[-2000:]
     assert report["new"] == 1 and report["errors"] == {"login_wall": 1}
-
-
-def test_robots_txt_switched_off_only_by_explicit_option(tmp_path: Path) -> None:
-    sources = """
-[[source]]
-name = "struer-uden-robots"
-kind = "municipal"
-start_urls = ["{struer}/intern/hemmelig.html"]
-[source.options]
-ignore_robots_txt = true
-"""
-    with SiteServer(FILES / "jsonld" / "struer") as struer:
-        proc, (report,) = crawl(sources, tmp_path, {"struer": struer.base_url})
-        paths = [p for p, _ in struer.requests]
-    assert report["robots_txt_ignored"] is True and report["new"] == 1
-    assert "/intern/hemmelig.html" in paths
-    assert "robots.txt is IGNORED for source struer-uden-robots" in proc.stderr
