@@ -114,57 +114,16 @@ def parse_event_page(html: str, url: str) -> FacebookEvent:
           for m in sel.css('meta[property^="og:"]')}
     page_url = og.get("og:url") or url
     wanted = _EVENT_URL_ID.search(page_url) or _EVENT_URL_ID.search(url)
-    event_id = wanted.group(1) if wanted else None
-    merged: dict[str, Any] = {}
-    candidates: list[dict[str, Any]] = []
-    for value in json_objects(html):
-        for node in _walk(value):
-            if "start_timestamp" in node or "event_place" in node or "event_description" in node:
-                candidates.append(node)
-    if event_id and not any(str(n.get("id")) == event_id for n in candidates):
-        event_id = None  # the address named no event of this page
-    if event_id:
-        # Objects about this event: its id, or no id at all (deferred parts of a query);
-        # "suggested events" at the end of the page carry ids of their own.
-        mine = [n for n in candidates if str(n.get("id", event_id)) == event_id]
-        candidates = mine or candidates
-    # Start and end come from one object (a series' objects each carry their own); other
-    # fields are filled from every object about the event.
-    # The object the page displays carries the sentence shown under the title; a series'
-    # other objects each carry their own times, so the end is taken from an object with the
-    # same start.
-    timed = [n for n in candidates if "start_timestamp" in n]
-    primary = next((n for n in timed if n.get("day_time_sentence")), timed[0] if timed else {})
-    for node in [primary, *candidates]:
-        _merge(merged, node)
-    if primary:
-        merged["end_timestamp"] = next(
-            (n["end_timestamp"] for n in timed if n.get("start_timestamp") ==
-             primary.get("start_timestamp") and n.get("end_timestamp")), None)
+    event_id, candidates = _about_the_event(html, wanted.group(1) if wanted else None)
+    merged = _merged(candidates)
     title = og.get("og:title") or _text(merged.get("name")) or ""
     if not merged or "start_timestamp" not in merged:
-        page_text = " ".join(sel.xpath("//body//text()").getall())[:20000] + " " + html[:5000]
-        if _LOGIN.search(page_text):
-            raise FacebookPageProblem("login_wall", "the event is not public")
-        if _REMOVED.search(page_text):
-            raise FacebookPageProblem("removed", "the event is not available")
-        raise FacebookPageProblem("no_event_data", "no event data in the page")
+        raise _why_no_event(sel, html)
     place = _dict(merged.get("event_place"))
     location = _dict(place.get("location"))
     creator = _dict(merged.get("event_creator"))
-    children = []
-    child_events = merged.get("child_events") or _dict(merged.get("parent_event")).get(
-        "child_events")
-    if isinstance(child_events, dict):
-        for node in _walk(child_events.get("edges") or child_events.get("nodes") or []):
-            if (ts := _ts(node.get("start_timestamp"))) is not None:
-                children.append(ts)
     start, end = _ts(merged.get("start_timestamp")), _ts(merged.get("end_timestamp"))
-    address = place.get("single_line_address") or place.get("address")
-    if isinstance(address, dict):
-        street = address.get("street") or address.get("text")
-        city = _text(_dict(place.get("city")).get("contextual_name"))
-        address = ", ".join(x for x in (street, city) if x) or None
+    address = _address(place)
     return FacebookEvent(
         id=event_id or (str(merged["id"]) if merged.get("id") else None),
         title=" ".join(str(title).split()),
@@ -182,8 +141,79 @@ def parse_event_page(html: str, url: str) -> FacebookEvent:
         is_canceled=bool(merged.get("is_canceled")),
         creator=_text(creator.get("name")),
         creator_is_page=(creator.get("__typename") == "Page") if creator else None,
-        child_starts=sorted(set(children)),
+        child_starts=_child_starts(merged),
     )
+
+
+def _about_the_event(html: str, event_id: str | None
+                     ) -> tuple[str | None, list[dict[str, Any]]]:
+    """The page's event id (None when the address names no event of the page) and the
+    objects that carry event fields, narrowed to those about that event when it is known."""
+    candidates: list[dict[str, Any]] = []
+    for value in json_objects(html):
+        for node in _walk(value):
+            if "start_timestamp" in node or "event_place" in node or "event_description" in node:
+                candidates.append(node)
+    if event_id and not any(str(n.get("id")) == event_id for n in candidates):
+        event_id = None  # the address named no event of this page
+    if event_id:
+        # Objects about this event: its id, or no id at all (deferred parts of a query);
+        # "suggested events" at the end of the page carry ids of their own.
+        mine = [n for n in candidates if str(n.get("id", event_id)) == event_id]
+        candidates = mine or candidates
+    return event_id, candidates
+
+
+def _merged(candidates: list[dict[str, Any]]) -> dict[str, Any]:
+    """One event from the objects about it."""
+    # Start and end come from one object (a series' objects each carry their own); other
+    # fields are filled from every object about the event.
+    # The object the page displays carries the sentence shown under the title; a series'
+    # other objects each carry their own times, so the end is taken from an object with the
+    # same start.
+    merged: dict[str, Any] = {}
+    timed = [n for n in candidates if "start_timestamp" in n]
+    primary = next((n for n in timed if n.get("day_time_sentence")), timed[0] if timed else {})
+    for node in [primary, *candidates]:
+        _merge(merged, node)
+    if primary:
+        merged["end_timestamp"] = next(
+            (n["end_timestamp"] for n in timed if n.get("start_timestamp") ==
+             primary.get("start_timestamp") and n.get("end_timestamp")), None)
+    return merged
+
+
+def _why_no_event(sel: Selector, html: str) -> FacebookPageProblem:
+    """What a page without event data shows instead: a login wall, a removed event, or
+    nothing we know."""
+    page_text = " ".join(sel.xpath("//body//text()").getall())[:20000] + " " + html[:5000]
+    if _LOGIN.search(page_text):
+        return FacebookPageProblem("login_wall", "the event is not public")
+    if _REMOVED.search(page_text):
+        return FacebookPageProblem("removed", "the event is not available")
+    return FacebookPageProblem("no_event_data", "no event data in the page")
+
+
+def _child_starts(merged: dict[str, Any]) -> list[datetime]:
+    """A series' meetings: the starts of its child events, in order."""
+    children: list[datetime] = []
+    child_events = merged.get("child_events") or _dict(merged.get("parent_event")).get(
+        "child_events")
+    if isinstance(child_events, dict):
+        for node in _walk(child_events.get("edges") or child_events.get("nodes") or []):
+            if (ts := _ts(node.get("start_timestamp"))) is not None:
+                children.append(ts)
+    return sorted(set(children))
+
+
+def _address(place: dict[str, Any]) -> Any:
+    """The place's address as one line: Facebook gives it as text or as street and city."""
+    address = place.get("single_line_address") or place.get("address")
+    if isinstance(address, dict):
+        street = address.get("street") or address.get("text")
+        city = _text(_dict(place.get("city")).get("contextual_name"))
+        address = ", ".join(x for x in (street, city) if x) or None
+    return address
 
 
 def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:

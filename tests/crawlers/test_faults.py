@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fkort.sites import SiteServer
+from fkort.sites import Fault, SiteServer
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
 from tests.conftest import FILES, crawl
@@ -37,8 +37,8 @@ where = ".field--name-field-sted .field__item"
 
 
 def test_planted_faults_are_reported_and_the_rest_is_indexed(tmp_path: Path) -> None:
-    struer_faults = {"/aktivitet/kortklub.html": ("fail", 1), "/omdirigering.html": "loop",
-                     "/kaempeside.html": "huge"}
+    struer_faults: dict[str, Fault] = {"/aktivitet/kortklub.html": ("fail", 1),
+                                       "/omdirigering.html": "loop", "/kaempeside.html": "huge"}
     with SiteServer(FILES / "jsonld" / "struer", faults=struer_faults) as struer, \
             SiteServer(FILES / "jsonld" / "struer", faults={"/langsom.html": "hang"}) as slow, \
             SiteServer(FILES / "municipal" / "lemvig",

@@ -1,21 +1,21 @@
-"""iCal feeds from a booking system and Google Calendar: recurrence rules, exceptions,
-overrides, time zones, and a broken file."""
+"""The iCal spider on saved feeds from a booking system and Google Calendar, parsed once under
+the frozen clock: recurrence rules, exceptions, overrides, time zones, a cancelled event and a
+broken file (the crawl through the pipeline: test_pipeline_ical.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from core.clock import TZ
-from core.schema import Activity, activity_id
-from fkort.sites import SiteServer
-from index.backends.sqlite import SQLiteBackend
+from core.schema import Activity
+from crawlers.items import ActivityItem
+from crawlers.spiders.ical import ICalSpider
 from normalize.schedule import next_occurrences
-from tests.conftest import FILES, crawl
+from tests.conftest import FILES
+from tests.crawlers import pages
 
 FEEDS = FILES / "ical"
 AFTER = datetime(2026, 12, 1, tzinfo=TZ)
@@ -29,74 +29,196 @@ start_urls = ["{ics}/seniorcenter.ics", "{ics}/google-forening.ics", "{ics}/brok
 municipality = "Viborg"
 """
 
+#: Each saved feed at an address such a feed has.
+ASKED = {
+    "seniorcenter.ics": "https://www.seniorcenter-vestervang.dk/kalender/aktiviteter.ics",
+    "google-forening.ics":
+        "https://calendar.google.com/calendar/ical/humlumforening%40gmail.com/public/basic.ics",
+    "broken.ics": "https://www.humlum-petanque.dk/kalender.ics",
+}
+SOURCE = pages.sources(SOURCES, {"ics": "https://www.seniorcenter-vestervang.dk"})["vestervang"]
+SPIDER = pages.spider(ICalSpider, SOURCE)
+OUT = pages.parse(SPIDER.parse, *(pages.response(FEEDS / name, url) for name, url in ASKED.items()))
+ITEMS = pages.activities(OUT)
+BY_UID = {i.raw.origin_id: i for i in ITEMS}
+ACTIVITIES = pages.normalize(ITEMS)
 
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Any], Path]]:
-    tmp = tmp_path_factory.mktemp("ical")
-    with SiteServer(FEEDS) as ics:
-        proc, (report,) = crawl(SOURCES, tmp, {"ics": ics.base_url})
-    assert proc.returncode == 3, proc.stderr[-3000:]  # the broken feed is reported
-    yield report, tmp / "crawl.db"
-
-
-def get(db: Path, uid: str) -> Activity:
-    b = SQLiteBackend(db)
-    a = b.get(activity_id("vestervang", uid))
-    b.close()
-    assert a is not None, uid
-    return a
-
-
-def nxt(a: Activity, n: int = 3) -> list[str]:
-    fmt = "%Y-%m-%dT%H:%M" if a.schedule.time_known else "%Y-%m-%d"
-    return [d.strftime(fmt) for d in next_occurrences(a.schedule, AFTER, n)]
+WHIST = "hold-1041-whist@seniorcenter-vestervang.dk"
+MEAL = "arr-2210-faellesspisning@seniorcenter-vestervang.dk"
 
 
-def test_report(crawled) -> None:  # type: ignore[no-untyped-def]
-    report, _ = crawled
-    assert report["new"] == 13  # 9 + 5 events, less one cancelled
-    assert report["skipped"] == {"cancelled": 1}
-    assert report["errors"] == {"broken_ical": 1}
-    assert report["problems"][0]["url"].endswith("/broken.ics")
+def _calendar(uid: str) -> dict[str, Any]:
+    return BY_UID[uid].raw.calendar or {}
 
 
-@pytest.mark.parametrize(("uid", "expected"), [
-    ("hold-1041-whist@seniorcenter-vestervang.dk",
-     ["2026-12-08T13:00", "2027-01-05T13:00", "2027-01-19T13:00"]),  # INTERVAL=2, EXDATE
-    ("arr-2210-faellesspisning@seniorcenter-vestervang.dk",
-     ["2026-12-19T17:30", "2027-01-16T12:00", "2027-02-20T12:00"]),  # 3SA, RECURRENCE-ID
-    ("hold-1077-stolegymnastik@seniorcenter-vestervang.dk",
-     ["2026-12-03T10:00", "2026-12-07T10:00", "2026-12-10T10:00"]),  # UNTIL
-    ("hold-1102-smartphone@seniorcenter-vestervang.dk",
-     ["2026-12-02T10:00", "2026-12-09T10:00", "2026-12-16T10:00"]),  # COUNT
-    ("arr-2231-foredrag-viborg@seniorcenter-vestervang.dk", ["2026-12-10T14:00"]),  # no DTEND
-    ("arr-2224-julemarked@seniorcenter-vestervang.dk", ["2026-12-05"]),  # all day
-    ("hold-1050-krydsord@seniorcenter-vestervang.dk",
-     ["2026-12-04T09:30", "2026-12-11T09:30", "2026-12-18T09:30"]),  # two EXDATEs, DURATION
-    ("4hq2c0a7m1l9t3r8v6k5n0b2pe@google.com",
-     ["2026-12-07T14:00", "2026-12-14T14:00", "2026-12-21T14:00"]),  # floating time
-    ("0s7f3j1d6k2m8p4q9r5t1v3x7z@google.com",
-     ["2026-12-03T19:00", "2027-01-07T19:00", "2027-02-04T19:00"]),  # 1TH
-    ("6e1b9c4a2d8f7g3h5j0k1l6m2n@google.com", ["2027-02-25T19:00"]),  # UTC
-    ("9k3m7n1b5v8c2x6z0l4j8h2g6f@google.com",
-     ["2026-12-02T10:00", "2026-12-16T10:00", "2026-12-23T10:00"]),  # EXDATE lines
-    ("hold-1033-havehold@seniorcenter-vestervang.dk", []),  # the series has ended
-])
-def test_occurrences(crawled, uid: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
-    _, db = crawled
-    assert nxt(get(db, uid), len(expected) or 3) == expected
+def _texts(uid: str) -> dict[str, str]:
+    return BY_UID[uid].raw.texts
 
 
-def test_fields(crawled) -> None:  # type: ignore[no-untyped-def]
-    _, db = crawled
-    whist = get(db, "hold-1041-whist@seniorcenter-vestervang.dk")
-    assert whist.title == "Whist og kanasta"
-    assert whist.organizer.name == "Seniorcenter Vestervang"
-    assert whist.location.postcode == "8800" and whist.location.municipality == "Viborg"
-    assert whist.price.amount_dkk == 20.0
-    assert whist.schedule.end is not None and whist.schedule.end.strftime("%H:%M") == "16:00"
-    assert "spil" in whist.categories
-    talk = get(db, "arr-2231-foredrag-viborg@seniorcenter-vestervang.dk")
-    assert talk.schedule.end is None  # no DTEND: end unknown, not made up
-    market = get(db, "arr-2224-julemarked@seniorcenter-vestervang.dk")
-    assert market.schedule.time_known is False
+def test_every_event_but_the_cancelled_one() -> None:
+    assert len(ITEMS) == 13
+
+
+def test_cancelled_event_is_counted_as_skipped() -> None:
+    assert pages.stat(SPIDER, "fkort/skipped/cancelled") == 1
+    assert "Juletur til Ribe" not in {i.raw.texts["title"] for i in ITEMS}
+
+
+def test_broken_feed_is_reported() -> None:
+    assert pages.problems(SPIDER) == [("broken_ical", "kalender.ics")]
+
+
+def test_every_feed_is_counted() -> None:
+    assert pages.stat(SPIDER, "fkort/pages") == 3
+
+
+def test_feed_has_no_links_to_follow() -> None:
+    assert pages.requests(OUT) == []
+
+
+def test_title() -> None:
+    assert _texts(WHIST)["title"] == "Whist og kanasta"
+
+
+def test_place() -> None:
+    assert _texts(WHIST)["where"] == "Cafeen, Seniorcenter Vestervang, Vestervang 2, 8800 Viborg"
+
+
+def test_organizer_is_its_name_not_its_address() -> None:
+    assert _texts(WHIST)["organizer"] == "Seniorcenter Vestervang"
+
+
+def test_categories() -> None:
+    assert _texts(WHIST)["category"] == "Kortspil, Socialt samvær"
+
+
+def test_description_unescaped() -> None:
+    assert "Pris: 20 kr. pr. gang inkl. kaffe og kage." in _texts(WHIST)["description"]
+
+
+def test_page_is_the_events_url() -> None:
+    assert BY_UID[WHIST].raw.source.url.startswith(
+        "https://www.conventus.dk/dataudv/www/new_tilmelding.php?foreningsid=14872&gruppe=1041")
+
+
+def test_page_of_an_event_without_url_is_the_feed() -> None:
+    assert BY_UID["4hq2c0a7m1l9t3r8v6k5n0b2pe@google.com"].raw.source.url == ASKED[
+        "google-forening.ics"]
+
+
+def test_rule() -> None:
+    assert _calendar(WHIST)["rrule"] == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
+
+
+def test_start_in_local_time() -> None:
+    assert _calendar(WHIST)["dtstart"] == "2026-09-01T13:00:00+02:00"
+
+
+def test_end() -> None:
+    assert _calendar(WHIST)["dtend"] == "2026-09-01T16:00:00+02:00"
+
+
+def test_excluded_date() -> None:
+    assert _calendar(WHIST)["exdates"] == ["2026-12-22T13:00:00+01:00"]
+
+
+def test_moved_meeting_leaves_its_old_time() -> None:
+    assert _calendar(MEAL)["exdates"] == ["2026-12-19T12:00:00+01:00"]
+
+
+def test_moved_meeting_gets_its_new_time() -> None:
+    assert _calendar(MEAL)["rdates"] == ["2026-12-19T17:30:00+01:00"]
+
+
+def test_the_override_is_no_event_of_its_own() -> None:
+    assert [i.raw.origin_id for i in ITEMS].count(MEAL) == 1
+
+
+def test_rule_with_until() -> None:
+    rule = _calendar("hold-1077-stolegymnastik@seniorcenter-vestervang.dk")["rrule"]
+    assert rule == "FREQ=WEEKLY;UNTIL=20270430T215959Z;BYDAY=MO,TH"
+
+
+def test_rule_with_count() -> None:
+    rule = _calendar("hold-1102-smartphone@seniorcenter-vestervang.dk")["rrule"]
+    assert rule == "FREQ=WEEKLY;COUNT=8"
+
+
+def test_no_end_is_not_made_up() -> None:
+    assert _calendar("arr-2231-foredrag-viborg@seniorcenter-vestervang.dk")["dtend"] is None
+
+
+def test_all_day() -> None:
+    calendar = _calendar("arr-2224-julemarked@seniorcenter-vestervang.dk")
+    assert (calendar["all_day"], calendar["dtend"]) == (True, None)
+
+
+def test_duration_instead_of_an_end() -> None:
+    assert _calendar("hold-1050-krydsord@seniorcenter-vestervang.dk")["duration_s"] == 5400
+
+
+def test_one_exdate_line_with_two_dates() -> None:
+    assert _calendar("hold-1050-krydsord@seniorcenter-vestervang.dk")["exdates"] == [
+        "2026-12-25T09:30:00+01:00", "2027-01-01T09:30:00+01:00"]
+
+
+def test_two_exdate_lines() -> None:
+    assert _calendar("9k3m7n1b5v8c2x6z0l4j8h2g6f@google.com")["exdates"] == [
+        "2026-12-09T10:00:00+01:00", "2026-12-30T10:00:00+01:00"]
+
+
+def test_floating_time_read_in_the_calendars_zone() -> None:
+    assert _calendar("4hq2c0a7m1l9t3r8v6k5n0b2pe@google.com")["dtstart"] == (
+        "2026-09-07T14:00:00+02:00")
+
+
+def test_utc_time_kept_as_utc() -> None:
+    assert _calendar("6e1b9c4a2d8f7g3h5j0k1l6m2n@google.com")["dtstart"] == (
+        "2027-02-25T18:00:00+00:00")
+
+
+def test_series_that_has_ended_has_no_next_meeting() -> None:
+    (garden,) = [a for a in ACTIVITIES if a.title == "Haveholdet"]
+    assert next_occurrences(garden.schedule, AFTER, 3) == []
+
+
+def test_next_meeting_of_a_series() -> None:
+    (whist,) = [a for a in ACTIVITIES if a.title == "Whist og kanasta"]
+    assert next_occurrences(whist.schedule, AFTER, 1) == [datetime(2026, 12, 8, 13, tzinfo=TZ)]
+
+
+# -- invariants ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_has_a_title(item: ActivityItem) -> None:
+    assert item.raw.texts["title"].strip()
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_origin_is_the_uid(item: ActivityItem) -> None:
+    assert item.raw.origin_id and "@" in item.raw.origin_id
+
+
+@pytest.mark.parametrize("activity", ACTIVITIES, ids=lambda a: a.title)
+def test_id_is_namespaced_by_the_source(activity: Activity) -> None:
+    assert activity.id.startswith("vestervang:") and activity.source.name == "vestervang"
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_source_url_is_a_web_address(item: ActivityItem) -> None:
+    assert item.raw.source.url.startswith("https://")
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_has_a_start(item: ActivityItem) -> None:
+    assert datetime.fromisoformat((item.raw.calendar or {})["dtstart"]).tzinfo is not None
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_has_a_place(item: ActivityItem) -> None:
+    assert item.raw.texts["where"]
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_municipality_of_the_source(item: ActivityItem) -> None:
+    assert item.raw.municipality == "Viborg"

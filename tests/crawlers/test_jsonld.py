@@ -1,74 +1,69 @@
-"""The generic JSON-LD/microdata spider: field by field on saved pages, then a real crawl."""
+"""The generic JSON-LD/microdata spider on the saved pages of a municipal site, parsed once
+under the frozen clock (the crawl through the pipeline: test_pipeline_jsonld.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from scrapy.http import HtmlResponse, Request
+from scrapy.http import Request
 
 from core.schema import Activity
 from crawlers.items import ActivityItem, OrganizationItem
 from crawlers.sources import SourceConfig
 from crawlers.spiders.jsonld import JsonLdSpider
-from normalize.activity import build_activity
-from tests.conftest import FILES, LiveServer, crawl_site
+from normalize.activity import NotAnActivity, build_activity
+from tests.conftest import FILES, FROZEN_NOW
+from tests.crawlers import pages
 
 SITE = FILES / "jsonld" / "struer"
 BASE = "https://www.struer.example"
+SOURCE = SourceConfig(name="struer", kind="municipal", start_urls=[BASE + "/"],
+                      options={"follow": ["/aktivitet/", r"/side-\d+"]})
 
-
-class _Stats:
-    def __init__(self) -> None:
-        self.values: dict[str, object] = {}
-
-    def inc_value(self, key: str, count: int = 1) -> None:
-        self.values[key] = int(self.values.get(key, 0)) + count  # type: ignore[arg-type]
-
-    def get_value(self, key: str, default: object = None) -> object:
-        return self.values.get(key, default)
-
-    def set_value(self, key: str, value: object) -> None:
-        self.values[key] = value
-
-
-class _Crawler:
-    def __init__(self) -> None:
-        self.stats = _Stats()
+#: The pages a crawl reaches: the listings, the pages they link to, and the one only the
+#: sitemap names.
+LISTINGS = ("index.html", "side-2.html")
+DETAILS = ("aktivitet/kortklub.html", "aktivitet/gaatur.html", "aktivitet/oedelagt.html",
+           "aktivitet/ingen-data.html", "aktivitet/mandeklub.html", "aktivitet/uden-navn.html",
+           "aktivitet/syklub.html", "aktivitet/kun-i-sitemap.html")
+#: Its event has no name: the spider hands it on, the normalize pipeline drops it.
+UNNAMED = "aktivitet/uden-navn.html"
 
 
 def _spider() -> JsonLdSpider:
-    source = SourceConfig(name="struer", kind="municipal", start_urls=[BASE + "/"],
-                          options={"follow": ["/aktivitet/", r"/side-\d+"]})
-    spider = JsonLdSpider(source=source)
-    spider.crawler = _Crawler()  # type: ignore[assignment]
-    return spider
+    return pages.spider(JsonLdSpider, SOURCE)
 
 
-def _parse(page: str) -> tuple[list[object], JsonLdSpider]:
-    spider = _spider()
+def _parse(page: str, spider: JsonLdSpider | None = None) -> tuple[list[object], JsonLdSpider]:
+    spider = spider or _spider()
     url = f"{BASE}/{page}"
-    response = HtmlResponse(url=url, body=(SITE / page).read_bytes(), encoding="utf-8",
-                            request=Request(url, meta={"fk_depth": 1}))
-    return list(spider.parse(response)), spider
+    response = pages.response(SITE / page, url, fk_depth=0 if page in LISTINGS else 1)
+    return pages.parse(spider.parse, response), spider
 
 
 def _activities(page: str) -> list[Activity]:
+    """The page parsed anew by a spider of its own."""
     out, _ = _parse(page)
     return [build_activity(i.raw) for i in out if isinstance(i, ActivityItem)]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _pin(request: pytest.FixtureRequest) -> None:  # parse under the frozen clock
-    mp = pytest.MonkeyPatch()
-    mp.setenv("FKORT_NOW", "2026-11-22T12:00:00+01:00")
-    request.addfinalizer(mp.undo)
+#: One spider reads the whole site, as in a crawl.
+SPIDER = _spider()
+PARSED = {page: _parse(page, SPIDER)[0] for page in (*LISTINGS, *DETAILS)}
+SITEMAP = pages.parse(SPIDER.parse_sitemap, pages.response(SITE / "sitemap.xml",
+                                                           f"{BASE}/sitemap.xml"))
+ACTIVITIES = {page: pages.normalize(out) for page, out in PARSED.items() if page != UNNAMED}
+ALL_ACTIVITIES = [a for acts in ACTIVITIES.values() for a in acts]
+ALL_REQUESTS = pages.requests(r for out in (*PARSED.values(), SITEMAP) for r in out)
 
 
 @pytest.fixture(scope="module")
 def kortklub() -> Activity:
-    (activity,) = _activities("aktivitet/kortklub.html")
+    (activity,) = ACTIVITIES["aktivitet/kortklub.html"]
     return activity
+
+
+def test_every_event_of_the_site_is_read() -> None:
+    assert len(ALL_ACTIVITIES) == 5
 
 
 def test_title_is_tidied(kortklub: Activity) -> None:
@@ -81,6 +76,7 @@ def test_id_is_namespaced_by_source_and_stable(kortklub: Activity) -> None:
 
 
 def test_recurring_schedule(kortklub: Activity) -> None:
+    assert kortklub.schedule.start is not None and kortklub.schedule.end is not None
     assert kortklub.schedule.kind.value == "recurring"
     assert kortklub.schedule.rrule == "FREQ=WEEKLY;INTERVAL=1;BYDAY=TU"
     assert kortklub.schedule.start.isoformat() == "2026-09-01T13:30:00+02:00"
@@ -102,6 +98,7 @@ def test_accessibility_yes_and_stated_no(kortklub: Activity) -> None:
 
 
 def test_price_age_drop_in(kortklub: Activity) -> None:
+    assert kortklub.price.period is not None
     assert (kortklub.price.amount_dkk, kortklub.price.period.value) == (10.0, "per_time")
     assert kortklub.price.text == "10 kr. pr. gang inkl. kaffe"
     assert (kortklub.age.min, kortklub.age.max, kortklub.age.text) == (60, None, "60-")
@@ -116,7 +113,8 @@ def test_organizer(kortklub: Activity) -> None:
 
 
 def test_graph_one_off_free() -> None:
-    (walk,) = _activities("aktivitet/gaatur.html")
+    (walk,) = ACTIVITIES["aktivitet/gaatur.html"]
+    assert walk.schedule.start is not None
     assert walk.schedule.kind.value == "once"
     assert walk.schedule.start.isoformat() == "2026-12-05T10:00:00+01:00"
     assert walk.price.is_free is True and walk.price.amount_dkk == 0
@@ -124,7 +122,8 @@ def test_graph_one_off_free() -> None:
 
 
 def test_microdata_event() -> None:
-    (club,) = _activities("aktivitet/mandeklub.html")
+    (club,) = ACTIVITIES["aktivitet/mandeklub.html"]
+    assert club.price.period is not None
     assert club.title == "Mandeklubben"
     assert (club.location.lat, club.location.lon) == (56.4801, 8.5755)
     assert (club.price.amount_dkk, club.price.period.value) == (150.0, "half_year")
@@ -133,26 +132,50 @@ def test_microdata_event() -> None:
 
 
 def test_events_inside_an_organization() -> None:
-    out, _ = _parse("aktivitet/syklub.html")
+    out = PARSED["aktivitet/syklub.html"]
     orgs = [i for i in out if isinstance(i, OrganizationItem)]
     assert [o.data["name"] for o in orgs] == ["Syklubben Nålen"]
-    (sy,) = [build_activity(i.raw) for i in out if isinstance(i, ActivityItem)]
+    (sy,) = ACTIVITIES["aktivitet/syklub.html"]
+    assert sy.schedule.rrule is not None
     assert sy.organizer.name == "Syklubben Nålen"
     assert sy.schedule.rrule.startswith("FREQ=WEEKLY;INTERVAL=2;BYDAY=WE;UNTIL=20270428T")
     assert sy.drop_in is False
     assert sy.location.lat is None and sy.location.precision.value == "none"
 
 
+def test_page_only_the_sitemap_names() -> None:
+    (reading,) = ACTIVITIES["aktivitet/kun-i-sitemap.html"]
+    assert reading.title == "Læsekreds på biblioteket"
+
+
+def test_page_without_structured_data_gives_nothing() -> None:
+    assert PARSED["aktivitet/ingen-data.html"] == []
+
+
+def test_event_without_a_name_is_left_for_the_pipeline_to_drop() -> None:
+    (item,) = pages.activities(PARSED[UNNAMED])
+    with pytest.raises(NotAnActivity, match="no title"):
+        pages.normalize([item])
+
+
 def test_broken_jsonld_is_reported_not_raised() -> None:
-    out, spider = _parse("aktivitet/oedelagt.html")
+    out = PARSED["aktivitet/oedelagt.html"]
     assert not [i for i in out if isinstance(i, ActivityItem)]
-    problems = spider.crawler.stats.get_value("fkort/problems")
+    problems = pages.stat(SPIDER, "fkort/problems")
     assert problems and problems[0]["reason"] == "broken_jsonld"
     assert problems[0]["url"].endswith("/aktivitet/oedelagt.html")
 
 
+def test_only_the_broken_page_is_a_problem() -> None:
+    assert pages.problems(SPIDER) == [("broken_jsonld", "oedelagt.html")]
+
+
+def test_every_page_is_counted() -> None:
+    assert pages.stat(SPIDER, "fkort/pages") == len(LISTINGS) + len(DETAILS)
+
+
 def test_listing_follows_only_wanted_links() -> None:
-    out, _ = _parse("index.html")
+    out = PARSED["index.html"]
     urls = sorted(r.url for r in out if isinstance(r, Request))
     assert f"{BASE}/aktivitet/kortklub.html" in urls
     assert f"{BASE}/side-2.html" in urls
@@ -160,101 +183,48 @@ def test_listing_follows_only_wanted_links() -> None:
     assert not any("/intern/" in u for u in urls)  # follow patterns do not match it
 
 
-# -- a real crawl of the fixture site, through the pipeline into the index -----------------
-
-SOURCES = """
-[[source]]
-name = "struer"
-kind = "municipal"
-start_urls = ["{BASE}/"]
-[source.options]
-follow = ["/aktivitet/", "/side-\\\\d+\\\\.html$", "/index.html$", "/intern/"]
-sitemap_urls = ["{BASE}/sitemap.xml"]
-municipality = "Struer"
-"""
+def test_sitemap_gives_only_wanted_pages() -> None:
+    assert [r.url for r in pages.requests(SITEMAP)] == [
+        f"{BASE}/aktivitet/kortklub.html", f"{BASE}/aktivitet/kun-i-sitemap.html"]
 
 
-@pytest.fixture(scope="module")
-def crawled(struer_site, tmp_path_factory):  # type: ignore[no-untyped-def]
-    tmp = tmp_path_factory.mktemp("crawl")
-    proc, report, db = crawl_site(struer_site, tmp, "struer", SOURCES)
-    return proc, report, db, list(struer_site.requests)
+def test_the_listings_reach_every_detail_page_but_the_sitemaps_own() -> None:
+    linked = {r.url.removeprefix(BASE + "/") for r in ALL_REQUESTS}
+    assert linked - set(LISTINGS) == set(DETAILS)
 
 
-def test_crawl_indexes_every_activity(crawled) -> None:  # type: ignore[no-untyped-def]
-    proc, report, db, _ = crawled
-    assert proc.returncode == 3, proc.stderr  # partial: the planted faults are reported
-    (r,) = report
-    assert r["status"] == "ok"
-    assert r["new"] == 5  # kortklub, gåtur, mandeklub, syklub, and the sitemap-only læsekreds
-    from index.backends.sqlite import SQLiteBackend
+# -- invariants over everything the spider gave ------------------------------------------
 
-    titles = sorted(a.activity.title for a in SQLiteBackend(db).search(
-        __import__("index").SearchQuery(limit=50)).hits)
-    assert titles == ["Gå-tur langs fjorden", "Kortklubben i Aktivitetshuset",
-                      "Læsekreds på biblioteket", "Mandeklubben",
-                      "Syklubben Nålen – syning og snak"]
+@pytest.mark.parametrize("activity", ALL_ACTIVITIES, ids=lambda a: a.title)
+def test_has_a_title(activity: Activity) -> None:
+    assert activity.title.strip()
 
 
-def test_crawl_reports_exactly_the_planted_faults(crawled) -> None:  # type: ignore[no-untyped-def]
-    _, (r,), _, _ = crawled
-    assert r["errors"] == {"broken_jsonld": 1}
-    assert [p["url"].rsplit("/", 1)[-1] for p in r["problems"]] == ["oedelagt.html"]
-    assert r["dropped"] == 1
-    assert r["dropped_items"][0]["reason"] == "no title"
-    assert r["dropped_items"][0]["url"].endswith("/aktivitet/uden-navn.html")
+@pytest.mark.parametrize("activity", ALL_ACTIVITIES, ids=lambda a: a.title)
+def test_id_is_namespaced_by_the_source(activity: Activity) -> None:
+    assert activity.id.startswith("struer:") and activity.source.name == "struer"
 
 
-def test_crawl_obeys_robots_txt(crawled) -> None:  # type: ignore[no-untyped-def]
-    proc, (r,), db, requests = crawled
-    from index import SearchQuery
-    from index.backends.sqlite import SQLiteBackend
-
-    hits = SQLiteBackend(db).search(SearchQuery(text="medarbejderdag")).hits
-    assert hits == []
-    assert r["skipped"] == {"robots_txt": 1}
-    paths = [p for p, _ in requests]
-    assert paths[0] == "/robots.txt"
-    assert not any(p.startswith("/intern/") for p in paths)
+@pytest.mark.parametrize("activity", ALL_ACTIVITIES, ids=lambda a: a.title)
+def test_source_url_is_the_page(activity: Activity) -> None:
+    assert activity.source.url.startswith(f"{BASE}/aktivitet/")
 
 
-def test_crawl_says_who_it_is_and_fetches_each_page_once(crawled) -> None:  # type: ignore[no-untyped-def]
-    _, _, _, requests = crawled
-    agents = {ua for _, ua in requests}
-    (agent,) = agents
-    assert agent.startswith("Faellesskabskort/") and "(+http" in agent
-    paths = [p for p, _ in requests]
-    assert len(paths) == len(set(paths))
-    assert "/aktivitet/kun-i-sitemap.html" in paths  # found through the sitemap only
-    assert "/om-kommunen.html" not in paths  # in the sitemap, but not a followed pattern
+@pytest.mark.parametrize("activity", ALL_ACTIVITIES, ids=lambda a: a.title)
+def test_fetched_at_the_frozen_clock(activity: Activity) -> None:
+    assert activity.source.fetched_at.isoformat() == FROZEN_NOW
 
 
-def test_crawl_then_api_returns_the_activity(crawled) -> None:  # type: ignore[no-untyped-def]
-    import httpx
-
-    _, _, db, _ = crawled
-    with LiveServer(Path(db)) as server:
-        resp = httpx.get(f"{server.url}/v1/activities",
-                         params={"near": "56.49,8.59", "radius_km": 5, "q": "whist"})
-    assert resp.status_code == 200
-    body = resp.json()
-    assert [a["title"] for a in body["data"]] == ["Kortklubben i Aktivitetshuset"]
-    assert body["data"][0]["location"]["municipality"] == "Struer"
-    assert body["data"][0]["distance_km"] == pytest.approx(0.24, abs=0.05)
+@pytest.mark.parametrize("activity", ALL_ACTIVITIES, ids=lambda a: a.title)
+def test_has_a_known_schedule(activity: Activity) -> None:
+    assert activity.schedule.kind.value in ("once", "recurring")
 
 
-def test_crawl_of_a_down_source_fails_cleanly(tmp_path: Path) -> None:
-    from tests.conftest import free_port, run_fkort
+@pytest.mark.parametrize("activity", ALL_ACTIVITIES, ids=lambda a: a.title)
+def test_has_a_postcode(activity: Activity) -> None:
+    assert activity.location.postcode == "7600"
 
-    sources = tmp_path / "sources.toml"
-    sources.write_text(SOURCES.replace("{BASE}", f"http://127.0.0.1:{free_port()}"),
-                       encoding="utf-8")
-    proc = run_fkort("crawl", "--sources", str(sources), "--db", str(tmp_path / "x.db"),
-                     "--settings", "crawlers.settings.local", "--json", "--log-level", "ERROR",
-                     env={"FKORT_DATA_DIR": str(tmp_path)})
-    assert proc.returncode == 1
-    import json
 
-    (r,) = json.loads(proc.stdout)
-    assert r["status"] == "failed" and r["pages"] == 0
-    assert sum(r["errors"].values()) >= 1
+@pytest.mark.parametrize("request_", ALL_REQUESTS, ids=lambda r: r.url)
+def test_follows_only_pages_of_the_site(request_: Request) -> None:
+    assert request_.url.startswith(BASE + "/") and request_.url.endswith(".html")

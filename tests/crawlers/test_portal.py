@@ -1,20 +1,19 @@
-"""A Boblberg-style portal read from its JSON endpoint: every page, and private persons'
-data never kept."""
+"""The portal spider on a Boblberg-style portal's saved JSON pages, parsed once under the
+frozen clock: every page, private persons' one-to-one posts skipped and their data kept out
+of the posts that are kept (the crawl through the pipeline: test_pipeline_portal.py)."""
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from core.schema import Activity
-from fkort.sites import SiteServer
-from index import SearchQuery
-from index.backends.sqlite import SQLiteBackend
-from tests.conftest import FILES, crawl
+from crawlers.items import ActivityItem
+from crawlers.spiders.portal import PortalSpider
+from tests.conftest import FILES
+from tests.crawlers import pages
 
 SITE = FILES / "portal" / "boblberg"
 
@@ -50,67 +49,6 @@ def _private_people() -> list[tuple[str, str, str]]:
     return [(n.strip(), e.strip(), p.strip()) for n, e, p in rows]
 
 
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, Any], Path,
-                                                                       str]]:
-    tmp = tmp_path_factory.mktemp("portal")
-    with SiteServer(SITE) as portal:
-        proc, (report,) = crawl(SOURCES, tmp, {"portal": portal.base_url})
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    yield report, tmp / "crawl.db", proc.stdout + proc.stderr
-
-
-@pytest.fixture(scope="module")
-def posts(crawled: tuple[dict[str, Any], Path, str]) -> dict[str, Activity]:
-    _, db, _ = crawled
-    b = SQLiteBackend(db)
-    hits = b.search(SearchQuery(limit=100)).hits
-    b.close()
-    return {h.activity.title: h.activity for h in hits}
-
-
-def test_all_pages_read_and_only_activities_kept(crawled, posts) -> None:  # type: ignore[no-untyped-def]
-    report, _, _ = crawled
-    assert report["pages"] == 3
-    assert report["new"] == 13
-    assert report["skipped"] == {"private_post": 5}
-    for skipped in ("Veninde søges til kaffe og gåture", "Ven søges", "Sød mand søges",
-                    "Skakmakker søges", "Ny i Holstebro – søger nogen at snakke med"):
-        assert skipped not in posts
-
-
-def test_private_persons_data_is_nowhere(crawled) -> None:  # type: ignore[no-untyped-def]
-    _, db, output = crawled
-    stored = b"".join(p.read_bytes() for p in db.parent.glob("crawl.db*"))
-    people = _private_people()
-    assert len(people) == 10
-    for name, email, phone in people:
-        for secret in (name, email, phone, *name.split()):
-            if len(secret) < 4:
-                continue
-            assert secret.encode() not in stored, secret
-            assert secret not in output, secret
-
-
-def test_private_group_kept_without_its_poster(posts) -> None:  # type: ignore[no-untyped-def]
-    walk = posts["Gåtur hver tirsdag fra Nytorv"]
-    assert walk.organizer.name is None and walk.organizer.phone is None
-    assert "[telefon]" in (walk.description or "")
-    assert walk.location.postcode == "7500" and walk.location.city == "Holstebro"
-    # The time is read from the post's text: "hver tirsdag kl. 10".
-    assert walk.schedule.rrule == "FREQ=WEEKLY;BYDAY=TU"
-    assert walk.schedule.start.hour == 10
-    assert walk.drop_in is None  # "alle er velkomne" says nothing about signing up
-    assert "motion" in walk.categories
-
-
-def test_organisation_post_keeps_its_organiser(posts) -> None:  # type: ignore[no-untyped-def]
-    club = posts["Mandeklubben i Struer søger nye medlemmer"]
-    assert club.organizer.name == "Mandeklubben Struer"
-    assert club.price.amount_dkk == 20.0 and club.price.period.value == "per_time"
-    assert "maend" in club.categories
-
-
 RENDERED = """
 [[source]]
 name = "boblberg-web"
@@ -126,22 +64,163 @@ title = "a"
 category = ".boble__meta"
 """
 
+BASE = "https://www.boblberg.dk"
+SOURCE = pages.sources(SOURCES + RENDERED, {"portal": BASE})
+API_PAGES = ("api/bobler/side-1.json", "api/bobler/side-2.json", "api/bobler/side-3.json")
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists() and "FKORT_CHROMIUM" not in
-                    __import__("os").environ, reason="no Chromium: install Debian's chromium")
-def test_posts_that_only_javascript_shows_are_read_with_a_real_browser(tmp_path: Path) -> None:
-    with SiteServer(SITE) as portal:
-        (tmp_path / "plain").mkdir()
-        plain, (without,) = crawl(RENDERED.replace("render = true", "render = false"),
-                                  tmp_path / "plain", {"portal": portal.base_url})
-        proc, (report,) = crawl(RENDERED, tmp_path, {"portal": portal.base_url})
-    assert without["new"] == 0  # the page's HTML holds no posts
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    b = SQLiteBackend(tmp_path / "crawl.db")
-    titles = {h.activity.title for h in b.search(SearchQuery(limit=50)).hits}
-    b.close()
-    # Only the first page is on screen; private posts without an activity are skipped.
-    assert "Gåtur hver tirsdag fra Nytorv" in titles
-    assert "Mandeklubben i Struer søger nye medlemmer" in titles
-    assert "Veninde søges til kaffe og gåture" not in titles
-    assert report["skipped"].get("private_post", 0) >= 1
+SPIDER = pages.spider(PortalSpider, SOURCE["boblberg"])
+OUT = pages.parse(SPIDER.parse, *(pages.response(SITE / p, f"{BASE}/{p}") for p in API_PAGES))
+ITEMS = pages.activities(OUT)
+POSTS = {a.title: a for a in pages.normalize(ITEMS)}
+#: The index page without a browser: its posts are written by JavaScript.
+WEB = pages.spider(PortalSpider, SOURCE["boblberg-web"])
+WEB_OUT = pages.parse(WEB.parse, pages.response(SITE / "index.html", f"{BASE}/index.html"))
+
+#: Posts by private persons who seek one other person: not activities.
+ONE_TO_ONE = ("Veninde søges til kaffe og gåture", "Ven søges", "Sød mand søges",
+              "Skakmakker søges", "Ny i Holstebro – søger nogen at snakke med")
+
+
+def _posted() -> dict[str, dict[str, object]]:
+    """Every post of the saved pages, by its id."""
+    return {post["id"]: post for p in API_PAGES
+            for post in json.loads((SITE / p).read_text(encoding="utf-8"))["items"]}
+
+
+def _secrets() -> list[str]:
+    """What must not be kept of a private person: name, each part of it, e-mail, phone."""
+    return [s for name, email, phone in _private_people()
+            for s in (name, email, phone, *name.split()) if len(s) >= 4]
+
+
+def _kept(item: ActivityItem) -> str:
+    """Everything an item keeps of its post, as one text."""
+    raw = item.raw
+    return "\n".join([raw.origin_id or "", raw.source.url, *raw.texts.values(),
+                      json.dumps(raw.structured or {}, ensure_ascii=False)])
+
+
+def test_every_page_is_read() -> None:
+    assert pages.stat(SPIDER, "fkort/pages") == 3
+
+
+def test_next_pages_are_followed() -> None:
+    assert [r.url for r in pages.requests(OUT)] == [f"{BASE}/{p}" for p in API_PAGES[1:]]
+
+
+def test_activities_are_kept() -> None:
+    assert len(ITEMS) == 13
+
+
+def test_one_to_one_posts_are_counted_as_skipped() -> None:
+    assert pages.stat(SPIDER, "fkort/skipped/private_post") == 5
+
+
+@pytest.mark.parametrize("title", ONE_TO_ONE)
+def test_one_to_one_post_is_not_kept(title: str) -> None:
+    assert title not in {i.raw.texts["title"] for i in ITEMS}
+
+
+def test_no_problems() -> None:
+    assert pages.problems(SPIDER) == []
+
+
+def test_without_a_browser_the_page_holds_no_posts() -> None:
+    assert WEB_OUT == []
+
+
+def test_post_address() -> None:
+    assert POSTS["Gåtur hver tirsdag fra Nytorv"].source.url == f"{BASE}/boble/b-1002"
+
+
+def test_private_group_has_no_organiser() -> None:
+    walk = POSTS["Gåtur hver tirsdag fra Nytorv"]
+    assert (walk.organizer.name, walk.organizer.email, walk.organizer.phone) == (None, None, None)
+
+
+def test_private_groups_phone_number_is_masked() -> None:
+    assert "Ring på [telefon]." in (POSTS["Gåtur hver tirsdag fra Nytorv"].description or "")
+
+
+def test_private_groups_email_is_masked() -> None:
+    assert "Skriv til [e-mail]" in (POSTS["Kortspil om torsdagen i Lemvig"].description or "")
+
+
+def test_area() -> None:
+    location = POSTS["Gåtur hver tirsdag fra Nytorv"].location
+    assert (location.postcode, location.city) == ("7500", "Holstebro")
+
+
+def test_time_from_the_text() -> None:
+    schedule = POSTS["Gåtur hver tirsdag fra Nytorv"].schedule
+    assert schedule.rrule == "FREQ=WEEKLY;BYDAY=TU"
+    assert schedule.start is not None and schedule.start.hour == 10
+
+
+def test_organisations_post_keeps_its_organiser() -> None:
+    assert POSTS["Mandeklubben i Struer søger nye medlemmer"].organizer.name == (
+        "Mandeklubben Struer")
+
+
+def test_organisations_contact_is_kept() -> None:
+    (club,) = [i for i in ITEMS if i.raw.origin_id == "b-1001"]
+    assert club.raw.texts["contact"] == "mandeklubben@struer-foreninger.dk 97 85 10 20"
+
+
+def test_price_from_the_text() -> None:
+    price = POSTS["Mandeklubben i Struer søger nye medlemmer"].price
+    assert (price.amount_dkk, price.period and price.period.value) == (20.0, "per_time")
+
+
+def test_age_range() -> None:
+    age = POSTS["Netværksgruppe for nye pensionister"].age
+    assert (age.min, age.max) == (60, 75)
+
+
+def test_category() -> None:
+    assert "maend" in POSTS["Mandeklubben i Struer søger nye medlemmer"].categories
+
+
+# -- invariants ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_has_a_title(item: ActivityItem) -> None:
+    assert item.raw.texts["title"].strip()
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_origin_is_the_posts_id(item: ActivityItem) -> None:
+    assert re.fullmatch(r"b-\d{4}", item.raw.origin_id or "")
+
+
+@pytest.mark.parametrize("activity", POSTS.values(), ids=lambda a: a.title)
+def test_id_is_namespaced_by_the_source(activity: Activity) -> None:
+    assert activity.id.startswith("boblberg:") and activity.source.name == "boblberg"
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_source_url_is_the_posts_address(item: ActivityItem) -> None:
+    assert item.raw.source.url == f"{BASE}/boble/{item.raw.origin_id}"
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_has_an_area(item: ActivityItem) -> None:
+    assert re.fullmatch(r"\d{4} \w+", item.raw.texts["where"])
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_no_private_persons_contact_details(item: ActivityItem) -> None:
+    kept = _kept(item)
+    assert [s for s in _secrets() if s in kept] == []
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
+def test_private_persons_post_has_no_organiser_or_contact(item: ActivityItem) -> None:
+    poster = _posted()[item.raw.origin_id or ""]["poster"]
+    assert isinstance(poster, dict)
+    if poster["type"] == "person":
+        assert not ({"organizer", "contact"} & item.raw.texts.keys())
+
+
+def test_the_fixtures_private_people_are_all_checked() -> None:
+    assert len(_private_people()) == 10

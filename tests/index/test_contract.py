@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from geopy.distance import geodesic
 from geopy.point import Point
 
 from core.schema import SourceKind, Status, activity_id
-from index import SearchQuery
+from index import SearchQuery, SearchResult
 from index.backends.sqlite import SQLiteBackend
 from tests.index.corpus import TZ, make
 
@@ -24,11 +25,11 @@ def at_km(km: float, bearing: float = 90.0, origin: tuple[float, float] = HOLSTE
     return (round(p.latitude, 6), round(p.longitude, 6))
 
 
-def ids(result) -> list[str]:  # type: ignore[no-untyped-def]
+def ids(result: SearchResult) -> list[str]:
     return [h.activity.title for h in result.hits]
 
 
-def search(b: SQLiteBackend, **kw) -> list[str]:  # type: ignore[no-untyped-def]
+def search(b: SQLiteBackend, **kw: Any) -> list[str]:
     return ids(b.search(SearchQuery(now=NOW, limit=100, **kw)))
 
 
@@ -320,7 +321,7 @@ def test_search_organizations_by_folded_name(backend: SQLiteBackend) -> None:
     assert names(page) == names(backend.search_organizations("e", limit=10))[1:3]
 
 
-def test_an_older_sqlite_file_gets_day_parts_filled(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_older_sqlite_file_gets_day_parts_filled(tmp_path: Path) -> None:
     import sqlite3
 
     b = SQLiteBackend(tmp_path / "old.db")

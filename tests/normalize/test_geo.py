@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_page_coordinates_come_first() -> None:
 
 
 @pytest.fixture
-def nominatim():  # type: ignore[no-untyped-def]
+def nominatim() -> Iterator[NominatimServer]:
     with NominatimServer() as server:
         yield server
 

@@ -50,7 +50,9 @@ SCHEDULES = [
 
 @pytest.mark.parametrize(("start", "end", "sched", "kind", "rrule", "first"), SCHEDULES,
                          ids=[f"s{i}" for i in range(len(SCHEDULES))])
-def test_schedule_from_schema_org(start, end, sched, kind, rrule, first) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_from_schema_org(start: str | None, end: str | None,
+                                  sched: dict[str, object] | None, kind: str,
+                                  rrule: str | None, first: str | None) -> None:
     got = schedule.from_schema_org(start, end, sched, ref=REF)
     if rrule is None and kind == "recurring":
         # A season that is over before `ref` still has its rule, and no next meeting.
