@@ -193,7 +193,11 @@ def _cell(a: Activity) -> tuple[int, int] | None:
     return int(a.location.lat // _GRID), int(a.location.lon // (_GRID * 1.7))
 
 
-def _filed(f: _Features, timed: bool) -> list[tuple[object, ...]]:
+#: A blocking key: a place (("g", y, x) or ("town", name)) or a time key (see `_filed`).
+_Key = tuple[object, ...]
+
+
+def _filed(f: _Features, timed: bool) -> list[_Key]:
     """The time keys a record is filed under: its weekday half hours and weekdays when it
     states a time, its weekdays when it does not ("u"), "?" when its meetings are unknown.
     (By weekday, not date: coarse, so that a weekly record has few keys; the comparison then
@@ -205,11 +209,11 @@ def _filed(f: _Features, timed: bool) -> list[tuple[object, ...]]:
     return [("u", wd) for wd in f.days]
 
 
-def _wanted(f: _Features, timed: bool) -> set[tuple[object, ...]]:
+def _wanted(f: _Features, timed: bool) -> set[_Key]:
     """The time keys a record looks up: what it could share a meeting with."""
     if not f.occurrences:
         return {("any",)}
-    out: set[tuple[object, ...]] = {("?",)}
+    out: set[_Key] = {("?",)}
     out.update(("u", wd) for wd in f.days)
     if timed:
         for wd, half in f.slots:
@@ -217,6 +221,55 @@ def _wanted(f: _Features, timed: bool) -> set[tuple[object, ...]]:
     else:
         out.update(("d", wd) for wd in f.days)
     return out
+
+
+def _home_places(a: Activity) -> list[_Key]:
+    """The places a record is filed under: its grid cell, its town."""
+    places: list[_Key] = []
+    cell = _cell(a)
+    if cell is not None:
+        places.append(("g", *cell))
+    if _town(a):
+        places.append(("town", _town(a)))
+    return places
+
+
+def _nearby_places(a: Activity) -> list[_Key]:
+    """The places a record looks in: the cells around its point, else its town, else none."""
+    cell = _cell(a)
+    if cell is not None:
+        y, x = cell
+        return [("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    if _town(a):
+        return [("town", _town(a))]
+    return []
+
+
+@dataclass
+class _Blocks:
+    """Records (by position) filed by place, and by place and time key."""
+
+    by_place: defaultdict[_Key, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_key: defaultdict[tuple[_Key, _Key], list[int]] = field(
+        default_factory=lambda: defaultdict(list))
+
+    def file(self, i: int, a: Activity, f: _Features) -> None:
+        for place in _home_places(a):
+            self.by_place[place].append(i)
+            for key in _filed(f, a.schedule.time_known):
+                self.by_key[(place, key)].append(i)
+
+    def near(self, a: Activity, f: _Features) -> set[int]:
+        """The records at a place near `a` that could share a meeting with it."""
+        wanted = _wanted(f, a.schedule.time_known)
+        seen: set[int] = set()
+        for place in _nearby_places(a):
+            if ("any",) in wanted:
+                seen.update(self.by_place.get(place, ()))
+            else:
+                for key in wanted:
+                    seen.update(self.by_key.get((place, key), ()))
+        return seen
 
 
 def candidate_pairs(records: Sequence[Activity], now: datetime,
@@ -231,42 +284,14 @@ def candidate_pairs(records: Sequence[Activity], now: datetime,
     a word of their titles.
     """
     feats = feats if feats is not None else {r.id: features(r, now) for r in records}
-    by_key: dict[tuple[object, ...], list[int]] = defaultdict(list)
-    by_place: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    blocks = _Blocks()
     for i, a in enumerate(records):
-        f = feats[a.id]
-        places: list[tuple[object, ...]] = []
-        cell = _cell(a)
-        if cell is not None:
-            places.append(("g", *cell))
-        if _town(a):
-            places.append(("town", _town(a)))
-        for place in places:
-            by_place[place].append(i)
-            for key in _filed(f, a.schedule.time_known):
-                by_key[(place, key)].append(i)
+        blocks.file(i, a, feats[a.id])
     # Words that name the place say nothing about which activity it is.
     words = {r.id: set(feats[r.id].title) - feats[r.id].place for r in records}
     pairs: set[tuple[int, int]] = set()
     for i, a in enumerate(records):
-        f = feats[a.id]
-        cell = _cell(a)
-        if cell is not None:
-            y, x = cell
-            places = [("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
-        elif _town(a):
-            places = [("town", _town(a))]
-        else:
-            continue
-        wanted = _wanted(f, a.schedule.time_known)
-        seen: set[int] = set()
-        for place in places:
-            if ("any",) in wanted:
-                seen.update(by_place.get(place, ()))
-            else:
-                for key in wanted:
-                    seen.update(by_key.get((place, key), ()))
-        for j in seen:
+        for j in blocks.near(a, feats[a.id]):
             b = records[j]
             if j != i and b.source.name != a.source.name and words[a.id] & words[b.id]:
                 pairs.add((min(i, j), max(i, j)))
