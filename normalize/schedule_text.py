@@ -37,68 +37,46 @@ from normalize._calendar_words import (
     WEEKENDS,
     WORKDAYS,
 )
+from normalize._schedule_patterns import (
+    CIRCA,
+    DASH_DATE,
+    DASHES,
+    DATE_MARK_BEFORE,
+    DAY_NUMBER,
+    DEADLINE,
+    DIGIT_SEP_DIGIT,
+    END_LABEL,
+    ENGLISH_DATE,
+    ENGLISH_TIME,
+    EVEN_WEEKS,
+    EVERY_N_DAYS,
+    EVERY_OTHER,
+    HAS_DIGIT,
+    HAS_MONTH,
+    ISO_DATE,
+    KLOKKEN,
+    MONTH_RANGE,
+    MONTHLY,
+    NAMED_DATE,
+    NUM_DATE,
+    ODD_SPACES,
+    ODD_WEEKS,
+    ON_DAY,
+    ORDINAL_DAY,
+    ORDINAL_WORD,
+    PLURAL_WEEKDAY,
+    RECURRING_WORDS,
+    RELATIVE_DAYS,
+    SEASON,
+    SINGLE_TIMES,
+    TIME_RANGE,
+    WEEK_RANGE,
+    WEEKDAY,
+    WEEKDAY_ABBREVIATION,
+    WEEKDAY_SPAN,
+    WHITESPACE,
+)
 from normalize.schedule import _first_at_or_after
-
-_MONTH_RX = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_RX = "|".join(sorted(WEEKDAY_STEMS, key=len, reverse=True))
-_WEEKDAY = re.compile(rf"(?<![\w])({_DAY_RX})(e|en|ene|s)?(?![\w])")
-_WEEKDAY_ABBR = re.compile(
-    r"(?<![\w])(" + "|".join(re.escape(a) for a in WEEKDAY_ABBR) + r")(?=\s|$|[,/-])"
-)
-#: Cheap first looks, to skip the slow patterns on text that cannot match them.
-_HAS_DIGIT = re.compile(r"\d")
-_DIGIT_SEP_DIGIT = re.compile(r"\d[./-]\d")
-_HAS_MONTH = re.compile(r"jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec")
-_ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
-#: "07-10-2026" as booking systems print it (day first).
-_DASH_DATE = re.compile(r"\b(\d{1,2})-(\d{1,2})-(20\d\d)\b")
-#: "Slut: 12:00" / "slutter kl. 16": the end, when start and end are printed apart.
-_END_LABEL = re.compile(r"\bslut\w*\s*:?\s*(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})" + r"(?!\d)")
-#: "3. februar 2026", "d. 4. og 18. marts", "2., 9. og 16. marts", "3 feb."
-_NAMED_DATE = re.compile(
-    r"(?<![\d.])((?:\d{1,2}\.?\s*(?:,|og|&|\+)\s*"
-    rf"(?:(?:{_DAY_RX})\s+)?(?:d\.|den)?\s*)*\d{{1,2}})\.?\s*"
-    rf"({_MONTH_RX})\b\.?(?:\s*(20\d\d))?"
-)
-#: "14/3", "14/3-2026", "5.2.", "12.03.2026", "d. 5.2" — not "19.30" (a time).
-_NUM_DATE = re.compile(
-    r"(?<![\d.:])(?:(?P<pre>d\.|den)\s*)?(?P<d>\d{1,2})(?P<sep>[./])(?P<m>\d{1,2})"
-    r"(?:(?:[./-])(?P<y>(?:20)?\d\d))?(?P<dot>\.)?(?![\d:])"
-)
-_SEASON = re.compile(
-    rf"(?:fra\s+)?(?:d\.\s*|den\s+)?(\d{{1,2}})\.?\s*({_MONTH_RX})\b\.?\s*"
-    rf"(?:-|til|og\s+frem\s+til|frem\s+til)\s*(?:og\s+med\s+)?(?:d\.\s*|den\s+)?"
-    rf"(\d{{1,2}})\.?\s*({_MONTH_RX})\b\.?"
-)
-_MONTH_RANGE = re.compile(
-    rf"(?<![\d.]\s)(?<![\d.])(?:fra\s+)?({_MONTH_RX})\b\.?\s*(?:-|til)\s*({_MONTH_RX})\b"
-)
-_WEEK_RANGE = re.compile(
-    r"\buge(?:rne|r)?\s*(\d{1,2})\s*(?:-|til|og\s+frem\s+til)\s*(?:uge\s*)?(\d{1,2})\b"
-)
-# A time ends where no digit follows, nor a separator with a digit ("19.30", not "19.3.").
-_END = r"(?!\d|[.:/]\d)"
-_TIME_RANGE = re.compile(
-    r"((?:\bfra\s+)?\bkl\.?\s*|\bfra\s+|(?<![\d.:/]))(\d{1,2})(?:[.:](\d{2}))?\s*"
-    r"(?:-|til)\s*(?:kl\.?\s*)?(\d{1,2})(?:[.:](\d{2}))?" + _END
-    + r"(?!\s*(?:år|kr|km|pers|deltag|måned|uge))"
-)
-_KL_TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[.:](\d{2}))?" + _END)
-_HHMM = re.compile(r"(?<![\d.:/])(\d{1,2})[.:](\d{2})" + _END)
-#: Words before a date that make it a deadline, not a meeting ("tilmelding senest 1. marts").
-_DEADLINE = re.compile(r"(?:senest|inden|frist|deadline|betales|tilmelding\s+før)\s*"
-                       r"(?:d\.|den|på|:)?\s*$")
-_ORDINAL_DAY = re.compile(
-    r"((?:(?:\d\.|første|anden|andre|tredje|fjerde|femte|sidste|næstsidste)\s*"
-    r"(?:,|og|&)?\s*)+)"
-    rf"\s*({_DAY_RX})(?:e|en|s)?\b"
-)
-_MONTHLY = re.compile(r"i\s+måneden|hver\s+måned|om\s+måneden|i\s+hver\s+måned|månedlig")
-_EVERY_OTHER = re.compile(
-    r"\bhver\s+(anden|andre|tredje|fjerde|\d\.?)\s+(uge|" + _DAY_RX + r"|\d+\.?\s*dag)"
-)
-_EVERY_N_DAYS = re.compile(r"\bhver\s+(14|21|28)\.?\s*dag\b")
-_ON_DAY = re.compile(rf"\b(?:på|næste|kommende|denne)\s+({_DAY_RX})(?:en)?\b(?!e)")
 
 
 @dataclass
@@ -118,11 +96,11 @@ class _Found:
 
 def _prep(text: str) -> str:
     t = text.casefold()
-    t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
-    t = re.sub(r"[\u00a0\u2000-\u200b\u202f]", " ", t)
-    t = re.sub(r"\bklokken\b|\bkl\s*:", "kl.", t)
-    t = re.sub(r"\bca\.?\s*", "", t)
-    return re.sub(r"\s+", " ", t).strip()
+    t = DASHES.sub("-", t)
+    t = ODD_SPACES.sub(" ", t)
+    t = KLOKKEN.sub("kl.", t)
+    t = CIRCA.sub("", t)
+    return WHITESPACE.sub(" ", t).strip()
 
 
 def _valid_time(h: str, m: str | None) -> time | None:
@@ -151,29 +129,29 @@ def _year(y: str | None) -> int | None:
 
 
 def _take_dates(t: str, ref: date, f: _Found) -> str:
-    if not _HAS_DIGIT.search(t):
+    if not HAS_DIGIT.search(t):
         return t
-    for m in _ISO_DATE.finditer(t):
+    for m in ISO_DATE.finditer(t):
         try:
             f.dates.append(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         except ValueError:
             pass
-    t = _ISO_DATE.sub(" ", t)
-    for m in _DASH_DATE.finditer(t):
+    t = ISO_DATE.sub(" ", t)
+    for m in DASH_DATE.finditer(t):
         d = _next_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), ref)
         if d:
             f.dates.append(d)
-    t = _DASH_DATE.sub(" ", t)
-    for m in _NAMED_DATE.finditer(t) if _HAS_MONTH.search(t) else ():
-        if _DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
+    t = DASH_DATE.sub(" ", t)
+    for m in NAMED_DATE.finditer(t) if HAS_MONTH.search(t) else ():
+        if DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
             continue
         month = MONTHS[m.group(2)]
-        for day in re.findall(r"\d{1,2}", m.group(1)):
+        for day in DAY_NUMBER.findall(m.group(1)):
             d = _next_date(int(day), month, _year(m.group(3)), ref)
             if d:
                 f.dates.append(d)
-    t = _NAMED_DATE.sub(" ", t) if _HAS_MONTH.search(t) else t
-    if not _DIGIT_SEP_DIGIT.search(t):
+    t = NAMED_DATE.sub(" ", t) if HAS_MONTH.search(t) else t
+    if not DIGIT_SEP_DIGIT.search(t):
         return t
 
     def numeric(m: re.Match[str]) -> str:
@@ -183,7 +161,7 @@ def _take_dates(t: str, ref: date, f: _Found) -> str:
         before = t[max(0, m.start() - 4): m.start()]
         if not marked or "kl" in before:
             return m.group(0)
-        if _DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
+        if DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
             return " "
         d = _next_date(int(m.group("d")), int(m.group("m")), _year(m.group("y")), ref)
         if d is None:
@@ -191,16 +169,16 @@ def _take_dates(t: str, ref: date, f: _Found) -> str:
         f.dates.append(d)
         return " "
 
-    return _NUM_DATE.sub(numeric, t)
+    return NUM_DATE.sub(numeric, t)
 
 
 def _take_times(t: str, f: _Found, lenient: bool) -> None:
-    if not _HAS_DIGIT.search(t):
+    if not HAS_DIGIT.search(t):
         return
-    if m := _END_LABEL.search(t):
+    if m := END_LABEL.search(t):
         f.end = _valid_time(m.group(1), m.group(2))
         t = t[: m.start()] + " " + t[m.end():]
-    for m in _TIME_RANGE.finditer(t):
+    for m in TIME_RANGE.finditer(t):
         has_marker = m.group(1) or m.group(3)
         if not (has_marker or lenient):
             continue
@@ -208,7 +186,7 @@ def _take_times(t: str, f: _Found, lenient: bool) -> None:
         if start and end:
             f.start, f.end = start, end
             return
-    for rx in (_KL_TIME, _HHMM):
+    for rx in SINGLE_TIMES:
         single = rx.search(t)
         if single:
             start = _valid_time(single.group(1), single.group(2))
@@ -220,7 +198,7 @@ def _take_times(t: str, f: _Found, lenient: bool) -> None:
 
 
 def _season(t: str, ref: date, f: _Found) -> str:
-    m = _SEASON.search(t) if _HAS_MONTH.search(t) and _HAS_DIGIT.search(t) else None
+    m = SEASON.search(t) if HAS_MONTH.search(t) and HAS_DIGIT.search(t) else None
     if not m:
         return t
     sd, sm, ed, em = int(m.group(1)), MONTHS[m.group(2)], int(m.group(3)), MONTHS[m.group(4)]
@@ -237,10 +215,10 @@ def _season(t: str, ref: date, f: _Found) -> str:
 
 
 def _weekdays(t: str) -> list[str]:
-    days = [WEEKDAY_STEMS[m.group(1)] for m in _WEEKDAY.finditer(t)]
-    days += [WEEKDAY_ABBR[m.group(1)] for m in _WEEKDAY_ABBR.finditer(t)]
+    days = [WEEKDAY_STEMS[m.group(1)] for m in WEEKDAY.finditer(t)]
+    days += [WEEKDAY_ABBR[m.group(1)] for m in WEEKDAY_ABBREVIATION.finditer(t)]
     # "mandag-torsdag" / "mandag til torsdag": every day of the span.
-    span = re.search(rf"({_DAY_RX})\s*(?:-|til)\s*({_DAY_RX})", t)
+    span = WEEKDAY_SPAN.search(t)
     if span:
         a = WEEKDAY_ORDER.index(WEEKDAY_STEMS[span.group(1)])
         b = WEEKDAY_ORDER.index(WEEKDAY_STEMS[span.group(2)])
@@ -252,27 +230,26 @@ def _weekdays(t: str) -> list[str]:
 def _find(t: str, ref: date) -> _Found:
     f = _Found()
     t = _season(t, ref, f)
-    if m := _WEEK_RANGE.search(t):
+    if m := WEEK_RANGE.search(t):
         a, b = int(m.group(1)), int(m.group(2))
         if 1 <= a <= 53 and 1 <= b <= 53:
             f.weeknos = list(range(a, b + 1)) if a <= b else [*range(a, 54), *range(1, b + 1)]
         t = t[: m.start()] + " " + t[m.end():]
     if not f.weeknos:
-        if re.search(r"\bulige\s+uge", t):
+        if ODD_WEEKS.search(t):
             f.weeknos = list(range(1, 54, 2))
-        elif re.search(r"\blige\s+uge", t):
+        elif EVEN_WEEKS.search(t):
             f.weeknos = list(range(2, 53, 2))
-    if _HAS_MONTH.search(t) and (m := _MONTH_RANGE.search(t)):
+    if HAS_MONTH.search(t) and (m := MONTH_RANGE.search(t)):
         a, b = MONTHS[m.group(1)], MONTHS[m.group(2)]
         f.months = list(range(a, b + 1)) if a <= b else [*range(a, 13), *range(1, b + 1)]
         t = t[: m.start()] + " " + t[m.end():]
     t = _take_dates(t, ref, f)
-    f.monthly = bool(_MONTHLY.search(t))
-    for m in _ORDINAL_DAY.finditer(t) if _WEEKDAY.search(t) else ():
-        words = re.findall(r"\d\.|første|anden|andre|tredje|fjerde|femte|næstsidste|sidste",
-                           m.group(1))
+    f.monthly = bool(MONTHLY.search(t))
+    for m in ORDINAL_DAY.finditer(t) if WEEKDAY.search(t) else ():
+        words = ORDINAL_WORD.findall(m.group(1))
         before = t[max(0, m.start() - 6): m.start()]
-        if not f.monthly and re.search(r"(?:\bd\.|\bden)\s*$", before):
+        if not f.monthly and DATE_MARK_BEFORE.search(before):
             continue  # "d. 2. og tirsdag d. 16.": dates, not ordinals
         if "hver" in before and not f.monthly and len(words) == 1:
             # "hver anden torsdag", "hver 2. onsdag": every other week, not the second one
@@ -282,9 +259,9 @@ def _find(t: str, ref: date) -> _Found:
         if f.monthly or any(w not in ("anden", "andre") for w in words):
             f.ordinals += [ORDINALS[w] for w in words]
             f.monthly = True
-    if m := _EVERY_N_DAYS.search(t):
+    if m := EVERY_N_DAYS.search(t):
         f.interval = int(m.group(1)) // 7
-    elif f.interval == 1 and not f.monthly and (m := _EVERY_OTHER.search(t)):
+    elif f.interval == 1 and not f.monthly and (m := EVERY_OTHER.search(t)):
         word = m.group(1).rstrip(".")
         f.interval = INTERVAL_WORDS.get(word, int(word) if word.isdigit() else 1)
     f.days = _weekdays(t)
@@ -292,7 +269,7 @@ def _find(t: str, ref: date) -> _Found:
         f.days = WEEKDAY_ORDER[:5]
     elif any(p in t for p in WEEKENDS) and not f.days:
         f.days = ["SA", "SU"]
-    if m := _ON_DAY.search(t):
+    if m := ON_DAY.search(t):
         f.once_day = WEEKDAY_STEMS[m.group(1)]
     lenient = bool(f.days or f.dates or any(p in t for p in DAILY))
     _take_times(t, f, lenient)
@@ -322,12 +299,9 @@ def parse_schedule(text: str | None, ref: date | datetime) -> Schedule:
 
 
 def _relative(t: str) -> int | None:
-    if re.search(r"\bi\s+overmorgen\b", t):
-        return 2
-    if re.search(r"\bi\s+morgen\b", t):
-        return 1
-    if re.search(r"\bi\s+dag\b|\bi\s+aften\b", t):
-        return 0
+    for rx, days in RELATIVE_DAYS:
+        if rx.search(t):
+            return days
     return None
 
 
@@ -340,8 +314,8 @@ def _parse(t: str, ref: date, raw: str) -> Schedule:
     daily = any(p in t for p in DAILY)
     recurring_words = bool(
         f.monthly or f.interval > 1 or f.weeknos or daily or f.season or f.months
-        or re.search(r"\bhver\b|\balle\s+uger|\bhver\s+uge|\bugentlig|\bfast\b", t)
-        or re.search(rf"(?<![\w])({_DAY_RX})e\b", t)  # plural: "tirsdage"
+        or RECURRING_WORDS.search(t)
+        or PLURAL_WEEKDAY.search(t)  # plural: "tirsdage"
     )
     if f.dates and not (f.season or f.weeknos):
         if f.days and recurring_words and not f.once_day:
@@ -364,15 +338,9 @@ def _parse(t: str, ref: date, raw: str) -> Schedule:
     return _with_dateparser(t, ref, raw) or Schedule(kind=ScheduleKind.unknown, text=raw)
 
 
-_ENGLISH_DATE = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?\s*\d{1,2}\b"
-)
-
-
 def _with_dateparser(t: str, ref: date, raw: str) -> Schedule | None:
     """English-style dates ("March 12, 2026 7pm"), which dateparser reads right."""
-    if not _ENGLISH_DATE.search(t) or len(t) > 80:
+    if not ENGLISH_DATE.search(t) or len(t) > 80:
         return None
     import dateparser
 
@@ -383,7 +351,7 @@ def _with_dateparser(t: str, ref: date, raw: str) -> Schedule | None:
     )
     if found is None:
         return None
-    known = bool(re.search(r"\d[:.]\d\d|\d\s*(am|pm)\b|\bkl\.?\s*\d", t))
+    known = bool(ENGLISH_TIME.search(t))
     start = found.replace(tzinfo=TZ) if known else _at(found.date(), None)
     return Schedule(kind=ScheduleKind.once, start=start, time_known=known, text=raw)
 
