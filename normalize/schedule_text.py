@@ -128,40 +128,60 @@ def _year(y: str | None) -> int | None:
     return int(y) + 2000 if len(y) == 2 else int(y)
 
 
-def _take_dates(t: str, ref: date, f: _Found) -> str:
-    if not HAS_DIGIT.search(t):
-        return t
+def _before(t: str, at: int, reach: int) -> str:
+    """The `reach` characters of the text before `at`."""
+    return t[max(0, at - reach): at]
+
+
+def _span(a: int, b: int, last: int) -> list[int]:
+    """a to b, going round after `last` (week 50 to week 2, November to February)."""
+    return list(range(a, b + 1)) if a <= b else [*range(a, last + 1), *range(1, b + 1)]
+
+
+def _cut(t: str, m: re.Match[str]) -> str:
+    """The text with what `m` read replaced by a space, so that no later pattern reads it."""
+    return t[: m.start()] + " " + t[m.end():]
+
+
+def _take_iso_dates(t: str, f: _Found) -> str:
     for m in ISO_DATE.finditer(t):
         try:
             f.dates.append(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         except ValueError:
             pass
-    t = ISO_DATE.sub(" ", t)
+    return ISO_DATE.sub(" ", t)
+
+
+def _take_dash_dates(t: str, ref: date, f: _Found) -> str:
     for m in DASH_DATE.finditer(t):
         d = _next_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), ref)
         if d:
             f.dates.append(d)
-    t = DASH_DATE.sub(" ", t)
-    for m in NAMED_DATE.finditer(t) if HAS_MONTH.search(t) else ():
-        if DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
+    return DASH_DATE.sub(" ", t)
+
+
+def _take_named_dates(t: str, ref: date, f: _Found) -> str:
+    if not HAS_MONTH.search(t):
+        return t
+    for m in NAMED_DATE.finditer(t):
+        if DEADLINE.search(_before(t, m.start(), 40)):
             continue
         month = MONTHS[m.group(2)]
         for day in DAY_NUMBER.findall(m.group(1)):
             d = _next_date(int(day), month, _year(m.group(3)), ref)
             if d:
                 f.dates.append(d)
-    t = NAMED_DATE.sub(" ", t) if HAS_MONTH.search(t) else t
-    if not DIGIT_SEP_DIGIT.search(t):
-        return t
+    return NAMED_DATE.sub(" ", t)
 
+
+def _take_numeric_dates(t: str, ref: date, f: _Found) -> str:
     def numeric(m: re.Match[str]) -> str:
         # A time like 19.30 has the same shape as 19.3 (a date): only dates that are marked
         # as dates ("d.", "/", a year, a closing dot) are read.
         marked = m.group("pre") or m.group("sep") == "/" or m.group("y") or m.group("dot")
-        before = t[max(0, m.start() - 4): m.start()]
-        if not marked or "kl" in before:
+        if not marked or "kl" in _before(t, m.start(), 4):
             return m.group(0)
-        if DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
+        if DEADLINE.search(_before(t, m.start(), 40)):
             return " "
         d = _next_date(int(m.group("d")), int(m.group("m")), _year(m.group("y")), ref)
         if d is None:
@@ -172,12 +192,25 @@ def _take_dates(t: str, ref: date, f: _Found) -> str:
     return NUM_DATE.sub(numeric, t)
 
 
+def _take_dates(t: str, ref: date, f: _Found) -> str:
+    """The text without the dates it states, which go to `f.dates` (not deadlines)."""
+    if not HAS_DIGIT.search(t):
+        return t
+    # Each kind is taken out of the text before the next looks: no digits are read twice.
+    t = _take_iso_dates(t, f)
+    t = _take_dash_dates(t, ref, f)
+    t = _take_named_dates(t, ref, f)
+    if not DIGIT_SEP_DIGIT.search(t):
+        return t
+    return _take_numeric_dates(t, ref, f)
+
+
 def _take_times(t: str, f: _Found, lenient: bool) -> None:
     if not HAS_DIGIT.search(t):
         return
     if m := END_LABEL.search(t):
         f.end = _valid_time(m.group(1), m.group(2))
-        t = t[: m.start()] + " " + t[m.end():]
+        t = _cut(t, m)
     for m in TIME_RANGE.finditer(t):
         has_marker = m.group(1) or m.group(3)
         if not (has_marker or lenient):
@@ -211,7 +244,7 @@ def _season(t: str, ref: date, f: _Found) -> str:
         if end >= ref:
             f.season = (start, end)
             break
-    return t[: m.start()] + " " + t[m.end():]
+    return _cut(t, m)
 
 
 def _weekdays(t: str) -> list[str]:
@@ -227,43 +260,61 @@ def _weekdays(t: str) -> list[str]:
     return sorted(set(days), key=WEEKDAY_ORDER.index)
 
 
-def _find(t: str, ref: date) -> _Found:
-    f = _Found()
-    t = _season(t, ref, f)
+def _take_weeks(t: str, f: _Found) -> str:
+    """Week numbers: a range ("uge 36-48", taken out of the text), else odd or even weeks."""
     if m := WEEK_RANGE.search(t):
         a, b = int(m.group(1)), int(m.group(2))
         if 1 <= a <= 53 and 1 <= b <= 53:
-            f.weeknos = list(range(a, b + 1)) if a <= b else [*range(a, 54), *range(1, b + 1)]
-        t = t[: m.start()] + " " + t[m.end():]
+            f.weeknos = _span(a, b, 53)
+        t = _cut(t, m)
     if not f.weeknos:
         if ODD_WEEKS.search(t):
             f.weeknos = list(range(1, 54, 2))
         elif EVEN_WEEKS.search(t):
             f.weeknos = list(range(2, 53, 2))
+    return t
+
+
+def _take_months(t: str, f: _Found) -> str:
+    """A range of months ("september-april"), taken out of the text."""
     if HAS_MONTH.search(t) and (m := MONTH_RANGE.search(t)):
-        a, b = MONTHS[m.group(1)], MONTHS[m.group(2)]
-        f.months = list(range(a, b + 1)) if a <= b else [*range(a, 13), *range(1, b + 1)]
-        t = t[: m.start()] + " " + t[m.end():]
-    t = _take_dates(t, ref, f)
-    f.monthly = bool(MONTHLY.search(t))
+        f.months = _span(MONTHS[m.group(1)], MONTHS[m.group(2)], 12)
+        t = _cut(t, m)
+    return t
+
+
+def _interval(word: str) -> int:
+    """Every how many weeks "hver <word>" means: "anden" 2, "3." 3."""
+    word = word.rstrip(".")
+    return INTERVAL_WORDS.get(word, int(word) if word.isdigit() else 1)
+
+
+def _ordinals(t: str, f: _Found) -> None:
+    """Ordinals before a weekday: "1. og 3. onsdag" in the month, or every other week."""
     for m in ORDINAL_DAY.finditer(t) if WEEKDAY.search(t) else ():
         words = ORDINAL_WORD.findall(m.group(1))
-        before = t[max(0, m.start() - 6): m.start()]
+        before = _before(t, m.start(), 6)
         if not f.monthly and DATE_MARK_BEFORE.search(before):
             continue  # "d. 2. og tirsdag d. 16.": dates, not ordinals
         if "hver" in before and not f.monthly and len(words) == 1:
             # "hver anden torsdag", "hver 2. onsdag": every other week, not the second one
-            word = words[0].rstrip(".")
-            f.interval = INTERVAL_WORDS.get(word, int(word) if word.isdigit() else 1)
+            f.interval = _interval(words[0])
             continue
         if f.monthly or any(w not in ("anden", "andre") for w in words):
             f.ordinals += [ORDINALS[w] for w in words]
             f.monthly = True
+
+
+def _every(t: str, f: _Found) -> None:
+    """The interval in weeks: "hver 14. dag", "hver anden uge"."""
     if m := EVERY_N_DAYS.search(t):
         f.interval = int(m.group(1)) // 7
     elif f.interval == 1 and not f.monthly and (m := EVERY_OTHER.search(t)):
-        word = m.group(1).rstrip(".")
-        f.interval = INTERVAL_WORDS.get(word, int(word) if word.isdigit() else 1)
+        f.interval = _interval(m.group(1))
+
+
+def _days(t: str, f: _Found) -> None:
+    """The weekdays named, or said as "hverdage" / "weekender"; one day ("på tirsdag")."""
     f.days = _weekdays(t)
     if any(p in t for p in WORKDAYS):
         f.days = WEEKDAY_ORDER[:5]
@@ -271,6 +322,19 @@ def _find(t: str, ref: date) -> _Found:
         f.days = ["SA", "SU"]
     if m := ON_DAY.search(t):
         f.once_day = WEEKDAY_STEMS[m.group(1)]
+
+
+def _find(t: str, ref: date) -> _Found:
+    """Everything the text says about when; spans read are taken out for the next reader."""
+    f = _Found()
+    t = _season(t, ref, f)
+    t = _take_weeks(t, f)
+    t = _take_months(t, f)
+    t = _take_dates(t, ref, f)
+    f.monthly = bool(MONTHLY.search(t))
+    _ordinals(t, f)
+    _every(t, f)
+    _days(t, f)
     lenient = bool(f.days or f.dates or any(p in t for p in DAILY))
     _take_times(t, f, lenient)
     return f
