@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from core.clock import TZ
 from core.schema import Schedule, ScheduleKind
+from normalize import _schedule_patterns as rx
 from normalize._calendar_words import (
     DAILY,
     INTERVAL_WORDS,
@@ -36,45 +37,6 @@ from normalize._calendar_words import (
     WEEKDAY_STEMS,
     WEEKENDS,
     WORKDAYS,
-)
-from normalize._schedule_patterns import (
-    CIRCA,
-    DASH_DATE,
-    DASHES,
-    DATE_MARK_BEFORE,
-    DAY_NUMBER,
-    DEADLINE,
-    DIGIT_SEP_DIGIT,
-    END_LABEL,
-    ENGLISH_DATE,
-    ENGLISH_TIME,
-    EVEN_WEEKS,
-    EVERY_N_DAYS,
-    EVERY_OTHER,
-    HAS_DIGIT,
-    HAS_MONTH,
-    ISO_DATE,
-    KLOKKEN,
-    MONTH_RANGE,
-    MONTHLY,
-    NAMED_DATE,
-    NUM_DATE,
-    ODD_SPACES,
-    ODD_WEEKS,
-    ON_DAY,
-    ORDINAL_DAY,
-    ORDINAL_WORD,
-    PLURAL_WEEKDAY,
-    RECURRING_WORDS,
-    RELATIVE_DAYS,
-    SEASON,
-    SINGLE_TIMES,
-    TIME_RANGE,
-    WEEK_RANGE,
-    WEEKDAY,
-    WEEKDAY_ABBREVIATION,
-    WEEKDAY_SPAN,
-    WHITESPACE,
 )
 from normalize.schedule import _first_at_or_after
 
@@ -96,11 +58,11 @@ class _Found:
 
 def _prep(text: str) -> str:
     t = text.casefold()
-    t = DASHES.sub("-", t)
-    t = ODD_SPACES.sub(" ", t)
-    t = KLOKKEN.sub("kl.", t)
-    t = CIRCA.sub("", t)
-    return WHITESPACE.sub(" ", t).strip()
+    t = rx.DASHES.sub("-", t)
+    t = rx.ODD_SPACES.sub(" ", t)
+    t = rx.KLOKKEN.sub("kl.", t)
+    t = rx.CIRCA.sub("", t)
+    return rx.WHITESPACE.sub(" ", t).strip()
 
 
 def _valid_time(h: str, m: str | None) -> time | None:
@@ -144,34 +106,34 @@ def _cut(t: str, m: re.Match[str]) -> str:
 
 
 def _take_iso_dates(t: str, f: _Found) -> str:
-    for m in ISO_DATE.finditer(t):
+    for m in rx.ISO_DATE.finditer(t):
         try:
             f.dates.append(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         except ValueError:
             pass
-    return ISO_DATE.sub(" ", t)
+    return rx.ISO_DATE.sub(" ", t)
 
 
 def _take_dash_dates(t: str, ref: date, f: _Found) -> str:
-    for m in DASH_DATE.finditer(t):
+    for m in rx.DASH_DATE.finditer(t):
         d = _next_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), ref)
         if d:
             f.dates.append(d)
-    return DASH_DATE.sub(" ", t)
+    return rx.DASH_DATE.sub(" ", t)
 
 
 def _take_named_dates(t: str, ref: date, f: _Found) -> str:
-    if not HAS_MONTH.search(t):
+    if not rx.HAS_MONTH.search(t):
         return t
-    for m in NAMED_DATE.finditer(t):
-        if DEADLINE.search(_before(t, m.start(), 40)):
+    for m in rx.NAMED_DATE.finditer(t):
+        if rx.DEADLINE.search(_before(t, m.start(), 40)):
             continue
         month = MONTHS[m.group(2)]
-        for day in DAY_NUMBER.findall(m.group(1)):
+        for day in rx.DAY_NUMBER.findall(m.group(1)):
             d = _next_date(int(day), month, _year(m.group(3)), ref)
             if d:
                 f.dates.append(d)
-    return NAMED_DATE.sub(" ", t)
+    return rx.NAMED_DATE.sub(" ", t)
 
 
 def _take_numeric_dates(t: str, ref: date, f: _Found) -> str:
@@ -181,7 +143,7 @@ def _take_numeric_dates(t: str, ref: date, f: _Found) -> str:
         marked = m.group("pre") or m.group("sep") == "/" or m.group("y") or m.group("dot")
         if not marked or "kl" in _before(t, m.start(), 4):
             return m.group(0)
-        if DEADLINE.search(_before(t, m.start(), 40)):
+        if rx.DEADLINE.search(_before(t, m.start(), 40)):
             return " "
         d = _next_date(int(m.group("d")), int(m.group("m")), _year(m.group("y")), ref)
         if d is None:
@@ -189,29 +151,29 @@ def _take_numeric_dates(t: str, ref: date, f: _Found) -> str:
         f.dates.append(d)
         return " "
 
-    return NUM_DATE.sub(numeric, t)
+    return rx.NUM_DATE.sub(numeric, t)
 
 
 def _take_dates(t: str, ref: date, f: _Found) -> str:
     """The text without the dates it states, which go to `f.dates` (not deadlines)."""
-    if not HAS_DIGIT.search(t):
+    if not rx.HAS_DIGIT.search(t):
         return t
     # Each kind is taken out of the text before the next looks: no digits are read twice.
     t = _take_iso_dates(t, f)
     t = _take_dash_dates(t, ref, f)
     t = _take_named_dates(t, ref, f)
-    if not DIGIT_SEP_DIGIT.search(t):
+    if not rx.DIGIT_SEP_DIGIT.search(t):
         return t
     return _take_numeric_dates(t, ref, f)
 
 
 def _take_times(t: str, f: _Found, lenient: bool) -> None:
-    if not HAS_DIGIT.search(t):
+    if not rx.HAS_DIGIT.search(t):
         return
-    if m := END_LABEL.search(t):
+    if m := rx.END_LABEL.search(t):
         f.end = _valid_time(m.group(1), m.group(2))
         t = _cut(t, m)
-    for m in TIME_RANGE.finditer(t):
+    for m in rx.TIME_RANGE.finditer(t):
         has_marker = m.group(1) or m.group(3)
         if not (has_marker or lenient):
             continue
@@ -219,8 +181,8 @@ def _take_times(t: str, f: _Found, lenient: bool) -> None:
         if start and end:
             f.start, f.end = start, end
             return
-    for rx in SINGLE_TIMES:
-        single = rx.search(t)
+    for pattern in rx.SINGLE_TIMES:
+        single = pattern.search(t)
         if single:
             start = _valid_time(single.group(1), single.group(2))
             if start:
@@ -231,7 +193,7 @@ def _take_times(t: str, f: _Found, lenient: bool) -> None:
 
 
 def _season(t: str, ref: date, f: _Found) -> str:
-    m = SEASON.search(t) if HAS_MONTH.search(t) and HAS_DIGIT.search(t) else None
+    m = rx.SEASON.search(t) if rx.HAS_MONTH.search(t) and rx.HAS_DIGIT.search(t) else None
     if not m:
         return t
     sd, sm, ed, em = int(m.group(1)), MONTHS[m.group(2)], int(m.group(3)), MONTHS[m.group(4)]
@@ -248,10 +210,10 @@ def _season(t: str, ref: date, f: _Found) -> str:
 
 
 def _weekdays(t: str) -> list[str]:
-    days = [WEEKDAY_STEMS[m.group(1)] for m in WEEKDAY.finditer(t)]
-    days += [WEEKDAY_ABBR[m.group(1)] for m in WEEKDAY_ABBREVIATION.finditer(t)]
+    days = [WEEKDAY_STEMS[m.group(1)] for m in rx.WEEKDAY.finditer(t)]
+    days += [WEEKDAY_ABBR[m.group(1)] for m in rx.WEEKDAY_ABBREVIATION.finditer(t)]
     # "mandag-torsdag" / "mandag til torsdag": every day of the span.
-    span = WEEKDAY_SPAN.search(t)
+    span = rx.WEEKDAY_SPAN.search(t)
     if span:
         a = WEEKDAY_ORDER.index(WEEKDAY_STEMS[span.group(1)])
         b = WEEKDAY_ORDER.index(WEEKDAY_STEMS[span.group(2)])
@@ -262,22 +224,22 @@ def _weekdays(t: str) -> list[str]:
 
 def _take_weeks(t: str, f: _Found) -> str:
     """Week numbers: a range ("uge 36-48", taken out of the text), else odd or even weeks."""
-    if m := WEEK_RANGE.search(t):
+    if m := rx.WEEK_RANGE.search(t):
         a, b = int(m.group(1)), int(m.group(2))
         if 1 <= a <= 53 and 1 <= b <= 53:
             f.weeknos = _span(a, b, 53)
         t = _cut(t, m)
     if not f.weeknos:
-        if ODD_WEEKS.search(t):
+        if rx.ODD_WEEKS.search(t):
             f.weeknos = list(range(1, 54, 2))
-        elif EVEN_WEEKS.search(t):
+        elif rx.EVEN_WEEKS.search(t):
             f.weeknos = list(range(2, 53, 2))
     return t
 
 
 def _take_months(t: str, f: _Found) -> str:
     """A range of months ("september-april"), taken out of the text."""
-    if HAS_MONTH.search(t) and (m := MONTH_RANGE.search(t)):
+    if rx.HAS_MONTH.search(t) and (m := rx.MONTH_RANGE.search(t)):
         f.months = _span(MONTHS[m.group(1)], MONTHS[m.group(2)], 12)
         t = _cut(t, m)
     return t
@@ -291,10 +253,10 @@ def _interval(word: str) -> int:
 
 def _ordinals(t: str, f: _Found) -> None:
     """Ordinals before a weekday: "1. og 3. onsdag" in the month, or every other week."""
-    for m in ORDINAL_DAY.finditer(t) if WEEKDAY.search(t) else ():
-        words = ORDINAL_WORD.findall(m.group(1))
+    for m in rx.ORDINAL_DAY.finditer(t) if rx.WEEKDAY.search(t) else ():
+        words = rx.ORDINAL_WORD.findall(m.group(1))
         before = _before(t, m.start(), 6)
-        if not f.monthly and DATE_MARK_BEFORE.search(before):
+        if not f.monthly and rx.DATE_MARK_BEFORE.search(before):
             continue  # "d. 2. og tirsdag d. 16.": dates, not ordinals
         if "hver" in before and not f.monthly and len(words) == 1:
             # "hver anden torsdag", "hver 2. onsdag": every other week, not the second one
@@ -307,9 +269,9 @@ def _ordinals(t: str, f: _Found) -> None:
 
 def _every(t: str, f: _Found) -> None:
     """The interval in weeks: "hver 14. dag", "hver anden uge"."""
-    if m := EVERY_N_DAYS.search(t):
+    if m := rx.EVERY_N_DAYS.search(t):
         f.interval = int(m.group(1)) // 7
-    elif f.interval == 1 and not f.monthly and (m := EVERY_OTHER.search(t)):
+    elif f.interval == 1 and not f.monthly and (m := rx.EVERY_OTHER.search(t)):
         f.interval = _interval(m.group(1))
 
 
@@ -320,7 +282,7 @@ def _days(t: str, f: _Found) -> None:
         f.days = WEEKDAY_ORDER[:5]
     elif any(p in t for p in WEEKENDS) and not f.days:
         f.days = ["SA", "SU"]
-    if m := ON_DAY.search(t):
+    if m := rx.ON_DAY.search(t):
         f.once_day = WEEKDAY_STEMS[m.group(1)]
 
 
@@ -331,7 +293,7 @@ def _find(t: str, ref: date) -> _Found:
     t = _take_weeks(t, f)
     t = _take_months(t, f)
     t = _take_dates(t, ref, f)
-    f.monthly = bool(MONTHLY.search(t))
+    f.monthly = bool(rx.MONTHLY.search(t))
     _ordinals(t, f)
     _every(t, f)
     _days(t, f)
@@ -363,8 +325,8 @@ def parse_schedule(text: str | None, ref: date | datetime) -> Schedule:
 
 
 def _relative(t: str) -> int | None:
-    for rx, days in RELATIVE_DAYS:
-        if rx.search(t):
+    for pattern, days in rx.RELATIVE_DAYS:
+        if pattern.search(t):
             return days
     return None
 
@@ -378,8 +340,8 @@ def _parse(t: str, ref: date, raw: str) -> Schedule:
     daily = any(p in t for p in DAILY)
     recurring_words = bool(
         f.monthly or f.interval > 1 or f.weeknos or daily or f.season or f.months
-        or RECURRING_WORDS.search(t)
-        or PLURAL_WEEKDAY.search(t)  # plural: "tirsdage"
+        or rx.RECURRING_WORDS.search(t)
+        or rx.PLURAL_WEEKDAY.search(t)  # plural: "tirsdage"
     )
     if f.dates and not (f.season or f.weeknos):
         if f.days and recurring_words and not f.once_day:
@@ -404,7 +366,7 @@ def _parse(t: str, ref: date, raw: str) -> Schedule:
 
 def _with_dateparser(t: str, ref: date, raw: str) -> Schedule | None:
     """English-style dates ("March 12, 2026 7pm"), which dateparser reads right."""
-    if not ENGLISH_DATE.search(t) or len(t) > 80:
+    if not rx.ENGLISH_DATE.search(t) or len(t) > 80:
         return None
     import dateparser
 
@@ -415,7 +377,7 @@ def _with_dateparser(t: str, ref: date, raw: str) -> Schedule | None:
     )
     if found is None:
         return None
-    known = bool(ENGLISH_TIME.search(t))
+    known = bool(rx.ENGLISH_TIME.search(t))
     start = found.replace(tzinfo=TZ) if known else _at(found.date(), None)
     return Schedule(kind=ScheduleKind.once, start=start, time_known=known, text=raw)
 
