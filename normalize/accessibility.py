@@ -15,7 +15,8 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from core.schema import Accessibility
@@ -69,6 +70,52 @@ def _negated(clause: str, start: int, end: int) -> bool:
     return bool(_NEGATION.search(clause[:end])) or bool(_AFTER_NO.match(clause[end:]))
 
 
+def _mentions(clause: str) -> Iterator[tuple[str, bool]]:
+    """(feature, what is said of it) for each feature the clause mentions, in table order."""
+    taken: list[tuple[int, int]] = []
+    for flag, rx, plain in _FEATURES:
+        for m in rx.finditer(clause):
+            if any(s <= m.start() < e for s, e in taken):
+                continue  # "handicaptoilet" is a toilet, not a wheelchair statement
+            taken.append((m.start(), m.end()))
+            yield flag, plain != _negated(clause, m.start(), m.end())
+
+
+@dataclass
+class _Said:
+    """What the clauses have said so far."""
+
+    yes: dict[str, bool] = field(default_factory=dict)
+    stairs: bool = False
+    step_free_means: bool = False  # a lift or ramp that is there
+
+    def add(self, flag: str, value: bool) -> None:
+        yes = self.yes
+        if flag == "stairs":
+            # "ingen trin" is step-free; "trapper" a barrier unless a lift is there too.
+            if value:
+                yes.setdefault("step_free", True)
+            else:
+                self.stairs = True
+            return
+        if flag == "step_free" and value:
+            self.step_free_means = True
+        if flag == "wheelchair" and flag in yes and yes[flag] != value:
+            value = False  # "handicapvenligt, men elevatoren er for lille til kørestole"
+        yes[flag] = value if flag not in yes or not value else yes[flag]
+
+    def flags(self, low: str) -> dict[str, bool]:
+        """The flags, once every clause is read (`low`: the whole text, case-folded)."""
+        yes = self.yes
+        if self.step_free_means:
+            yes["step_free"] = True
+        elif self.stairs:
+            yes["step_free"] = False
+        if yes.get("step_free") is False and "wheelchair" not in yes and _UP_OR_DOWN.search(low):
+            yes["wheelchair"] = False
+        return yes
+
+
 @lru_cache(maxsize=20_000)
 def parse_accessibility(text: str | None) -> Accessibility:
     """Flags the text speaks of (True stated yes, False stated no); the others stay unknown."""
@@ -77,38 +124,12 @@ def parse_accessibility(text: str | None) -> Accessibility:
     low = text.casefold()
     if not _ANY_FEATURE.search(low):
         return Accessibility(text=text)
-    yes: dict[str, bool] = {}
-    stairs = False
-    step_free_means = False  # a lift or ramp that is there
+    said = _Said()
     for clause in _clauses(low):
-        if not _ANY_FEATURE.search(clause):
-            continue
-        taken: list[tuple[int, int]] = []
-        for flag, rx, plain in _FEATURES:
-            for m in rx.finditer(clause):
-                if any(s <= m.start() < e for s, e in taken):
-                    continue  # "handicaptoilet" is a toilet, not a wheelchair statement
-                taken.append((m.start(), m.end()))
-                value = plain != _negated(clause, m.start(), m.end())
-                if flag == "stairs":
-                    # "ingen trin" is step-free; "trapper" a barrier unless a lift is there too.
-                    if value:
-                        yes.setdefault("step_free", True)
-                    else:
-                        stairs = True
-                    continue
-                if flag == "step_free" and value:
-                    step_free_means = True
-                if flag == "wheelchair" and flag in yes and yes[flag] != value:
-                    value = False  # "handicapvenligt, men elevatoren er for lille til kørestole"
-                yes[flag] = value if flag not in yes or not value else yes[flag]
-    if step_free_means:
-        yes["step_free"] = True
-    elif stairs:
-        yes["step_free"] = False
-    if yes.get("step_free") is False and "wheelchair" not in yes and _UP_OR_DOWN.search(low):
-        yes["wheelchair"] = False
-    return Accessibility(**yes, text=text)
+        if _ANY_FEATURE.search(clause):
+            for flag, value in _mentions(clause):
+                said.add(flag, value)
+    return Accessibility(**said.flags(low), text=text)
 
 
 def from_amenity_features(features: object, text: str | None = None) -> Accessibility:

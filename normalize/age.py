@@ -109,24 +109,38 @@ def parse_age(text: str | None) -> AgeRange:
     words_text = low
     # Every numeric pattern holds a number: read only the text around the numbers.
     low = _around_numbers(low)
+    if found := _range(low):
+        return AgeRange(min=found[0], max=found[1], text=text)
+    lo, hi = _lower(low), _upper(low)
+    if (lo is not None or hi is not None) and _valid(lo, hi):
+        return AgeRange(min=lo, max=hi, text=text)
+    return _from_words(words_text, text)
+
+
+def _range(low: str) -> tuple[int, int] | None:
+    """The first valid range ("mellem 18 og 30 år"), trying the most explicit writing first."""
     for rx in _RANGES:
         if m := rx.search(low):
             lo, hi = int(m.group(1)), int(m.group(2))
             if _valid(lo, hi):
-                return AgeRange(min=lo, max=hi, text=text)
-    lo_found: int | None = None
+                return lo, hi
+    return None
+
+
+def _lower(low: str) -> int | None:
+    """The lower bound the first matching lower-bound pattern states."""
     for rx in _MIN:
         if m := rx.search(low):
-            lo_found = int(m.group(1))
-            break
-    hi_found: int | None = None
+            return int(m.group(1))
+    return None
+
+
+def _upper(low: str) -> int | None:
+    """The upper bound the first matching upper-bound pattern states ("under 25": 24)."""
     for rx, shift in _MAX:
         if m := rx.search(low):
-            hi_found = int(m.group(1)) + shift
-            break
-    if (lo_found is not None or hi_found is not None) and _valid(lo_found, hi_found):
-        return AgeRange(min=lo_found, max=hi_found, text=text)
-    return _from_words(words_text, text)
+            return int(m.group(1)) + shift
+    return None
 
 
 def _around_numbers(low: str, reach: int = 40) -> str:

@@ -15,10 +15,14 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
+_SPACES = re.compile(r"\s+")
 _CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s|,|\bmen\b")
 _NEGATION = re.compile(r"\b(?:ikke|ingen|intet|uden|behøver\s+ikke|ej)\b")
+#: What negates an invitation before it in its clause ("du kan ikke bare møde op").
+_NOT = re.compile(r"\bikke\b")
 #: A negation right after the sign-up word: "tilmelding er ikke nødvendig".
 _AFTER_NO = re.compile(r"^\s*:?\s*(?:er\s+|kræves\s+|\w+\s+)?(?:ikke|unødvendig|ingen)\b")
 #: Sign-up and closed-group words (their stems; "tilmeldning" is a common misspelling).
@@ -56,48 +60,65 @@ def _at_word_start(text: str, m: re.Match[str]) -> bool:
     return m.start() == 0 or not text[m.start() - 1].isalnum() or m.group(0).startswith("tilmeld")
 
 
-@lru_cache(maxsize=20_000)
-def parse_drop_in(text: str | None) -> bool | None:
-    """True: no sign-up, come when you like. False: sign-up, closed or members only."""
-    if not text or not text.strip():
-        return None
-    low = re.sub(r"\s+", " ", text.casefold())
-    if not _ANY_CUE.search(low):
-        return None
-    # Each cue is judged within its own clause: "Tilmelding er ikke nødvendig, men ..."
-    def clause(at: int) -> tuple[int, int]:
-        # The clause around a position: from the last boundary before it (looked for in the
-        # 300 characters before) to the next one after it.
-        lo = max(0, at - 300)
-        starts = [m.end() + lo for m in _CLAUSE.finditer(low[lo:at])]
-        nxt = _CLAUSE.search(low, at)
-        return (starts[-1] if starts else lo), (nxt.start() if nxt else len(low))
+def _cues(rx: re.Pattern[str], low: str) -> Iterator[re.Match[str]]:
+    """The matches of a cue pattern that start a word."""
+    return (m for m in rx.finditer(low) if _at_word_start(low, m))
 
-    for m in _MEMBERS_ONLY.finditer(low):
-        if not _at_word_start(low, m):
-            continue
-        start, _ = clause(m.start())
+
+def _clause(low: str, at: int) -> tuple[int, int]:
+    """The clause around a position: from the last boundary before it (looked for in the
+    300 characters before) to the next one after it."""
+    lo = max(0, at - 300)
+    starts = [m.end() + lo for m in _CLAUSE.finditer(low[lo:at])]
+    nxt = _CLAUSE.search(low, at)
+    return (starts[-1] if starts else lo), (nxt.start() if nxt else len(low))
+
+
+def _members_only(low: str) -> bool:
+    for m in _cues(_MEMBERS_ONLY, low):
+        start, _ = _clause(low, m.start())
         if not _NEGATION.search(low, start, m.start()):
-            return False
-    said_no_signup = said_signup = said_come = False
-    for m in _SIGNUP.finditer(low):
-        if not _at_word_start(low, m):
-            continue
-        start, end = clause(m.start())
+            return True
+    return False
+
+
+def _signup_needed(low: str) -> bool | None:
+    """False: the text says no sign-up is needed (whatever else it says); True: it asks for
+    one; None: it says neither."""
+    said_no_signup = said_signup = False
+    for m in _cues(_SIGNUP, low):
+        start, end = _clause(low, m.start())
         if _NEGATION.search(low, start, m.end()) or _AFTER_NO.match(low[m.end(): end]):
             if "medlem" not in m.group(0):  # "ikke medlem" is not about signing up
                 said_no_signup = True
         else:
             said_signup = True
     if said_no_signup:
-        return True
-    if said_signup:
         return False
-    for m in _COME.finditer(low):
-        if not _at_word_start(low, m):
-            continue
-        start, _ = clause(m.start())
-        if not re.search(r"\bikke\b", low[start: m.start()]):
-            said_come = True
-            break
-    return True if said_come else None
+    return True if said_signup else None
+
+
+def _invited(low: str) -> bool:
+    """An invitation to just come that is not negated in its clause."""
+    for m in _cues(_COME, low):
+        start, _ = _clause(low, m.start())
+        if not _NOT.search(low[start: m.start()]):
+            return True
+    return False
+
+
+@lru_cache(maxsize=20_000)
+def parse_drop_in(text: str | None) -> bool | None:
+    """True: no sign-up, come when you like. False: sign-up, closed or members only."""
+    if not text or not text.strip():
+        return None
+    low = _SPACES.sub(" ", text.casefold())
+    if not _ANY_CUE.search(low):
+        return None
+    # Each cue is judged within its own clause: "Tilmelding er ikke nødvendig, men ..."
+    if _members_only(low):
+        return False
+    signup = _signup_needed(low)
+    if signup is not None:
+        return not signup
+    return True if _invited(low) else None

@@ -3,76 +3,36 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 from core.schema import Price, PricePeriod
-
-#: Cheap first look: a digit or a word that can state a price or its absence.
-_ANY_PRICE = re.compile(r"\d|gratis|betal|koste|kontingent|entr|pris|gebyr|beregning|vederlag")
-#: Substrings without which _FREE cannot match: a cheap guard for a slow pattern.
-_FREE_CUES = ("gratis", "koster", "ingen", "uden", "fri", "kr", "vederlag", "gebyr")
-#: Free: "gratis" introducing the activity, not a free extra ("gratis kaffe").
-_FREE = re.compile(
-    r"\bgratis\b(?!\s+(?:kaffe|kage|the|te|parkering|transport|materialer|frugt|vand|"
-    r"forplejning|morgenmad|frokost|wifi|adgang\s+til\s+kaffe))"
-    r"|koster\s+ikke\s+noget|\bingen\s+(?:deltager)?betaling|\buden\s+(?:beregning|betaling)"
-    r"|\bingen\s+(?:entré|entre|kontingent|egenbetaling)|\bfri\s+entr[ée]|\bkr\.?\s*0\b(?![.,]\d)"
-    r"|\bvederlagsfri\w*|\bgebyrfri\w*"
+from normalize._price_patterns import (
+    AMOUNTS,
+    ANY_PRICE,
+    CHARGE,
+    CLAUSE_MARK,
+    CLOCK_TIME,
+    DASHES,
+    EXTRAS,
+    FREE,
+    FREE_AFTER_PAYING,
+    FREE_CUES,
+    PERIOD_CUES,
+    PERIODS,
+    SPACED_DASH,
 )
-#: A charge whose amount is not given.
-_CHARGE = re.compile(r"\begenbetaling|\bbetal(?:ing|es|er)\b|\bkoster\s+lidt|\bbrugerbetaling")
-#: "Gratis" as what a payment buys ("150 kr. om året. Herefter er alt gratis"): not free.
-_FREE_AFTER_PAYING = re.compile(
-    r"\b(?:herefter|derefter|dermed|så\s+er)\b[^.]*\bgratis\b"
-    # A free first try is not what one pays: "første gang er gratis", "prøv gratis".
-    r"|\bførste\s+(?:\d+\s+|to\s+|tre\s+|par\s+)?gang(?:e)?\s+(?:er\s+)?gratis"
-    r"|\bgratis\s+(?:første\s+gang|prøve\w*|de\s+første)|\bprøv\s+gratis"
-)
-#: Things for sale beside the activity: their prices are not the activity's price.
-_EXTRAS = re.compile(r"kan\s+købes|sælges|kan\s+erhverves|købes\s+på\s+stedet")
-_CLAUSE_MARK = re.compile(r"[.!?,;]")
-_NUM = r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}|-))?"
-#: Amounts: "20 kr.", "kr. 20,-", "DKK 150", "1.250 kr.", "12,50 kr", "50,-", "30-50 kr."
-_AMOUNTS = [
-    re.compile(rf"(?:\bkr\.?|\bdkk)\s*{_NUM}"),
-    re.compile(rf"(?<![\d.,]){_NUM}\s*(?:-\s*{_NUM}\s*)?(?:kr\b|kroner|dkk\b)"),
-    re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),-()"),
-    re.compile(rf"\b(?:pris(?:en)?|koster|entr[ée]|kontingent(?:et)?|egenbetaling)\s*"
-               rf"(?:er|på|:)?\s*(?:kun\s*)?{_NUM}(?!\s*(?:\d|%|gange|personer|deltagere|år))"),
-]
-#: Period phrases; checked near an amount first, then in the whole text.
-_PERIODS: list[tuple[re.Pattern[str], PricePeriod]] = [
-    (re.compile(r"halvår"), PricePeriod.half_year),
-    (re.compile(r"kvartal"), PricePeriod.quarter),
-    (re.compile(r"/\s*(?:år|sæson)\b"), PricePeriod.year),
-    (re.compile(r"/\s*(?:md|mdr|måned)\b"), PricePeriod.month),
-    (re.compile(r"/\s*(?:gang|møde|kuvert)\b"), PricePeriod.per_time),
-    (re.compile(r"\bpr\.?\s*(?:år|sæson)\b|\bom\s+året|\bårlig|\bårs(?:kontingent|medlemskab)"
-                r"|\bhele\s+sæsonen|\bsæsonkort|\bsæsonkontingent"), PricePeriod.year),
-    (re.compile(r"\bpr\.?\s*(?:md|mdr|måned)\b|\bom\s+måneden|\bmånedlig|\bmåneds"
-                r"(?:kontingent|betaling)|\bhver\s+måned"), PricePeriod.month),
-    (re.compile(r"\b(?:pr\.?|per)\s*(?:gang|møde|spisning|kuvert|aften|lektion)\b"
-                r"|\bhver\s+gang\b|(?<!og\s)\bentr[ée]\s*(?::|er|koster|på)?\s*(?:kr\.?\s*)?\d"
-                r"|\bi\s+entr[ée]\b"), PricePeriod.per_time),
-    (re.compile(r"\bengangs(?:beløb|betaling|gebyr)"), PricePeriod.once),
-]
 
 
 def _drop_extras(low: str) -> str:
     """The text without clauses about things for sale beside the activity."""
-    while m := _EXTRAS.search(low):
-        before = [c.end() for c in _CLAUSE_MARK.finditer(low, 0, m.start())]
-        after = _CLAUSE_MARK.search(low, m.end())
+    while m := EXTRAS.search(low):
+        before = [c.end() for c in CLAUSE_MARK.finditer(low, 0, m.start())]
+        after = CLAUSE_MARK.search(low, m.end())
         start = before[-1] if before else 0
         low = low[:start] + " " + low[after.start() if after else len(low):]
     return low
-
-
-#: Substrings without which no period phrase can match.
-_PERIOD_CUES = re.compile(r"pr|per|om|år|måned|md|halv|kvartal|/|gang|entr|sæson|engang")
 
 
 def _to_float(whole: str, dec: str | None) -> float:
@@ -85,7 +45,7 @@ def _to_float(whole: str, dec: str | None) -> float:
 def _amounts(low: str) -> list[tuple[float, int, int]]:
     """(amount, start, end) of every amount in the text, each place read once."""
     found: dict[int, tuple[float, int, int]] = {}
-    for rx in _AMOUNTS:
+    for rx in AMOUNTS:
         for m in rx.finditer(low):
             groups = [g for g in m.groups()]
             pairs = [(groups[i], groups[i + 1]) for i in range(0, len(groups) - 1, 2)]
@@ -102,9 +62,9 @@ def _amounts(low: str) -> list[tuple[float, int, int]]:
 
 
 def _period(text: str) -> PricePeriod | None:
-    if not _PERIOD_CUES.search(text):
+    if not PERIOD_CUES.search(text):
         return None
-    hits = {p for rx, p in _PERIODS if rx.search(text)}
+    hits = {p for rx, p in PERIODS if rx.search(text)}
     return hits.pop() if len(hits) == 1 else None
 
 
@@ -127,24 +87,22 @@ def parse_price(text: str | None) -> Price:
     """
     if not text:
         return Price()
-    low = re.sub(r"[\u2010-\u2015\u2212]", "-", text.casefold()).replace("\u00a0", " ")
-    if not _ANY_PRICE.search(low):
+    low = DASHES.sub("-", text.casefold()).replace("\u00a0", " ")
+    if not ANY_PRICE.search(low):
         return Price(text=text)  # no number and no price word: nothing to read
-    # A spaced dash ends a clause ("65 kr. pr. kuvert – drikkevarer kan købes"), but not in
-    # a range of amounts ("30 - 50 kr.").
-    low = re.sub(r"(?<!\d)\s+-\s+(?!\d)", " ; ", low)
+    low = SPACED_DASH.sub(" ; ", low)
     low = _drop_extras(low)
-    low = _FREE_AFTER_PAYING.sub(" ", low)
-    low = re.sub(r"\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*-\s*\d{1,2}(?:[.:]\d{2})?)?", " ", low)
+    low = FREE_AFTER_PAYING.sub(" ", low)
+    low = CLOCK_TIME.sub(" ", low)
     amounts = _amounts(low)
     positive = [a for a in amounts if a[0] > 0]
-    free = (any(c in low for c in _FREE_CUES) and bool(_FREE.search(low))) or (
+    free = (any(c in low for c in FREE_CUES) and bool(FREE.search(low))) or (
         bool(amounts) and not positive
     )
     if not positive:
         if free:
             return Price(amount_dkk=0.0, is_free=True, text=text)
-        if _CHARGE.search(low):
+        if CHARGE.search(low):
             return Price(is_free=False, text=text)
         return Price(text=text)
     if free:

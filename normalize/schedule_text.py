@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from core.clock import TZ
 from core.schema import Schedule, ScheduleKind
+from normalize import _schedule_patterns as rx
 from normalize._calendar_words import (
     DAILY,
     INTERVAL_WORDS,
@@ -38,67 +39,6 @@ from normalize._calendar_words import (
     WORKDAYS,
 )
 from normalize.schedule import _first_at_or_after
-
-_MONTH_RX = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_RX = "|".join(sorted(WEEKDAY_STEMS, key=len, reverse=True))
-_WEEKDAY = re.compile(rf"(?<![\w])({_DAY_RX})(e|en|ene|s)?(?![\w])")
-_WEEKDAY_ABBR = re.compile(
-    r"(?<![\w])(" + "|".join(re.escape(a) for a in WEEKDAY_ABBR) + r")(?=\s|$|[,/-])"
-)
-#: Cheap first looks, to skip the slow patterns on text that cannot match them.
-_HAS_DIGIT = re.compile(r"\d")
-_DIGIT_SEP_DIGIT = re.compile(r"\d[./-]\d")
-_HAS_MONTH = re.compile(r"jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec")
-_ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
-#: "07-10-2026" as booking systems print it (day first).
-_DASH_DATE = re.compile(r"\b(\d{1,2})-(\d{1,2})-(20\d\d)\b")
-#: "Slut: 12:00" / "slutter kl. 16": the end, when start and end are printed apart.
-_END_LABEL = re.compile(r"\bslut\w*\s*:?\s*(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})" + r"(?!\d)")
-#: "3. februar 2026", "d. 4. og 18. marts", "2., 9. og 16. marts", "3 feb."
-_NAMED_DATE = re.compile(
-    r"(?<![\d.])((?:\d{1,2}\.?\s*(?:,|og|&|\+)\s*"
-    rf"(?:(?:{_DAY_RX})\s+)?(?:d\.|den)?\s*)*\d{{1,2}})\.?\s*"
-    rf"({_MONTH_RX})\b\.?(?:\s*(20\d\d))?"
-)
-#: "14/3", "14/3-2026", "5.2.", "12.03.2026", "d. 5.2" — not "19.30" (a time).
-_NUM_DATE = re.compile(
-    r"(?<![\d.:])(?:(?P<pre>d\.|den)\s*)?(?P<d>\d{1,2})(?P<sep>[./])(?P<m>\d{1,2})"
-    r"(?:(?:[./-])(?P<y>(?:20)?\d\d))?(?P<dot>\.)?(?![\d:])"
-)
-_SEASON = re.compile(
-    rf"(?:fra\s+)?(?:d\.\s*|den\s+)?(\d{{1,2}})\.?\s*({_MONTH_RX})\b\.?\s*"
-    rf"(?:-|til|og\s+frem\s+til|frem\s+til)\s*(?:og\s+med\s+)?(?:d\.\s*|den\s+)?"
-    rf"(\d{{1,2}})\.?\s*({_MONTH_RX})\b\.?"
-)
-_MONTH_RANGE = re.compile(
-    rf"(?<![\d.]\s)(?<![\d.])(?:fra\s+)?({_MONTH_RX})\b\.?\s*(?:-|til)\s*({_MONTH_RX})\b"
-)
-_WEEK_RANGE = re.compile(
-    r"\buge(?:rne|r)?\s*(\d{1,2})\s*(?:-|til|og\s+frem\s+til)\s*(?:uge\s*)?(\d{1,2})\b"
-)
-# A time ends where no digit follows, nor a separator with a digit ("19.30", not "19.3.").
-_END = r"(?!\d|[.:/]\d)"
-_TIME_RANGE = re.compile(
-    r"((?:\bfra\s+)?\bkl\.?\s*|\bfra\s+|(?<![\d.:/]))(\d{1,2})(?:[.:](\d{2}))?\s*"
-    r"(?:-|til)\s*(?:kl\.?\s*)?(\d{1,2})(?:[.:](\d{2}))?" + _END
-    + r"(?!\s*(?:år|kr|km|pers|deltag|måned|uge))"
-)
-_KL_TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[.:](\d{2}))?" + _END)
-_HHMM = re.compile(r"(?<![\d.:/])(\d{1,2})[.:](\d{2})" + _END)
-#: Words before a date that make it a deadline, not a meeting ("tilmelding senest 1. marts").
-_DEADLINE = re.compile(r"(?:senest|inden|frist|deadline|betales|tilmelding\s+før)\s*"
-                       r"(?:d\.|den|på|:)?\s*$")
-_ORDINAL_DAY = re.compile(
-    r"((?:(?:\d\.|første|anden|andre|tredje|fjerde|femte|sidste|næstsidste)\s*"
-    r"(?:,|og|&)?\s*)+)"
-    rf"\s*({_DAY_RX})(?:e|en|s)?\b"
-)
-_MONTHLY = re.compile(r"i\s+måneden|hver\s+måned|om\s+måneden|i\s+hver\s+måned|månedlig")
-_EVERY_OTHER = re.compile(
-    r"\bhver\s+(anden|andre|tredje|fjerde|\d\.?)\s+(uge|" + _DAY_RX + r"|\d+\.?\s*dag)"
-)
-_EVERY_N_DAYS = re.compile(r"\bhver\s+(14|21|28)\.?\s*dag\b")
-_ON_DAY = re.compile(rf"\b(?:på|næste|kommende|denne)\s+({_DAY_RX})(?:en)?\b(?!e)")
 
 
 @dataclass
@@ -118,11 +58,11 @@ class _Found:
 
 def _prep(text: str) -> str:
     t = text.casefold()
-    t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
-    t = re.sub(r"[\u00a0\u2000-\u200b\u202f]", " ", t)
-    t = re.sub(r"\bklokken\b|\bkl\s*:", "kl.", t)
-    t = re.sub(r"\bca\.?\s*", "", t)
-    return re.sub(r"\s+", " ", t).strip()
+    t = rx.DASHES.sub("-", t)
+    t = rx.ODD_SPACES.sub(" ", t)
+    t = rx.KLOKKEN.sub("kl.", t)
+    t = rx.CIRCA.sub("", t)
+    return rx.WHITESPACE.sub(" ", t).strip()
 
 
 def _valid_time(h: str, m: str | None) -> time | None:
@@ -150,40 +90,60 @@ def _year(y: str | None) -> int | None:
     return int(y) + 2000 if len(y) == 2 else int(y)
 
 
-def _take_dates(t: str, ref: date, f: _Found) -> str:
-    if not _HAS_DIGIT.search(t):
-        return t
-    for m in _ISO_DATE.finditer(t):
+def _before(t: str, at: int, reach: int) -> str:
+    """The `reach` characters of the text before `at`."""
+    return t[max(0, at - reach): at]
+
+
+def _span(a: int, b: int, last: int) -> list[int]:
+    """a to b, going round after `last` (week 50 to week 2, November to February)."""
+    return list(range(a, b + 1)) if a <= b else [*range(a, last + 1), *range(1, b + 1)]
+
+
+def _cut(t: str, m: re.Match[str]) -> str:
+    """The text with what `m` read replaced by a space, so that no later pattern reads it."""
+    return t[: m.start()] + " " + t[m.end():]
+
+
+def _take_iso_dates(t: str, f: _Found) -> str:
+    for m in rx.ISO_DATE.finditer(t):
         try:
             f.dates.append(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         except ValueError:
             pass
-    t = _ISO_DATE.sub(" ", t)
-    for m in _DASH_DATE.finditer(t):
+    return rx.ISO_DATE.sub(" ", t)
+
+
+def _take_dash_dates(t: str, ref: date, f: _Found) -> str:
+    for m in rx.DASH_DATE.finditer(t):
         d = _next_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), ref)
         if d:
             f.dates.append(d)
-    t = _DASH_DATE.sub(" ", t)
-    for m in _NAMED_DATE.finditer(t) if _HAS_MONTH.search(t) else ():
-        if _DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
+    return rx.DASH_DATE.sub(" ", t)
+
+
+def _take_named_dates(t: str, ref: date, f: _Found) -> str:
+    if not rx.HAS_MONTH.search(t):
+        return t
+    for m in rx.NAMED_DATE.finditer(t):
+        if rx.DEADLINE.search(_before(t, m.start(), 40)):
             continue
         month = MONTHS[m.group(2)]
-        for day in re.findall(r"\d{1,2}", m.group(1)):
+        for day in rx.DAY_NUMBER.findall(m.group(1)):
             d = _next_date(int(day), month, _year(m.group(3)), ref)
             if d:
                 f.dates.append(d)
-    t = _NAMED_DATE.sub(" ", t) if _HAS_MONTH.search(t) else t
-    if not _DIGIT_SEP_DIGIT.search(t):
-        return t
+    return rx.NAMED_DATE.sub(" ", t)
 
+
+def _take_numeric_dates(t: str, ref: date, f: _Found) -> str:
     def numeric(m: re.Match[str]) -> str:
         # A time like 19.30 has the same shape as 19.3 (a date): only dates that are marked
         # as dates ("d.", "/", a year, a closing dot) are read.
         marked = m.group("pre") or m.group("sep") == "/" or m.group("y") or m.group("dot")
-        before = t[max(0, m.start() - 4): m.start()]
-        if not marked or "kl" in before:
+        if not marked or "kl" in _before(t, m.start(), 4):
             return m.group(0)
-        if _DEADLINE.search(t[max(0, m.start() - 40): m.start()]):
+        if rx.DEADLINE.search(_before(t, m.start(), 40)):
             return " "
         d = _next_date(int(m.group("d")), int(m.group("m")), _year(m.group("y")), ref)
         if d is None:
@@ -191,16 +151,29 @@ def _take_dates(t: str, ref: date, f: _Found) -> str:
         f.dates.append(d)
         return " "
 
-    return _NUM_DATE.sub(numeric, t)
+    return rx.NUM_DATE.sub(numeric, t)
+
+
+def _take_dates(t: str, ref: date, f: _Found) -> str:
+    """The text without the dates it states, which go to `f.dates` (not deadlines)."""
+    if not rx.HAS_DIGIT.search(t):
+        return t
+    # Each kind is taken out of the text before the next looks: no digits are read twice.
+    t = _take_iso_dates(t, f)
+    t = _take_dash_dates(t, ref, f)
+    t = _take_named_dates(t, ref, f)
+    if not rx.DIGIT_SEP_DIGIT.search(t):
+        return t
+    return _take_numeric_dates(t, ref, f)
 
 
 def _take_times(t: str, f: _Found, lenient: bool) -> None:
-    if not _HAS_DIGIT.search(t):
+    if not rx.HAS_DIGIT.search(t):
         return
-    if m := _END_LABEL.search(t):
+    if m := rx.END_LABEL.search(t):
         f.end = _valid_time(m.group(1), m.group(2))
-        t = t[: m.start()] + " " + t[m.end():]
-    for m in _TIME_RANGE.finditer(t):
+        t = _cut(t, m)
+    for m in rx.TIME_RANGE.finditer(t):
         has_marker = m.group(1) or m.group(3)
         if not (has_marker or lenient):
             continue
@@ -208,8 +181,8 @@ def _take_times(t: str, f: _Found, lenient: bool) -> None:
         if start and end:
             f.start, f.end = start, end
             return
-    for rx in (_KL_TIME, _HHMM):
-        single = rx.search(t)
+    for pattern in rx.SINGLE_TIMES:
+        single = pattern.search(t)
         if single:
             start = _valid_time(single.group(1), single.group(2))
             if start:
@@ -220,7 +193,7 @@ def _take_times(t: str, f: _Found, lenient: bool) -> None:
 
 
 def _season(t: str, ref: date, f: _Found) -> str:
-    m = _SEASON.search(t) if _HAS_MONTH.search(t) and _HAS_DIGIT.search(t) else None
+    m = rx.SEASON.search(t) if rx.HAS_MONTH.search(t) and rx.HAS_DIGIT.search(t) else None
     if not m:
         return t
     sd, sm, ed, em = int(m.group(1)), MONTHS[m.group(2)], int(m.group(3)), MONTHS[m.group(4)]
@@ -233,14 +206,14 @@ def _season(t: str, ref: date, f: _Found) -> str:
         if end >= ref:
             f.season = (start, end)
             break
-    return t[: m.start()] + " " + t[m.end():]
+    return _cut(t, m)
 
 
 def _weekdays(t: str) -> list[str]:
-    days = [WEEKDAY_STEMS[m.group(1)] for m in _WEEKDAY.finditer(t)]
-    days += [WEEKDAY_ABBR[m.group(1)] for m in _WEEKDAY_ABBR.finditer(t)]
+    days = [WEEKDAY_STEMS[m.group(1)] for m in rx.WEEKDAY.finditer(t)]
+    days += [WEEKDAY_ABBR[m.group(1)] for m in rx.WEEKDAY_ABBREVIATION.finditer(t)]
     # "mandag-torsdag" / "mandag til torsdag": every day of the span.
-    span = re.search(rf"({_DAY_RX})\s*(?:-|til)\s*({_DAY_RX})", t)
+    span = rx.WEEKDAY_SPAN.search(t)
     if span:
         a = WEEKDAY_ORDER.index(WEEKDAY_STEMS[span.group(1)])
         b = WEEKDAY_ORDER.index(WEEKDAY_STEMS[span.group(2)])
@@ -249,51 +222,81 @@ def _weekdays(t: str) -> list[str]:
     return sorted(set(days), key=WEEKDAY_ORDER.index)
 
 
-def _find(t: str, ref: date) -> _Found:
-    f = _Found()
-    t = _season(t, ref, f)
-    if m := _WEEK_RANGE.search(t):
+def _take_weeks(t: str, f: _Found) -> str:
+    """Week numbers: a range ("uge 36-48", taken out of the text), else odd or even weeks."""
+    if m := rx.WEEK_RANGE.search(t):
         a, b = int(m.group(1)), int(m.group(2))
         if 1 <= a <= 53 and 1 <= b <= 53:
-            f.weeknos = list(range(a, b + 1)) if a <= b else [*range(a, 54), *range(1, b + 1)]
-        t = t[: m.start()] + " " + t[m.end():]
+            f.weeknos = _span(a, b, 53)
+        t = _cut(t, m)
     if not f.weeknos:
-        if re.search(r"\bulige\s+uge", t):
+        if rx.ODD_WEEKS.search(t):
             f.weeknos = list(range(1, 54, 2))
-        elif re.search(r"\blige\s+uge", t):
+        elif rx.EVEN_WEEKS.search(t):
             f.weeknos = list(range(2, 53, 2))
-    if _HAS_MONTH.search(t) and (m := _MONTH_RANGE.search(t)):
-        a, b = MONTHS[m.group(1)], MONTHS[m.group(2)]
-        f.months = list(range(a, b + 1)) if a <= b else [*range(a, 13), *range(1, b + 1)]
-        t = t[: m.start()] + " " + t[m.end():]
-    t = _take_dates(t, ref, f)
-    f.monthly = bool(_MONTHLY.search(t))
-    for m in _ORDINAL_DAY.finditer(t) if _WEEKDAY.search(t) else ():
-        words = re.findall(r"\d\.|første|anden|andre|tredje|fjerde|femte|næstsidste|sidste",
-                           m.group(1))
-        before = t[max(0, m.start() - 6): m.start()]
-        if not f.monthly and re.search(r"(?:\bd\.|\bden)\s*$", before):
+    return t
+
+
+def _take_months(t: str, f: _Found) -> str:
+    """A range of months ("september-april"), taken out of the text."""
+    if rx.HAS_MONTH.search(t) and (m := rx.MONTH_RANGE.search(t)):
+        f.months = _span(MONTHS[m.group(1)], MONTHS[m.group(2)], 12)
+        t = _cut(t, m)
+    return t
+
+
+def _interval(word: str) -> int:
+    """Every how many weeks "hver <word>" means: "anden" 2, "3." 3."""
+    word = word.rstrip(".")
+    return INTERVAL_WORDS.get(word, int(word) if word.isdigit() else 1)
+
+
+def _ordinals(t: str, f: _Found) -> None:
+    """Ordinals before a weekday: "1. og 3. onsdag" in the month, or every other week."""
+    for m in rx.ORDINAL_DAY.finditer(t) if rx.WEEKDAY.search(t) else ():
+        words = rx.ORDINAL_WORD.findall(m.group(1))
+        before = _before(t, m.start(), 6)
+        if not f.monthly and rx.DATE_MARK_BEFORE.search(before):
             continue  # "d. 2. og tirsdag d. 16.": dates, not ordinals
         if "hver" in before and not f.monthly and len(words) == 1:
             # "hver anden torsdag", "hver 2. onsdag": every other week, not the second one
-            word = words[0].rstrip(".")
-            f.interval = INTERVAL_WORDS.get(word, int(word) if word.isdigit() else 1)
+            f.interval = _interval(words[0])
             continue
         if f.monthly or any(w not in ("anden", "andre") for w in words):
             f.ordinals += [ORDINALS[w] for w in words]
             f.monthly = True
-    if m := _EVERY_N_DAYS.search(t):
+
+
+def _every(t: str, f: _Found) -> None:
+    """The interval in weeks: "hver 14. dag", "hver anden uge"."""
+    if m := rx.EVERY_N_DAYS.search(t):
         f.interval = int(m.group(1)) // 7
-    elif f.interval == 1 and not f.monthly and (m := _EVERY_OTHER.search(t)):
-        word = m.group(1).rstrip(".")
-        f.interval = INTERVAL_WORDS.get(word, int(word) if word.isdigit() else 1)
+    elif f.interval == 1 and not f.monthly and (m := rx.EVERY_OTHER.search(t)):
+        f.interval = _interval(m.group(1))
+
+
+def _days(t: str, f: _Found) -> None:
+    """The weekdays named, or said as "hverdage" / "weekender"; one day ("på tirsdag")."""
     f.days = _weekdays(t)
     if any(p in t for p in WORKDAYS):
         f.days = WEEKDAY_ORDER[:5]
     elif any(p in t for p in WEEKENDS) and not f.days:
         f.days = ["SA", "SU"]
-    if m := _ON_DAY.search(t):
+    if m := rx.ON_DAY.search(t):
         f.once_day = WEEKDAY_STEMS[m.group(1)]
+
+
+def _find(t: str, ref: date) -> _Found:
+    """Everything the text says about when; spans read are taken out for the next reader."""
+    f = _Found()
+    t = _season(t, ref, f)
+    t = _take_weeks(t, f)
+    t = _take_months(t, f)
+    t = _take_dates(t, ref, f)
+    f.monthly = bool(rx.MONTHLY.search(t))
+    _ordinals(t, f)
+    _every(t, f)
+    _days(t, f)
     lenient = bool(f.days or f.dates or any(p in t for p in DAILY))
     _take_times(t, f, lenient)
     return f
@@ -322,12 +325,9 @@ def parse_schedule(text: str | None, ref: date | datetime) -> Schedule:
 
 
 def _relative(t: str) -> int | None:
-    if re.search(r"\bi\s+overmorgen\b", t):
-        return 2
-    if re.search(r"\bi\s+morgen\b", t):
-        return 1
-    if re.search(r"\bi\s+dag\b|\bi\s+aften\b", t):
-        return 0
+    for pattern, days in rx.RELATIVE_DAYS:
+        if pattern.search(t):
+            return days
     return None
 
 
@@ -340,8 +340,8 @@ def _parse(t: str, ref: date, raw: str) -> Schedule:
     daily = any(p in t for p in DAILY)
     recurring_words = bool(
         f.monthly or f.interval > 1 or f.weeknos or daily or f.season or f.months
-        or re.search(r"\bhver\b|\balle\s+uger|\bhver\s+uge|\bugentlig|\bfast\b", t)
-        or re.search(rf"(?<![\w])({_DAY_RX})e\b", t)  # plural: "tirsdage"
+        or rx.RECURRING_WORDS.search(t)
+        or rx.PLURAL_WEEKDAY.search(t)  # plural: "tirsdage"
     )
     if f.dates and not (f.season or f.weeknos):
         if f.days and recurring_words and not f.once_day:
@@ -364,15 +364,9 @@ def _parse(t: str, ref: date, raw: str) -> Schedule:
     return _with_dateparser(t, ref, raw) or Schedule(kind=ScheduleKind.unknown, text=raw)
 
 
-_ENGLISH_DATE = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?\s*\d{1,2}\b"
-)
-
-
 def _with_dateparser(t: str, ref: date, raw: str) -> Schedule | None:
     """English-style dates ("March 12, 2026 7pm"), which dateparser reads right."""
-    if not _ENGLISH_DATE.search(t) or len(t) > 80:
+    if not rx.ENGLISH_DATE.search(t) or len(t) > 80:
         return None
     import dateparser
 
@@ -383,7 +377,7 @@ def _with_dateparser(t: str, ref: date, raw: str) -> Schedule | None:
     )
     if found is None:
         return None
-    known = bool(re.search(r"\d[:.]\d\d|\d\s*(am|pm)\b|\bkl\.?\s*\d", t))
+    known = bool(rx.ENGLISH_TIME.search(t))
     start = found.replace(tzinfo=TZ) if known else _at(found.date(), None)
     return Schedule(kind=ScheduleKind.once, start=start, time_known=known, text=raw)
 

@@ -5,16 +5,57 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 
 import ftfy
+from bs4 import BeautifulSoup
+from bs4.element import PageElement, PreformattedString, Tag
+from bs4.exceptions import ParserRejectedMarkup
 
-_TAG = re.compile(r"<[^>]+>")
-_BLOCK = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|section|article)\b[^>]*>", re.I)
+#: Elements that start a new line where they open and close, as a browser lays them out.
+_BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+                     "tr", "table", "section", "article"})
+#: "</br>", which browsers read as "<br>" (as the HTML standard says) and html.parser drops.
+_END_BR = re.compile(r"</br\s*>", re.I)
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
 _NEEDS_WORK = re.compile(r"[<&ÃÂâ\u0080-\u009f\ufffd\u200b\u2000-\u200a\u202f\u205f\u3000]")
 #: Marks of UTF-8 read as Latin-1/Windows-1252 ("fÃ¦llesskab", "â€“") and control codes.
 _SUSPECT = re.compile(r"[ÃÂâ\u0080-\u009f\ufffd]")
+
+
+def _pieces(root: Tag) -> Iterator[str]:
+    """The text of the tree in document order, with a line break where a block element opens
+    and closes and a space for any other tag or markup (comments, CDATA, doctype), so that
+    words on either side of a tag stay apart. (A loop, not recursion: pages nest deeply.)"""
+    stack: list[tuple[PageElement, bool]] = [(c, False) for c in reversed(root.contents)]
+    after_text = False
+    while stack:
+        node, closing = stack.pop()
+        if isinstance(node, Tag):
+            yield "\n" if node.name in _BLOCKS else " "
+            if not closing:
+                stack.append((node, True))
+                stack.extend((c, False) for c in reversed(node.contents))
+        elif isinstance(node, PreformattedString):
+            yield " "
+        else:
+            if after_text:
+                # Two strings side by side had an end tag between them that closed nothing
+                # ("tirsdag</p>kl. 10"), which the parser drops: the words stay apart.
+                yield " "
+            yield str(node)
+        after_text = not isinstance(node, (Tag, PreformattedString))
+
+
+def _html_to_text(text: str) -> str:
+    """Plain text of an HTML fragment, entities decoded; the text as given when the parser
+    cannot read it."""
+    try:
+        soup = BeautifulSoup(_END_BR.sub("<br>", text), "html.parser")
+    except ParserRejectedMarkup:
+        return html.unescape(text)
+    return "".join(_pieces(soup))
 
 
 def clean_text(value: object, *, keep_lines: bool = False) -> str | None:
@@ -35,10 +76,7 @@ def clean_text(value: object, *, keep_lines: bool = False) -> str | None:
     if not keep_lines and not _NEEDS_WORK.search(text):
         # The common case: plain text that only needs its whitespace tidied.
         return " ".join(text.split()) or None
-    if "<" in text:
-        text = _BLOCK.sub("\n", text)
-        text = _TAG.sub(" ", text)
-    text = html.unescape(text)
+    text = _html_to_text(text) if "<" in text else html.unescape(text)
     if _SUSPECT.search(text):
         # Only text that shows signs of a wrong decoding goes through ftfy (it is slow).
         text = ftfy.fix_text(text, normalization="NFC")

@@ -1,10 +1,11 @@
 """The merge step: after a crawl, the same offer found by several sources becomes one record.
 
-The decisions are `normalize.dedupe`'s; this applies them to an index through the search
-contract (any backend). It is idempotent: run twice on the same records, the second run
-writes nothing. Members are kept as they were crawled, with status `merged` (hidden from
-search); the merged record lists them all. A merged record keeps its id while any of its
-members is still in the cluster, so links to it survive re-crawls and new sources joining.
+The decisions are `normalize.matching`'s and `normalize.merging`'s; this applies them to an
+index through the search contract (any backend). It is idempotent: run twice on the same
+records, the second run writes nothing. Members are kept as they were crawled, with status
+`merged` (hidden from search); the merged record lists them all. A merged record keeps its id
+while any of its members is still in the cluster, so links to it survive re-crawls and new
+sources joining.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import datetime
 
 from core.schema import Activity, Status
 from index.contract import IndexBackend
-from normalize.dedupe import Cluster, PairEvidence, find_clusters, merge, merged_id
+from normalize.matching import Cluster, PairEvidence, find_clusters
+from normalize.merging import merge, merged_id
 from records.overrides import Overrides
 
 

@@ -13,9 +13,13 @@ floor, door, postcode, city; also "c/o", rooms ("Lokale 3"), lines, "DK-7500", "
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _SPACE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f]+")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_SEGMENT_BREAK = re.compile(r"[\n,]")
+_POSTCODE = re.compile(r"\d{4}")
 _COUNTRY = re.compile(r",?\s*(?:danmark|denmark|dk)\s*$", re.I)
 #: "7500 Holstebro", "DK-7500 Holstebro", "1620 København V"
 _POSTTOWN = re.compile(r"(?:\bDK-?\s*)?\b(\d{4})\s+([A-ZÆØÅa-zæøå][\wæøåÆØÅ.\- ]*?)\s*$")
@@ -82,17 +86,19 @@ def _floor_door(text: str) -> tuple[str | None, str | None] | None:
     return floor, _door(m.group("door"))
 
 
-def parse_address(text: str | None) -> Address:
-    """The parts of a Danish address; parts that are not there stay None."""
-    out = Address()
-    if not text:
-        return out
+def _flatten(text: str, out: Address) -> str:
+    """One line of plain spaces and dashes, without a label; a room in brackets goes to `out`."""
     flat = _SPACE.sub(" ", text.replace("\r", "\n"))
-    flat = re.sub(r"[\u2010-\u2015\u2212]", "-", _LABEL.sub("", flat))
+    flat = _DASHES.sub("-", _LABEL.sub("", flat))
     if m := _PAREN_ROOM.search(flat):
         out.room = m.group(1)
         flat = flat[: m.start()] + flat[m.end():]
-    segments = [s.strip(" ,;") for s in re.split(r"[\n,]", flat)]
+    return flat
+
+
+def _segments(flat: str) -> list[str]:
+    """The parts between commas and line breaks, without a closing country."""
+    segments = [s.strip(" ,;") for s in _SEGMENT_BREAK.split(flat)]
     segments = [s for s in segments if s]
     if segments:
         segments[-1] = _COUNTRY.sub("", segments[-1]).strip(" ,")
@@ -100,9 +106,14 @@ def parse_address(text: str | None) -> Address:
             segments.pop()
         elif segments[-1].casefold() in ("danmark", "denmark"):
             segments.pop()
+    return segments
+
+
+def _take_postcode(segments: list[str], out: Address) -> list[str]:
+    """The first postcode (with its town) goes to `out`; the other segments are returned."""
     rest: list[str] = []
     for seg in segments:
-        if out.postcode is None and re.fullmatch(r"\d{4}", seg):
+        if out.postcode is None and _POSTCODE.fullmatch(seg):
             out.postcode = seg  # a postcode without its town
             continue
         if out.postcode is None and (m := _POSTTOWN.search(seg)):
@@ -112,36 +123,84 @@ def parse_address(text: str | None) -> Address:
                 rest.append(before)
             continue
         rest.append(seg)
+    return rest
+
+
+def _split_co(segments: list[str]) -> list[str]:
+    """"Huset c/o Lene" as two segments: "Huset" and "c/o Lene"."""
     split: list[str] = []
-    for seg in rest:
+    for seg in segments:
         m = _CO_INSIDE.match(seg)
         split.extend([m.group(1), m.group(2)] if m and not _CO.match(seg) else [seg])
-    for seg in split:
-        if out.floor is not None and out.door is None and (d := _DOOR_ONLY.match(seg)):
-            out.door = d.group(1) or d.group(2).casefold()
-            continue
-        if (m := _CO.match(seg)) is not None:
-            out.co = m.group(1).strip()
-            continue
-        if _ROOM.match(seg):
-            out.room = seg
-            continue
-        if out.street is None and (m := _STREET.match(seg)):
-            out.street = m.group("street").strip()
-            out.number = m.group("number")
-            out.letter = m.group("letter").upper() if m.group("letter") else None
-            if m.group("rest") and (fd := _floor_door(m.group("rest"))):
-                out.floor, out.door = fd
-            continue
-        if out.street is not None and out.floor is None and (fd := _floor_door(seg)):
+    return split
+
+
+# What one segment can be; each reader takes it (True) or leaves it to the next.
+def _door_after_floor(seg: str, out: Address) -> bool:
+    if out.floor is not None and out.door is None and (d := _DOOR_ONLY.match(seg)):
+        out.door = d.group(1) or d.group(2).casefold()
+        return True
+    return False
+
+
+def _care_of(seg: str, out: Address) -> bool:
+    if (m := _CO.match(seg)) is not None:
+        out.co = m.group(1).strip()
+        return True
+    return False
+
+
+def _room(seg: str, out: Address) -> bool:
+    if _ROOM.match(seg):
+        out.room = seg
+        return True
+    return False
+
+
+def _street(seg: str, out: Address) -> bool:
+    if out.street is None and (m := _STREET.match(seg)):
+        out.street = m.group("street").strip()
+        out.number = m.group("number")
+        out.letter = m.group("letter").upper() if m.group("letter") else None
+        if m.group("rest") and (fd := _floor_door(m.group("rest"))):
             out.floor, out.door = fd
-            continue
-        if out.name is None and out.street is None:
-            out.name = seg
-        elif out.city is None and out.street is not None:
-            out.city = seg  # "Vestergade 12, Holstebro": a town without postcode
-        elif out.name is None:
-            out.name = seg
+        return True
+    return False
+
+
+def _floor_after_street(seg: str, out: Address) -> bool:
+    if out.street is not None and out.floor is None and (fd := _floor_door(seg)):
+        out.floor, out.door = fd
+        return True
+    return False
+
+
+def _name_or_town(seg: str, out: Address) -> bool:
+    if out.name is None and out.street is None:
+        out.name = seg
+    elif out.city is None and out.street is not None:
+        out.city = seg  # "Vestergade 12, Holstebro": a town without postcode
+    elif out.name is None:
+        out.name = seg
+    return True
+
+
+#: Order matters: c/o lines and rooms before streets, which "Lokale 3" would also match; the
+#: name or town takes what is left.
+_READERS: tuple[Callable[[str, Address], bool], ...] = (
+    _door_after_floor, _care_of, _room, _street, _floor_after_street, _name_or_town)
+
+
+def parse_address(text: str | None) -> Address:
+    """The parts of a Danish address; parts that are not there stay None."""
+    out = Address()
+    if not text:
+        return out
+    rest = _take_postcode(_segments(_flatten(text, out)), out)
+    for seg in _split_co(rest):
+        for read in _READERS:
+            if read(seg, out):
+                break
     if out.city is None and out.street is None and out.name and out.postcode is None \
             and len(rest) >= 2:
         out.city = rest[-1] if rest[-1] != out.name else None

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.schema import Activity, SourceKind, activity_id
-from normalize.dedupe import Cluster, compare, find_clusters, merge
+from normalize.matching import Cluster, compare, find_clusters
+from normalize.merging import merge
 from tests.index.corpus import TZ, make
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)

@@ -199,6 +199,19 @@ def test_clean_text(raw: str, clean: str | None) -> None:
     assert clean_text(raw) == clean
 
 
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("<p>Hvornår:</p><ul><li>tirsdag kl. 10</li><li>torsdag</li></ul>",
+     "Hvornår:\ntirsdag kl. 10\ntorsdag"),
+    ("Tirsdag kl. 10</br>Torsdag kl. 14", "Tirsdag kl. 10\nTorsdag kl. 14"),  # "</br>" is "<br>"
+    ("tirsdag</p>kl. 10", "tirsdag kl. 10"),  # an end tag that closes nothing still divides
+    ('<a title="se > mere">Læs mere</a> om <!-- note -->holdet', "Læs mere om holdet"),
+    ("Børn <12 år og voksne >60 år", "Børn <12 år og voksne >60 år"),  # not a tag
+    ("Alder &lt;18 &amp; R&amp;D", "Alder <18 & R&D"),
+])
+def test_clean_text_reads_html(raw: str, clean: str) -> None:
+    assert clean_text(raw, keep_lines=True) == clean
+
+
 @pytest.mark.parametrize(("word", "parts"), [
     ("brætspilsaften", ("brætspil", "aften")), ("kortspil", ("kort", "spil")),
     ("strikkeklub", ("strikke", "klub")), ("fællessang", ("fælles", "sang")),

@@ -1,4 +1,4 @@
-"""The same offer found by several sources: find it, and merge it into one record.
+"""The same offer found by several sources: which records are one activity.
 
 The walking group on the municipal calendar, on a community portal and as a public Facebook
 event is one activity for the citizen. Pure functions, no index:
@@ -11,32 +11,22 @@ event is one activity for the citizen. Pure functions, no index:
    biblioteket" and "Lektiecafé på biblioteket" are told apart by *strik* and *lektie*.
 3. **Clusters** are grown from the best pairs first; a cluster never holds two records of one
    source (a source lists its own activities once each), so the result does not depend on the
-   order the records come in.
-4. **Merged**: one record that lists every source; each field is taken from the member that
-   says the most about it (an address over a town, a stated time over none, a stated price
-   over none), and `provenance` records which member each field came from.
+   order the records come in. Members are listed best source first (`preference`).
 
-Every decision is kept as `PairEvidence`, for `fkort duplicates --explain`.
+Every decision is kept as `PairEvidence`, for `fkort duplicates --explain`. Making one record
+of a cluster is `normalize.merging`'s.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from rapidfuzz import fuzz
 
-from core.schema import (
-    MERGED_PREFIX,
-    Activity,
-    Precision,
-    ScheduleKind,
-    SourceKind,
-    Status,
-)
+from core.schema import Activity, Precision, SourceKind, Status
 from normalize.analysis import index_terms
 from normalize.geo import distance_km
 from normalize.schedule import next_occurrences
@@ -61,7 +51,6 @@ _SMALL_WORDS = frozenset(
 #: own calendar and an association's site over a portal post and a Facebook event).
 _KIND_RANK = {SourceKind.municipal: 0, SourceKind.jsonld: 0, SourceKind.ical: 1,
               SourceKind.portal: 2, SourceKind.facebook: 3}
-_PRECISION_RANK = {p: i for i, p in enumerate(Precision)}
 _GRID = 0.02  # degrees of latitude per blocking cell (~2 km)
 
 
@@ -204,7 +193,11 @@ def _cell(a: Activity) -> tuple[int, int] | None:
     return int(a.location.lat // _GRID), int(a.location.lon // (_GRID * 1.7))
 
 
-def _filed(f: _Features, timed: bool) -> list[tuple[object, ...]]:
+#: A blocking key: a place (("g", y, x) or ("town", name)) or a time key (see `_filed`).
+_Key = tuple[object, ...]
+
+
+def _filed(f: _Features, timed: bool) -> list[_Key]:
     """The time keys a record is filed under: its weekday half hours and weekdays when it
     states a time, its weekdays when it does not ("u"), "?" when its meetings are unknown.
     (By weekday, not date: coarse, so that a weekly record has few keys; the comparison then
@@ -216,11 +209,11 @@ def _filed(f: _Features, timed: bool) -> list[tuple[object, ...]]:
     return [("u", wd) for wd in f.days]
 
 
-def _wanted(f: _Features, timed: bool) -> set[tuple[object, ...]]:
+def _wanted(f: _Features, timed: bool) -> set[_Key]:
     """The time keys a record looks up: what it could share a meeting with."""
     if not f.occurrences:
         return {("any",)}
-    out: set[tuple[object, ...]] = {("?",)}
+    out: set[_Key] = {("?",)}
     out.update(("u", wd) for wd in f.days)
     if timed:
         for wd, half in f.slots:
@@ -228,6 +221,55 @@ def _wanted(f: _Features, timed: bool) -> set[tuple[object, ...]]:
     else:
         out.update(("d", wd) for wd in f.days)
     return out
+
+
+def _home_places(a: Activity) -> list[_Key]:
+    """The places a record is filed under: its grid cell, its town."""
+    places: list[_Key] = []
+    cell = _cell(a)
+    if cell is not None:
+        places.append(("g", *cell))
+    if _town(a):
+        places.append(("town", _town(a)))
+    return places
+
+
+def _nearby_places(a: Activity) -> list[_Key]:
+    """The places a record looks in: the cells around its point, else its town, else none."""
+    cell = _cell(a)
+    if cell is not None:
+        y, x = cell
+        return [("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+    if _town(a):
+        return [("town", _town(a))]
+    return []
+
+
+@dataclass
+class _Blocks:
+    """Records (by position) filed by place, and by place and time key."""
+
+    by_place: defaultdict[_Key, list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_key: defaultdict[tuple[_Key, _Key], list[int]] = field(
+        default_factory=lambda: defaultdict(list))
+
+    def file(self, i: int, a: Activity, f: _Features) -> None:
+        for place in _home_places(a):
+            self.by_place[place].append(i)
+            for key in _filed(f, a.schedule.time_known):
+                self.by_key[(place, key)].append(i)
+
+    def near(self, a: Activity, f: _Features) -> set[int]:
+        """The records at a place near `a` that could share a meeting with it."""
+        wanted = _wanted(f, a.schedule.time_known)
+        seen: set[int] = set()
+        for place in _nearby_places(a):
+            if ("any",) in wanted:
+                seen.update(self.by_place.get(place, ()))
+            else:
+                for key in wanted:
+                    seen.update(self.by_key.get((place, key), ()))
+        return seen
 
 
 def candidate_pairs(records: Sequence[Activity], now: datetime,
@@ -242,42 +284,14 @@ def candidate_pairs(records: Sequence[Activity], now: datetime,
     a word of their titles.
     """
     feats = feats if feats is not None else {r.id: features(r, now) for r in records}
-    by_key: dict[tuple[object, ...], list[int]] = defaultdict(list)
-    by_place: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    blocks = _Blocks()
     for i, a in enumerate(records):
-        f = feats[a.id]
-        places: list[tuple[object, ...]] = []
-        cell = _cell(a)
-        if cell is not None:
-            places.append(("g", *cell))
-        if _town(a):
-            places.append(("town", _town(a)))
-        for place in places:
-            by_place[place].append(i)
-            for key in _filed(f, a.schedule.time_known):
-                by_key[(place, key)].append(i)
+        blocks.file(i, a, feats[a.id])
     # Words that name the place say nothing about which activity it is.
     words = {r.id: set(feats[r.id].title) - feats[r.id].place for r in records}
     pairs: set[tuple[int, int]] = set()
     for i, a in enumerate(records):
-        f = feats[a.id]
-        cell = _cell(a)
-        if cell is not None:
-            y, x = cell
-            places = [("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
-        elif _town(a):
-            places = [("town", _town(a))]
-        else:
-            continue
-        wanted = _wanted(f, a.schedule.time_known)
-        seen: set[int] = set()
-        for place in places:
-            if ("any",) in wanted:
-                seen.update(by_place.get(place, ()))
-            else:
-                for key in wanted:
-                    seen.update(by_key.get((place, key), ()))
-        for j in seen:
+        for j in blocks.near(a, feats[a.id]):
             b = records[j]
             if j != i and b.source.name != a.source.name and words[a.id] & words[b.id]:
                 pairs.add((min(i, j), max(i, j)))
@@ -327,85 +341,3 @@ def find_clusters(records: Iterable[Activity], now: datetime) -> tuple[list[Clus
                 for r, members in groups.items() if len(members) > 1]
     clusters.sort(key=lambda c: c.ids[0])
     return clusters, evidence
-
-
-def merged_id(member_ids: Iterable[str]) -> str:
-    """A new merged record's id, from its first members (kept while the cluster lives on).
-
-    >>> merged_id(["b:2", "a:1"]) == merged_id(["a:1", "b:2"])
-    True
-    """
-    digest = hashlib.sha1("\x1f".join(sorted(member_ids)).encode()).hexdigest()[:16]
-    return f"{MERGED_PREFIX}:{digest}"
-
-
-def _first(members: list[Activity], known: Callable[[Activity], bool]) -> Activity:
-    """The first member (in preference order) for which `known(member)` holds, else the
-    first."""
-    for m in members:
-        if known(m):
-            return m
-    return members[0]
-
-
-def _schedule_rank(a: Activity) -> tuple[int, int]:
-    kind = {ScheduleKind.recurring: 0, ScheduleKind.once: 1, ScheduleKind.ongoing: 2,
-            ScheduleKind.unknown: 3}[a.schedule.kind]
-    return (0 if a.schedule.time_known else 1), kind
-
-
-def merge(cluster: Cluster, record_id: str, now: datetime) -> Activity:
-    """One record for the cluster: each field from the member that knows it best."""
-    ms = cluster.members
-    best = ms[0]
-    prov: dict[str, str] = {"title": best.id}
-    loc = min(ms, key=lambda m: (_PRECISION_RANK[m.location.precision], preference(m)))
-    prov["location"] = loc.id
-    sched = min(ms, key=lambda m: (_schedule_rank(m), preference(m)))
-    prov["schedule"] = sched.id
-    desc = max(ms, key=lambda m: (len(m.description or ""), [-ord(c) for c in m.id]))
-    prov["description"] = desc.id
-    picks = {
-        "price": _first(ms, lambda m: m.price.is_free is not None
-                        or m.price.amount_dkk is not None),
-        "age": _first(ms, lambda m: m.age.min is not None or m.age.max is not None),
-        "drop_in": _first(ms, lambda m: m.drop_in is not None),
-        "organizer": _first(ms, lambda m: m.organizer.name is not None),
-        "organization_id": _first(ms, lambda m: m.organization_id is not None),
-        "language": _first(ms, lambda m: m.language is not None),
-    }
-    prov.update({f: m.id for f, m in picks.items()})
-    flags = {}
-    texts = []
-    for flag in ("wheelchair", "step_free", "accessible_toilet", "hearing_loop", "parking"):
-        m = _first(ms, lambda m, f=flag: getattr(m.accessibility, f) is not None)  # type: ignore[misc]
-        flags[flag] = getattr(m.accessibility, flag)
-        prov[f"accessibility.{flag}"] = m.id
-    for m in ms:
-        if m.accessibility.text and m.accessibility.text not in texts:
-            texts.append(m.accessibility.text)
-    categories = sorted({c for m in ms for c in m.categories})
-    return Activity(
-        id=record_id,
-        title=best.title,
-        description=desc.description,
-        organizer=picks["organizer"].organizer,
-        organization_id=picks["organization_id"].organization_id,
-        categories=categories,
-        location=loc.location,
-        schedule=sched.schedule,
-        age=picks["age"].age,
-        price=picks["price"].price,
-        accessibility=best.accessibility.model_copy(
-            update={**flags, "text": " / ".join(texts) or None}),
-        drop_in=picks["drop_in"].drop_in,
-        drop_in_text=picks["drop_in"].drop_in_text,
-        language=picks["language"].language,
-        source=best.source,
-        sources=[m.source for m in ms],
-        merged_from=[m.id for m in ms],
-        provenance=prov,
-        first_seen=min(m.first_seen for m in ms),
-        last_seen=max(m.last_seen for m in ms),
-        status=Status.active,
-    )

@@ -1,0 +1,79 @@
+"""Patterns for Danish price text: amounts, free, charges, extras for sale, and periods.
+
+Written after how activity descriptions on Danish municipal pages, association sites (their
+"kontingent"), library and culture-house calendars and portal posts state a price: "Gratis",
+"Pris: 20 kr.", "kr. 20,-", "DKK 150", "Kontingent: 350 kr. pr. halvår", "Egenbetaling",
+"Gratis kaffe" (not a free activity), "Kaffe kan købes" (not the activity's price). All
+patterns run on case-folded text with plain dashes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.schema import PricePeriod
+
+# -- preparing the text (price.parse_price, in this order) -----------------------------------------
+DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+#: A spaced dash ends a clause ("65 kr. pr. kuvert – drikkevarer kan købes"), but not in a
+#: range of amounts ("30 - 50 kr.").
+SPACED_DASH = re.compile(r"(?<!\d)\s+-\s+(?!\d)")
+#: Clock times ("kl. 10-12"): their numbers are no amounts.
+CLOCK_TIME = re.compile(r"\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*-\s*\d{1,2}(?:[.:]\d{2})?)?")
+
+# -- what is said about paying ---------------------------------------------------------------------
+#: Cheap first look: a digit or a word that can state a price or its absence.
+ANY_PRICE = re.compile(r"\d|gratis|betal|koste|kontingent|entr|pris|gebyr|beregning|vederlag")
+#: Substrings without which FREE cannot match: a cheap guard for a slow pattern.
+FREE_CUES = ("gratis", "koster", "ingen", "uden", "fri", "kr", "vederlag", "gebyr")
+#: Free: "gratis" introducing the activity, not a free extra ("gratis kaffe").
+FREE = re.compile(
+    r"\bgratis\b(?!\s+(?:kaffe|kage|the|te|parkering|transport|materialer|frugt|vand|"
+    r"forplejning|morgenmad|frokost|wifi|adgang\s+til\s+kaffe))"
+    r"|koster\s+ikke\s+noget|\bingen\s+(?:deltager)?betaling|\buden\s+(?:beregning|betaling)"
+    r"|\bingen\s+(?:entré|entre|kontingent|egenbetaling)|\bfri\s+entr[ée]|\bkr\.?\s*0\b(?![.,]\d)"
+    r"|\bvederlagsfri\w*|\bgebyrfri\w*"
+)
+#: A charge whose amount is not given.
+CHARGE = re.compile(r"\begenbetaling|\bbetal(?:ing|es|er)\b|\bkoster\s+lidt|\bbrugerbetaling")
+#: "Gratis" as what a payment buys ("150 kr. om året. Herefter er alt gratis"): not free.
+FREE_AFTER_PAYING = re.compile(
+    r"\b(?:herefter|derefter|dermed|så\s+er)\b[^.]*\bgratis\b"
+    # A free first try is not what one pays: "første gang er gratis", "prøv gratis".
+    r"|\bførste\s+(?:\d+\s+|to\s+|tre\s+|par\s+)?gang(?:e)?\s+(?:er\s+)?gratis"
+    r"|\bgratis\s+(?:første\s+gang|prøve\w*|de\s+første)|\bprøv\s+gratis"
+)
+#: Things for sale beside the activity: their prices are not the activity's price.
+EXTRAS = re.compile(r"kan\s+købes|sælges|kan\s+erhverves|købes\s+på\s+stedet")
+CLAUSE_MARK = re.compile(r"[.!?,;]")
+
+# -- amounts and periods ---------------------------------------------------------------------------
+_NUM = r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}|-))?"
+#: Amounts: "20 kr.", "kr. 20,-", "DKK 150", "1.250 kr.", "12,50 kr", "50,-", "30-50 kr."
+#: Order matters: the first pattern to read an amount at a place claims it; the later ones
+#: skip that place ("kr. 20,-" is one amount, read by the first).
+AMOUNTS = [
+    re.compile(rf"(?:\bkr\.?|\bdkk)\s*{_NUM}"),
+    re.compile(rf"(?<![\d.,]){_NUM}\s*(?:-\s*{_NUM}\s*)?(?:kr\b|kroner|dkk\b)"),
+    re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),-()"),
+    re.compile(rf"\b(?:pris(?:en)?|koster|entr[ée]|kontingent(?:et)?|egenbetaling)\s*"
+               rf"(?:er|på|:)?\s*(?:kun\s*)?{_NUM}(?!\s*(?:\d|%|gange|personer|deltagere|år))"),
+]
+#: Period phrases; checked near an amount first, then in the whole text.
+PERIODS: list[tuple[re.Pattern[str], PricePeriod]] = [
+    (re.compile(r"halvår"), PricePeriod.half_year),
+    (re.compile(r"kvartal"), PricePeriod.quarter),
+    (re.compile(r"/\s*(?:år|sæson)\b"), PricePeriod.year),
+    (re.compile(r"/\s*(?:md|mdr|måned)\b"), PricePeriod.month),
+    (re.compile(r"/\s*(?:gang|møde|kuvert)\b"), PricePeriod.per_time),
+    (re.compile(r"\bpr\.?\s*(?:år|sæson)\b|\bom\s+året|\bårlig|\bårs(?:kontingent|medlemskab)"
+                r"|\bhele\s+sæsonen|\bsæsonkort|\bsæsonkontingent"), PricePeriod.year),
+    (re.compile(r"\bpr\.?\s*(?:md|mdr|måned)\b|\bom\s+måneden|\bmånedlig|\bmåneds"
+                r"(?:kontingent|betaling)|\bhver\s+måned"), PricePeriod.month),
+    (re.compile(r"\b(?:pr\.?|per)\s*(?:gang|møde|spisning|kuvert|aften|lektion)\b"
+                r"|\bhver\s+gang\b|(?<!og\s)\bentr[ée]\s*(?::|er|koster|på)?\s*(?:kr\.?\s*)?\d"
+                r"|\bi\s+entr[ée]\b"), PricePeriod.per_time),
+    (re.compile(r"\bengangs(?:beløb|betaling|gebyr)"), PricePeriod.once),
+]
+#: Substrings without which no period phrase can match.
+PERIOD_CUES = re.compile(r"pr|per|om|år|måned|md|halv|kvartal|/|gang|entr|sæson|engang")

@@ -1,0 +1,142 @@
+"""Patterns for Danish schedule text: dates, times, week and month ranges, recurrence phrases.
+
+Written after how activity descriptions on Danish municipal pages, library and culture-house
+calendars, association sites, booking systems (Foreningsportalen/Conventus-style
+"07-10-2026", "Slut: 12:00") and portal posts state when something meets; the words
+themselves (weekdays, months, ordinals) are in `normalize._calendar_words`. All patterns run on
+text already prepared by `schedule_text._prep`: case-folded, dashes and spaces made plain,
+"klokken" written "kl.", "ca." dropped.
+
+Order matters in three places, said where it does: alternations of words are longest first
+(so "tirsdag" is read whole, not as "tirs"); dates are taken out of the text one kind after
+another (ISO, then dashed, then named, then numeric), each kind removed before the next looks;
+and a time range is looked for before a single time.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normalize._calendar_words import MONTHS, WEEKDAY_ABBR, WEEKDAY_STEMS
+
+# Longest first: "september" before "sep", "tirsdag" before any shorter stem.
+_MONTH_RX = "|".join(sorted(MONTHS, key=len, reverse=True))
+DAY_RX = "|".join(sorted(WEEKDAY_STEMS, key=len, reverse=True))
+
+# -- preparing the text (schedule_text._prep, in this order) ---------------------------------------
+DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f]")
+#: "klokken 10", "kl: 10" → "kl. 10".
+KLOKKEN = re.compile(r"\bklokken\b|\bkl\s*:")
+#: "ca. kl. 10": the approximation is dropped.
+CIRCA = re.compile(r"\bca\.?\s*")
+WHITESPACE = re.compile(r"\s+")
+
+# -- weekdays --------------------------------------------------------------------------------------
+WEEKDAY = re.compile(rf"(?<![\w])({DAY_RX})(e|en|ene|s)?(?![\w])")
+WEEKDAY_ABBREVIATION = re.compile(
+    r"(?<![\w])(" + "|".join(re.escape(a) for a in WEEKDAY_ABBR) + r")(?=\s|$|[,/-])"
+)
+#: "mandag-torsdag" / "mandag til torsdag": every day of the span.
+WEEKDAY_SPAN = re.compile(rf"({DAY_RX})\s*(?:-|til)\s*({DAY_RX})")
+#: Plural weekdays ("tirsdage") say the meeting recurs.
+PLURAL_WEEKDAY = re.compile(rf"(?<![\w])({DAY_RX})e\b")
+#: "på tirsdag", "næste torsdag": one day, not every one ("tirsdage" is not this).
+ON_DAY = re.compile(rf"\b(?:på|næste|kommende|denne)\s+({DAY_RX})(?:en)?\b(?!e)")
+
+#: Cheap first looks, to skip the slow patterns on text that cannot match them.
+HAS_DIGIT = re.compile(r"\d")
+DIGIT_SEP_DIGIT = re.compile(r"\d[./-]\d")
+HAS_MONTH = re.compile(r"jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec")
+
+# -- dates, taken out of the text in this order (schedule_text._take_dates) ------------------------
+#: "2026-03-12". First: its parts would otherwise read as a dashed date.
+ISO_DATE = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
+#: "07-10-2026" as booking systems print it (day first).
+DASH_DATE = re.compile(r"\b(\d{1,2})-(\d{1,2})-(20\d\d)\b")
+#: "3. februar 2026", "d. 4. og 18. marts", "2., 9. og 16. marts", "3 feb."
+NAMED_DATE = re.compile(
+    r"(?<![\d.])((?:\d{1,2}\.?\s*(?:,|og|&|\+)\s*"
+    rf"(?:(?:{DAY_RX})\s+)?(?:d\.|den)?\s*)*\d{{1,2}})\.?\s*"
+    rf"({_MONTH_RX})\b\.?(?:\s*(20\d\d))?"
+)
+#: The day numbers in a named date's list ("2., 9. og 16.").
+DAY_NUMBER = re.compile(r"\d{1,2}")
+#: "14/3", "14/3-2026", "5.2.", "12.03.2026", "d. 5.2" — not "19.30" (a time). Last: it reads
+#: the digits the other date patterns leave.
+NUM_DATE = re.compile(
+    r"(?<![\d.:])(?:(?P<pre>d\.|den)\s*)?(?P<d>\d{1,2})(?P<sep>[./])(?P<m>\d{1,2})"
+    r"(?:(?:[./-])(?P<y>(?:20)?\d\d))?(?P<dot>\.)?(?![\d:])"
+)
+#: Words before a date that make it a deadline, not a meeting ("tilmelding senest 1. marts").
+DEADLINE = re.compile(r"(?:senest|inden|frist|deadline|betales|tilmelding\s+før)\s*"
+                      r"(?:d\.|den|på|:)?\s*$")
+#: An English month and day ("March 12, 2026 7pm"): such dates are left to dateparser.
+ENGLISH_DATE = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b\.?\s*\d{1,2}\b"
+)
+#: A time of day in such text: "7:30", "7pm", "kl. 19".
+ENGLISH_TIME = re.compile(r"\d[:.]\d\d|\d\s*(am|pm)\b|\bkl\.?\s*\d")
+#: "i overmorgen", "i morgen", "i dag" / "i aften": days from the reading day.
+RELATIVE_DAYS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"\bi\s+overmorgen\b"), 2),
+    (re.compile(r"\bi\s+morgen\b"), 1),
+    (re.compile(r"\bi\s+dag\b|\bi\s+aften\b"), 0),
+]
+
+# -- seasons, week and month ranges ----------------------------------------------------------------
+#: "fra 1. september til 30. april", "d. 3. feb - 28. apr."
+SEASON = re.compile(
+    rf"(?:fra\s+)?(?:d\.\s*|den\s+)?(\d{{1,2}})\.?\s*({_MONTH_RX})\b\.?\s*"
+    rf"(?:-|til|og\s+frem\s+til|frem\s+til)\s*(?:og\s+med\s+)?(?:d\.\s*|den\s+)?"
+    rf"(\d{{1,2}})\.?\s*({_MONTH_RX})\b\.?"
+)
+#: "september-april", "fra oktober til marts" (not after a day number: that is a date).
+MONTH_RANGE = re.compile(
+    rf"(?<![\d.]\s)(?<![\d.])(?:fra\s+)?({_MONTH_RX})\b\.?\s*(?:-|til)\s*({_MONTH_RX})\b"
+)
+#: "uge 36-48", "fra uge 36 til uge 48", "ugerne 2 og frem til 12".
+WEEK_RANGE = re.compile(
+    r"\buge(?:rne|r)?\s*(\d{1,2})\s*(?:-|til|og\s+frem\s+til)\s*(?:uge\s*)?(\d{1,2})\b"
+)
+#: "i ulige uger" / "i lige uger".
+ODD_WEEKS = re.compile(r"\bulige\s+uge")
+EVEN_WEEKS = re.compile(r"\blige\s+uge")
+
+# -- recurrence ------------------------------------------------------------------------------------
+#: "første og tredje onsdag", "1. og 3. tirsdag", "sidste fredag".
+ORDINAL_DAY = re.compile(
+    r"((?:(?:\d\.|første|anden|andre|tredje|fjerde|femte|sidste|næstsidste)\s*"
+    r"(?:,|og|&)?\s*)+)"
+    rf"\s*({DAY_RX})(?:e|en|s)?\b"
+)
+#: The ordinal words in an ORDINAL_DAY match's first group.
+ORDINAL_WORD = re.compile(r"\d\.|første|anden|andre|tredje|fjerde|femte|næstsidste|sidste")
+#: "d." or "den" right before ordinals: "d. 2. og tirsdag d. 16." holds dates.
+DATE_MARK_BEFORE = re.compile(r"(?:\bd\.|\bden)\s*$")
+MONTHLY = re.compile(r"i\s+måneden|hver\s+måned|om\s+måneden|i\s+hver\s+måned|månedlig")
+#: "hver anden uge", "hver 3. torsdag", "hver 14. dag".
+EVERY_OTHER = re.compile(
+    r"\bhver\s+(anden|andre|tredje|fjerde|\d\.?)\s+(uge|" + DAY_RX + r"|\d+\.?\s*dag)"
+)
+EVERY_N_DAYS = re.compile(r"\bhver\s+(14|21|28)\.?\s*dag\b")
+#: Words that make a stated weekday a rule, not one day.
+RECURRING_WORDS = re.compile(r"\bhver\b|\balle\s+uger|\bhver\s+uge|\bugentlig|\bfast\b")
+
+# -- times -----------------------------------------------------------------------------------------
+#: "Slut: 12:00" / "slutter kl. 16": the end, when start and end are printed apart.
+END_LABEL = re.compile(r"\bslut\w*\s*:?\s*(?:kl\.?\s*)?(\d{1,2})[.:](\d{2})" + r"(?!\d)")
+# A time ends where no digit follows, nor a separator with a digit ("19.30", not "19.3.").
+_END = r"(?!\d|[.:/]\d)"
+#: "kl. 14-16", "fra 10.00 til 12.30", "19:00-21:30" — not "18-30 år" or "30-50 kr.".
+TIME_RANGE = re.compile(
+    r"((?:\bfra\s+)?\bkl\.?\s*|\bfra\s+|(?<![\d.:/]))(\d{1,2})(?:[.:](\d{2}))?\s*"
+    r"(?:-|til)\s*(?:kl\.?\s*)?(\d{1,2})(?:[.:](\d{2}))?" + _END
+    + r"(?!\s*(?:år|kr|km|pers|deltag|måned|uge))"
+)
+#: Single times, looked for in this order when there is no range: "kl. 19" before "19.30".
+SINGLE_TIMES = (
+    re.compile(r"\bkl\.?\s*(\d{1,2})(?:[.:](\d{2}))?" + _END),
+    re.compile(r"(?<![\d.:/])(\d{1,2})[.:](\d{2})" + _END),
+)
