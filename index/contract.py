@@ -15,7 +15,7 @@ from core.text import fold
 from index.filters import Match, used
 
 #: The widest search, in km: the API, the page and the command line refuse more.
-MAX_RADIUS_KM = 500.0
+MAX_RADIUS_KM = 500
 #: Parts of the day a search may ask for; the hour bands are in `normalize.schedule.DAY_PARTS`.
 TimeOfDay = Literal["formiddag", "eftermiddag", "aften"]
 
