@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
+from core.clock import TZ
 from core.schema import Activity
 from index import SearchQuery
 from index.filters import SOFT_FILTERS, SoftFilter
 from tests.conftest import open_test_backend
-from tests.index.corpus import TZ, make
+from tests.index.corpus import make
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)
 Fields = dict[str, Any]
