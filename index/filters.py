@@ -180,15 +180,18 @@ def used(query: Any) -> list[tuple[SoftFilter, Any]]:
     return out
 
 
-def stored_rules() -> list[Rule]:
-    """Every rule whose value the backends store, once per stored field (a flag another
-    rule reads, like `FREE` for the price, comes first)."""
+def _stored(filters: Iterable[SoftFilter]) -> tuple[Rule, ...]:
     rules: dict[str, Rule] = {}
-    for f in SOFT_FILTERS:
+    for f in filters:
         if isinstance(f.rule, AtMost) and f.rule.zero_if is not None:
             rules.setdefault(f.rule.zero_if.field, f.rule.zero_if)
         rules.setdefault(f.rule.field, f.rule)
-    return list(rules.values())
+    return tuple(rules.values())
+
+
+#: Every rule whose value the backends store, once per stored field (a flag another rule
+#: reads, like `FREE` for the price, is stored even if it were no filter itself).
+STORED_RULES = _stored(SOFT_FILTERS)
 
 
 def matched(activity: Activity, query: Any) -> dict[str, Match]:

@@ -14,7 +14,7 @@ from typing import Any
 from core.schema import Activity
 from core.text import fold
 from index.contract import content_hash
-from index.filters import AnyOf, AtMost, Flag, Span, stored_rules
+from index.filters import STORED_RULES, AnyOf, AtMost, Flag, Span
 from normalize import analysis, schedule
 
 #: Stated yes/no fields stored beside the soft filters' own (not filters yet).
@@ -37,7 +37,7 @@ def known_field(span: Span) -> str:
 def _filter_mapping() -> dict[str, Any]:
     """The soft filters' fields, as `index.filters` declares them."""
     fields: dict[str, Any] = {}
-    for rule in stored_rules():
+    for rule in STORED_RULES:
         match rule:
             case Flag():
                 fields[rule.field] = {"type": "boolean"}
@@ -91,7 +91,7 @@ def utc(dt: datetime | None) -> str | None:
 def _filter_values(a: Activity) -> dict[str, Any]:
     """An activity's soft-filter fields; None (left out) where the listing does not say."""
     values: dict[str, Any] = {}
-    for rule in stored_rules():
+    for rule in STORED_RULES:
         match rule:
             case Flag() | AtMost():
                 values[rule.field] = rule.read(a)

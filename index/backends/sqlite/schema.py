@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.schema import Activity
-from index.filters import AnyOf, AtMost, Flag, Span, stored_rules
+from index.filters import STORED_RULES, AnyOf, AtMost, Flag, Span
 from normalize import schedule
 
 #: Stated yes/no fields stored beside the soft filters' own (not filters yet).
@@ -72,10 +72,10 @@ def span_columns(field: str) -> tuple[str, str]:
     return f"{field}_min", f"{field}_max"
 
 
-def filter_columns() -> list[tuple[str, str]]:
+def _filter_columns() -> list[tuple[str, str]]:
     """(column, type) of every stored soft-filter value, as `index.filters` declares them."""
     columns: list[tuple[str, str]] = []
-    for rule in stored_rules():
+    for rule in STORED_RULES:
         match rule:
             case Span():
                 columns.extend((c, "INTEGER") for c in span_columns(rule.field))
@@ -89,7 +89,7 @@ def filter_columns() -> list[tuple[str, str]]:
 def filter_values(a: Activity) -> dict[str, Any]:
     """An activity's soft-filter columns; NULL where the listing does not say."""
     values: dict[str, Any] = {}
-    for rule in stored_rules():
+    for rule in STORED_RULES:
         match rule:
             case Span():
                 values.update(zip(span_columns(rule.field), rule.read(a), strict=True))
@@ -103,9 +103,9 @@ def filter_values(a: Activity) -> dict[str, Any]:
     return values
 
 
-def _also_stored() -> list[str]:
-    taken = {c for c, _ in filter_columns()}
-    return [f for f in ALSO_STORED if f not in taken]
+#: The soft filters' columns; and the stated flags kept beside them that are not among them.
+FILTER_COLUMNS = _filter_columns()
+_ALSO = [f for f in ALSO_STORED if f not in {c for c, _ in FILTER_COLUMNS}]
 
 
 def row(a: Activity, digest: str) -> dict[str, Any]:
@@ -114,7 +114,7 @@ def row(a: Activity, digest: str) -> dict[str, Any]:
     return {
         "id": a.id, "doc": a.model_dump_json(), "content_hash": digest,
         "status": a.status.value, "title": a.title, "lat": loc.lat, "lon": loc.lon,
-        **{f: tri(getattr(a.accessibility, f)) for f in _also_stored()},
+        **{f: tri(getattr(a.accessibility, f)) for f in _ALSO},
         "sched_kind": sch.kind.value, "rrule": sch.rrule,
         "first_start": sch.start.isoformat() if sch.start else None,
         "last_start": utc(schedule.last_start(sch)),
@@ -127,7 +127,7 @@ def row(a: Activity, digest: str) -> dict[str, Any]:
 
 def ddl() -> str:
     more = "".join(f",\n    {name} {kind}" for name, kind in [
-        *((f, "INTEGER") for f in _also_stored()), *filter_columns()])
+        *((f, "INTEGER") for f in _ALSO), *FILTER_COLUMNS])
     return _ACTIVITIES.format(more=more) + _REST
 
 
@@ -141,7 +141,7 @@ def migrate(con: sqlite3.Connection) -> None:
     """Add the soft-filter columns an older file lacks, filled from the stored records (so
     no re-crawl is needed)."""
     have = {r[1] for r in con.execute("PRAGMA table_info(activities)")}
-    missing = [(name, kind) for name, kind in filter_columns() if name not in have]
+    missing = [(name, kind) for name, kind in FILTER_COLUMNS if name not in have]
     if not missing:
         return
     names = [name for name, _ in missing]
