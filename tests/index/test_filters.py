@@ -5,8 +5,10 @@ only the fits. The search engine takes part when FKORT_TEST_OPENSEARCH_URL is se
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,8 @@ import pytest
 from core.clock import TZ
 from core.schema import Activity
 from index import SearchQuery
+from index.backends.sqlite import SQLiteBackend
+from index.backends.sqlite.schema import FILTER_COLUMNS
 from index.filters import SOFT_FILTERS, SoftFilter
 from tests.conftest import open_test_backend
 from tests.index.corpus import make
@@ -151,3 +155,24 @@ def test_fewer_unknowns_rank_first(backend: Any) -> None:
     assert [h.matched for h in hits] == [
         {"age": "yes", "wheelchair": "yes"}, {"age": "unknown", "wheelchair": "yes"},
         {"age": "unknown", "wheelchair": "unknown"}]
+
+
+def test_an_older_sqlite_file_gets_the_filter_columns_it_lacks(tmp_path: Path) -> None:
+    """A file written before a filter's column existed answers as a new one once opened."""
+    def answers(b: SQLiteBackend) -> list[list[tuple[str, dict[str, str]]]]:
+        return [[(h.activity.id, dict(h.matched)) for h in b.search(_query(f, i, case[0])).hits]
+                for f, i, case in CASES]
+
+    b = SQLiteBackend(tmp_path / "old.db")
+    b.upsert([a for f, i, case in CASES for group in _records(f, i, case).values()
+              for a in group])
+    before = answers(b)
+    b.close()
+    con = sqlite3.connect(tmp_path / "old.db")
+    for name, _ in FILTER_COLUMNS:  # as written before any of them
+        con.execute(f"ALTER TABLE activities DROP COLUMN {name}")
+    con.commit()
+    con.close()
+    reopened = SQLiteBackend(tmp_path / "old.db")
+    assert answers(reopened) == before
+    reopened.close()
