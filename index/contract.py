@@ -12,10 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.schema import Activity, Organization, Status
 from core.text import fold
+from index.filters import Match, used
 
-#: The filters that may be met "only as unknown" (the listing does not say).
-SOFT_FILTERS = ("age", "max_price", "free", "wheelchair", "step_free", "hearing_loop",
-                "weekday", "time_of_day", "drop_in")
+#: The widest search, in km: the API, the page and the command line refuse more.
+MAX_RADIUS_KM = 500
 #: Parts of the day a search may ask for; the hour bands are in `normalize.schedule.DAY_PARTS`.
 TimeOfDay = Literal["formiddag", "eftermiddag", "aften"]
 
@@ -28,15 +28,15 @@ class Sort(StrEnum):
 
 class SearchQuery(BaseModel):
     """One search. Hard filters (text, place, categories, municipality) always exclude; soft
-    filters exclude what is stated not to fit, rank stated fits before unknowns, and keep only
-    stated fits when `strict`."""
+    filters (`index.filters`) exclude what is stated not to fit, rank stated fits before
+    unknowns, and keep only stated fits when `strict`."""
 
     model_config = ConfigDict(extra="forbid")
 
     text: str | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    radius_km: Annotated[float, Field(gt=0, le=2000)] | None = None
+    radius_km: Annotated[float, Field(gt=0, le=MAX_RADIUS_KM)] | None = None
     age: Annotated[int, Field(ge=0, le=120)] | None = None
     max_price: Annotated[float, Field(ge=0)] | None = None
     free: bool | None = None
@@ -79,23 +79,7 @@ class SearchQuery(BaseModel):
 
     def soft_filters(self) -> list[str]:
         """The soft filters this query uses (wheelchair=False etc. ask for nothing)."""
-        used = []
-        for name in SOFT_FILTERS:
-            if name == "weekday":
-                if self.weekdays:
-                    used.append(name)
-            elif name == "time_of_day":
-                if self.time_of_day:
-                    used.append(name)
-            elif name in ("free", "wheelchair", "step_free", "hearing_loop"):
-                if getattr(self, name) is True:
-                    used.append(name)
-            elif getattr(self, name) is not None:
-                used.append(name)
-        return used
-
-
-Match = Literal["yes", "unknown"]
+        return [f.name for f, _ in used(self)]
 
 
 class Hit(BaseModel):

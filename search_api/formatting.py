@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from core.schema import Activity, AgeRange, Price, PricePeriod
+from index.contract import MAX_RADIUS_KM
 
 UNKNOWN = "ikke oplyst"
 #: The search's filters, as the page names them.
@@ -133,6 +134,21 @@ UNKNOWN_MATCH = {
     "weekday": f"{UNKNOWN} hvilke dage det er",
     "time_of_day": f"{UNKNOWN} hvornår på dagen det er",
     "drop_in": f"{UNKNOWN} om man skal tilmelde sig",
+}
+
+
+#: The search form's words for a field that needs fixing, by parameter; they say how to fix
+#: it and never repeat what was typed.
+FORM_ERRORS = {
+    "near": "Vi kunne ikke finde stedet. Skriv en adresse med postnummer (fx Nørregade 3, "
+            "7500 Holstebro), et postnummer, en by eller et punkt (fx 56.36,8.62).",
+    "radius_km": f"Afstanden skal være et tal i km, over 0 og højst {MAX_RADIUS_KM:g}.",
+    "age": "Alderen skal være et helt tal fra 0 til 120.",
+    "max_price": "Højst-prisen skal være et beløb i kroner, 0 eller mere.",
+    "sort": "Vælg en af sorteringerne på listen.",
+    "categories": "Vælg interesserne på listen.",
+    "weekday": "Vælg dagene på listen.",
+    "time_of_day": "Vælg tid på dagen på listen.",
 }
 
 

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.settings import Settings, get_settings
 from index import IndexBackend, open_index
+from index.contract import MAX_RADIUS_KM
 from normalize.geo.chain import make_geocoder
 from records.request_fields import RequestError
 from search_api.bodylimit import BodyLimit
@@ -35,8 +36,8 @@ logger = logging.getLogger(__name__)
 
 #: Readable messages per parameter for FastAPI's own validation errors.
 _PARAM_HELP: dict[str, tuple[str, str]] = {
-    "radius_km": ("radius_km skal være et tal over 0 og højst 500.",
-                  "radius_km must be a number above 0 and at most 500."),
+    "radius_km": (f"radius_km skal være et tal over 0 og højst {MAX_RADIUS_KM:g}.",
+                  f"radius_km must be a number above 0 and at most {MAX_RADIUS_KM:g}."),
     "limit": ("limit skal være et helt tal fra 1 til 100.",
               "limit must be a whole number from 1 to 100."),
     "offset": ("offset skal være et helt tal fra 0 til 10000.",

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.schema import Activity, Organization
-from index.contract import Match
+from index.filters import Match
 
 
 class ActivityPublic(Activity):

@@ -1,10 +1,17 @@
-"""Query parameters as people type them (Danish weekdays, "lat,lon") into a `SearchQuery`."""
+"""The search's parameters, declared once (`SearchParams`): the API's query parameters, the
+page's form and `fkort search` are all made from it. And what people type there (Danish
+weekdays, "lat,lon", an address) made into a `SearchQuery`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, Field
+from pydantic.fields import FieldInfo
 
 from index import SearchQuery, Sort
+from index.contract import MAX_RADIUS_KM
+from normalize.category import CATEGORY_LABELS
 from normalize.geo import read_point
 
 #: Weekday names and abbreviations, Danish and English, to 0 = Monday.
@@ -80,7 +87,9 @@ def parse_weekdays(values: list[str] | None) -> list[int]:
 
 
 def parse_time_of_day(values: list[str] | None) -> list[str]:
-    """>>> parse_time_of_day(["Aften", "formiddag,evening"])
+    """Parts of the day as people write them, as the query names them.
+
+    >>> parse_time_of_day(["Aften", "formiddag,evening"])
     ['aften', 'formiddag']
     """
     parts: set[str] = set()
@@ -112,57 +121,85 @@ def resolve_near(near: str, geocoder: Any) -> Any:
     return found
 
 
-def build_query(
-    *,
-    near: str | None,
-    radius_km: float | None,
-    q: str | None,
-    age: int | None,
-    max_price: float | None,
-    free: bool | None,
-    wheelchair: bool | None,
-    step_free: bool | None,
-    hearing_loop: bool | None,
-    categories: list[str] | None,
-    weekday: list[str] | None,
-    drop_in: bool | None,
-    municipality: str | None,
-    strict: bool,
-    sort: Sort | None,
-    limit: int,
-    offset: int,
-    known_categories: set[str],
-    geocoder: Any = None,
-    time_of_day: list[str] | None = None,
-) -> tuple[SearchQuery, Any]:
-    """The query, and how its point was found (precision and provider; never the text)."""
-    lat = lon = None
-    origin = None
-    if near is not None and near.strip():
-        if geocoder is None or read_point(near) is not None:
-            lat, lon = parse_point(near)
-        else:
-            origin = resolve_near(near, geocoder)
-            lat, lon = origin.lat, origin.lon
-    if radius_km is not None and lat is None:
-        raise ParamError("radius_km", "radius_km kræver near (et punkt at måle fra).",
-                         "radius_km needs near (a point to measure from).")
-    cats = split_list(categories)
-    unknown = [c for c in cats if c not in known_categories]
-    if unknown:
-        raise ParamError(
-            "categories",
-            "Ukendt kategori. Se /v1/categories for de gyldige.",
-            "Unknown category. See /v1/categories for valid ones.",
-        )
-    query = SearchQuery(
-        text=q.strip() if q and q.strip() else None,
-        lat=lat, lon=lon, radius_km=radius_km, age=age, max_price=max_price, free=free,
-        wheelchair=wheelchair, step_free=step_free, hearing_loop=hearing_loop,
-        categories=cats, weekdays=parse_weekdays(weekday),
-        time_of_day=parse_time_of_day(time_of_day), drop_in=drop_in,
-        municipality=municipality.strip() if municipality and municipality.strip() else None,
-        strict=strict, sort=sort, limit=limit, offset=offset,
-    )
-    return query, origin
+class SearchParams(BaseModel):
+    """One search as people ask for it. Soft filters (see `index.filters`) say what the
+    citizen needs or wishes; a listing that does not say is kept, after the ones that fit."""
 
+    near: str | None = Field(
+        None, max_length=200,
+        description="Where to search from: an address with postcode, a postcode, a town, or "
+        "lat,lon (e.g. 56.36,8.62). Used for this search only; never stored or logged.")
+    radius_km: float | None = Field(None, gt=0, le=MAX_RADIUS_KM,
+                                    description="Within this distance.")
+    q: str | None = Field(None, max_length=200, description="Free text, Danish.")
+    age: int | None = Field(None, ge=0, le=120, description="The citizen's age.")
+    max_price: float | None = Field(None, ge=0, le=100_000,
+                                    description="At most this price, in kroner.")
+    free: bool | None = Field(None, description="Only free activities.")
+    wheelchair: bool | None = Field(None, description="Needs wheelchair access.")
+    step_free: bool | None = Field(None, description="Needs step-free access.")
+    hearing_loop: bool | None = Field(None, description="Needs a hearing loop.")
+    categories: list[str] | None = Field(None, description="Category slugs (any of).")
+    weekday: list[str] | None = Field(None, description="Weekdays: tirsdag, 1, ...")
+    time_of_day: list[str] | None = Field(
+        None,
+        description="Parts of the day, by local start time (any of): formiddag (06-12), "
+        "eftermiddag (12-17), aften (17-24). An activity whose clock time is not stated "
+        "counts as unknown, not as a misfit.")
+    drop_in: bool | None = Field(None, description="No sign-up needed.")
+    municipality: str | None = Field(None, max_length=100,
+                                     description="Only in this municipality.")
+    strict: bool = Field(False, description="Keep only stated fits, not unknowns.")
+    sort: Sort | None = Field(None, description="distance, relevance or next.")
+    limit: int = Field(20, ge=1, le=100, description="Hits per page.")
+    offset: int = Field(0, ge=0, le=10_000, description="Hits to skip.")
+
+    def to_query(self, geocoder: Any = None, limit: int | None = None
+                 ) -> tuple[SearchQuery, Any]:
+        """The query, and how its point was found (precision and provider; never the text).
+        `limit`, when given, is the page size instead of `self.limit`."""
+        lat = lon = origin = None
+        if self.near is not None and self.near.strip():
+            if geocoder is None or read_point(self.near) is not None:
+                lat, lon = parse_point(self.near)
+            else:
+                origin = resolve_near(self.near, geocoder)
+                lat, lon = origin.lat, origin.lon
+        if self.radius_km is not None and lat is None:
+            raise ParamError("radius_km", "radius_km kræver near (et punkt at måle fra).",
+                             "radius_km needs near (a point to measure from).")
+        categories = split_list(self.categories)
+        if any(c not in CATEGORY_LABELS for c in categories):
+            raise ParamError(
+                "categories",
+                "Ukendt kategori. Se /v1/categories for de gyldige.",
+                "Unknown category. See /v1/categories for valid ones.",
+            )
+        query = SearchQuery(
+            **self.model_dump(exclude=_READ),
+            text=_stripped(self.q), lat=lat, lon=lon, categories=categories,
+            weekdays=parse_weekdays(self.weekday), time_of_day=parse_time_of_day(self.time_of_day),
+            municipality=_stripped(self.municipality),
+            limit=self.limit if limit is None else limit,
+        )
+        return query, origin
+
+
+#: Parameters read into something else (the rest go to the `SearchQuery` as they are).
+_READ = {"near", "q", "categories", "weekday", "time_of_day", "municipality", "limit"}
+
+
+def _stripped(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
+
+
+def value_type(field: FieldInfo) -> Any:
+    """A parameter's type without None: bool, int, float, str, an Enum, or list (of str)."""
+    kinds = [k for k in get_args(field.annotation) if k is not type(None)]
+    kind = kinds[0] if kinds else field.annotation
+    return list if get_origin(kind) is list else kind
+
+
+def max_length(field: FieldInfo) -> int | None:
+    """A text parameter's longest value."""
+    return next((m.max_length for m in field.metadata if hasattr(m, "max_length")), None)

@@ -1,10 +1,13 @@
-"""Search the index from the command line."""
+"""Search the index from the command line. The options are the search's parameters
+(`SearchParams`), each as --name-with-dashes; the words given are the free text."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from core import clock
 from core.settings import get_settings
@@ -14,32 +17,50 @@ from fkort.commands._base import (
     Subparsers,
 )
 from index import open_index
-from normalize.category import CATEGORY_LABELS
 from normalize.geo.chain import make_geocoder
 from normalize.schedule import duration, next_occurrences
 from search_api.formatting import km, price, when, where
-from search_api.params import ParamError, build_query
+from search_api.params import ParamError, SearchParams, value_type
+
+#: Options named otherwise than their parameter (given once per value).
+_OPTION_NAMES = {"categories": "--category"}
+#: Parameters the command sets itself: the free text is its words, and --limit has its own
+#: default.
+_OWN = ("q", "limit")
+#: Hits shown unless --limit says otherwise.
+DEFAULT_LIMIT = 10
+
+
+def _option(flag: str, name: str, description: str | None, kind: Any, default: Any
+            ) -> dict[str, Any]:
+    """argparse's keywords for one parameter."""
+    if kind is bool:
+        # A flag asks for yes; left out, it asks for nothing (or keeps its default).
+        return {"dest": name, "help": description, "action": "store_const", "const": True,
+                "default": default}
+    options: dict[str, Any] = {"dest": name, "help": description,
+                               "metavar": flag.removeprefix("--").replace("-", "_").upper()}
+    if kind is list:
+        options.update(action="append", help=f"{description} (repeatable)")
+    elif isinstance(kind, type) and issubclass(kind, Enum):
+        del options["metavar"]  # argparse shows the choices
+        options.update(choices=[member.value for member in kind])
+    else:
+        options.update(type=kind)
+    return options
 
 
 def add_parser(sub: Subparsers) -> None:
     p = sub.add_parser("search", help="search the index from the command line")
     p.add_argument("text", nargs="*")
-    p.add_argument("--near", help="address, postcode, town or lat,lon (never stored)")
-    p.add_argument("--radius-km", type=float)
-    p.add_argument("--age", type=int)
-    p.add_argument("--max-price", type=float)
-    p.add_argument("--free", action="store_true")
-    p.add_argument("--wheelchair", action="store_true")
-    p.add_argument("--hearing-loop", action="store_true")
-    p.add_argument("--drop-in", action="store_true")
-    p.add_argument("--category", action="append")
-    p.add_argument("--weekday", action="append")
-    p.add_argument("--time-of-day", action="append", metavar="PART",
-                   help="formiddag, eftermiddag or aften (repeatable)")
-    p.add_argument("--municipality")
-    p.add_argument("--strict", action="store_true")
-    p.add_argument("--sort", choices=["distance", "relevance", "next"])
-    p.add_argument("--limit", type=int, default=10)
+    for name, field in SearchParams.model_fields.items():
+        if name in _OWN:
+            continue
+        flag = _OPTION_NAMES.get(name, "--" + name.replace("_", "-"))
+        p.add_argument(flag, **_option(flag, name, field.description, value_type(field),
+                                       field.default))
+    p.add_argument("--limit", type=int, default=DEFAULT_LIMIT,
+                   help=f"hits to show (default {DEFAULT_LIMIT})")
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
@@ -47,17 +68,12 @@ def add_parser(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = get_settings()
+    given = {name: getattr(args, name) for name in SearchParams.model_fields
+             if name not in _OWN and getattr(args, name) is not None}
     try:
-        query, _origin = build_query(
-            near=args.near, radius_km=args.radius_km, q=" ".join(args.text) or None,
-            age=args.age, max_price=args.max_price, free=args.free or None,
-            wheelchair=args.wheelchair or None, step_free=None,
-            hearing_loop=args.hearing_loop or None, categories=args.category,
-            weekday=args.weekday, drop_in=args.drop_in or None,
-            municipality=args.municipality, strict=args.strict, sort=args.sort,
-            limit=args.limit, offset=0, known_categories=set(CATEGORY_LABELS),
-            geocoder=make_geocoder(settings, with_cache=False), time_of_day=args.time_of_day,
-        )
+        params = SearchParams.model_validate({**given, "q": " ".join(args.text) or None})
+        query, _origin = params.to_query(make_geocoder(settings, with_cache=False),
+                                         limit=args.limit)
     except (ParamError, ValueError) as exc:
         print(f"fkort search: {getattr(exc, 'en', None) or exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -60,7 +60,7 @@ def _search(request: Request, form: SearchForm, index: Any, geocoder: Any,
     if not form.asks_anything:
         return templates.TemplateResponse(request, "search.html", context)
     try:
-        query, origin = to_query(form, geocoder, settings.max_radius_km)
+        query, origin = to_query(form, geocoder)
     except FormErrors as exc:
         context["errors"] = exc.errors
         return templates.TemplateResponse(request, "search.html", context, status_code=422)

@@ -250,7 +250,8 @@ def test_engine_matched_agrees_with_sqlite_without_an_engine(tmp_path: Path,
                                                              params: dict[str, Any]) -> None:
     """The engine's per-hit `matched` is computed in Python; it must say what the embedded
     backend's SQL says, for every hit (runs without a search engine)."""
-    from index.backends.engine import matched, to_document
+    from index.backends.engine.mapping import to_document
+    from index.filters import matched
 
     sqlite = open_test_backend("sqlite", tmp_path)
     items = corpus()

@@ -1,0 +1,133 @@
+"""Search-engine backends (OpenSearch, Elasticsearch 8): one mapping, one query builder.
+
+Only client construction differs between the two (`opensearch.py`, `elasticsearch.py`). The
+parts: `mapping` (index settings, mapping, documents), `writes` (alias, writes, rebuild),
+`query` (the search as query DSL); this module adds the reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from core.clock import TZ
+from core.schema import Activity, Organization, Status
+from core.text import fold
+from index.backends.engine.query import build_search, exists, term
+from index.backends.engine.writes import EngineWrites
+from index.contract import Hit, OrganizationResult, SearchQuery, SearchResult
+from index.filters import matched
+from normalize.geo import distance_km
+
+
+class EngineBackend(EngineWrites):
+    """The contract on a search engine; subclasses make the client."""
+
+    name = "engine"
+
+    def get(self, activity_id: str) -> Activity | None:
+        self._ensure()
+        return self._get_many([activity_id]).get(activity_id)
+
+    def get_organization(self, org_id: str) -> Organization | None:
+        self._ensure()
+        return self._stored_organization(org_id)
+
+    def organization_activities(self, org_id: str) -> list[Activity]:
+        self._ensure()
+        resp = self.client.search(index=self.alias, body={
+            "query": {"term": {"organization_id": org_id}},
+            "sort": [{"title.raw": "asc"}, {"id": "asc"}], "size": 1000})
+        return [Activity.model_validate(h["_source"]["doc"]) for h in resp["hits"]["hits"]]
+
+    def search_organizations(self, text: str, limit: int = 20, offset: int = 0
+                             ) -> OrganizationResult:
+        self._ensure()
+        words = fold(text).split()
+        if not words:
+            return OrganizationResult(total=0, organizations=[])
+        # Every typed word a part of the folded name (as `name_matches`).
+        parts = [{"wildcard": {"name_fold": {"value": f"*{w}*"}}} for w in words]
+        resp = self.client.search(index=self.org_index, body={
+            "query": {"bool": {"filter": parts}}, "size": 10000})
+        found = {h["_source"]["id"]: Organization.model_validate(h["_source"]["doc"])
+                 for h in resp["hits"]["hits"]}
+        # Associations known only as the organiser named on their activities.
+        organizer = [{"wildcard": {"organizer_fold": {"value": f"*{w}*"}}} for w in words]
+        resp = self.client.search(index=self.alias, body={
+            "size": 0,
+            "query": {"bool": {"filter": [term("status", "active"),
+                                          exists("organization_id"), *organizer]}},
+            "aggs": {"orgs": {"terms": {"field": "organization_id", "size": 10000},
+                              "aggs": {"first": {"top_hits": {
+                                  "size": 1, "sort": [{"id": "asc"}]}}}}}})
+        buckets = resp.get("aggregations", {}).get("orgs", {}).get("buckets", [])
+        candidates = {b["key"]: b["first"]["hits"]["hits"][0]["_source"]["doc"]
+                      for b in buckets if b["key"] not in found}
+        if candidates:
+            known = self.client.mget(index=self.org_index, body={"ids": list(candidates)})
+            for d in known.get("docs", []):
+                if d.get("found"):
+                    candidates.pop(d["_id"], None)
+        for org_id, doc in candidates.items():
+            organizer_doc = doc.get("organizer") or {}
+            found[org_id] = Organization(id=org_id, name=organizer_doc.get("name") or org_id,
+                                         url=organizer_doc.get("url"))
+        ordered = sorted(found.values(), key=lambda o: (fold(o.name), o.id))
+        return OrganizationResult(total=len(ordered),
+                                  organizations=ordered[offset:offset + limit])
+
+    def count(self) -> int:
+        self._ensure()
+        return int(self.client.count(index=self.alias)["count"])
+
+    def search(self, q: SearchQuery) -> SearchResult:
+        self._ensure()
+        now = q.now or datetime.now(TZ)
+        resp = self.client.search(index=self.alias, body=build_search(q, now))
+        hits = []
+        for h in resp["hits"]["hits"]:
+            a = Activity.model_validate(h["_source"]["doc"])
+            dist = None
+            if q.has_point and a.location.lat is not None and a.location.lon is not None:
+                assert q.lat is not None and q.lon is not None
+                dist = round(distance_km(a.location.lat, a.location.lon, q.lat, q.lon), 3)
+            hits.append(Hit(activity=a, distance_km=dist, score=h.get("_score"),
+                            matched=matched(a, q)))
+        total = resp["hits"]["total"]
+        buckets = resp.get("aggregations", {}).get("categories", {}).get("buckets", [])
+        return SearchResult(
+            total=int(total["value"] if isinstance(total, dict) else total),
+            hits=hits,
+            facets={"categories": {b["key"]: int(b["doc_count"]) for b in sorted(
+                buckets, key=lambda b: b["key"])}},
+        )
+
+    def _scan(self, query: dict[str, Any]) -> Iterator[Activity]:
+        """Every matching document, page by page (search_after on the id)."""
+        after: list[Any] | None = None
+        while True:
+            body: dict[str, Any] = {"query": query, "size": 1000, "sort": [{"id": "asc"}],
+                                    "_source": ["doc"]}
+            if after is not None:
+                body["search_after"] = after
+            hits = self.client.search(index=self.alias, body=body)["hits"]["hits"]
+            for h in hits:
+                yield Activity.model_validate(h["_source"]["doc"])
+            if len(hits) < 1000:
+                return
+            after = hits[-1]["sort"]
+
+    def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]:
+        """Each activity of a source: when it was last seen, and its status."""
+        self._ensure()
+        return {a.id: (a.last_seen, a.status)
+                for a in self._scan({"term": {"source_name": source_name}})}
+
+    def all_activities(self) -> Iterator[Activity]:
+        self._ensure()
+        yield from self._scan({"match_all": {}})
+
+    def close(self) -> None:
+        self.client.close()

@@ -1,0 +1,179 @@
+"""The engines' indices and writes: versioned indices behind an alias, created or brought up
+to the mapping on first use; bulk writes; and a rebuild that fills a new index and then swaps
+the alias in one step, so searches never see a half-built index."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from core.clock import TZ
+from core.schema import Activity, Organization, Status
+from core.text import fold
+from index.backends.engine.mapping import MAPPING, ORG_MAPPING, SETTINGS, to_document
+from index.contract import WriteStats, carry_over, content_hash, merge_organization
+
+
+class EngineWrites:
+    """An engine index's alias, mapping and writes; `EngineBackend` adds the reads."""
+
+    #: The client library's "not found" exception.
+    not_found: type[Exception] = LookupError
+
+    def __init__(self, client: Any, alias: str = "fkort-activities", **_: Any) -> None:
+        self.client = client
+        self.alias = alias
+        self.org_index = f"{alias}.organizations"
+
+    # -- indices -----------------------------------------------------------------------
+    def _new_index(self) -> str:
+        name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 10**6}"
+        self.client.indices.create(index=name, body={"settings": SETTINGS, "mappings": MAPPING})
+        return name
+
+    def _ensure(self) -> None:
+        if getattr(self, "_ready", False):
+            return
+        if not self.client.indices.exists_alias(name=self.alias):
+            index = self._new_index()
+            self.client.indices.put_alias(index=index, name=self.alias)
+        else:
+            # An index made by an older version: add the fields this one writes (adding
+            # fields is allowed on a live index; existing documents get them on re-index).
+            self.client.indices.put_mapping(index=self.alias,
+                                            body={"properties": MAPPING["properties"]})
+        if not self.client.indices.exists(index=self.org_index):
+            self.client.indices.create(index=self.org_index, body={
+                "settings": {"number_of_shards": 1, "number_of_replicas": 0},
+                "mappings": ORG_MAPPING})
+        else:
+            self.client.indices.put_mapping(index=self.org_index,
+                                            body={"properties": ORG_MAPPING["properties"]})
+        self._ready = True
+
+    def current_index(self) -> str | None:
+        if not self.client.indices.exists_alias(name=self.alias):
+            return None
+        return str(next(iter(self.client.indices.get_alias(name=self.alias))))
+
+    def _get_many(self, ids: list[str]) -> dict[str, Activity]:
+        if not ids:
+            return {}
+        resp = self.client.mget(index=self.alias, body={"ids": ids})
+        return {d["_id"]: Activity.model_validate(d["_source"]["doc"])
+                for d in resp.get("docs", []) if d.get("found")}
+
+    def _stored_organization(self, org_id: str) -> Organization | None:
+        try:
+            resp = self.client.get(index=self.org_index, id=org_id)
+        except self.not_found:
+            return None
+        return Organization.model_validate(resp["_source"]["doc"]) if resp.get("found") else None
+
+    # -- writes -------------------------------------------------------------------------
+    def _bulk(self, index: str, activities: Iterable[Activity], now: datetime,
+              refresh: str | bool = "wait_for") -> WriteStats:
+        stats = WriteStats()
+        actions: list[dict[str, Any]] = []
+        for a in activities:
+            actions.append({"index": {"_index": index, "_id": a.id}})
+            actions.append(to_document(a, now))
+        if not actions:
+            return stats
+        resp = self.client.bulk(body=actions, refresh=refresh)
+        for item in resp.get("items", []):
+            op = item.get("index", {})
+            if op.get("error"):
+                reason = op["error"].get("reason") or str(op["error"])
+                stats.errors.append((str(op.get("_id")), reason))
+            elif op.get("result") == "created":
+                stats.new += 1
+            else:
+                stats.changed += 1
+        return stats
+
+    def upsert(self, activities: Iterable[Activity]) -> WriteStats:
+        self._ensure()
+        items = list(activities)
+        existing = self._get_many([a.id for a in items])
+        kept = []
+        stats = WriteStats()
+        for a in items:
+            old = existing.get(a.id)
+            if old is not None:
+                a = carry_over(old, a)
+                if content_hash(old) == content_hash(a) and old.status == a.status:
+                    stats.unchanged += 1  # nothing new: no write
+                    continue
+            kept.append(a)
+        stats += self._bulk(self.alias, kept, datetime.now(TZ))
+        return stats
+
+    def rebuild(self, activities: Iterable[Activity]) -> WriteStats:
+        """Fill a new index, then point the alias at it in one step; the old one is deleted.
+        If anything fails on the way, the alias still points at the last complete index."""
+        self._ensure()
+        old = self.current_index()
+        new = self._new_index()
+        try:
+            stats = WriteStats()
+            batch: list[Activity] = []
+            for a in activities:
+                batch.append(a)
+                if len(batch) >= 1000:
+                    # Nobody searches the new index yet: no refresh until it is complete.
+                    stats += self._bulk(new, batch, datetime.now(TZ), refresh=False)
+                    batch = []
+            stats += self._bulk(new, batch, datetime.now(TZ), refresh=False)
+            self.client.indices.refresh(index=new)
+        except Exception:
+            try:  # best effort: the engine may be the thing that went away
+                self.client.indices.delete(index=new, ignore_unavailable=True)
+            except Exception:  # noqa: BLE001 - the original error is the one to report
+                pass
+            raise
+        actions = [{"add": {"index": new, "alias": self.alias}}]
+        if old:
+            actions.insert(0, {"remove": {"index": old, "alias": self.alias}})
+        self.client.indices.update_aliases(body={"actions": actions})
+        if old:
+            self.client.indices.delete(index=old, ignore_unavailable=True)
+        return stats
+
+    def upsert_organizations(self, organizations: Iterable[Organization]) -> WriteStats:
+        self._ensure()
+        stats = WriteStats()
+        for org in organizations:
+            stored = self._stored_organization(org.id)
+            if stored is not None:
+                merged = merge_organization(stored, org)
+                if merged is None:
+                    stats.unchanged += 1  # nothing new: no write
+                    continue
+                org = merged
+            self.client.index(index=self.org_index, id=org.id, refresh="wait_for",
+                              body={"id": org.id, "name": org.name,
+                                    "name_fold": fold(org.name),
+                                    "doc": org.model_dump(mode="json")})
+            stats.new += 1
+        return stats
+
+    def delete(self, ids: Iterable[str]) -> int:
+        self._ensure()
+        n = 0
+        for activity_id in ids:
+            try:
+                resp = self.client.delete(index=self.alias, id=activity_id, refresh="wait_for")
+            except self.not_found:
+                continue
+            n += resp.get("result") == "deleted"
+        return n
+
+    def set_status(self, ids: Iterable[str], status: Status) -> int:
+        self._ensure()
+        changed = [a.model_copy(update={"status": status})
+                   for a in self._get_many(list(ids)).values() if a.status != status]
+        stats = self._bulk(self.alias, changed, datetime.now(TZ))
+        return stats.new + stats.changed

@@ -1,0 +1,127 @@
+"""The embedded default index: one SQLite file with FTS5 for text and an R*Tree for places.
+
+The parts: `schema` (tables, the soft filters' columns, migration of older files),
+`connection` (a connection per thread, the writer's transaction), `writes` and `query`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.clock import TZ
+from core.schema import Activity, Organization, Status
+from core.text import fold
+from index.backends.sqlite import query, schema, writes
+from index.backends.sqlite.connection import Connections
+from index.contract import (
+    OrganizationResult,
+    SearchQuery,
+    SearchResult,
+    WriteStats,
+    name_matches,
+)
+
+
+def _name_matches(text: str | None, name: str | None) -> bool:
+    return bool(text and name and name_matches(text, name))
+
+
+class SQLiteBackend:
+    """Embedded index. Safe for one writer and many reader threads (WAL)."""
+
+    name = "sqlite"
+
+    def __init__(self, path: str | Path = "data/fkort.db", **_: Any) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connections = Connections(self.path, {
+            "fk_next": (4, query.next_start), "fk_name_matches": (2, _name_matches)})
+        schema.create(self._connections.get())
+
+    def close(self) -> None:
+        self._connections.close()
+
+    # -- writes --------------------------------------------------------------------------
+    def upsert(self, activities: Iterable[Activity]) -> WriteStats:
+        with self._connections.tx() as con:
+            return writes.upsert(con, activities)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        with self._connections.tx() as con:
+            return writes.delete(con, ids)
+
+    def set_status(self, ids: Iterable[str], status: Status) -> int:
+        with self._connections.tx() as con:
+            return writes.set_status(con, ids, status)
+
+    def upsert_organizations(self, organizations: Iterable[Organization]) -> WriteStats:
+        with self._connections.tx() as con:
+            return writes.upsert_organizations(con, organizations)
+
+    # -- reads ---------------------------------------------------------------------------
+    def search(self, q: SearchQuery) -> SearchResult:
+        return query.search(self._connections.get(), q, q.now or datetime.now(TZ))
+
+    def get(self, activity_id: str) -> Activity | None:
+        row = self._connections.get().execute(
+            "SELECT doc FROM activities WHERE id = ?", (activity_id,)).fetchone()
+        return Activity.model_validate_json(row[0]) if row else None
+
+    def get_organization(self, org_id: str) -> Organization | None:
+        row = self._connections.get().execute(
+            "SELECT doc FROM organizations WHERE id = ?", (org_id,)).fetchone()
+        return Organization.model_validate_json(row[0]) if row else None
+
+    def organization_activities(self, org_id: str) -> list[Activity]:
+        rows = self._connections.get().execute(
+            "SELECT doc FROM activities WHERE organization_id = ? ORDER BY title, id",
+            (org_id,),
+        ).fetchall()
+        return [Activity.model_validate_json(r[0]) for r in rows]
+
+    def search_organizations(self, text: str, limit: int = 20, offset: int = 0
+                             ) -> OrganizationResult:
+        found: dict[str, Organization] = {}
+        con = self._connections.get()
+        for (doc,) in con.execute(
+            "SELECT doc FROM organizations WHERE fk_name_matches(?, name)", (text,)
+        ):
+            org = Organization.model_validate_json(doc)
+            found[org.id] = org
+        # Associations known only as the organiser named on their activities.
+        for org_id, name, url in con.execute(
+            """SELECT organization_id, json_extract(doc, '$.organizer.name'),
+                      json_extract(doc, '$.organizer.url')
+               FROM activities
+               WHERE organization_id IS NOT NULL AND status = 'active'
+                 AND organization_id NOT IN (SELECT id FROM organizations)
+                 AND fk_name_matches(?, json_extract(doc, '$.organizer.name'))
+               ORDER BY id""", (text,)
+        ):
+            found.setdefault(org_id, Organization(id=org_id, name=name, url=url))
+        ordered = sorted(found.values(), key=lambda o: (fold(o.name), o.id))
+        return OrganizationResult(total=len(ordered),
+                                  organizations=ordered[offset:offset + limit])
+
+    def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]:
+        """Each activity of a source: when it was last seen, and its status."""
+        out: dict[str, tuple[datetime, Status]] = {}
+        for aid, doc in self._connections.get().execute(
+            "SELECT id, doc FROM activities WHERE source_name = ?", (source_name,)
+        ):
+            a = Activity.model_validate_json(doc)
+            out[aid] = (a.last_seen, a.status)
+        return out
+
+    def all_activities(self) -> Iterator[Activity]:
+        """Every stored activity, in id order."""
+        for (doc,) in self._connections.get().execute("SELECT doc FROM activities ORDER BY id"):
+            yield Activity.model_validate_json(doc)
+
+    def count(self) -> int:
+        return int(self._connections.get().execute(
+            "SELECT count(*) FROM activities").fetchone()[0])

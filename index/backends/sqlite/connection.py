@@ -1,0 +1,69 @@
+"""Connections to the SQLite file: one per thread (WAL: one writer, many readers), writes in
+one immediate transaction under a lock, and the SQL functions searches call."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+#: SQL functions to register on every connection: name → (number of arguments, function).
+Functions = dict[str, tuple[int, Callable[..., Any]]]
+
+
+class Connections:
+    """The file's connections, one per thread, and its single writer's lock."""
+
+    def __init__(self, path: Path, functions: Functions) -> None:
+        self.path = path
+        self.functions = functions
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use)."""
+        con: sqlite3.Connection | None = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.execute("PRAGMA foreign_keys=ON")
+            _ensure_math(con)
+            for name, (n_args, fn) in self.functions.items():
+                con.create_function(name, n_args, fn, deterministic=True)
+            self._local.con = con
+        return con
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; rolled back if anything in it fails."""
+        with self._write_lock:
+            con = self.get()
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+
+
+def _ensure_math(con: sqlite3.Connection) -> None:
+    """SQLite builds without math functions get them from Python (slower, same results)."""
+    try:
+        con.execute("SELECT asin(1), sqrt(1), sin(1), cos(1), radians(1)").fetchone()
+    except sqlite3.OperationalError:
+        for name, fn in (("asin", math.asin), ("sqrt", math.sqrt), ("sin", math.sin),
+                         ("cos", math.cos), ("radians", math.radians)):
+            con.create_function(name, 1, fn, deterministic=True)

@@ -1,0 +1,162 @@
+"""The SQLite store's tables: one row per activity with the columns a search reads (the soft
+filters' columns made from `index.filters`), FTS5 for text, an R*Tree for places; and how a
+file written by an older version is brought up to them."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from core.schema import Activity
+from index.filters import STORED_RULES, AnyOf, AtMost, Flag, Span
+from normalize import schedule
+
+#: Stated yes/no fields stored beside the soft filters' own (not filters yet).
+ALSO_STORED = ("accessible_toilet", "parking")
+
+_ACTIVITIES = """
+CREATE TABLE IF NOT EXISTS activities (
+    rid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    doc TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    status TEXT NOT NULL,
+    title TEXT NOT NULL,
+    lat REAL, lon REAL,
+    sched_kind TEXT NOT NULL,
+    rrule TEXT,
+    first_start TEXT,            -- local ISO with offset; NULL = unknown
+    last_start TEXT,             -- UTC ISO; NULL = open-ended or unknown
+    municipality TEXT,
+    source_name TEXT NOT NULL,
+    source_kind TEXT NOT NULL,
+    organization_id TEXT{more}
+);
+"""
+_REST = """
+CREATE INDEX IF NOT EXISTS activities_org ON activities(organization_id);
+CREATE INDEX IF NOT EXISTS activities_source ON activities(source_name);
+CREATE TABLE IF NOT EXISTS activity_categories (
+    rid INTEGER NOT NULL REFERENCES activities(rid) ON DELETE CASCADE,
+    slug TEXT NOT NULL,
+    PRIMARY KEY (slug, rid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS activity_categories_rid ON activity_categories(rid);
+CREATE VIRTUAL TABLE IF NOT EXISTS activity_geo
+    USING rtree(rid, min_lat, max_lat, min_lon, max_lon);
+CREATE VIRTUAL TABLE IF NOT EXISTS activity_fts USING fts5(
+    title_terms, body_terms, tokenize = "unicode61 remove_diacritics 0", prefix = '2 3 4'
+);
+CREATE TABLE IF NOT EXISTS organizations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def utc(dt: datetime | None) -> str | None:
+    """A time as the store keeps it: UTC, ISO, to the second."""
+    return None if dt is None else dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def tri(value: bool | None) -> int | None:
+    """A stated yes/no as 1/0; NULL when not stated."""
+    return None if value is None else int(value)
+
+
+def span_columns(field: str) -> tuple[str, str]:
+    """The columns of a `Span`'s two ends."""
+    return f"{field}_min", f"{field}_max"
+
+
+def _filter_columns() -> list[tuple[str, str]]:
+    """(column, type) of every stored soft-filter value, as `index.filters` declares them."""
+    columns: list[tuple[str, str]] = []
+    for rule in STORED_RULES:
+        match rule:
+            case Span():
+                columns.extend((c, "INTEGER") for c in span_columns(rule.field))
+            case AtMost():
+                columns.append((rule.field, "REAL"))
+            case Flag() | AnyOf():  # AnyOf: the set as bits in its `choices` order
+                columns.append((rule.field, "INTEGER"))
+    return columns
+
+
+def filter_values(a: Activity) -> dict[str, Any]:
+    """An activity's soft-filter columns; NULL where the listing does not say."""
+    values: dict[str, Any] = {}
+    for rule in STORED_RULES:
+        match rule:
+            case Span():
+                values.update(zip(span_columns(rule.field), rule.read(a), strict=True))
+            case AtMost():
+                values[rule.field] = rule.read(a)
+            case Flag():
+                values[rule.field] = tri(rule.read(a))
+            case AnyOf():
+                stated = rule.read(a)
+                values[rule.field] = rule.bits(stated) if stated else None
+    return values
+
+
+#: The soft filters' columns; and the stated flags kept beside them that are not among them.
+FILTER_COLUMNS = _filter_columns()
+_ALSO = [f for f in ALSO_STORED if f not in {c for c, _ in FILTER_COLUMNS}]
+
+
+def row(a: Activity, digest: str) -> dict[str, Any]:
+    """An activity's row in `activities`, by column (rid is given by the writer)."""
+    loc, sch = a.location, a.schedule
+    return {
+        "id": a.id, "doc": a.model_dump_json(), "content_hash": digest,
+        "status": a.status.value, "title": a.title, "lat": loc.lat, "lon": loc.lon,
+        **{f: tri(getattr(a.accessibility, f)) for f in _ALSO},
+        "sched_kind": sch.kind.value, "rrule": sch.rrule,
+        "first_start": sch.start.isoformat() if sch.start else None,
+        "last_start": utc(schedule.last_start(sch)),
+        "municipality": loc.municipality.casefold() if loc.municipality else None,
+        "source_name": a.source.name, "source_kind": a.source.kind.value,
+        "organization_id": a.organization_id,
+        **filter_values(a),
+    }
+
+
+def ddl() -> str:
+    more = "".join(f",\n    {name} {kind}" for name, kind in [
+        *((f, "INTEGER") for f in _ALSO), *FILTER_COLUMNS])
+    return _ACTIVITIES.format(more=more) + _REST
+
+
+def create(con: sqlite3.Connection) -> None:
+    """Make the tables, and bring a file written by an older version up to them."""
+    con.executescript(ddl())
+    migrate(con)
+
+
+def migrate(con: sqlite3.Connection) -> None:
+    """Add the soft-filter columns an older file lacks, filled from the stored records (so
+    no re-crawl is needed)."""
+    have = {r[1] for r in con.execute("PRAGMA table_info(activities)")}
+    missing = [(name, kind) for name, kind in FILTER_COLUMNS if name not in have]
+    if not missing:
+        return
+    names = [name for name, _ in missing]
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        for name, kind in missing:
+            con.execute(f"ALTER TABLE activities ADD COLUMN {name} {kind}")
+        rows = con.execute("SELECT rid, doc FROM activities").fetchall()
+        updates = []
+        for rid, doc in rows:
+            values = filter_values(Activity.model_validate_json(doc))
+            updates.append((*(values[n] for n in names), rid))
+        assignments = ", ".join(f"{n} = ?" for n in names)
+        con.executemany(f"UPDATE activities SET {assignments} WHERE rid = ?", updates)
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
