@@ -39,9 +39,9 @@ class Settings(BaseSettings):
     sweep_guard_ratio: float = 0.5
     #: Which API the geocoder server speaks: "nominatim" or "dawa" (Danmarks Adressers Web API).
     geocoder: str = "nominatim"
-    # Bounds on what one API call may ask for; the API answers 422 beyond them.
+    #: Most results one API call returns (a larger `limit` is cut to it). The largest radius
+    #: is the search contract's (`index.contract.MAX_RADIUS_KM`).
     max_limit: int = 100
-    max_radius_km: float = 500.0
     #: Map tiles for the search page, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
     #: (mind the tile server's usage policy). Unset: the map has a plain background and
     #: still shows every result's marker, so the page works offline.
