@@ -22,15 +22,14 @@ import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.clock import TZ  # noqa: E402
 from core.schema import Activity, activity_id  # noqa: E402
 from records.merging import merge_duplicates, plan  # noqa: E402
 
-TZ = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)
 WORDS = ["Strikkecafé", "Gåtur", "Fællesspisning", "Brætspil", "Seniordans", "Banko",
          "Mandeklub", "Sangaften", "Kortklub", "Cykeltur", "Træværksted", "Læsekreds",

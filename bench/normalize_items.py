@@ -22,17 +22,16 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import extruct  # noqa: E402
 
+from core.clock import TZ  # noqa: E402
 from core.schema import RawActivity, Source  # noqa: E402
 from normalize.activity import build_activity, is_event  # noqa: E402
 
-TZ = ZoneInfo("Europe/Copenhagen")
 FETCHED = datetime(2026, 11, 22, 3, 0, tzinfo=TZ)
 
 

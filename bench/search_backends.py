@@ -18,17 +18,16 @@ import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.clock import TZ  # noqa: E402
 from core.schema import Activity, activity_id  # noqa: E402
 from index import SearchQuery, open_backend  # noqa: E402
 from index.backends.sqlite import SQLiteBackend  # noqa: E402
 from normalize.geo.gazetteer import towns  # noqa: E402
 
-TZ = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)
 TITLES = ["Brætspilsaften", "Kortspil og kaffe", "Strikkeklub", "Fællessang", "Gåtur",
           "Fællesspisning", "Mandeklub", "Sorggruppe", "IT-hjælp", "Petanque", "Seniordans",

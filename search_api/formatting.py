@@ -36,8 +36,8 @@ def _clock(dt: datetime) -> str:
 def when(start: datetime, duration: timedelta | None = None) -> str:
     """"tirsdag 13. januar kl. 14.00–16.00".
 
-    >>> from zoneinfo import ZoneInfo
-    >>> when(datetime(2026, 1, 13, 14, tzinfo=ZoneInfo("Europe/Copenhagen")), timedelta(hours=2))
+    >>> from core.clock import TZ
+    >>> when(datetime(2026, 1, 13, 14, tzinfo=TZ), timedelta(hours=2))
     'tirsdag 13. januar kl. 14.00–16.00'
     """
     text = f"{DAYS[start.weekday()]} {start.day}. {MONTHS[start.month - 1]}"
