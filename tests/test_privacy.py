@@ -17,6 +17,7 @@ import pytest
 from core.settings import Settings
 from index.backends.sqlite import SQLiteBackend
 from normalize.geo.chain import make_geocoder
+from normalize.geo.logfilter import HideQueries
 from tests.conftest import FROZEN_NOW, REPO, free_port, run_fkort
 from tests.index.corpus import make
 from tests.nominatim import CITIZEN_STREETS, CITIZENS, NominatimServer
@@ -211,6 +212,7 @@ def test_twenty_addresses_leave_no_trace_with_debug_logs_and_an_access_log(
         assert api.status_code == 200 and api.json()["count"] == 1, address
         assert page.status_code == 200 and "Brætspilsaften" in page.text, address
         assert bookmark.status_code == 200 and "Brætspilsaften" not in bookmark.text
+        assert 'method="post"' in page.text and 'method="post"' in bookmark.text  # page: POST
         assert asked.count(address) == 3, address  # the API, the page and the CLI
     assert cli.returncode == 0, cli.stderr[-3000:]
     assert cli.stdout.count("exit 0") == 20 and cli.stdout.count("Brætspilsaften") == 20
@@ -247,3 +249,26 @@ def test_the_geocoders_request_logs_hide_the_address(kind: str, tmp_path: Path,
     if kind == "nominatim":
         assert "Received an HTTP error (500): [skjult]" in logged
     assert not [n for n in spellings(street) if n in logged.lower().encode()]
+
+
+def test_access_lines_stay_formattable_and_tracebacks_are_hidden_too() -> None:
+    from uvicorn.logging import AccessFormatter
+
+    access = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", "/v1/activities?near=Kv%C3%A6sthusgade+99&radius_km=5", "1.1",
+         200), None)
+    assert HideQueries().filter(access)  # hidden, never dropped
+    line = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s').format(access)
+    assert line == ('127.0.0.1:5 - "GET /v1/activities?near=[skjult]&radius_km=[skjult] '
+                    'HTTP/1.1" 200 OK')
+    try:
+        raise ValueError(f"Max retries exceeded with url: /search?q={quote(ADDRESS)}&format=json")
+    except ValueError:
+        failure = logging.LogRecord("urllib3.connectionpool", logging.ERROR, __file__, 1,
+                                    "Request failed: %r", (sys.exc_info()[1],), sys.exc_info())
+    HideQueries().filter(failure)
+    text = logging.Formatter().format(failure)
+    assert text.startswith("Request failed: 'Max retries exceeded with url: /search?q=[skjult]")
+    assert "ValueError: Max retries exceeded with url: /search?q=[skjult]&format=[skjult]" in text
+    assert not any(p in text for p in PIECES)
