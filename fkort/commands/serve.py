@@ -53,8 +53,11 @@ def run(args: argparse.Namespace) -> int:
     app = create_app(settings)
     print(f"Fællesskabskort kører på http://{args.host}:{args.port}/", flush=True)
     # The access log is off unless asked for: request lines may carry a citizen's address in
-    # `near` (GET /v1/activities). When on, every query value is hidden.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log,
-                log_level=args.log_level, log_config=log_config(args.log_level),
+    # `near` (GET /v1/activities). When on, every query value is hidden. (`fkort demo` calls
+    # this without the logging options: the defaults then.)
+    level = getattr(args, "log_level", "warning")
+    uvicorn.run(app, host=args.host, port=args.port,
+                access_log=getattr(args, "access_log", False),
+                log_level=level, log_config=log_config(level),
                 proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
     return EXIT_OK
