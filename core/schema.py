@@ -68,11 +68,75 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+#: An e-mail address: a local part, "@", a domain with a dot and a top-level name of letters.
+_EMAIL = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+#: What may stand before a phone number's digits: "tel:" (a link), "tlf.", "Telefon:", ...
+_PHONE_LABEL = re.compile(r"^(?:tel:|(?:tlf|tel|telefon|phone|mobil|mob)\b\.?:?)\s*", re.I)
+
+
+def danish_phone(value: str) -> str | None:
+    """A phone number as Danes write it ("97 82 11 00"), None when the text is no phone number.
+
+    A Danish number has eight digits, the first 2–9, with or without +45/0045. A number with
+    another country's code is kept as written. Nothing else is read as a number.
+
+    >>> [danish_phone(t) for t in ("+45 97 82 11 00", "97821100", "tlf. 9782 1100",
+    ...                            "0045 97-82-11-00", "tel:+4520456789", "(+45) 97 82 11 00")]
+    ['97 82 11 00', '97 82 11 00', '97 82 11 00', '97 82 11 00', '20 45 67 89', '97 82 11 00']
+    >>> danish_phone("+46 8 123 456 78")
+    '+46 8 123 456 78'
+    >>> [danish_phone(t) for t in ("ring til kontoret", "1234 5678", "9782 110", "7500")]
+    [None, None, None, None]
+    """
+    text = _PHONE_LABEL.sub("", " ".join(value.split()))
+    if not re.fullmatch(r"\(?\+?[\d\s().\-/]+", text) or not text:
+        return None
+    digits = re.sub(r"\D", "", text)
+    international = text.lstrip("(").startswith("+") or digits.startswith("00")
+    digits = digits.removeprefix("00") if international else digits
+    if international and digits.startswith("45") and len(digits) == 10:
+        digits = digits[2:]
+    elif international:
+        return text if 8 <= len(digits) <= 15 else None
+    if len(digits) != 8 or digits[0] in "01":
+        return None
+    return " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+
+
+def plain_email(value: str) -> str | None:
+    """An e-mail address without "mailto:" and with its domain in lower case, or None.
+
+    >>> plain_email("mailto:Strik@Holstebro-Frivillig.DK?subject=Strik")
+    'Strik@holstebro-frivillig.dk'
+    >>> [plain_email(t) for t in ("skriv til os", "strik@localhost", "@holstebro.dk")]
+    [None, None, None]
+    """
+    text = re.sub(r"^mailto:", "", value.strip(), flags=re.I).split("?")[0].strip(" <>.,;:()")
+    if not _EMAIL.fullmatch(text):
+        return None
+    local, domain = text.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
 class Organizer(_Model):
+    """Who runs an activity, and how the organiser asks to be reached. `email` and `phone` are
+    what the organiser published for the activity, read as an address and a number (Danish
+    numbers as "97 82 11 00"); a value that is neither is unknown (None), never made up."""
+
     name: str | None = None
     url: str | None = None
     email: str | None = None
     phone: str | None = None
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _email(cls, value: object) -> object:
+        return plain_email(value) if isinstance(value, str) else value
+
+    @field_validator("phone", mode="before")
+    @classmethod
+    def _phone(cls, value: object) -> object:
+        return danish_phone(value) if isinstance(value, str) else value
 
 
 class Location(_Model):

@@ -19,6 +19,7 @@ from core.schema import (
 from normalize import age, geo, price, schedule
 from normalize.accessibility import from_amenity_features
 from normalize.category import parse_categories
+from normalize.contact import read_contact
 from normalize.dropin import parse_drop_in
 from normalize.schedule_text import parse_schedule
 from normalize.text import clean_text
@@ -46,15 +47,28 @@ def _str(value: object) -> str | None:
 
 
 def _organizer(data: Mapping[str, Any], texts: Mapping[str, str]) -> Organizer:
+    """Who runs it, and the contact the organiser published: schema.org's organizer (its
+    email/telephone, or its contactPoint's), then the page's contact field, then its organiser
+    field ("Ældre Sagen, tlf. 96 63 14 20"). What none of them gives stays unknown."""
     org = _first(data.get("organizer"))
     if isinstance(org, Mapping):
-        return Organizer(
+        point = _first(org.get("contactPoint"))
+        point = point if isinstance(point, Mapping) else {}
+        found = Organizer(
             name=_str(org.get("name")),
             url=_str(org.get("url")),
-            email=_str(org.get("email")),
-            phone=_str(org.get("telephone")),
+            email=_str(org.get("email") or point.get("email")),
+            phone=_str(org.get("telephone") or point.get("telephone")),
         )
-    return Organizer(name=_str(org) or clean_text(texts.get("organizer")))
+    else:
+        found = Organizer(name=_str(org) or clean_text(texts.get("organizer")))
+    for text in (texts.get("contact"), texts.get("organizer")):
+        if found.email and found.phone:
+            break
+        contact = read_contact(text)
+        found = found.model_copy(update={"email": found.email or contact.email,
+                                         "phone": found.phone or contact.phone})
+    return found
 
 
 def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity:

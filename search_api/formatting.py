@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from core.schema import Activity, AgeRange, Price, PricePeriod
+from core.schema import Activity, AgeRange, Organizer, Price, PricePeriod
 from index.contract import MAX_RADIUS_KM
 
 UNKNOWN = "ikke oplyst"
@@ -82,6 +83,36 @@ def where(activity: Activity) -> str:
     town = " ".join(x for x in (loc.postcode, loc.city) if x)
     parts = [x for x in (loc.name, loc.address, town) if x]
     return ", ".join(parts) if parts else UNKNOWN
+
+
+def tel_href(phone: str) -> str:
+    """A tel: link for a number as the record holds it; Danish numbers get +45.
+
+    >>> tel_href("97 82 11 00"), tel_href("+46 8 123 456 78")
+    ('tel:+4597821100', 'tel:+46812345678')
+    """
+    digits = re.sub(r"[^\d+]", "", phone)
+    return f"tel:+45{digits}" if len(digits) == 8 and digits.isdigit() else f"tel:{digits}"
+
+
+def contact_advice(organizer: Organizer) -> str:
+    """What the match-kort tells the brobygger to do before going: call or write the organiser
+    by the contact they published; with none, check the page it was found on. Never "call"
+    without a number.
+
+    >>> contact_advice(Organizer(phone="97 82 11 00", email="a@b.dk"))
+    'Ring til arrangøren på 97 82 11 00 og hør, om det stadig passer.'
+    >>> contact_advice(Organizer(email="strik@holstebro.dk"))
+    'Skriv til arrangøren på strik@holstebro.dk og hør, om det stadig passer.'
+    >>> contact_advice(Organizer(name="Strikkeklubben"))  # doctest: +ELLIPSIS
+    'Arrangørens kontakt er ikke oplyst. Se på siden, hvor tilbuddet er fundet, om det ...'
+    """
+    if organizer.phone:
+        return f"Ring til arrangøren på {organizer.phone} og hør, om det stadig passer."
+    if organizer.email:
+        return f"Skriv til arrangøren på {organizer.email} og hør, om det stadig passer."
+    return (f"Arrangørens kontakt er {UNKNOWN}. Se på siden, hvor tilbuddet er fundet, "
+            "om det stadig passer.")
 
 
 def km(distance: float | None) -> str:

@@ -16,6 +16,7 @@ from core.settings import Settings, get_settings
 from index import IndexBackend, open_index
 from index.contract import MAX_RADIUS_KM
 from normalize.geo.chain import make_geocoder
+from normalize.geo.logfilter import hide_queries_in_library_logs, hide_queries_in_logs
 from records.request_fields import RequestError
 from search_api.bodylimit import BodyLimit
 from search_api.errors import ApiError
@@ -58,6 +59,8 @@ _PARAM_HELP: dict[str, tuple[str, str]] = {
     "kind": ("kind skal være correction eller removal.", "kind must be correction or removal."),
 }
 _REQUEST_STATUS = {"not_found": 404, "not_pending": 409}
+#: The server's loggers whose lines hold a request's URL (access lines; ASGI scopes at trace).
+SERVER_LOGGERS = ("uvicorn.access", "uvicorn.asgi", "uvicorn.error", "uvicorn")
 _NOT_FOUND = {
     "activity": ("Aktiviteten findes ikke (længere).", "No such activity."),
     "organization": ("Foreningen findes ikke.", "No such organization."),
@@ -82,6 +85,10 @@ def create_app(settings: Settings | None = None, index: IndexBackend | None = No
         summary="Find local communities and activities for lonely citizens, near an address.",
     )
     app.state.settings = settings
+    # A `near` in a URL is a citizen's address: access lines and the libraries' request logs
+    # show query strings with their values hidden, whoever turns those logs on.
+    hide_queries_in_logs(*SERVER_LOGGERS)
+    hide_queries_in_library_logs()
     # A citizen's address is resolved in memory: this geocoder has no cache.
     app.state.geocoder = make_geocoder(settings, with_cache=False)
     app.state.index = index or open_index(settings)

@@ -2,7 +2,8 @@
 
 Answers are written in the shape Nominatim gives (jsonv2: lat/lon as strings, addresstype,
 display_name); some queries are planted to fail: "429" answers HTTP 429, "langsom" hangs past
-the client's timeout, anything unknown finds nothing.
+the client's timeout, a query ending in "Fejlby" answers HTTP 500 with an error page that
+repeats the query (as some servers do), anything unknown finds nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +38,22 @@ ANSWERS: dict[str, dict[str, str]] = {
                                   "display_name": "30, Østergade, Assens, 5610, Danmark"},
 }
 
+#: Twenty citizens' homes in Holstebro, on streets found nowhere else in the repository, each
+#: with æ, ø or å, so that any spelling of them in a written file is a leak
+#: (tests/test_privacy.py).
+CITIZEN_STREETS = (
+    "Sølvrævevej", "Tørvegravsvænget", "Æbleblomstvej", "Hønsefjerstræde", "Blåmejsestien",
+    "Kærnemælksgade", "Ørnefjerløkken", "Gåseurtvej", "Rævehålsvej", "Lærkesangsstræde",
+    "Fårehyrdevej", "Kræmmerbodsgade", "Smørblomstbakken", "Spættefløjsvej", "Brændenældestien",
+    "Sælhundegade", "Hvedeærestræde", "Tøndebåndsvej", "Dværgbirkløkken", "Strømpebåndsgade",
+)
+CITIZENS = tuple(f"{street} {n}, 7500 Holstebro" for n, street in enumerate(CITIZEN_STREETS, 3))
+for _n, (_street, _address) in enumerate(zip(CITIZEN_STREETS, CITIZENS, strict=True)):
+    # Within 3 km of Holstebro's centre (56.3601, 8.6155).
+    ANSWERS[_address.casefold()] = {
+        "lat": f"{56.3500 + _n * 0.001:.4f}", "lon": f"{8.6000 + _n * 0.001:.4f}",
+        "addresstype": "house", "display_name": f"{_n + 3}, {_street}, Holstebro, 7500, Danmark"}
+
 
 class _Handler(BaseHTTPRequestHandler):
     queries: list[str]
@@ -48,6 +65,14 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         q = (parse_qs(url.query).get("q") or [""])[0]
         self.queries.append(q)
+        if q.casefold().strip().endswith("fejlby"):
+            body = f"Intern fejl ved søgning efter: {q}".encode()
+            self.send_response(500)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if url.path.rstrip("/").endswith("/adresser"):
             # DAWA's answer shape: a list of addresses, x = longitude, y = latitude.
             hit = ANSWERS.get(q.casefold().strip())

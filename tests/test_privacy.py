@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
 
+from core.settings import Settings
 from index.backends.sqlite import SQLiteBackend
-from tests.conftest import REPO, free_port, run_fkort
+from normalize.geo.chain import make_geocoder
+from normalize.geo.logfilter import HideQueries
+from tests.conftest import FROZEN_NOW, REPO, free_port, run_fkort
 from tests.index.corpus import make
-from tests.nominatim import NominatimServer
+from tests.nominatim import CITIZEN_STREETS, CITIZENS, NominatimServer
 
 #: A distinctive address that the local Nominatim server knows.
 ADDRESS = "Kvæsthusgade 99, 7500 Holstebro"
@@ -109,3 +118,157 @@ def test_api_says_how_near_was_found_without_repeating_it(tmp_path: Path) -> Non
     assert body["near"] == {"precision": "town", "provider": "gazetteer"}
     assert "Lemvig" not in str(body)
     assert point["near"] is None
+
+
+def spellings(street: str) -> list[bytes]:
+    """Every way a street name may be written to a file, lower-cased: as typed, folded to ASCII
+    (æ → ae/a, ø → oe/o, å → aa/a), percent-encoded, \\u-escaped (JSON) and \\x-escaped (a
+    bytes repr), in UTF-8 and Latin-1."""
+    forms: set[str] = set()
+    for name in (street, street.casefold()):
+        for fold in ({"æ": "ae", "ø": "oe", "å": "aa"}, {"æ": "ae", "ø": "o", "å": "a"}):
+            forms.add("".join(fold.get(c, c) for c in name.casefold()))
+        forms.update({name, quote(name), json.dumps(name)[1:-1], repr(name.encode())[2:-1]})
+    found = {f.encode().lower() for f in forms}
+    found.add(street.casefold().encode("latin-1"))
+    return sorted(found)
+
+
+def _written_with(root: Path, needles: list[bytes]) -> list[str]:
+    """Files under root holding any needle (compared lower-cased)."""
+    hits = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes().lower()
+            hits += [f"{path.relative_to(root)}: {n!r}" for n in needles if n in data]
+    return hits
+
+
+#: `fkort search --near` with debug logging for every logger, once per address, in one child
+#: process (the CLI's own entry point, called as `python -m fkort` would).
+CLI_WITH_DEBUG_LOG = """
+import logging, sys
+from fkort.cli import main
+log, db, *addresses = sys.argv[1:]
+logging.basicConfig(level=logging.DEBUG, filename=log,
+                    format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+for address in addresses:
+    print("exit", main(["search", "spil", "--near", address, "--radius-km", "5", "--db", db]),
+          flush=True)
+"""
+
+
+def test_twenty_addresses_leave_no_trace_with_debug_logs_and_an_access_log(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    db = data / "fkort.db"
+    b = SQLiteBackend(db)
+    b.upsert([make("x", "Brætspilsaften", at=(56.3601, 8.6155))])
+    b.close()
+    # Temporary files and any library's cache are written under tmp_path too, to be read.
+    for d in ("tmp", "home/.cache"):
+        (tmp_path / d).mkdir(parents=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    answers: list[tuple[httpx.Response, httpx.Response, httpx.Response]] = []
+    with NominatimServer() as nominatim:
+        env = {**os.environ, "FKORT_GEOCODER_URL": nominatim.url, "FKORT_GEOCODER_MIN_DELAY": "0",
+               "FKORT_DATA_DIR": str(data), "FKORT_DB_PATH": str(db), "FKORT_NOW": FROZEN_NOW,
+               "TMPDIR": str(tmp_path / "tmp"), "HOME": str(tmp_path / "home"),
+               "XDG_CACHE_HOME": str(tmp_path / "home/.cache")}
+        with (tmp_path / "serve.out").open("w") as out, (tmp_path / "serve.err").open("w") as err:
+            # Every logger at trace (below debug: uvicorn's ASGI messages too), access log on.
+            server = subprocess.Popen(
+                [sys.executable, "-m", "fkort", "serve", "--port", str(port), "--db", str(db),
+                 "--log-level", "trace", "--access-log"],
+                cwd=REPO, env=env, stdout=out, stderr=err)
+            try:
+                for _ in range(150):
+                    try:
+                        httpx.get(f"{url}/health", timeout=1)
+                        break
+                    except httpx.TransportError:
+                        time.sleep(0.1)
+                with httpx.Client(base_url=url, timeout=30) as client:
+                    for address in CITIZENS:
+                        answers.append((
+                            client.get("/v1/activities", params={"near": address,
+                                                                 "radius_km": 5}),
+                            client.post("/", data={"near": address, "q": "spil"}),
+                            # An old bookmark: the page ignores a place in its URL.
+                            client.get("/", params={"near": address, "q": "spil"}),
+                        ))
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+        cli = subprocess.run(
+            [sys.executable, "-c", CLI_WITH_DEBUG_LOG, str(tmp_path / "cli.log"), str(db),
+             *CITIZENS], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+        asked = list(nominatim.queries)
+    (tmp_path / "cli.out").write_text(cli.stdout)
+    (tmp_path / "cli.err").write_text(cli.stderr)
+    # Every search worked, from its address's point, and each address was really looked up.
+    for (api, page, bookmark), address in zip(answers, CITIZENS, strict=True):
+        assert api.status_code == 200 and api.json()["count"] == 1, address
+        assert page.status_code == 200 and "Brætspilsaften" in page.text, address
+        assert bookmark.status_code == 200 and "Brætspilsaften" not in bookmark.text
+        assert 'method="post"' in page.text and 'method="post"' in bookmark.text  # page: POST
+        assert asked.count(address) == 3, address  # the API, the page and the CLI
+    assert cli.returncode == 0, cli.stderr[-3000:]
+    assert cli.stdout.count("exit 0") == 20 and cli.stdout.count("Brætspilsaften") == 20
+    # The logs were really written at that level: access lines, the server's ASGI messages,
+    # and the libraries' debug lines about the geocoder's requests.
+    served = (tmp_path / "serve.out").read_text() + (tmp_path / "serve.err").read_text()
+    assert served.count('"GET /v1/activities?near=') == 20
+    assert served.count('"POST / HTTP/1.1" 200') == 20
+    assert "ASGI [" in served and "Started scope=" in served
+    for log in (served, (tmp_path / "cli.log").read_text()):
+        assert log.count("/search?q=") >= 20  # urllib3 and geopy, each geocoder request
+    # ...and no spelling of any of the twenty addresses is in any byte written.
+    needles = [n for street in CITIZEN_STREETS for n in spellings(street)]
+    assert _written_with(tmp_path, needles) == []
+
+
+@pytest.mark.parametrize("kind", ["nominatim", "dawa"])
+def test_the_geocoders_request_logs_hide_the_address(kind: str, tmp_path: Path,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    # geopy and urllib3 (Nominatim), httpx and httpcore (DAWA) log each request's URL; an
+    # error page that repeats the query is logged by geopy. All of it at debug level.
+    street = CITIZEN_STREETS[0]
+    with NominatimServer() as nominatim, caplog.at_level(logging.DEBUG):
+        settings = Settings(geocoder_url=nominatim.url, geocoder=kind, geocoder_min_delay=0,
+                            data_dir=tmp_path)
+        found = make_geocoder(settings, with_cache=False).resolve_query(CITIZENS[0])
+        failed = make_geocoder(settings, with_cache=False).resolve_query(
+            f"{street} 3, 7500 Fejlby")
+        asked = list(nominatim.queries)
+    assert found is not None and (found.lat, found.lon) == (56.35, 8.6)
+    assert failed is None and asked == [CITIZENS[0], f"{street} 3, 7500 Fejlby"]
+    logged = caplog.text
+    assert logged.count("?q=[skjult]") >= 2  # both requests were logged, without the address
+    if kind == "nominatim":
+        assert "Received an HTTP error (500): [skjult]" in logged
+    assert not [n for n in spellings(street) if n in logged.lower().encode()]
+
+
+def test_access_lines_stay_formattable_and_tracebacks_are_hidden_too() -> None:
+    from uvicorn.logging import AccessFormatter
+
+    access = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", "/v1/activities?near=Kv%C3%A6sthusgade+99&radius_km=5", "1.1",
+         200), None)
+    assert HideQueries().filter(access)  # hidden, never dropped
+    line = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s').format(access)
+    assert line == ('127.0.0.1:5 - "GET /v1/activities?near=[skjult]&radius_km=[skjult] '
+                    'HTTP/1.1" 200 OK')
+    try:
+        raise ValueError(f"Max retries exceeded with url: /search?q={quote(ADDRESS)}&format=json")
+    except ValueError:
+        failure = logging.LogRecord("urllib3.connectionpool", logging.ERROR, __file__, 1,
+                                    "Request failed: %r", (sys.exc_info()[1],), sys.exc_info())
+    HideQueries().filter(failure)
+    text = logging.Formatter().format(failure)
+    assert text.startswith("Request failed: 'Max retries exceeded with url: /search?q=[skjult]")
+    assert "ValueError: Max retries exceeded with url: /search?q=[skjult]&format=[skjult]" in text
+    assert not any(p in text for p in PIECES)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
 from scrapy.http import TextResponse
 
@@ -53,6 +54,10 @@ class MunicipalSpider(JsonLdSpider, ICalReading):
         if not title_query or not self.is_detail(response.url, response):
             return
         texts = {f: t for f in FIELDS if f in sel and (t := text_of(response, sel[f]))}
+        if "contact" in sel and (links := contact_links(response, sel["contact"])):
+            # A link's text may say only "Skriv til os": its address is the contact.
+            known = texts.get("contact") or ""
+            texts["contact"] = "\n".join([known, *(x for x in links if x not in known)]).strip()
         # A page with a title but neither time nor place (a news article in the same CMS
         # template) is no activity.
         if "title" not in texts or not ({"when", "where"} & texts.keys()):
@@ -73,3 +78,16 @@ class MunicipalSpider(JsonLdSpider, ICalReading):
                 if field in conf and (value := text_of(block, conf[field])):
                     data[key] = " ".join(value.split())
             yield OrganizationItem(raw=self.raw(response.url, structured=data), data=data)
+
+
+def contact_links(response: TextResponse, query: str) -> list[str]:
+    """The addresses of the mailto: and tel: links in a field, in page order."""
+    found: list[str] = []
+    for node in select(response, query):
+        if isinstance(node.root, str):
+            continue
+        for href in node.xpath("descendant-or-self::a/@href").getall():
+            scheme, _, rest = href.strip().partition(":")
+            if scheme.lower() in ("mailto", "tel") and (value := unquote(rest.split("?")[0])):
+                found.append(value.strip())
+    return found

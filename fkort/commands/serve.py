@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import copy
 from pathlib import Path
+from typing import Any
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
 from core.settings import get_settings
 from fkort.commands._base import (
     EXIT_OK,
     Subparsers,
 )
+from normalize.geo.logfilter import HideQueries
 from search_api.main import create_app
+
+#: uvicorn's names for log levels; "trace" is below debug (uvicorn's ASGI messages).
+LOG_LEVELS = {"critical": 50, "error": 40, "warning": 30, "info": 20, "debug": 10, "trace": 5}
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -20,7 +27,23 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--db", help="SQLite index file")
+    p.add_argument("--log-level", choices=list(LOG_LEVELS), default="warning",
+                   help="for every logger, ours and the libraries' (default: warning)")
+    p.add_argument("--access-log", action="store_true",
+                   help="log each request (on stdout), with the values in its query string "
+                        "hidden: a `near` there is a citizen's address")
     p.set_defaults(func=run)
+
+
+def log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging, plus a root logger at this level for every other logger, with query
+    values hidden (normalize.geo.logfilter) in every line any handler writes."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["filters"] = {"hide_queries": {"()": HideQueries}}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["hide_queries"]
+    config["root"] = {"handlers": ["default"], "level": LOG_LEVELS[level]}
+    return config
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,7 +52,12 @@ def run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"db_path": Path(args.db)})
     app = create_app(settings)
     print(f"Fællesskabskort kører på http://{args.host}:{args.port}/", flush=True)
-    # No access log: request lines carry the citizen's address in `near`.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning",
+    # The access log is off unless asked for: request lines may carry a citizen's address in
+    # `near` (GET /v1/activities). When on, every query value is hidden. (`fkort demo` calls
+    # this without the logging options: the defaults then.)
+    level = getattr(args, "log_level", "warning")
+    uvicorn.run(app, host=args.host, port=args.port,
+                access_log=getattr(args, "access_log", False),
+                log_level=level, log_config=log_config(level),
                 proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
     return EXIT_OK

@@ -3,7 +3,9 @@
 Each answer says how exact it is (address, street, postcode, town, municipality) and who gave
 it. Activity addresses are public and may be cached. A citizen's address (`near=` in a search)
 is resolved in memory only: `resolve_query` never writes the cache, never logs the text, and
-its errors never repeat it.
+its errors never repeat it. The libraries that send it to the geocoder (geopy, urllib3, httpx)
+log their request URLs at debug level; an online geocoder hides the query values in their
+logs (`normalize.geo.logfilter`), at every level.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from core.settings import Settings
 from normalize.geo import read_point
 from normalize.geo.address import parse_address
 from normalize.geo.gazetteer import municipality_name, municipality_of_point, town, towns
+from normalize.geo.logfilter import hide_queries_in_library_logs
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +82,7 @@ class OnlineGeocoder:
         self._geocode = RateLimiter(self._nominatim.geocode, min_delay_seconds=min_delay,
                                     max_retries=0, swallow_exceptions=False)
         self._lock = threading.Lock()
+        hide_queries_in_library_logs()
 
     def lookup(self, query: str) -> tuple[float, float, Precision] | None:
         """(lat, lon, precision) for a query, None when nothing is found.
@@ -107,6 +111,7 @@ class DawaGeocoder:
         self.timeout = timeout
         self._last = 0.0
         self._lock = threading.Lock()
+        hide_queries_in_library_logs()
 
     def lookup(self, query: str) -> tuple[float, float, Precision] | None:
         import httpx
