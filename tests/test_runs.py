@@ -111,7 +111,7 @@ def test_two_crawls_of_one_source_do_not_run_at_once(tmp_path: Path) -> None:
                                  stderr=subprocess.PIPE, text=True)
         try:
             lock = tmp_path / "data" / "locks" / "struer.lock"
-            for _ in range(100):  # until the first run holds the lock
+            for _ in range(600):  # until the first run holds the lock
                 if lock.exists() and lock.read_text().strip():
                     break
                 time.sleep(0.05)

@@ -127,9 +127,9 @@ def _selected(args: argparse.Namespace, settings: Settings) -> list[SourceConfig
     return sources
 
 
-def _unlocked(sources: list[SourceConfig], settings: Settings) -> list[SourceConfig]:
-    """The sources no other run is crawling now; the others are said and skipped."""
-    locks = SourceLocks(settings.data_dir / "locks")
+def _unlocked(sources: list[SourceConfig], locks: SourceLocks) -> list[SourceConfig]:
+    """The sources no other run is crawling now; the others are said and skipped. The locks
+    are held as long as `locks` lives: the caller keeps it until the crawl is done."""
     busy = [s for s in sources if not locks.acquire(s.name)]
     for s in busy:
         print(f"fkort crawl: {s.name} is being crawled by another run (pid "
@@ -162,19 +162,23 @@ def _exit_code(reports: list[SourceReport]) -> int:
 
 def run(args: argparse.Namespace) -> int:
     settings = get_settings()
+    locks = SourceLocks(settings.data_dir / "locks")
     try:
-        sources = _unlocked(_selected(args, settings), settings)
+        sources = _unlocked(_selected(args, settings), locks)
     except _Stop as stop:
         return stop.code
-    if args.log_format == "text":
-        print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
-              file=sys.stderr)
-    reports = crawl(
-        sources,
-        db_path=Path(args.db or settings.db_path),
-        backend=settings.backend,
-        settings_module=args.settings,
-        overrides=_scrapy_overrides(args),
-    )
+    try:
+        if args.log_format == "text":
+            print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
+                  file=sys.stderr)
+        reports = crawl(
+            sources,
+            db_path=Path(args.db or settings.db_path),
+            backend=settings.backend,
+            settings_module=args.settings,
+            overrides=_scrapy_overrides(args),
+        )
+    finally:
+        locks.release_all()
     _print_reports(reports, args.json)
     return _exit_code(reports)
