@@ -33,7 +33,9 @@ _UNKNOWN = {"ikke oplyst", "ved ikke", "unknown", ""}
 
 
 def _flag(value: str) -> bool | None:
-    """>>> [_flag(v) for v in ("Ja", "nej", "ikke oplyst")]
+    """A yes/no field as the form sends it; None when unknown.
+
+    >>> [_flag(v) for v in ("Ja", "nej", "ikke oplyst")]
     [True, False, None]
     """
     key = value.strip().casefold()
