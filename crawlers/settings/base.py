@@ -50,6 +50,13 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
     "crawlers.httpcache.NoErrorRecoveryCacheMiddleware": 900,
 }
+SPIDER_MIDDLEWARES = {
+    # Nearest the spider: which pages were read, which page linked which, where each
+    # activity was found (the stale sweep's evidence).
+    "crawlers.evidence.EvidenceMiddleware": 950,
+}
+# Rows per index write (1: each activity written as it comes, e.g. to test a crash mid-index).
+FKORT_INDEX_BATCH = 200
 ITEM_PIPELINES = {
     "crawlers.pipelines.NormalizePipeline": 300,
     "crawlers.pipelines.GeocodePipeline": 500,
