@@ -35,13 +35,22 @@ _LOGIN_PAGE = (b'<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><tit
 
 #: Faults a test can plant on a path (the test fixtures' failures, on purpose):
 #: "gone": HTTP 404; ("status", code): that status; ("fail", n): HTTP 500 for the first n
-#: requests, then the page; "hang": answer after 5 s (("hang", s): after s seconds); "drip": the page at 1 byte a second;
-#: "truncate": half the page, then the connection closes (Content-Length promised more);
-#: "loop": redirect to itself with a new query each time; "huge": 20 MB of HTML;
-#: "login": redirect to a login form; ("body", text): this text instead of the file (an
-#: emptied listing, a new robots.txt); "charset-lie": a UTF-8 header on a Windows-1252 page;
-#: "no-charset": a header without charset.
+#: requests, then the page; "hang": answer after 5 s (("hang", s): after s seconds);
+#: "drip": the page at 1 byte a second; "truncate": half the page, then the connection
+#: closes (Content-Length promised more); "loop": redirect to itself with a new query each
+#: time; "huge": 20 MB of HTML; "login": redirect to a login form; ("body", text): this text
+#: instead of the file (an emptied listing, a new robots.txt); "charset-lie": a UTF-8 header
+#: on Windows-1252 bytes (a UTF-8 page is served re-encoded); "no-charset": a header without
+#: charset.
 Fault = tuple[str, int] | tuple[str, str] | str
+
+
+def _windows_1252(body: bytes) -> bytes:
+    """A UTF-8 page in Windows-1252 bytes (a page in those already stays as it is)."""
+    try:
+        return body.decode("utf-8").encode("cp1252")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return body
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -51,6 +60,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass  # the crawl reports what matters; no access log noise
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the crawler gave up on a slow or huge answer, as it should
 
     def do_GET(self) -> None:  # noqa: N802
         site = self.site
@@ -85,6 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
         ctype = _TEXT_TYPES.get(suffix) or mimetypes.guess_type(target.name)[0]
         if fault == "charset-lie":
             ctype = "text/html; charset=utf-8"
+            body = _windows_1252(body)
         elif fault == "no-charset":
             ctype = "text/html"
         if suffix in _TEXT_TYPES:
@@ -100,14 +116,16 @@ class _Handler(BaseHTTPRequestHandler):
         use_modified = site.validators in ("both", "last-modified")
         site.validated.append((path, self.headers.get("If-None-Match") or
                                self.headers.get("If-Modified-Since")))
-        if self._not_modified(etag if use_etag else None, modified if use_modified else None):
+        fault = site.faults.get(path)
+        broken = fault in ("drip", "truncate")  # a broken line breaks a 304 as well: send all
+        if not broken and self._not_modified(etag if use_etag else None,
+                                             modified if use_modified else None):
             self.send_response(304)
             if use_etag:
                 self.send_header("ETag", etag)
             self._cache_headers()
             self.end_headers()
             return
-        fault = site.faults.get(path)
         self.send_response(200)
         self.send_header("Content-Type", ctype or "application/octet-stream")
         self.send_header("Content-Length", str(len(body) + (1000 if fault == "truncate" else 0)))
