@@ -61,7 +61,10 @@ class RunEvidence:
         """A problem with a page that was fetched: unless it is the site's own statement,
         the page was not fully read."""
         if reason not in STATEMENTS:
+            # Both the address asked for and the one a redirect ended at: a problem on either
+            # leaves what either held unverified.
             self.unread.setdefault(self.key(url), reason)
+            self.unread.setdefault(url, reason)
 
     def outcome(self, url: str) -> str | None:
         """"read", "gone", a failure reason, or None when this run did not ask for the page."""
