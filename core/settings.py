@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     stale_after_runs: int = 2
     #: A run that finds fewer activities than this share of the last good run sweeps nothing.
     sweep_guard_ratio: float = 0.5
+    #: No run marks more than this share of a source stale (at least one activity may go);
+    #: a run that would is guarded and marks nothing.
+    sweep_max_share: float = Field(default=0.2, ge=0.0, le=1.0)
     #: Which API the geocoder server speaks: "nominatim" or "dawa" (Danmarks Adressers Web API).
     geocoder: str = "nominatim"
     #: Most results one API call returns (a larger `limit` is cut to it). The largest radius

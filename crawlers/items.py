@@ -12,6 +12,9 @@ class ActivityItem:
     """One activity as extracted from one page, not yet interpreted."""
 
     raw: RawActivity
+    #: The page it was found on, as the crawler asked for it (a feed, a listing, its own
+    #: page); set by crawlers.evidence.EvidenceMiddleware.
+    found_at: str | None = None
 
 
 @dataclass
@@ -27,6 +30,7 @@ class NormalizedItem:
     """An activity after `normalize`, ready for the index."""
 
     activity: Activity
+    found_at: str | None = None
 
 
 @dataclass

@@ -54,8 +54,16 @@ class CharsetMiddleware:
     """Pages that say UTF-8 (or say nothing) but are Windows-1252 are read as Windows-1252.
 
     Older municipal CMSes serve Latin bytes under a UTF-8 header; decoded as UTF-8, every
-    æ/ø/å would turn into a replacement character.
+    æ/ø/å would turn into a replacement character. Each repair is counted and named in the
+    run report (`repaired`), so that a site's lie is seen, though nothing was lost to it.
     """
+
+    def __init__(self, stats: Any = None) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CharsetMiddleware:
+        return cls(crawler.stats)
 
     def process_response(
         self, request: Request, response: Response, spider: Any = None
@@ -67,5 +75,14 @@ class CharsetMiddleware:
         except UnicodeDecodeError:
             declared = response.encoding.lower().replace("-", "").replace("_", "")
             if declared in ("utf8", "ascii", "usascii"):
+                self._repaired(response.url, f"declared {response.encoding}, read as cp1252")
                 return response.replace(encoding="cp1252")
         return response
+
+    def _repaired(self, url: str, detail: str) -> None:
+        if self.stats is None:
+            return
+        self.stats.inc_value("fkort/repaired/charset")
+        repairs = self.stats.get_value("fkort/repairs") or []
+        repairs.append({"reason": "charset", "url": url, "detail": detail})
+        self.stats.set_value("fkort/repairs", repairs)

@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem
 
 from core import clock
 from core.settings import get_settings
+from crawlers.evidence import evidence_of
 from crawlers.items import (
     ActivityItem,
     NormalizedItem,
@@ -50,7 +51,8 @@ class NormalizePipeline:
         assert stats is not None
         try:
             if isinstance(item, ActivityItem):
-                out: Any = NormalizedItem(build_activity(item.raw, now=clock.now()))
+                out: Any = NormalizedItem(build_activity(item.raw, now=clock.now()),
+                                          found_at=item.found_at)
             elif isinstance(item, OrganizationItem):
                 out = NormalizedOrganization(build_organization(item.data, item.raw))
             else:
@@ -63,6 +65,11 @@ class NormalizePipeline:
             dropped = stats.get_value("fkort/dropped_items") or []
             dropped.append({"url": url, "reason": reason})
             stats.set_value("fkort/dropped_items", dropped)
+            evidence = evidence_of(self.crawler.spider)
+            found_at = getattr(item, "found_at", None)
+            if evidence is not None and found_at:
+                # Its page was not fully read: what it held before is kept, not swept.
+                evidence.note_problem(found_at, f"dropped: {reason}")
             raise DropItem(f"{reason} ({url})") from exc
         return out
 
@@ -90,10 +97,9 @@ class GeocodePipeline:
 class IndexPipeline:
     """Writes activities to the index in batches, one transaction per batch."""
 
-    batch_size = 200
-
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.batch_size = max(1, crawler.settings.getint("FKORT_INDEX_BATCH", 200))
         self.backend: IndexBackend | None = None
         self.buffer: list[Any] = []
         self.orgs: list[Any] = []
@@ -120,6 +126,9 @@ class IndexPipeline:
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if isinstance(item, NormalizedItem):
             self.seen.add(item.activity.id)
+            evidence = evidence_of(self.crawler.spider)
+            if evidence is not None and item.found_at:
+                evidence.found_at[item.activity.id] = item.found_at
             self.buffer.append(self.overrides.apply(item.activity))
             if len(self.buffer) >= self.batch_size:
                 self._flush()

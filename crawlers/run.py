@@ -14,6 +14,7 @@ from scrapy.settings import Settings
 
 from core import clock
 from core.settings import get_settings
+from crawlers.evidence import evidence_of
 from crawlers.logs import use_json_lines
 from crawlers.sources import SourceConfig
 from crawlers.spiders.facebook import FacebookSpider
@@ -22,10 +23,11 @@ from crawlers.spiders.jsonld import JsonLdSpider
 from crawlers.spiders.municipal import MunicipalSpider
 from crawlers.spiders.portal import PortalSpider
 from index import IndexBackend, open_index
+from records.evidence import RunEvidence
 from records.merging import merge_duplicates
 from records.request_store import load_overrides
 from records.runlog import Run, RunLog
-from records.sweep import sweep_source
+from records.sweep import SweepOutcome, SweepPolicy, SweepRun, sweep_source
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +43,11 @@ class SourceReport:
     """What one crawl of one source did."""
 
     source: str
-    status: str  # ok | failed
+    #: ok: every page read. degraded: some pages failed; what they held before is kept.
+    #: guarded: the sweep guard held back; nothing marked stale. failed: nothing read.
+    status: str
+    #: Why the status is not ok, in one line (for the summary, `fkort sources`, the API).
+    reason: str | None = None
     pages: int = 0
     items: int = 0
     new: int = 0
@@ -53,24 +59,77 @@ class SourceReport:
     problems: list[dict[str, str]] = field(default_factory=list)
     dropped_items: list[dict[str, str]] = field(default_factory=list)
     finish_reason: str | None = None
-    #: Activities of the source that this run marked stale (not seen in recent good runs).
+    #: Activities of the source that this run marked stale (the site says they are gone), and
+    #: which: id, title, url, page, why (page_gone, not_on_page, not_linked, ...).
     gone: int = 0
-    #: Why nothing was marked stale, when the run was not trusted to ("guarded").
+    gone_items: list[dict[str, str]] = field(default_factory=list)
+    #: Activities not found because of an error (their page or its listing failed): the
+    #: last good version stays in search. Named with the failure and the page it hit.
+    kept: int = 0
+    kept_items: list[dict[str, str]] = field(default_factory=list)
+    #: Not found and said gone by the site, to go stale after FKORT_STALE_AFTER_RUNS runs.
+    missing_items: list[dict[str, str]] = field(default_factory=list)
+    #: Why nothing was marked stale, when the run was not trusted to ("guarded"), and what
+    #: would have gone.
     guard: str | None = None
+    held_items: list[dict[str, str]] = field(default_factory=list)
+    #: Pages that could not be fetched (after retries): address and reason.
+    failed_pages: list[dict[str, str]] = field(default_factory=list)
+    #: What was read correctly only after a repair (a lying charset), by kind, and where.
+    repaired: dict[str, int] = field(default_factory=dict)
+    repairs: list[dict[str, str]] = field(default_factory=list)
     #: The operator switched robots.txt off for this source (option ignore_robots_txt).
     robots_txt_ignored: bool = False
-    #: Pages the HTTP cache answered: fresh, or confirmed unchanged by the site (304).
+    #: Pages the HTTP cache answered without asking (never, since every page is revalidated),
+    #: and pages the site confirmed unchanged (304).
     cached: int = 0
     revalidated: int = 0
+    #: Requests tried again after a 5xx, a timeout or a broken connection.
+    retried: int = 0
     #: Merged records this run's merge step made or changed (all sources together).
     merged: int = 0
-    #: The ids of the activities found (for the sweep; not part of the printed report).
+    #: The ids of the activities found and the run's page outcomes (for the sweep; not part
+    #: of the printed report).
     seen: list[str] = field(default_factory=list, repr=False)
+    evidence: RunEvidence = field(default_factory=RunEvidence, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        del out["seen"]
+        del out["seen"], out["evidence"]
         return out
+
+    def settle(self, outcome: SweepOutcome) -> None:
+        """Take the sweep's verdict: status, what went stale, what was kept and why."""
+        self.status, self.guard, self.gone = outcome.status, outcome.guard, outcome.gone
+        self.gone_items, self.missing_items = outcome.gone_items, outcome.missing_items
+        self.kept_items, self.held_items = outcome.kept_items, outcome.held_items
+        self.kept = len(outcome.kept_items) + outcome.kept_unchecked
+        self.reason = self._why()
+
+    def _why(self) -> str | None:
+        failures = _tally(p["reason"] for p in self.failed_pages)
+        if self.status == "failed":
+            what = f": {failures}" if failures else ""
+            return (f"no page could be read{what}; all {self.kept} activities kept"
+                    if self.pages == 0 else f"the crawl broke off ({self.finish_reason}); "
+                    f"{self.kept} activities kept")
+        parts = []
+        if self.guard:
+            parts.append(self.guard)
+        if self.failed_pages:
+            parts.append(f"{len(self.failed_pages)} page(s) failed ({failures})")
+        if self.kept_items:
+            parts.append(f"{len(self.kept_items)} activities kept from earlier runs because "
+                         f"of errors ({_tally(k['why'] for k in self.kept_items)})")
+        return "; ".join(parts) or None
+
+
+def _tally(reasons: Any) -> str:
+    """"http_500 ×2, TimeoutError" from reasons."""
+    counts: dict[str, int] = {}
+    for r in reasons:
+        counts[r] = counts.get(r, 0) + 1
+    return ", ".join(f"{r} ×{n}" if n > 1 else r for r, n in sorted(counts.items()))
 
 
 def scrapy_settings(module: str, overrides: dict[str, Any] | None = None) -> Settings:
@@ -113,24 +172,25 @@ def crawl(
 
 
 def _sweep(reports: list[SourceReport], started: datetime, db_path: Path, backend: str) -> None:
-    """Record each run; mark activities stale that good runs no longer find.
+    """Record each run; mark stale what the sites say is gone (records.sweep).
 
-    A failed run, or one that finds far fewer activities than the last good one, marks
-    nothing: a broken source must never wipe good data.
+    A failed run marks nothing; an activity the run could not reach because of an error is
+    kept; a run that would mark too much is held back by the guard: a broken source must never
+    wipe good data.
     """
     settings = get_settings()
     log = RunLog(settings.data_dir / "crawls.db")
     index = open_index(settings.model_copy(update={"db_path": db_path}), backend)
+    policy = SweepPolicy(stale_after_runs=settings.stale_after_runs,
+                         guard_ratio=settings.sweep_guard_ratio,
+                         max_share=settings.sweep_max_share)
     finished = clock.now()
     try:
         for r in reports:
             found = r.new + r.changed + r.unchanged
-            outcome = sweep_source(log, index, source=r.source, status=r.status, found=found,
-                                   seen=r.seen, started=started,
-                                   stale_after_runs=settings.stale_after_runs,
-                                   guard_ratio=settings.sweep_guard_ratio)
-            r.guard, r.gone = outcome.guard, outcome.gone
-            log.record(Run(r.source, started, finished, outcome.status, r.pages, found, r.new,
+            r.settle(sweep_source(log, index, SweepRun(r.source, r.status, found, r.seen,
+                                                       started, r.evidence), policy))
+            log.record(Run(r.source, started, finished, r.status, r.pages, found, r.new,
                            r.changed, r.unchanged, r.gone, r.dropped, r.as_dict()))
         _merge(reports, index)
     finally:
@@ -171,6 +231,7 @@ def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:
     pages = int(stats.get("fkort/pages", 0))
     items = int(stats.get("item_scraped_count", 0))
     failed = pages == 0 or stats.get("finish_reason") not in ("finished", None)
+    evidence = evidence_of(crawler.spider) or RunEvidence()
     return SourceReport(
         source=source.name,
         status="failed" if failed else "ok",
@@ -188,5 +249,11 @@ def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:
         robots_txt_ignored=bool(stats.get("fkort/robots_txt_ignored")),
         cached=int(stats.get("httpcache/hit", 0)),
         revalidated=int(stats.get("httpcache/revalidate", 0)),
+        retried=int(stats.get("retry/count", 0)),
         seen=list(stats.get("fkort/seen", [])),
+        evidence=evidence,
+        failed_pages=[{"url": url, "reason": why} for url, why in evidence.failed.items()],
+        repaired={k.removeprefix("fkort/repaired/"): int(v) for k, v in stats.items()
+                  if k.startswith("fkort/repaired/")},
+        repairs=list(stats.get("fkort/repairs", [])),
     )

@@ -33,7 +33,8 @@ from records.runlog import RunLog
 log = logging.getLogger("fkort.schedule")
 
 #: What `fkort crawl` exit codes mean, for the scheduler's log.
-OUTCOME = {0: "ok", 1: "failed", 2: "usage error", 3: "partly failed", 4: "busy (another run)"}
+OUTCOME = {0: "ok", 1: "failed", 2: "usage error", 3: "partly failed", 4: "busy (another run)",
+           5: "degraded (pages failed, kept)", 6: "guarded (nothing marked stale)"}
 
 
 def _say(json_lines: bool, **fields: Any) -> None:

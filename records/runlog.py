@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS runs (
     source TEXT NOT NULL,
     started TEXT NOT NULL,
     finished TEXT NOT NULL,
-    status TEXT NOT NULL,          -- ok | failed | guarded (ok, but too few items to sweep)
+    status TEXT NOT NULL,          -- ok | degraded | guarded | failed (see records.sweep)
     pages INTEGER, items INTEGER, new INTEGER, changed INTEGER, unchanged INTEGER,
     gone INTEGER, dropped INTEGER,
     report TEXT NOT NULL
@@ -31,7 +31,18 @@ CREATE TABLE IF NOT EXISTS seen (
     PRIMARY KEY (source, activity_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS seen_activity ON seen(activity_id);
+-- Each page a source's runs asked for and the page that linked it (NULL: a start page): how a
+-- later run tells an activity no listing links any more from one behind a listing that failed.
+CREATE TABLE IF NOT EXISTS links (
+    source TEXT NOT NULL,
+    url TEXT NOT NULL,
+    via TEXT,
+    PRIMARY KEY (source, url)
+) WITHOUT ROWID;
 """
+
+#: Statuses of runs that may sweep: the run read its source, if not every page of it.
+GOOD = ("ok", "degraded")
 
 
 @dataclass
@@ -55,6 +66,12 @@ class RunLog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.con = sqlite3.connect(path, isolation_level=None, timeout=30)
         self.con.executescript(_SCHEMA)
+        columns = {r[1] for r in self.con.execute("PRAGMA table_info(seen)")}
+        if "page" not in columns:  # a run log from before pages were recorded
+            try:
+                self.con.execute("ALTER TABLE seen ADD COLUMN page TEXT")
+            except sqlite3.OperationalError:  # another process added it a moment ago
+                pass
 
     def record(self, run: Run) -> None:
         self.con.execute(
@@ -76,23 +93,46 @@ class RunLog:
                     report=json.loads(r[11])) for r in rows]
 
     def good(self, source: str, limit: int = 10) -> list[Run]:
-        """The source's latest successful runs (those that may sweep), newest first."""
-        return self._runs("source = ? AND status = 'ok'", (source,), limit)
+        """The source's latest good runs (ok or degraded: those that may sweep), newest first."""
+        return self._runs("source = ? AND status IN (?, ?)", (source, *GOOD), limit)
 
     def latest(self, source: str) -> Run | None:
         runs = self._runs("source = ?", (source,), 1)
         return runs[0] if runs else None
 
-    def saw(self, source: str, ids: list[str], when: datetime) -> None:
-        """Record that a run of `source` that started at `when` found these activities."""
+    def saw(self, source: str, ids: list[str], when: datetime,
+            pages: dict[str, str] | None = None) -> None:
+        """Record that a run of `source` that started at `when` found these activities (on
+        these pages, by activity id, where known)."""
         stamp = when.astimezone(UTC).isoformat()  # one offset: the text compares as time
+        pages = pages or {}
         with self.con:
             self.con.execute("BEGIN")
             self.con.executemany(
-                "INSERT INTO seen (source, activity_id, last_seen) VALUES (?, ?, ?) "
-                "ON CONFLICT (source, activity_id) DO UPDATE SET last_seen = excluded.last_seen "
-                "WHERE excluded.last_seen > seen.last_seen",
-                [(source, aid, stamp) for aid in ids])
+                "INSERT INTO seen (source, activity_id, last_seen, page) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (source, activity_id) DO UPDATE SET last_seen = excluded.last_seen, "
+                "page = coalesce(excluded.page, seen.page) "
+                "WHERE excluded.last_seen >= seen.last_seen",
+                [(source, aid, stamp, pages.get(aid)) for aid in ids])
+
+    def pages(self, source: str) -> dict[str, str]:
+        """The page each activity of a source was last found on (where recorded)."""
+        return {aid: page for aid, page in self.con.execute(
+            "SELECT activity_id, page FROM seen WHERE source = ? AND page IS NOT NULL",
+            (source,))}
+
+    def record_links(self, source: str, via: dict[str, str | None]) -> None:
+        """Record which page linked each page a run of `source` asked for."""
+        with self.con:
+            self.con.execute("BEGIN")
+            self.con.executemany(
+                "INSERT INTO links (source, url, via) VALUES (?, ?, ?) "
+                "ON CONFLICT (source, url) DO UPDATE SET via = excluded.via",
+                [(source, url, parent) for url, parent in via.items()])
+
+    def links(self, source: str) -> dict[str, str | None]:
+        """Each page the source's runs asked for, and the page that last linked it."""
+        return dict(self.con.execute("SELECT url, via FROM links WHERE source = ?", (source,)))
 
     def last_seen(self, source: str) -> dict[str, datetime]:
         """Each activity a source has found, and when it last did."""

@@ -99,7 +99,9 @@ def test_two_crawls_of_one_source_do_not_run_at_once(tmp_path: Path) -> None:
 
     from tests.conftest import FROZEN_NOW, REPO
 
-    with SiteServer(FILES / "jsonld" / "struer", faults={"/": "hang"}) as site:
+    # The listing answers after 9 s (under the 10 s timeout): the first run holds the lock
+    # that long, however slowly the second one starts on a busy machine.
+    with SiteServer(FILES / "jsonld" / "struer", faults={"/": ("hang", 9)}) as site:
         sources = tmp_path / "sources.toml"
         sources.write_text(SOURCES.replace("{base}", site.base_url), encoding="utf-8")
         args = [sys.executable, "-m", "fkort", "crawl", "--sources", str(sources), "--db",
@@ -111,7 +113,7 @@ def test_two_crawls_of_one_source_do_not_run_at_once(tmp_path: Path) -> None:
                                  stderr=subprocess.PIPE, text=True)
         try:
             lock = tmp_path / "data" / "locks" / "struer.lock"
-            for _ in range(100):  # until the first run holds the lock
+            for _ in range(600):  # until the first run holds the lock
                 if lock.exists() and lock.read_text().strip():
                     break
                 time.sleep(0.05)

@@ -36,7 +36,8 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 4
 
-# Re-crawls revalidate (ETag/Last-Modified) instead of downloading again.
+# Re-crawls revalidate (ETag/Last-Modified) instead of downloading again; every page is asked
+# for, and an error is never answered from the cache (crawlers.httpcache).
 HTTPCACHE_ENABLED = get_settings().http_cache
 HTTPCACHE_POLICY = "crawlers.httpcache.RevalidatingPolicy"
 HTTPCACHE_DIR = str((get_settings().data_dir / "httpcache").resolve())
@@ -46,7 +47,16 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
     "crawlers.middlewares.CharsetMiddleware": 585,  # after decompression (590)
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawlers.httpcache.NoErrorRecoveryCacheMiddleware": 900,
 }
+SPIDER_MIDDLEWARES = {
+    # Nearest the spider: which pages were read, which page linked which, where each
+    # activity was found (the stale sweep's evidence).
+    "crawlers.evidence.EvidenceMiddleware": 950,
+}
+# Rows per index write (1: each activity written as it comes, e.g. to test a crash mid-index).
+FKORT_INDEX_BATCH = 200
 ITEM_PIPELINES = {
     "crawlers.pipelines.NormalizePipeline": 300,
     "crawlers.pipelines.GeocodePipeline": 500,

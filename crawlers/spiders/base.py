@@ -17,7 +17,9 @@ from twisted.python.failure import Failure
 
 from core import clock
 from core.schema import RawActivity, Source
+from crawlers.evidence import page_key
 from crawlers.sources import SourceConfig
+from records.evidence import GONE_STATUSES, RunEvidence
 
 _SKIP_EXT = re.compile(r"\.(?:jpe?g|png|gif|svg|webp|pdf|docx?|xlsx?|zip|mp[34]|css|js)$", re.I)
 
@@ -36,6 +38,8 @@ class SourceSpider(scrapy.Spider):
         self._follow = [re.compile(p) for p in source.options.follow]
         self._deny = [re.compile(p) for p in source.options.deny]
         self._detail = [re.compile(p) for p in source.options.detail]
+        #: What this run read, failed to read, and was told is gone: the sweep's evidence.
+        self.evidence = RunEvidence()
 
     # -- requests ------------------------------------------------------------------------
     async def start(self) -> Any:
@@ -45,8 +49,10 @@ class SourceSpider(scrapy.Spider):
                                 "ignore_robots_txt)", self.source.name)
             self.count("fkort/robots_txt_ignored")
         for url in self.source.options.sitemap_urls:
+            self.evidence.via.setdefault(url, None)
             yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
         for url in self.source.start_urls:
+            self.evidence.via.setdefault(url, None)
             yield self.page_request(url, depth=0)
 
     def page_request(self, url: str, depth: int, **meta: Any) -> scrapy.Request:
@@ -110,26 +116,44 @@ class SourceSpider(scrapy.Spider):
 
     # -- problems ------------------------------------------------------------------------
     def on_error(self, failure: Failure) -> None:
-        """A page that could not be fetched is counted per reason; the crawl goes on."""
+        """A page that could not be fetched is counted per reason; the crawl goes on.
+
+        404 and 410 are the site saying the page is gone; robots.txt saying no is obeyed and
+        not an error; anything else is a page-level failure, and what the page held is kept.
+        """
         request = failure.request  # type: ignore[attr-defined]
+        key = page_key(request)
         value = failure.value
         if isinstance(value, IgnoreRequest) and not isinstance(value, HttpError):
             if "robots" in str(value).casefold():
                 # robots.txt said no: obeyed, counted, and not an error of the source.
                 self.count("fkort/skipped/robots_txt")
+                self.evidence.skipped.setdefault(key, "robots_txt")
                 return
             reason = "redirect_loop" if "redirect" in str(value).casefold() else "ignored"
         elif isinstance(value, HttpError):
             reason = f"http_{value.response.status}"
+            if value.response.status in GONE_STATUSES:
+                self.evidence.gone.add(key)
+                self.report_problem(reason, request.url, str(failure.value)[:200])
+                return
         else:
             reason = failure.type.__name__ if failure.type else "error"
-        self.problem(reason, request.url, str(failure.value)[:200])
+        self.evidence.failed.setdefault(key, reason)
+        self.report_problem(reason, request.url, str(failure.value)[:200])
 
     def count(self, key: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key)
 
     def problem(self, reason: str, url: str, detail: str = "") -> None:
+        """Report something wrong with a page that was fetched, for the run summary: unless
+        it is the site's own statement (a cancelled event), the page was not fully read and
+        the activities found on it before are kept."""
+        self.evidence.note_problem(url, reason)
+        self.report_problem(reason, url, detail)
+
+    def report_problem(self, reason: str, url: str, detail: str = "") -> None:
         """Report something wrong with a source, for the run summary."""
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(f"fkort/errors/{reason}")
@@ -158,9 +182,19 @@ class SourceSpider(scrapy.Spider):
             ctype = response.headers.get("Content-Type") or b""
             self.problem("not_text", response.url, ctype.decode("latin-1"))
             return
+        if self.login_wall(response):
+            self.problem("login_wall", response.url, "sent to a login form")
+            return
         self.count("fkort/pages")
         yield from self.parse_page(response)
         yield from self.follow_links(response)
+
+    def login_wall(self, response: TextResponse) -> bool:
+        """A page we were redirected to that asks for a password: the page asked for is
+        behind a login, and what it held before is kept. (A login box on an ordinary page
+        is not a wall: only a redirect to one counts.)"""
+        return bool(response.meta.get("redirect_urls")) and bool(
+            response.xpath("//input[@type='password']"))
 
     def parse_page(self, response: TextResponse) -> Iterator[Any]:
         """What one page holds; each family's spider reads its own kind of page."""

@@ -14,7 +14,9 @@ from crawlers.run import SourceReport, crawl
 from crawlers.sources import SourceConfig, SourcesError, load_sources
 from fkort.commands._base import (
     EXIT_BUSY,
+    EXIT_DEGRADED,
     EXIT_FAILED,
+    EXIT_GUARDED,
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_USAGE,
@@ -50,24 +52,34 @@ def _print_reports(reports: list[SourceReport], as_json: bool) -> None:
         print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2))
         return
     header = (f"{'kilde':<24} {'status':<8} {'sider':>5} {'304':>5} {'nye':>4} {'ændr.':>5} "
-              f"{'uænd.':>5} {'væk':>4} {'afvist':>6} {'fejl':>4}")
+              f"{'uænd.':>5} {'væk':>4} {'beholdt':>7} {'afvist':>6} {'fejl':>4}")
     print(header)
     print("-" * len(header))
     for r in reports:
-        status = "guarded" if r.guard else r.status
-        print(f"{r.source:<24} {status:<8} {r.pages:>5} {r.revalidated:>5} {r.new:>4} "
-              f"{r.changed:>5} {r.unchanged:>5} {r.gone:>4} {r.dropped:>6} "
+        print(f"{r.source:<24} {r.status:<8} {r.pages:>5} {r.revalidated:>5} {r.new:>4} "
+              f"{r.changed:>5} {r.unchanged:>5} {r.gone:>4} {r.kept:>7} {r.dropped:>6} "
               f"{sum(r.errors.values()):>4}")
     if reports and reports[0].merged:
         print(f"Sammenlagt på tværs af kilder: {reports[0].merged} poster skrevet")
     for r in reports:
-        if r.guard:
-            print(f"  {r.source}: {r.guard}")
-    for r in reports:
-        for p in r.problems:
-            print(f"  {r.source}: {p['reason']} {p['url']} {p.get('detail', '')}".rstrip())
-        for d in r.dropped_items:
-            print(f"  {r.source}: afvist ({d['reason']}) {d['url']}")
+        _print_details(r)
+
+
+def _print_details(r: SourceReport) -> None:
+    """What the summary table counts, named: why the status, what went, what was kept."""
+    if r.reason:
+        print(f"  {r.source}: {r.status}: {r.reason}")
+    for label, items in (("væk", r.gone_items), ("beholdt", r.kept_items),
+                         ("holdt tilbage", r.held_items), ("mangler", r.missing_items)):
+        for it in items:
+            print(f"  {r.source}: {label} ({it['why']}) {it['id']} «{it['title']}» "
+                  f"{it['url']}".rstrip())
+    for p in r.problems:
+        print(f"  {r.source}: {p['reason']} {p['url']} {p.get('detail', '')}".rstrip())
+    for d in r.dropped_items:
+        print(f"  {r.source}: afvist ({d['reason']}) {d['url']}")
+    for fix in r.repairs:
+        print(f"  {r.source}: rettet ({fix['reason']}: {fix.get('detail', '')}) {fix['url']}")
 
 
 def _due(sources: list[SourceConfig], settings: Settings) -> list[SourceConfig]:
@@ -152,10 +164,18 @@ def _scrapy_overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _exit_code(reports: list[SourceReport]) -> int:
-    failed = [r for r in reports if r.status != "ok"]
-    if len(failed) == len(reports):
+    """The first that applies: every source failed (1), some did (3), a run was guarded (6),
+    a run was degraded (5), pages had problems or items were dropped (3), all well (0)."""
+    statuses = {r.status for r in reports}
+    if statuses == {"failed"}:
         return EXIT_FAILED
-    if failed or any(r.errors or r.dropped for r in reports):
+    if "failed" in statuses:
+        return EXIT_PARTIAL
+    if "guarded" in statuses:
+        return EXIT_GUARDED
+    if "degraded" in statuses:
+        return EXIT_DEGRADED
+    if any(r.errors or r.dropped for r in reports):
         return EXIT_PARTIAL
     return EXIT_OK
 
@@ -168,15 +188,18 @@ def run(args: argparse.Namespace) -> int:
         sources = _unlocked(_selected(args, settings), locks)
     except _Stop as stop:
         return stop.code
-    if args.log_format == "text":
-        print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
-              file=sys.stderr)
-    reports = crawl(
-        sources,
-        db_path=Path(args.db or settings.db_path),
-        backend=settings.backend,
-        settings_module=args.settings,
-        overrides=_scrapy_overrides(args),
-    )
+    try:
+        if args.log_format == "text":
+            print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
+                  file=sys.stderr)
+        reports = crawl(
+            sources,
+            db_path=Path(args.db or settings.db_path),
+            backend=settings.backend,
+            settings_module=args.settings,
+            overrides=_scrapy_overrides(args),
+        )
+    finally:
+        locks.release_all()
     _print_reports(reports, args.json)
     return _exit_code(reports)

@@ -11,6 +11,8 @@ from core import clock
 from core.settings import get_settings
 from crawlers.sources import SourceConfig, SourcesError, load_sources
 from fkort.commands._base import (
+    EXIT_DEGRADED,
+    EXIT_GUARDED,
     EXIT_OK,
     EXIT_PARTIAL,
     Subparsers,
@@ -35,6 +37,43 @@ def _next_due(source: SourceConfig | None, last: Run | None) -> str | None:
     return "now" if due <= clock.now() else due.isoformat(timespec="minutes")
 
 
+def _row(name: str, configured: dict[str, SourceConfig], log: RunLog) -> dict[str, Any]:
+    last, good = log.latest(name), log.good(name, 1)
+    report = last.report if last else {}
+    return {
+        "source": name,
+        "configured": name in configured,
+        "last_run": last.finished.isoformat() if last else None,
+        "last_status": last.status if last else "never",
+        #: Why the last run was not ok (degraded, guarded, failed), in one line.
+        "reason": report.get("reason"),
+        "last_good_run": good[0].finished.isoformat() if good else None,
+        "activities": good[0].items if good else 0,
+        "gone_last_run": last.gone if last else 0,
+        "gone_items_last_run": report.get("gone_items") or [],
+        "kept_last_run": report.get("kept") or 0,
+        "kept_items_last_run": report.get("kept_items") or [],
+        "failed_pages_last_run": report.get("failed_pages") or [],
+        "errors_last_run": sum((report.get("errors") or {}).values()),
+        "guard": report.get("guard"),
+        "schedule": configured[name].schedule if name in configured else None,
+        "next_due": _next_due(configured.get(name), last),
+    }
+
+
+def _exit_code(rows: list[dict[str, Any]]) -> int:
+    """3 when a configured source's last run failed or it never ran, else 6 when one was
+    guarded, else 5 when one was degraded, else 0."""
+    statuses = {r["last_status"] for r in rows if r["configured"]}
+    if statuses & {"failed", "never"}:
+        return EXIT_PARTIAL
+    if "guarded" in statuses:
+        return EXIT_GUARDED
+    if "degraded" in statuses:
+        return EXIT_DEGRADED
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
     """The health of every source: its last run, its last good run, what it holds."""
     settings = get_settings()
@@ -42,35 +81,22 @@ def run(args: argparse.Namespace) -> int:
         configured = {s.name: s for s in load_sources(Path(args.sources or settings.sources))}
     except SourcesError:
         configured = {}
-    names = list(configured)
     log = RunLog(settings.data_dir / "crawls.db")
-    rows: list[dict[str, Any]] = []
-    for name in sorted(set(names) | set(log.sources())):
-        last, good = log.latest(name), log.good(name, 1)
-        rows.append({
-            "source": name,
-            "configured": name in names,
-            "last_run": last.finished.isoformat() if last else None,
-            "last_status": last.status if last else "never",
-            "last_good_run": good[0].finished.isoformat() if good else None,
-            "activities": good[0].items if good else 0,
-            "gone_last_run": last.gone if last else 0,
-            "errors_last_run": sum((last.report.get("errors") or {}).values()) if last else 0,
-            "guard": last.report.get("guard") if last else None,
-            "schedule": configured[name].schedule if name in configured else None,
-            "next_due": _next_due(configured.get(name), last),
-        })
-    log.close()
+    try:
+        rows = [_row(name, configured, log)
+                for name in sorted(set(configured) | set(log.sources()))]
+    finally:
+        log.close()
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return EXIT_OK
+        return _exit_code(rows)
     print(f"{'kilde':<24} {'seneste':<8} {'kørt':<20} {'seneste gode':<20} {'aktiv.':>6} "
-          f"{'fejl':>4}  {'næste':<16}")
+          f"{'fejl':>4} {'beholdt':>7}  {'næste':<16}")
     for r in rows:
         print(f"{r['source']:<24} {r['last_status']:<8} {(r['last_run'] or '-')[:19]:<20} "
               f"{(r['last_good_run'] or '-')[:19]:<20} {r['activities']:>6} "
-              f"{r['errors_last_run']:>4}  {(r['next_due'] or '-')[:16]:<16}")
-        if r["guard"]:
-            print(f"  {r['guard']}")
-    failing = [r for r in rows if r["configured"] and r["last_status"] in ("failed", "never")]
-    return EXIT_PARTIAL if failing else EXIT_OK
+              f"{r['errors_last_run']:>4} {r['kept_last_run']:>7}  "
+              f"{(r['next_due'] or '-')[:16]:<16}")
+        if r["reason"]:
+            print(f"  {r['reason']}")
+    return _exit_code(rows)
