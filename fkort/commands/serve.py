@@ -31,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"Fællesskabskort kører på http://{args.host}:{args.port}/", flush=True)
     # No access log: request lines carry the citizen's address in `near`.
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="warning",
-                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+                proxy_headers=False)  # the app reads them: FKORT_FORWARDED_ALLOW_IPS
     return EXIT_OK

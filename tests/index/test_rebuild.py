@@ -34,7 +34,7 @@ def engine(tmp_path: Path) -> Iterator[Any]:
     from index import open_backend
 
     alias = f"t-rebuild-{tmp_path.name.casefold().replace('_', '-')}-{os.getpid()}"[:60]
-    b = open_backend("opensearch", url=URL, alias=alias)
+    b: Any = open_backend("opensearch", url=URL, alias=alias)
     yield b
     b.client.indices.delete(index=f"{alias}*", ignore_unavailable=True)
     b.close()
