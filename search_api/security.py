@@ -41,6 +41,8 @@ def tile_source(url: str | None) -> str | None:
     'https://tile.openstreetmap.org'
     >>> tile_source("https://{s}.tile.example.dk:8443/{z}/{x}/{y}.png")
     'https://*.tile.example.dk:8443'
+    >>> tile_source("//tiles.example.dk/{z}/{x}/{y}.png")  # the page's own scheme
+    'tiles.example.dk'
     >>> [tile_source(u) for u in (None, "", "/tiles/{z}/{x}/{y}.png", "javascript:x",
     ...  "https://a.example; script-src *", "https://{s}.{t}.example/x")]
     [None, None, None, None, None, None]
@@ -53,10 +55,10 @@ def tile_source(url: str | None) -> str | None:
     except ValueError:
         return None
     host = (parts.hostname or "").replace("{s}", "*", 1)
-    if parts.scheme not in ("http", "https") or not re.fullmatch(
+    if parts.scheme not in ("http", "https", "") or not re.fullmatch(
             r"(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*", host):
         return None
-    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+    return (f"{parts.scheme}://" if parts.scheme else "") + host + (f":{port}" if port else "")
 
 
 def page_policy(settings: Settings) -> str:
@@ -67,7 +69,8 @@ def page_policy(settings: Settings) -> str:
     tiles = tile_source(settings.tile_url)
     if tiles:
         images.append(tiles)
-    elif settings.tile_url:
+    elif settings.tile_url and not re.match(r"/(?!/)", settings.tile_url):
+        # (a path on this server needs nothing more: 'self')
         logger.warning("FKORT_TILE_URL is not a plain http(s) address: the map shows no tiles")
     return ("default-src 'none'; script-src 'self'; style-src 'self'; "
             f"img-src {' '.join(images)}; connect-src 'self'; font-src 'self'; "
