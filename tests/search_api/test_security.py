@@ -328,3 +328,32 @@ def test_fkort_serve_honours_the_setting(tmp_path: Path, allow: str) -> None:
     assert codes == ([202] * 25 if allow else [202] * 5 + [429] * 20)
     assert headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
+
+
+BIG = ["9223372036854775808", str(2**64), "1" + "0" * 5000, "-1", "1e400", "-1e400", "nan",
+       "inf", "0x10", "½", "٣"]
+
+
+@pytest.mark.parametrize("value", BIG, ids=[str(i) for i in range(len(BIG))])
+def test_numbers_out_of_range_anywhere_are_refused_not_a_crash(site: httpx.Client,
+                                                                value: str) -> None:
+    """Every number a client can send, in the API's query and in the pages' forms: a 422
+    with a readable message (or the value ignored), never a 500."""
+    for name in ("limit", "offset", "age", "max_price", "radius_km", "weekday"):
+        params = {name: value, "near": "56.36,8.62"}
+        resp = site.get("/v1/activities", params=params)
+        assert resp.status_code in (200, 422), (name, resp.status_code)
+        if resp.status_code == 422:
+            assert resp.json()["message_da"] and name in resp.json()["params"]
+    for near in (f"{value},8.62", f"56.36,{value}"):
+        resp = site.get("/v1/activities", params={"near": near})
+        assert resp.status_code in (200, 422), (near, resp.status_code)
+        if resp.status_code == 422:
+            assert resp.json()["params"] == ["near"]
+    for name in ("limit", "offset"):
+        assert site.get("/v1/organizations", params={"q": "spil", name: value}
+                        ).status_code == 422
+    for name in ("age", "max_price", "radius_km"):
+        page = site.post("/", data={"near": "Holstebro", name: value})
+        assert page.status_code in (200, 422), (name, page.status_code)
+        assert '<html lang="da">' in page.text
