@@ -32,7 +32,8 @@ class BodyLimit:
                    for k, v in scope.get("headers", [])}
         declared = headers.get("content-length", "").strip()
         page = path if "form" in headers.get("content-type", "") else None
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        if declared.isascii() and declared.isdigit() and (
+                len(declared) > 18 or int(declared) > self.max_bytes):
             await self._refuse(send, page)
             return
         chunks: list[bytes] = []

@@ -331,7 +331,7 @@ def test_fkort_serve_honours_the_setting(tmp_path: Path, allow: str) -> None:
 
 
 BIG = ["9223372036854775808", str(2**64), "1" + "0" * 5000, "-1", "1e400", "-1e400", "nan",
-       "inf", "0x10", "½", "٣"]
+       "inf", "0x10", "½", "٣", "¹", "²³"]  # (digits to str.isdigit(), not to int())
 
 
 @pytest.mark.parametrize("value", BIG, ids=[str(i) for i in range(len(BIG))])
@@ -357,3 +357,11 @@ def test_numbers_out_of_range_anywhere_are_refused_not_a_crash(site: httpx.Clien
         page = site.post("/", data={"near": "Holstebro", name: value})
         assert page.status_code in (200, 422), (name, page.status_code)
         assert '<html lang="da">' in page.text
+
+
+def test_the_policy_helpers_say_what_they_do() -> None:
+    import doctest
+
+    from search_api import security
+
+    assert doctest.testmod(security).failed == 0
