@@ -21,7 +21,7 @@ from fastapi import FastAPI
 
 from core.schema import organization_id
 from core.settings import Settings
-from search_api.apidocs import install_docs
+from search_api.apidocs import REDOC, STATIC, SWAGGER, install_docs
 from search_api.main import create_app
 from tests.browser.corpus import ACTIVITIES, ASSOCIATION, build_index
 from tests.conftest import FROZEN_NOW, REPO, LiveServer, free_port
@@ -138,6 +138,8 @@ def test_request_ids_out_of_range_are_refused_not_a_crash(site: httpx.Client,
 
 
 def test_the_docs_come_from_this_server(site: httpx.Client) -> None:
+    missing = [f for f in (*SWAGGER, *REDOC) if not (STATIC / f).is_file()]
+    assert not missing, f"missing {missing}: run scripts/bootstrap (npm ci, then the copy)"
     for path, marker in (("/docs", 'id="swagger-ui"'), ("/redoc", "<redoc ")):
         page = site.get(path)
         assert page.status_code == 200 and marker in page.text
