@@ -57,9 +57,10 @@ class Settings(BaseSettings):
     #: Correction requests per client: a burst of this many, then this many per hour.
     request_rate_burst: int = 5
     request_rate_per_hour: float = 20.0
-    #: Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses, or
-    #: "*"): the rate limit then counts per citizen's or association's machine, not per proxy.
-    forwarded_allow_ips: str = "127.0.0.1"
+    #: Reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or
+    #: networks, or "*"): the rate limit then counts per citizen's or association's machine,
+    #: not per proxy. Empty (the default): nobody is trusted, the client is the peer.
+    forwarded_allow_ips: str = ""
 
     @property
     def user_agent(self) -> str:

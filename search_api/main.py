@@ -18,7 +18,6 @@ from index.contract import MAX_RADIUS_KM
 from normalize.geo.chain import make_geocoder
 from normalize.geo.logfilter import hide_queries_in_library_logs, hide_queries_in_logs
 from records.request_fields import RequestError
-from search_api.bodylimit import BodyLimit
 from search_api.errors import ApiError
 from search_api.params import ParamError
 from search_api.ratelimit import TokenBuckets
@@ -32,6 +31,7 @@ from search_api.routes import (
     requests,
     sources,
 )
+from search_api.security import harden
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, index: IndexBackend | None = No
         title="Fællesskabskort API",
         version="1",
         summary="Find local communities and activities for lonely citizens, near an address.",
+        docs_url=None, redoc_url=None,  # served from /static by search_api.security.harden
     )
     app.state.settings = settings
     # A `near` in a URL is a citizen's address: access lines and the libraries' request logs
@@ -141,8 +142,7 @@ def create_app(settings: Settings | None = None, index: IndexBackend | None = No
     app.include_router(association.router)
     app.state.request_buckets = TokenBuckets(settings.request_rate_burst,
                                              settings.request_rate_per_hour)
-    app.add_middleware(BodyLimit, max_bytes=settings.request_max_bytes,
-                       prefixes=("/v1/requests", "/forening"))
+    harden(app, settings)  # docs, body limit, X-Forwarded-For, security headers
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
 

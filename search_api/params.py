@@ -73,7 +73,7 @@ def parse_weekdays(values: list[str] | None) -> list[int]:
     days: list[int] = []
     for v in split_list(values):
         key = v.casefold()
-        if key.isdigit() and 0 <= int(key) <= 6:
+        if key.isascii() and key.isdigit() and len(key) <= 3 and int(key) <= 6:  # not "¹"
             days.append(int(key))
         elif key in WEEKDAYS:
             days.append(WEEKDAYS[key])

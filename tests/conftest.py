@@ -86,8 +86,9 @@ class LiveServer:
 
         self.app = app if app is not None else create_app(Settings(db_path=db_path))
         self.port = free_port()
+        # As `fkort serve`: the app itself reads X-Forwarded-For (FKORT_FORWARDED_ALLOW_IPS).
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                access_log=False)
+                                access_log=False, proxy_headers=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -184,7 +184,8 @@ def test_rate_limited_per_client(tmp_path: Path) -> None:
     b.upsert([make("a", "Kortklub")])
     b.close()
     aid = make("a", "Kortklub").id
-    with _server(tmp_path, request_rate_burst=2, request_rate_per_hour=2) as server, \
+    with _server(tmp_path, request_rate_burst=2, request_rate_per_hour=2,
+                 forwarded_allow_ips="127.0.0.1") as server, \
             httpx.Client(base_url=server.url, timeout=10) as api:
         codes = [_ask(api, target_type="activity", target_id=aid, kind="removal").status_code
                  for _ in range(3)]

@@ -59,5 +59,5 @@ def run(args: argparse.Namespace) -> int:
     uvicorn.run(app, host=args.host, port=args.port,
                 access_log=getattr(args, "access_log", False),
                 log_level=level, log_config=log_config(level),
-                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+                proxy_headers=False)  # the app reads them: FKORT_FORWARDED_ALLOW_IPS
     return EXIT_OK

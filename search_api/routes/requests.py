@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Security
+from fastapi import APIRouter, Depends, Path, Query, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 
@@ -65,6 +65,10 @@ def require_admin(settings: SettingsDep,
                        headers={"WWW-Authenticate": "ApiKey"})
 
 
+#: A request's number: SQLite's row ids are 1 to 2^63 - 1; anything else is a 422, never
+#: a number too large for the store (which would be a 500).
+RequestId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The request's number.")]
+
 admin = APIRouter(prefix="/v1/admin/requests", tags=["admin"],
                   dependencies=[Depends(require_admin)],
                   responses={s: {"model": ErrorPublic} for s in (401, 404, 409, 422, 503)})
@@ -93,7 +97,7 @@ def list_requests(settings: SettingsDep, status: Annotated[
 
 
 @admin.get("/{request_id}", response_model=ChangeRequestAdmin)
-def get_request(request_id: int, settings: SettingsDep) -> ChangeRequestAdmin:
+def get_request(request_id: RequestId, settings: SettingsDep) -> ChangeRequestAdmin:
     store = RequestStore.for_data_dir(settings.data_dir)
     try:
         req = store.get(request_id)
@@ -105,7 +109,7 @@ def get_request(request_id: int, settings: SettingsDep) -> ChangeRequestAdmin:
 
 
 @admin.post("/{request_id}/approve", response_model=ChangeRequestAdmin)
-def approve_request(request_id: int, settings: SettingsDep, index: IndexDep
+def approve_request(request_id: RequestId, settings: SettingsDep, index: IndexDep
                     ) -> ChangeRequestAdmin:
     """Approve: a correction becomes an override, a removal hides the listing; both at once
     and across every later crawl."""
@@ -117,7 +121,7 @@ def approve_request(request_id: int, settings: SettingsDep, index: IndexDep
 
 
 @admin.post("/{request_id}/reject", response_model=ChangeRequestAdmin)
-def reject_request(request_id: int, settings: SettingsDep, body: RejectIn | None = None
+def reject_request(request_id: RequestId, settings: SettingsDep, body: RejectIn | None = None
                    ) -> ChangeRequestAdmin:
     store = RequestStore.for_data_dir(settings.data_dir)
     try:

@@ -115,10 +115,10 @@ def test_map_has_a_marker_per_result_with_a_point(page: Any, live_url: str,
     popup.wait_for()
     assert first_title in popup.inner_text()
     page.wait_for_function(  # the popup has faded in
-        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     shoot(page, "map-popup", full_page=False)
     popup.locator("a").click()
-    page.wait_for_function("document.activeElement.id === 'resultat-1'")
+    page.wait_for_function("() => document.activeElement.id === 'resultat-1'")
 
 
 def test_results_without_a_point_get_no_marker(page: Any, live_url: str,
@@ -184,7 +184,7 @@ def test_axe_finds_no_serious_problems(page: Any, live_url: str) -> None:
     page.keyboard.press("Enter")
     page.locator(".leaflet-popup-content").wait_for()
     page.wait_for_function(  # the popup has faded in
-        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     assert axe_problems(page) == []  # with a popup open
     _search(page, live_url, age="gammel")  # the page with a problem to fix
     assert page.evaluate("document.activeElement.id") == "fejl"

@@ -1,9 +1,12 @@
 """The engines' indices and writes: versioned indices behind an alias, created or brought up
 to the mapping on first use; bulk writes; and a rebuild that fills a new index and then swaps
-the alias in one step, so searches never see a half-built index."""
+the alias in one step, so searches never see a half-built index. A rebuild first removes what
+earlier interrupted rebuilds left behind (their half-built indices), and only that."""
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -14,6 +17,8 @@ from core.schema import Activity, Organization, Status
 from core.text import fold
 from index.backends.engine.mapping import MAPPING, ORG_MAPPING, SETTINGS, to_document
 from index.contract import WriteStats, carry_over, content_hash, merge_organization
+
+logger = logging.getLogger(__name__)
 
 
 class EngineWrites:
@@ -28,6 +33,19 @@ class EngineWrites:
         self.org_index = f"{alias}.organizations"
 
     # -- indices -----------------------------------------------------------------------
+    def versioned(self, name: str) -> bool:
+        """Whether `name` has the form of this alias's versioned indices (`_new_index`):
+        the alias, a dash, 14 digits of time, a dash and a number; nothing else matches.
+
+        >>> w = EngineWrites(None, alias="fkort-activities")
+        >>> w.versioned("fkort-activities-20261122120000-417")
+        True
+        >>> [w.versioned(n) for n in ("fkort-activities", "fkort-activities.organizations",
+        ...  "fkort-activities-b-20261122120000-417", "fkort-activities-2026-1")]
+        [False, False, False, False]
+        """
+        return re.fullmatch(rf"{re.escape(self.alias)}-\d{{14}}-\d+", name) is not None
+
     def _new_index(self) -> str:
         name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 10**6}"
         self.client.indices.create(index=name, body={"settings": SETTINGS, "mappings": MAPPING})
@@ -52,6 +70,23 @@ class EngineWrites:
             self.client.indices.put_mapping(index=self.org_index,
                                             body={"properties": ORG_MAPPING["properties"]})
         self._ready = True
+
+    def remove_orphans(self) -> list[str]:
+        """Delete the half-built indices that interrupted rebuilds of this alias left behind
+        (a killed process, an engine gone away mid-rebuild): this alias's versioned indices
+        that no alias points to. Never the index the alias serves, never an index that any
+        alias points to, never an index of another alias. Returns the names deleted.
+
+        One rebuild of an alias at a time: a rebuild running in parallel would lose its
+        half-built index here."""
+        found = self.client.indices.get_alias(index=f"{self.alias}-*")
+        orphans = sorted(name for name, info in found.items()
+                         if self.versioned(name) and not info.get("aliases"))
+        for name in orphans:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+            logger.warning("Removed %s, the half-built index of an interrupted rebuild of %s",
+                           name, self.alias)
+        return orphans
 
     def current_index(self) -> str | None:
         if not self.client.indices.exists_alias(name=self.alias):
@@ -113,8 +148,10 @@ class EngineWrites:
 
     def rebuild(self, activities: Iterable[Activity]) -> WriteStats:
         """Fill a new index, then point the alias at it in one step; the old one is deleted.
-        If anything fails on the way, the alias still points at the last complete index."""
+        If anything fails on the way, the alias still points at the last complete index.
+        Half-built indices of earlier interrupted rebuilds are removed first."""
         self._ensure()
+        self.remove_orphans()
         old = self.current_index()
         new = self._new_index()
         try:
@@ -128,7 +165,7 @@ class EngineWrites:
                     batch = []
             stats += self._bulk(new, batch, datetime.now(TZ), refresh=False)
             self.client.indices.refresh(index=new)
-        except Exception:
+        except BaseException:  # an error, or Ctrl-C: either way the new index is unfinished
             try:  # best effort: the engine may be the thing that went away
                 self.client.indices.delete(index=new, ignore_unavailable=True)
             except Exception:  # noqa: BLE001 - the original error is the one to report
