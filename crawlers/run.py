@@ -19,6 +19,7 @@ from crawlers.logs import use_json_lines
 from crawlers.sources import SourceConfig
 from crawlers.spiders.facebook import FacebookSpider
 from crawlers.spiders.ical import ICalSpider
+from crawlers.spiders.jsonapi import JsonApiSpider
 from crawlers.spiders.jsonld import JsonLdSpider
 from crawlers.spiders.municipal import MunicipalSpider
 from crawlers.spiders.portal import PortalSpider
@@ -34,7 +35,8 @@ logger = logging.getLogger(__name__)
 #: Spider classes by the `spider` name a source names in sources.toml.
 SPIDERS: dict[str, type] = {
     cls.name: cls
-    for cls in (JsonLdSpider, MunicipalSpider, ICalSpider, PortalSpider, FacebookSpider)
+    for cls in (JsonLdSpider, MunicipalSpider, ICalSpider, PortalSpider, FacebookSpider,
+                JsonApiSpider)
 }
 
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from core.schema import MERGED_PREFIX, SourceKind
+from crawlers import platforms
 from records import crawl_schedule
 
 
@@ -51,8 +59,68 @@ class SourceOptions(BaseModel):
         return v
 
 
-class SourceConfig(BaseModel):
+#: What a JSON API item may name a path for (`[source.json.fields]`).
+JSON_FIELDS = ("title", "description", "start", "end", "all_day", "place", "street",
+               "postcode", "city", "lat", "lon", "price", "status", "url", "id", "series",
+               "category", "organizer", "age")
+
+
+class JsonApiConfig(BaseModel):
+    """A JSON API (spider "jsonapi"): where the items are, where each field is, how to page.
+
+    Paths are dotted ("address.zip_code"); a number picks from a list ("branches.0") and `*`
+    takes every element ("ticket_categories.*.price.value"). A field may list several paths:
+    the first that gives a value wins.
+    """
+
     model_config = ConfigDict(extra="forbid")
+
+    #: Joined to each start URL (a platform's API below the site's base URL).
+    endpoint: str | None = None
+    #: Path of the list of items; "" when the answer is a bare array.
+    items: str = ""
+    fields: dict[str, str | list[str]] = Field(default_factory=dict)
+    method: Literal["GET", "POST"] = "GET"
+    #: The JSON body of a POST (paging parameters are added to it).
+    body: dict[str, Any] = Field(default_factory=dict)
+    #: none: one request. page: page numbers; offset: item offsets; cursor: the cursor the
+    #: answer gives at `cursor`. Paging ends on an empty page, whatever the answer claims.
+    paging: Literal["none", "page", "offset", "cursor"] = "none"
+    #: The query (GET) or body (POST) parameter that carries the page, offset or cursor.
+    page_param: str = "page"
+    #: The first page number (page) or offset (offset).
+    first: int = 1
+    #: Items asked for per page, sent as `size_param` when that is set; the offset's step.
+    page_size: Annotated[int, Field(ge=1, le=1000)] = 50
+    size_param: str | None = None
+    #: Path of the next cursor in an answer (paging = "cursor").
+    cursor: str | None = None
+    #: Pages read at most; a source that would need more is reported (page_limit).
+    max_pages: Annotated[int, Field(ge=1, le=10_000)] = 100
+    #: What one unit of the price field is in kroner: 1 for kroner, 0.01 for øre.
+    price_unit: float = 1.0
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, v: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        unknown = sorted(set(v) - set(JSON_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}; known: "
+                             f"{', '.join(JSON_FIELDS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _cursor_path(self) -> JsonApiConfig:
+        if self.paging == "cursor" and not self.cursor:
+            raise ValueError('paging = "cursor" needs `cursor`, the path of the next cursor')
+        return self
+
+
+class SourceConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    #: A platform preset (crawlers.platforms): fills in kind, spider and its configuration.
+    platform: str | None = None
 
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
     kind: SourceKind
@@ -72,6 +140,15 @@ class SourceConfig(BaseModel):
     #: JSON endpoints (portals): where the list, the next page and each field are, as dotted
     #: paths ("area.postcode").
     api: dict[str, str] = Field(default_factory=dict)
+    #: JSON APIs (spider "jsonapi"): `[source.json]`.
+    json_api: JsonApiConfig | None = Field(default=None, alias="json")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _platform(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("platform") is not None:
+            return platforms.apply(data)
+        return data
 
     @field_validator("schedule")
     @classmethod

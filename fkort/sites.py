@@ -1,6 +1,8 @@
 """Serves folders of static pages on 127.0.0.1: the demo sites and the test fixture sites.
 
 Each site gets its own port, so root-relative links and robots.txt work as on a real host.
+A request with a query is answered by `<path>/<query>.json` when that file exists (a JSON
+API's pages by parameter), and a POST as a GET to its path (its body kept in `posted`).
 The text `{BASE}` in a served text file becomes the site's own origin (sitemaps need
 absolute URLs).
 
@@ -81,11 +83,21 @@ class _Handler(BaseHTTPRequestHandler):
         body, ctype, mtime = found
         self._send(path, body, ctype, mtime)
 
+    def do_POST(self) -> None:  # noqa: N802
+        """A JSON API asked by POST: the body is kept for the test, the file answers."""
+        length = int(self.headers.get("Content-Length") or 0)
+        self.site.posted.append((unquote(urlparse(self.path).path), self.rfile.read(length)))
+        self.do_GET()
+
     def _content(self, path: str) -> tuple[bytes, str | None, float] | None:
         """The page at `path` (its bytes, type and time), or None when there is none."""
         fault = self.site.faults.get(path)
         target = (self.root / path.lstrip("/")).resolve()
-        if target.is_dir():
+        query = unquote(urlparse(self.path).query)
+        if query and (target / f"{query}.json").is_file():
+            # A JSON API's pages by parameter: /api/events?page=2 is api/events/page=2.json.
+            target = target / f"{query}.json"
+        elif target.is_dir():
             target = target / "index.html"
         suffix = target.suffix
         if isinstance(fault, tuple) and fault[0] == "body":
@@ -233,6 +245,8 @@ class SiteServer:
         self.faults: dict[str, Fault] = dict(faults or {})
         #: Requests per path.
         self.hits: dict[str, int] = {}
+        #: (path, body) of every POST, in order (then answered as a GET would be).
+        self.posted: list[tuple[str, bytes]] = []
         #: (path, validator sent) of every page answered 200 or 304.
         self.validated: list[tuple[str, str | None]] = []
         self.cache_control = cache_control

@@ -23,6 +23,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
+# A host's robots.txt Crawl-delay is honoured in full (crawlers.politeness); a number here
+# would cap it (only for sites on this machine).
+FKORT_CRAWL_DELAY_MAX = 0.0
 
 # Bounded failure: timeouts, retries with growing pauses, and no giant pages.
 DOWNLOAD_TIMEOUT = 30
@@ -45,6 +48,8 @@ HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    # Right after robots.txt is read (RobotsTxtMiddleware, 100): its Crawl-delay is kept.
+    "crawlers.politeness.RobotsCrawlDelayMiddleware": 105,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
     "crawlers.middlewares.CharsetMiddleware": 585,  # after decompression (590)
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,

@@ -1,0 +1,65 @@
+"""Platform presets: what a `[[source]]` with `platform = "<name>"` means, as data.
+
+A source that names a platform needs only `name` and `start_urls` (the site's base URL); the
+preset fills in the spider, the kind and the spider's configuration. Anything the entry sets
+itself wins over the preset (a `[source.json]` table is merged key by key, its `fields` too).
+Each preset is written from the platform's public documentation; docs/sources.md says which.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Presets by platform name.
+PLATFORMS: dict[str, dict[str, Any]] = {
+    # DPL CMS, the Danish public libraries' CMS (github danskernesdigitalebibliotek/dpl-cms,
+    # openapi.json and dpl_event's EventsResource/EventRestMapper): GET /api/v1/events
+    # answers a bare array with one record per occurrence, all of them at once (no paging).
+    # Occurrences of one series share series.uuid. `ticket_categories[].price.value` is in
+    # kroner although the spec says "minor unit": the code fills it with the decimal field an
+    # editor types kroner into (docs/sources.md, "DPL CMS").
+    "dpl-cms": {
+        "kind": "municipal",
+        "spider": "jsonapi",
+        "json": {
+            "endpoint": "/api/v1/events?_format=json",
+            "items": "",
+            "fields": {
+                "id": "uuid",
+                "series": "series.uuid",
+                "title": "title",
+                "description": ["description", "body"],
+                "start": "date_time.start",
+                "end": "date_time.end",
+                "place": ["address.location", "branches.0"],
+                "street": "address.street",
+                "postcode": "address.zip_code",
+                "city": "address.city",
+                "price": "ticket_categories.*.price.value",
+                "status": "state",
+                "url": "url",
+                "category": "tags.*",
+            },
+            "price_unit": 1.0,
+        },
+    },
+}
+
+
+def preset(name: str) -> dict[str, Any]:
+    """The preset of a platform; ValueError naming the known ones for any other name."""
+    if name not in PLATFORMS:
+        raise ValueError(f"unknown platform {name!r}; known: {', '.join(sorted(PLATFORMS))}")
+    return PLATFORMS[name]
+
+
+def apply(entry: dict[str, Any]) -> dict[str, Any]:
+    """A `[[source]]` entry with its platform's preset filled in under what it sets itself."""
+    base = preset(str(entry["platform"]))
+    out = {**base, **entry}
+    if "json" in base:
+        own = entry.get("json") or {}
+        json = {**base["json"], **own}
+        json["fields"] = {**base["json"].get("fields", {}), **own.get("fields", {})}
+        out["json"] = json
+    return out

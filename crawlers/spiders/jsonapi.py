@@ -1,0 +1,289 @@
+"""JSON APIs by configuration (`[source.json]`): items at a path or a bare array, each field
+at a path, GET or POST, paging by page, offset or cursor that ends on an empty page.
+
+Occurrences that share a series id become one activity whose dates are the occurrences'
+(handed to normalize as `calendar`, as the iCal spider hands its events); a cancelled
+occurrence of a series is left out of its dates and counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.http import JsonRequest, Response
+from twisted.python.failure import Failure
+from w3lib.url import add_or_replace_parameters
+
+from crawlers.evidence import page_key
+from crawlers.items import ActivityItem
+from crawlers.sources import JsonApiConfig, SourceConfig
+from crawlers.spiders.base import SourceSpider
+
+#: Status values (lower case; schema.org's by their last part) that say an occurrence will
+#: not take place: left out of its series' dates.
+CANCELLED = {"cancelled", "canceled", "eventcancelled", "aflyst"}
+
+
+@dataclass
+class Occurrence:
+    """One record of the API, its fields read, and the page it was on."""
+
+    fields: dict[str, Any]
+    page: str
+
+    def text(self, name: str) -> str:
+        value = self.fields.get(name)
+        if isinstance(value, list):
+            return ", ".join(_s(v) for v in value if _s(v))
+        return _s(value)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.text("status").rsplit("/", 1)[-1].casefold() in CANCELLED
+
+
+def pick(data: Any, path: str) -> Any:
+    """Value at a dotted path; a number picks from a list, `*` takes every element (a list of
+    what the rest of the path gives for each). None when the path leads nowhere.
+
+    >>> pick({"a": [{"b": 1}, {"b": 2}]}, "a.*.b")
+    [1, 2]
+    >>> pick({"a": ["x", "y"]}, "a.1"), pick([1, 2], ""), pick({"a": 1}, "b")
+    ('y', [1, 2], None)
+    """
+    if not path:
+        return data
+    key, _, rest = path.partition(".")
+    if key == "*":
+        if not isinstance(data, list):
+            return None
+        found = [pick(x, rest) for x in data]
+        return [x for x in found if x is not None]
+    if isinstance(data, Mapping):
+        return pick(data.get(key), rest) if key in data else None
+    if isinstance(data, list) and key.isdigit() and int(key) < len(data):
+        return pick(data[int(key)], rest)
+    return None
+
+
+class JsonApiSpider(SourceSpider):
+    name = "jsonapi"
+
+    def __init__(self, source: SourceConfig, **kwargs: Any) -> None:
+        super().__init__(source, **kwargs)
+        self.api = source.json_api or JsonApiConfig()
+        #: Every record read, in order: activities are made when the last page is in, since
+        #: a series' occurrences may be spread over several pages.
+        self.occurrences: list[Occurrence] = []
+        #: Paging chains still running (one per start URL).
+        self.running = len(source.start_urls)
+
+    # -- requests ------------------------------------------------------------------------
+    def page_request(self, url: str, depth: int, **meta: Any) -> scrapy.Request:
+        base = urljoin(url, self.api.endpoint) if self.api.endpoint else url
+        first = {"none": None, "cursor": None}.get(self.api.paging, self.api.first)
+        return self.api_request(base, first, 1)
+
+    def api_request(self, base: str, position: Any, pages: int) -> scrapy.Request:
+        """The request for one page: its page number, offset or cursor as a parameter."""
+        api = self.api
+        params: dict[str, Any] = {} if position is None else {api.page_param: position}
+        if api.size_param and api.paging != "none":
+            params[api.size_param] = api.page_size
+        meta: dict[str, Any] = {"fk_depth": 0, "fk_base": base, "fk_position": position,
+                                "fk_pages": pages}
+        if self.source.options.ignore_robots_txt:
+            meta["dont_obey_robotstxt"] = True
+        if api.method == "POST":
+            return JsonRequest(base, data={**api.body, **params}, callback=self.parse,
+                               errback=self.on_page_error, meta=meta, dont_filter=True)
+        url = add_or_replace_parameters(base, {k: str(v) for k, v in params.items()})
+        # Never dropped as a duplicate: a chain whose request vanished would never end (a
+        # cursor that comes round again is stopped by max_pages instead).
+        return scrapy.Request(url, callback=self.parse, errback=self.on_page_error, meta=meta,
+                              dont_filter=True)
+
+    # -- pages ---------------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        self.count("fkort/pages")
+        data, records = self._records(response)
+        page = page_key(response.request) if response.request is not None else response.url
+        for record in records:
+            self.occurrences.append(Occurrence(self._fields(record), page))
+        nxt = self._next(response, data, records) if records else None
+        if nxt is not None:
+            yield nxt
+        else:
+            yield from self._chain_ended()
+
+    def on_page_error(self, failure: Failure) -> Iterator[Any]:
+        """A page that could not be fetched ends its chain; what was read is still handed on."""
+        self.on_error(failure)
+        yield from self._chain_ended()
+
+    def _records(self, response: Response) -> tuple[Any, list[Mapping[str, Any]]]:
+        try:
+            data = json.loads(response.body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            self.problem("broken_json", response.url, str(exc)[:200])
+            return None, []
+        items = pick(data, self.api.items)
+        if not isinstance(items, list):
+            self.problem("json_without_items", response.url, self.api.items or "(top level)")
+            return data, []
+        return data, [x for x in items if isinstance(x, Mapping)]
+
+    def _fields(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Each configured field's value: the first of its paths that gives one."""
+        out: dict[str, Any] = {}
+        for name, paths in self.api.fields.items():
+            for path in [paths] if isinstance(paths, str) else paths:
+                value = pick(record, path)
+                if value not in (None, "", []):
+                    out[name] = value
+                    break
+        return out
+
+    def _next(self, response: Response, data: Any, records: list[Any]) -> scrapy.Request | None:
+        """The next page's request, or None when paging is over. Only an empty page (or a
+        missing cursor) ends it: a `hasNextPage` or a total is not trusted."""
+        api, meta = self.api, response.meta
+        if api.paging == "none":
+            return None
+        if api.paging == "cursor":
+            position: Any = pick(data, api.cursor or "")
+            if position in (None, "") or position == meta["fk_position"]:
+                return None
+        else:
+            step = 1 if api.paging == "page" else len(records)
+            position = meta["fk_position"] + step
+        if meta["fk_pages"] >= api.max_pages:
+            # What lies beyond is not read: the page is reported, and what it led to kept.
+            self.problem("page_limit", response.url, f"stopped after {api.max_pages} pages")
+            return None
+        return self.api_request(meta["fk_base"], position, meta["fk_pages"] + 1)
+
+    def _chain_ended(self) -> Iterator[ActivityItem]:
+        self.running -= 1
+        if self.running == 0:
+            yield from self._activities()
+
+    # -- activities ----------------------------------------------------------------------
+    def _activities(self) -> Iterator[ActivityItem]:
+        """One activity per series (or per record without one); an id met twice is reported,
+        never an overwrite."""
+        groups: dict[str, list[Occurrence]] = {}
+        for i, occ in enumerate(self.occurrences):
+            groups.setdefault(occ.text("series") or f"\0{i}", []).append(occ)
+        seen: set[str] = set()
+        for series, group in groups.items():
+            item = self._activity(series if not series.startswith("\0") else "", group)
+            if item is None:
+                continue
+            origin = item.raw.origin_id or ""
+            if origin in seen:
+                self.problem("duplicate_id", item.raw.source.url, origin)
+                continue
+            seen.add(origin)
+            yield item
+
+    def _activity(self, series: str, group: list[Occurrence]) -> ActivityItem | None:
+        group = sorted(group, key=lambda o: o.text("start") or "\uffff")
+        live = [o for o in group if not o.cancelled]
+        # A cancelled meeting of a series is no date of it; a series all cancelled is kept
+        # whole, with its status, for normalize to say so.
+        shown = live or group
+        dropped = [o for o in group if o not in shown]
+        for _ in dropped:
+            self.count("fkort/skipped/cancelled_occurrence")
+        first = shown[0]
+        title = first.text("title")
+        if not title:
+            self.count("fkort/skipped/item_without_title")
+            return None
+        url = urljoin(first.page, first.text("url")) if first.text("url") else first.page
+        origin = series or first.text("id") or first.text("url") or _digest(
+            self.source.name, title, first.text("start"), first.text("place"))
+        raw = self.raw(url, origin=origin, structured=self._structured(first),
+                       texts=_texts(shown), calendar=_calendar(shown, dropped))
+        return ActivityItem(raw=raw, found_at=first.page)
+
+    def _structured(self, occ: Occurrence) -> dict[str, Any]:
+        """The record as a schema.org Event, the form normalize reads."""
+        event: dict[str, Any] = {"@type": "Event", "name": occ.text("title")}
+        if occ.text("description"):
+            event["description"] = occ.text("description")
+        if occ.fields.get("category"):
+            event["keywords"] = occ.text("category")
+        place = _place(occ)
+        if place:
+            event["location"] = place
+        offers = self._offers(occ.fields.get("price"))
+        if offers:
+            event["offers"] = offers
+        return event
+
+    def _offers(self, value: Any) -> list[dict[str, Any]]:
+        out = []
+        for raw in value if isinstance(value, list) else [value]:
+            try:
+                amount = float(str(raw).replace(",", "."))
+            except ValueError:
+                continue
+            out.append({"price": round(amount * self.api.price_unit, 2), "priceCurrency": "DKK"})
+        return out
+
+
+def _place(occ: Occurrence) -> dict[str, Any]:
+    address = {k: occ.text(f) for k, f in (("streetAddress", "street"), ("postalCode",
+               "postcode"), ("addressLocality", "city")) if occ.text(f)}
+    place: dict[str, Any] = {"@type": "Place"}
+    if occ.text("place"):
+        place["name"] = occ.text("place")
+    if address:
+        place["address"] = address
+    if occ.text("lat") and occ.text("lon"):
+        place["geo"] = {"latitude": occ.text("lat"), "longitude": occ.text("lon")}
+    return place if len(place) > 1 else {}
+
+
+def _texts(shown: list[Occurrence]) -> dict[str, str]:
+    """What normalize reads as text: the organiser, the age, and the platform's own status
+    (`status`, as the API says it: one value for all meetings, else none)."""
+    first = shown[0]
+    texts = {"organizer": first.text("organizer"), "age": first.text("age")}
+    states = {o.text("status") for o in shown}
+    if len(states) == 1:
+        texts["status"] = states.pop()
+    return {k: v for k, v in texts.items() if v}
+
+
+def _calendar(shown: list[Occurrence], dropped: list[Occurrence]) -> dict[str, Any] | None:
+    first = shown[0]
+    start = first.text("start")
+    if not start:
+        return None
+    # A date without a clock time is a day with the time unknown.
+    all_day = _truthy(first.fields.get("all_day")) or "T" not in start and " " not in start
+    return {"dtstart": start, "dtend": first.text("end") or None,
+            "rdates": [o.text("start") for o in shown[1:] if o.text("start")],
+            "exdates": [o.text("start") for o in dropped if o.text("start")],
+            "all_day": all_day}
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).casefold() in ("true", "1", "yes", "ja")
+
+
+def _digest(*parts: str) -> str:
+    return "h-" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _s(value: Any) -> str:
+    return "" if value is None or isinstance(value, Mapping) else str(value).strip()
