@@ -11,6 +11,8 @@ import pytest
 
 from core.schema import Activity, SourceKind
 from crawlers.items import ActivityItem
+from crawlers.platforms import PLATFORMS
+from crawlers.sources import SourceConfig
 from crawlers.spiders.jsonapi import JsonApiSpider
 from tests.conftest import FILES, TZ
 from tests.crawlers import pages
@@ -49,6 +51,18 @@ def _raw(title: str) -> ActivityItem:
 def test_the_platform_fills_in_the_source() -> None:
     assert (SOURCE.spider, SOURCE.kind, SOURCE.json_api is not None) == (
         "jsonapi", SourceKind.municipal, True)
+
+
+def test_an_entry_overrides_the_preset_key_by_key() -> None:
+    own = SourceConfig.model_validate({
+        "name": "x", "platform": "dpl-cms", "start_urls": [BASE],
+        "json": {"price_unit": 0.01, "fields": {"title": "name"}},
+        "options": {"municipality": "Holstebro"}})
+    assert own.json_api is not None
+    assert (own.json_api.price_unit, own.json_api.fields["title"],
+            own.json_api.fields["start"], own.json_api.endpoint, own.options.municipality) == (
+        0.01, "name", "date_time.start", "/api/v1/events?_format=json", "Holstebro")
+    assert PLATFORMS["dpl-cms"]["json"]["fields"]["title"] == "title"  # the preset unchanged
 
 
 def test_the_events_endpoint_below_the_site() -> None:
