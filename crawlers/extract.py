@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -12,6 +13,8 @@ from parsel import Selector, SelectorList
 from scrapy.http import TextResponse
 
 Report = Callable[[str, str, str], None]
+
+_POSTCODE = re.compile(r"^\d{4}$")
 
 
 def as_list(value: object) -> list[Any]:
@@ -104,7 +107,13 @@ def flat_text(value: object) -> str | None:
     # schema.org's "@type": "Place" is no part of a place's name.
     leaves = ([v for k, v in value.items() if not str(k).startswith("@")]
               if isinstance(value, Mapping) else as_list(value))
-    parts = [t for t in (flat_text(v) for v in leaves) if t]
+    parts: list[str] = []
+    for text in (t for t in (flat_text(v) for v in leaves) if t):
+        if parts and _POSTCODE.match(parts[-1]):
+            # A Danish postcode and its town are one part of an address: "6950 Ringkøbing".
+            parts[-1] = f"{parts[-1]} {text}"
+        else:
+            parts.append(text)
     return ", ".join(parts) or None
 
 
