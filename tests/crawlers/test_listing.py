@@ -7,6 +7,8 @@ the pipeline: test_pipeline_listing.py)."""
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -424,3 +426,19 @@ def test_every_activity_has_a_start(source: str, activity: Activity) -> None:
 @pytest.mark.parametrize("source", list(SOURCE))
 def test_every_source_config_is_valid(source: str) -> None:
     assert isinstance(SOURCE[source], SourceConfig)
+
+
+# -- the worked examples in docs/sources.md --------------------------------------------------
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "sources.md"
+
+
+def _doc_sources() -> list[str]:
+    text = DOCS.read_text(encoding="utf-8")
+    part = text[text.index("### Listing with items"):text.index("### Dates without a time")]
+    return [block.split("```", 1)[0] for block in part.split("```toml")[1:]]
+
+
+@pytest.mark.parametrize("block", _doc_sources())
+def test_the_worked_examples_are_valid_sources(block: str) -> None:
+    found = tomllib.loads(block)["source"]
+    assert found and all(SourceConfig.model_validate(s) for s in found)
