@@ -10,7 +10,7 @@ from typing import Any
 
 from scrapy.http import Response, TextResponse
 
-from crawlers.extract import dig, select, text_of
+from crawlers.extract import dig, item_key, select, text_of
 from crawlers.items import ActivityItem
 from crawlers.spiders.base import SourceSpider
 from normalize.portal import announces_activity, scrub_personal
@@ -58,7 +58,11 @@ class PortalSpider(SourceSpider):
             fields = {k: text_of(block, q) for k, q in sel.items() if k != "item"}
             link = block.css("a::attr(href)").get()
             fields["url"] = response.urljoin(link) if link else None
-            fields.setdefault("id", fields.get("url"))
+            # A post without a link of its own is known by what it says, never by the
+            # page's address (which every such post would share).
+            fields.setdefault("id", fields.get("url") or item_key(
+                self.source.name, _s(fields.get("title")), _s(fields.get("when")) or None,
+                " ".join(_s(fields.get(k)) for k in ("postcode", "city")).strip() or None))
             item = self._post(response, fields)
             if item is not None:
                 yield item

@@ -18,6 +18,7 @@ from crawlers.sources import SourceConfig
 from crawlers.spiders.base import SourceSpider
 from crawlers.spiders.ical import ICalSpider
 from crawlers.spiders.municipal import MunicipalSpider
+from crawlers.spiders.portal import PortalSpider
 from tests.conftest import FILES
 from tests.crawlers import pages
 
@@ -442,3 +443,26 @@ def _doc_sources() -> list[str]:
 def test_the_worked_examples_are_valid_sources(block: str) -> None:
     found = tomllib.loads(block)["source"]
     assert found and all(SourceConfig.model_validate(s) for s in found)
+
+
+# -- portal posts without a link of their own ------------------------------------------------
+PORTAL = pages.sources("""
+[[source]]
+name = "naboportal"
+kind = "portal"
+spider = "portal"
+start_urls = ["https://naboportal.example/opslag.html"]
+[source.selectors]
+item = "li.opslag"
+title = ".opslag__titel"
+description = ".opslag__tekst"
+city = ".opslag__by"
+""", {})["naboportal"]
+
+
+def test_portal_posts_without_links_are_each_an_activity() -> None:
+    spider = pages.spider(PortalSpider, PORTAL)
+    page = pages.response(SITES / "portal" / "opslag.html", PORTAL.start_urls[0], fk_depth=0)
+    acts = pages.normalize(pages.parse(spider.parse, page))
+    assert len({a.id for a in acts}) == len(acts) == 3
+    assert not pages.problems(spider)
