@@ -126,6 +126,9 @@ spider = "ical"
 start_urls = ["{klubhus}/kalender.ics"]
 [source.titles]
 exclude = ["^udlejet", "optaget"]
+[source.defaults]
+organizer = "Vinderup Bådelaug"
+place = "Bådehallen, Søvej 4, 7830 Vinderup"
 """
 
 BASES = {"bridge": "https://bridge-hjerterdame.dk", "sejl": "https://vinderup-sejlklub.dk",
@@ -384,6 +387,16 @@ def test_broken_data_attribute_is_reported() -> None:
 def test_ical_room_bookings_are_excluded() -> None:
     assert sorted(a.title for a in ACTS["klubhus"]) == ["Fællesspisning i klubhuset",
                                                         "Strik og snak"]
+
+
+def test_ical_defaults_fill_an_event_without_a_place_or_organiser() -> None:
+    knit = _one("klubhus", "Strik og snak")
+    assert knit.location.address == "Søvej 4" and knit.location.postcode == "7830"
+    assert knit.organizer.name == "Vinderup Bådelaug"
+
+
+def test_ical_event_with_a_place_keeps_it() -> None:
+    assert _one("klubhus", "Fællesspisning").location.address == "Søvej 2"
 
 
 def test_excluded_titles_are_counted_and_named() -> None:
