@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -12,11 +14,25 @@ from scrapy.http import TextResponse
 
 Report = Callable[[str, str, str], None]
 
+_POSTCODE = re.compile(r"^\d{4}$")
+
 
 def as_list(value: object) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def dig(data: Any, path: str) -> Any:
+    """Value at a dotted path ("area.postcode"), or None."""
+    for key in path.split("."):
+        if isinstance(data, Mapping):
+            data = data.get(key)
+        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
+            data = data[int(key)]
+        else:
+            return None
+    return data
 
 
 def flatten(data: object) -> Iterator[Mapping[str, Any]]:
@@ -77,3 +93,34 @@ def attr_of(scope: Selector | TextResponse, query: str, name: str) -> str | None
     node = select(scope, query)
     value = node.attrib.get(name) if node else None
     return value.strip() if value else None
+
+
+def flat_text(value: object) -> str | None:
+    """A JSON value as one line of text: strings and numbers as they are, the leaves of an
+    object or a list joined with ", " ({"name": "Kirkesalen", "address": {"city": "Skive"}}
+    → "Kirkesalen, Skive"), None when it holds no text."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str | int | float):
+        text = " ".join(str(value).split())
+        return text or None
+    # schema.org's "@type": "Place" is no part of a place's name.
+    leaves = ([v for k, v in value.items() if not str(k).startswith("@")]
+              if isinstance(value, Mapping) else as_list(value))
+    parts: list[str] = []
+    for text in (t for t in (flat_text(v) for v in leaves) if t):
+        if parts and _POSTCODE.match(parts[-1]):
+            # A Danish postcode and its town are one part of an address: "6950 Ringkøbing".
+            parts[-1] = f"{parts[-1]} {text}"
+        else:
+            parts.append(text)
+    return ", ".join(parts) or None
+
+
+def item_key(source: str, title: str, first_date: str | None, place: str | None) -> str:
+    """The id of an item that has neither its own link nor an identifier: a hash of its
+    source, title, first date and place as written (whitespace and case aside), so that it is
+    the same in every run while the item says the same."""
+    basis = "\x1f".join(" ".join((part or "").split()).casefold()
+                        for part in (source, title, first_date, place))
+    return "item:" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:24]

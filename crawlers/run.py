@@ -58,6 +58,8 @@ class SourceReport:
     dropped: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)  # e.g. robots_txt: obeyed, not errors
+    #: Items left out by the source's configuration (its title filter), each named.
+    skipped_items: list[dict[str, str]] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
     dropped_items: list[dict[str, str]] = field(default_factory=list)
     finish_reason: str | None = None
@@ -106,6 +108,9 @@ class SourceReport:
         self.gone_items, self.missing_items = outcome.gone_items, outcome.missing_items
         self.kept_items, self.held_items = outcome.kept_items, outcome.held_items
         self.kept = len(outcome.kept_items) + outcome.kept_unchecked
+        if self.status == "ok" and self.errors.get("duplicate_id"):
+            # Two items of one page with one id: one of them is not in the index.
+            self.status = "degraded"
         self.reason = self._why()
 
     def _why(self) -> str | None:
@@ -120,6 +125,9 @@ class SourceReport:
             parts.append(self.guard)
         if self.failed_pages:
             parts.append(f"{len(self.failed_pages)} page(s) failed ({failures})")
+        if self.errors.get("duplicate_id"):
+            parts.append(f"{self.errors['duplicate_id']} item(s) had the id of another item "
+                         "of their page (duplicate_id); only the first was kept")
         if self.kept_items:
             parts.append(f"{len(self.kept_items)} activities kept from earlier runs because "
                          f"of errors ({_tally(k['why'] for k in self.kept_items)})")
@@ -245,6 +253,7 @@ def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:
         dropped=int(stats.get("fkort/dropped", 0)),
         errors=errors,
         skipped=skipped,
+        skipped_items=list(stats.get("fkort/skipped_items", [])),
         problems=list(stats.get("fkort/problems", [])),
         dropped_items=list(stats.get("fkort/dropped_items", [])),
         finish_reason=stats.get("finish_reason"),

@@ -59,6 +59,110 @@ class SourceOptions(BaseModel):
         return v
 
 
+def _check_regexes(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+    return patterns
+
+
+class ListingItems(BaseModel):
+    """`[source.items]`: a listing page with many activities. `item` selects one activity;
+    the other selectors (CSS, or "xpath:...") select inside it. `link` is the item's own page
+    (its href); `id` the site's identifier for it (its text, or an attribute by XPath)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item: str
+    title: str
+    when: str | None = None
+    where: str | None = None
+    price: str | None = None
+    age: str | None = None
+    description: str | None = None
+    organizer: str | None = None
+    category: str | None = None
+    #: What the listing says of the item's state ("Aflyst", "Udsolgt"), kept as text.
+    status: str | None = None
+    link: str | None = None
+    id: str | None = None
+    #: Read the page each item links to; what the listing shows (a price, "Aflyst") fills
+    #: what the page does not say.
+    follow_link: bool = False
+
+    def fields(self) -> dict[str, str]:
+        """The text fields by name, as the normaliser reads them."""
+        skip = {"item", "link", "id", "follow_link"}
+        return {k: v for k, v in self.model_dump().items() if k not in skip and v}
+
+
+class ScriptData(BaseModel):
+    """`[source.script_data]`: activities in JSON inside the page: a `<script>` element
+    (`__NEXT_DATA__`) or a `data-*` attribute. `selector` finds the element(s); `items` is
+    the dotted path to the list of activities ("" when the JSON is the list); `fields` gives
+    each field's dotted path inside one activity."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    selector: str
+    #: Read the JSON from this attribute of the element instead of its text.
+    attribute: str | None = None
+    items: str = ""
+    #: title, start, end, when, where, price, age, description, organizer, category,
+    #: status, link, id.
+    fields: dict[str, str]
+
+    @field_validator("fields")
+    @classmethod
+    def _known(cls, v: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(v) - SCRIPT_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown fields {unknown}; known: {sorted(SCRIPT_FIELDS)}")
+        if "title" not in v:
+            raise ValueError("a title path is required")
+        return v
+
+
+#: Fields a script-data source may give a path for.
+SCRIPT_FIELDS = frozenset({"title", "start", "end", "when", "where", "price", "age",
+                           "description", "organizer", "category", "status", "link", "id"})
+
+
+class SourceDefaults(BaseModel):
+    """`[source.defaults]`: what holds for every activity of the source unless the activity
+    says otherwise (a club's own site: its name as organiser, its clubhouse as place)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    organizer: str | None = None
+    place: str | None = None
+    municipality: str | None = None
+
+
+class TitleFilter(BaseModel):
+    """`[source.titles]`: regular expressions (case-insensitive) over activity titles. With
+    `include`, only titles matching one are kept; titles matching an `exclude` pattern
+    ("Udlejet", "optaget") are skipped. Both are counted and named in the run report."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+    _regexes = field_validator("include", "exclude")(_check_regexes)
+
+    def admits(self, title: str) -> str | None:
+        """None when the title is kept, else why not ("excluded by 'Udlejet'")."""
+        for pattern in self.exclude:
+            if re.search(pattern, title, re.I):
+                return f"excluded by {pattern!r}"
+        if self.include and not any(re.search(p, title, re.I) for p in self.include):
+            return "matches no include pattern"
+        return None
+
+
 #: What a JSON API item may name a path for (`[source.json.fields]`).
 JSON_FIELDS = ("title", "description", "start", "end", "all_day", "place", "street",
                "postcode", "city", "lat", "lon", "price", "status", "url", "id", "series",
@@ -140,6 +244,12 @@ class SourceConfig(BaseModel):
     #: JSON endpoints (portals): where the list, the next page and each field are, as dotted
     #: paths ("area.postcode").
     api: dict[str, str] = Field(default_factory=dict)
+    #: Listing pages with many activities, script data, defaults, title filters
+    #: (ListingItems, ScriptData, SourceDefaults, TitleFilter above).
+    items: ListingItems | None = None
+    script_data: ScriptData | None = None
+    defaults: SourceDefaults = Field(default_factory=SourceDefaults)
+    titles: TitleFilter = Field(default_factory=TitleFilter)
     #: JSON APIs (spider "jsonapi"): `[source.json]`.
     json_api: JsonApiConfig | None = Field(default=None, alias="json")
 

@@ -30,6 +30,7 @@ SCHEMA_DAYS = {
 }
 _BYDAY_INDEX = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$", re.I)
 #: Plain-word frequencies some sites write instead of ISO 8601 durations.
 _WORD_FREQ = {"daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "monthly": ("MONTHLY", 1),
@@ -157,8 +158,23 @@ def from_schema_org(
         end = parse_iso(end_date)
         if end is not None and end < start:
             end = None
-        return Schedule(kind=ScheduleKind.once, start=start, end=end, text=text)
+        # A date without a time ("2026-12-03") says the day, not the hour: not midnight.
+        return Schedule(kind=ScheduleKind.once, start=start, end=end, text=text,
+                        time_known=not is_date_only(start_date))
     return Schedule(kind=ScheduleKind.unknown, text=text)
+
+
+def is_date_only(value: object) -> bool:
+    """Whether a structured date states a day and no time of day.
+
+    >>> is_date_only("2026-12-03"), is_date_only("2026-12-03T19:30"), is_date_only(None)
+    (True, False, False)
+    """
+    if isinstance(value, datetime):
+        return False
+    if isinstance(value, date):
+        return True
+    return isinstance(value, str) and _DATE_ONLY.match(value.strip()) is not None
 
 
 def _from_schedule(sched: Mapping[str, Any], *, ref: datetime, text: str | None) -> Schedule | None:
@@ -200,7 +216,8 @@ def _from_schedule(sched: Mapping[str, Any], *, ref: datetime, text: str | None)
         end = datetime.combine(first.date(), end_time, TZ)
         if end < first:
             end = None
-    return Schedule(kind=ScheduleKind.recurring, start=first, end=end, rrule=body, text=text)
+    return Schedule(kind=ScheduleKind.recurring, start=first, end=end, rrule=body, text=text,
+                    time_known=_parse_time(sched.get("startTime")) is not None)
 
 
 def _is_int(value: object) -> bool:

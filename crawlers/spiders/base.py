@@ -4,7 +4,7 @@ problem reports and the raw item it hands on."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urldefrag, urlparse
 
@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 from core import clock
 from core.schema import RawActivity, Source
 from crawlers.evidence import page_key
+from crawlers.items import ActivityItem
 from crawlers.sources import SourceConfig
 from records.evidence import GONE_STATUSES, RunEvidence
 
@@ -167,15 +168,57 @@ class SourceSpider(scrapy.Spider):
             = None, texts: Mapping[str, str] | None = None,
             calendar: Mapping[str, Any] | None = None) -> RawActivity:
         page = urldefrag(url)[0]
+        defaults = self.source.defaults
+        given = dict(texts or {})
+        # The source's defaults fill only what the item leaves unsaid (its structured data
+        # is read before these texts).
+        for field, value in (("organizer", defaults.organizer), ("where", defaults.place)):
+            if value and not given.get(field):
+                given[field] = value
         return RawActivity(
             source=Source(name=self.source.name, kind=self.source.kind, url=page,
                           fetched_at=clock.now()),
             origin_id=origin or page,
             structured=dict(structured) if structured is not None else None,
-            texts=dict(texts or {}),
+            texts=given,
             calendar=dict(calendar) if calendar is not None else None,
-            municipality=self.source.options.municipality,
+            municipality=self.source.options.municipality or defaults.municipality,
         )
+
+    def admitted(self, response: Response, found: Iterable[Any]) -> Iterator[Any]:
+        """What one page or feed gave, less the activities the source's title filter skips
+        and any second activity with an id already given on it: two items with one id are
+        a reported problem (`duplicate_id`), never one overwriting the other. What the listing
+        that linked the page showed fills what the page leaves unsaid."""
+        listing: Mapping[str, str] = meta_of(response).get("fk_listing") or {}
+        given: dict[str, RawActivity] = {}
+        for out in found:
+            if not isinstance(out, ActivityItem):
+                yield out
+                continue
+            if listing:
+                out.raw.texts = {**listing, **out.raw.texts}
+            title = raw_title(out.raw)
+            why = self.source.titles.admits(title)
+            if why is not None:
+                self.skip("title_filter", out.raw.source.url, f"{title!r}: {why}")
+                continue
+            first = given.setdefault(out.raw.origin_id or out.raw.source.url, out.raw)
+            if first is not out.raw:
+                self.problem("duplicate_id", response.url,
+                             f"id {out.raw.origin_id!r} given twice: {raw_title(first)!r} "
+                             f"({first.source.url}) and {title!r} ({out.raw.source.url})")
+                continue
+            yield out
+
+    def skip(self, reason: str, url: str, detail: str) -> None:
+        """An item left out by the source's configuration: counted and named in the run
+        report, and no error."""
+        assert self.crawler.stats is not None
+        self.count(f"fkort/skipped/{reason}")
+        named = self.crawler.stats.get_value("fkort/skipped_items") or []
+        named.append({"reason": reason, "url": url, "detail": detail})
+        self.crawler.stats.set_value("fkort/skipped_items", named)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
@@ -186,7 +229,7 @@ class SourceSpider(scrapy.Spider):
             self.problem("login_wall", response.url, "sent to a login form")
             return
         self.count("fkort/pages")
-        yield from self.parse_page(response)
+        yield from self.admitted(response, self.parse_page(response))
         yield from self.follow_links(response)
 
     def login_wall(self, response: TextResponse) -> bool:
@@ -199,3 +242,17 @@ class SourceSpider(scrapy.Spider):
     def parse_page(self, response: TextResponse) -> Iterator[Any]:
         """What one page holds; each family's spider reads its own kind of page."""
         return iter(())
+
+
+def raw_title(raw: RawActivity) -> str:
+    """An item's title as extracted (its structured name, else its title text)."""
+    name = (raw.structured or {}).get("name")
+    if isinstance(name, list):
+        name = name[0] if name else None
+    return " ".join(str(name or raw.texts.get("title") or "").split())
+
+
+def meta_of(response: Response) -> Mapping[str, Any]:
+    """The meta of the request behind a response; empty for a response read without one (a
+    saved feed)."""
+    return response.request.meta if response.request is not None else {}

@@ -35,7 +35,7 @@ class ICalReading(SourceSpider):
         else:
             cals = [cal]
         for one in cals:
-            yield from self._events(one, response.url)
+            yield from self.admitted(response, self._events(one, response.url))
 
     def _events(self, cal: icalendar.Calendar, url: str) -> Iterator[ActivityItem]:
         tz = _zone(str(cal.get("X-WR-TIMEZONE") or DEFAULT_TZ))

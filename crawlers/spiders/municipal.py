@@ -5,6 +5,7 @@ directories. Structured data when a page has it; otherwise the fields its site's
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 from urllib.parse import unquote
 
@@ -14,13 +15,14 @@ from crawlers.extract import attr_of, select, text_of
 from crawlers.items import ActivityItem, OrganizationItem
 from crawlers.spiders.ical import ICalReading
 from crawlers.spiders.jsonld import JsonLdSpider
+from crawlers.spiders.listing import ListingReading
 
 #: Fields a site's selectors may name, as the normaliser reads them.
 FIELDS = ("title", "description", "when", "where", "price", "age", "accessibility", "signup",
           "organizer", "contact", "category")
 
 
-class MunicipalSpider(JsonLdSpider, ICalReading):
+class MunicipalSpider(JsonLdSpider, ICalReading, ListingReading):
     name = "municipal"
 
     def parse_page(self, response: TextResponse) -> Iterator[Any]:
@@ -32,7 +34,8 @@ class MunicipalSpider(JsonLdSpider, ICalReading):
             if href.lower().split("?")[0].endswith(".ics"):
                 yield response.follow(href, callback=self.parse_ical, errback=self.on_error)
         found = 0
-        for item in self.structured_items(response):
+        for item in chain(self.structured_items(response), self.script_items(response),
+                          self.listing_items(response)):
             found += 1
             yield item
         if not found and self.source.selectors:
@@ -47,6 +50,9 @@ class MunicipalSpider(JsonLdSpider, ICalReading):
             # A detail page that gives nothing: the site changed, or the page is not one.
             self.problem("selectors_matched_nothing", response.url,
                          "no structured data and no title by the configured selector")
+            if listing := response.meta.get("fk_listing"):
+                # What its listing showed of it is still known: kept, not lost.
+                yield ActivityItem(raw=self.raw(response.url, texts=listing))
 
     def _selected_activity(self, response: TextResponse) -> Iterator[ActivityItem]:
         sel = self.source.selectors
@@ -59,8 +65,9 @@ class MunicipalSpider(JsonLdSpider, ICalReading):
             known = texts.get("contact") or ""
             texts["contact"] = "\n".join([known, *(x for x in links if x not in known)]).strip()
         # A page with a title but neither time nor place (a news article in the same CMS
-        # template) is no activity.
-        if "title" not in texts or not ({"when", "where"} & texts.keys()):
+        # template) is no activity; what its listing showed counts (merged in `admitted`).
+        stated = {**response.meta.get("fk_listing", {}), **texts}
+        if "title" not in stated or not ({"when", "where"} & stated.keys()):
             return
         yield ActivityItem(raw=self.raw(response.url, texts=texts))
 

@@ -10,22 +10,10 @@ from typing import Any
 
 from scrapy.http import Response, TextResponse
 
-from crawlers.extract import select, text_of
+from crawlers.extract import dig, item_key, select, text_of
 from crawlers.items import ActivityItem
 from crawlers.spiders.base import SourceSpider
 from normalize.portal import announces_activity, scrub_personal
-
-
-def dig(data: Any, path: str) -> Any:
-    """Value at a dotted path ("area.postcode"), or None."""
-    for key in path.split("."):
-        if isinstance(data, Mapping):
-            data = data.get(key)
-        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
-            data = data[int(key)]
-        else:
-            return None
-    return data
 
 
 class PortalSpider(SourceSpider):
@@ -50,14 +38,18 @@ class PortalSpider(SourceSpider):
         if not isinstance(items, list):
             self.problem("json_without_items", response.url, api.get("items", "items"))
             return
+        yield from self.admitted(response, self._json_posts(response, items))
+        nxt = dig(data, api["next"]) if "next" in api else None
+        if isinstance(nxt, str) and nxt:
+            yield response.follow(nxt, callback=self.parse, errback=self.on_error)
+
+    def _json_posts(self, response: Response, items: list[Any]) -> Iterator[ActivityItem]:
+        api = self.source.api
         for post in items:
             if isinstance(post, Mapping):
                 item = self._post(response, {k: dig(post, p) for k, p in api.items()})
                 if item is not None:
                     yield item
-        nxt = dig(data, api["next"]) if "next" in api else None
-        if isinstance(nxt, str) and nxt:
-            yield response.follow(nxt, callback=self.parse, errback=self.on_error)
 
     def parse_page(self, response: TextResponse) -> Iterator[Any]:
         """A page the browser rendered: one post per `item` selector match."""
@@ -66,7 +58,11 @@ class PortalSpider(SourceSpider):
             fields = {k: text_of(block, q) for k, q in sel.items() if k != "item"}
             link = block.css("a::attr(href)").get()
             fields["url"] = response.urljoin(link) if link else None
-            fields.setdefault("id", fields.get("url"))
+            # A post without a link of its own is known by what it says, never by the
+            # page's address (which every such post would share).
+            fields.setdefault("id", fields.get("url") or item_key(
+                self.source.name, _s(fields.get("title")), _s(fields.get("when")) or None,
+                " ".join(_s(fields.get(k)) for k in ("postcode", "city")).strip() or None))
             item = self._post(response, fields)
             if item is not None:
                 yield item

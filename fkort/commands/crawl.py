@@ -78,6 +78,8 @@ def _print_details(r: SourceReport) -> None:
         print(f"  {r.source}: {p['reason']} {p['url']} {p.get('detail', '')}".rstrip())
     for d in r.dropped_items:
         print(f"  {r.source}: afvist ({d['reason']}) {d['url']}")
+    for k in r.skipped_items:
+        print(f"  {r.source}: sprunget over ({k['reason']}) {k.get('detail', '')} {k['url']}")
     for fix in r.repairs:
         print(f"  {r.source}: rettet ({fix['reason']}: {fix.get('detail', '')}) {fix['url']}")
 
