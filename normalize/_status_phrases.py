@@ -12,7 +12,8 @@ and CMSs publish (dpl-cms `Cancelled`, `SoldOut`; iCalendar `STATUS:CANCELLED`).
 Each text table is ordered: the first entry that matches a sentence wins, so negated phrases
 stand before the plain ones. A sentence with a `DOUBT` marker says nothing (unknown): it is
 about another time ("sidste år", "blev aflyst"), a condition ("aflyses ved for få
-tilmeldte", "hvis holdet er fuldt") or a negation.
+tilmeldte", "hvis holdet er fuldt"); one with a `NEGATION` too, unless it says places
+are left ("ikke længere fuldt").
 """
 
 from __future__ import annotations
@@ -46,8 +47,11 @@ DOUBT = (
     r"|\beventuelt\b|\bmuligvis\b|\bmåske\b|\brisiko\b"
     r"|\bved\s+(?:stor|for\s+mange|for\s+få|overtegning|under|mindre\s+end|manglende"
     r"|dårlig\w*|regn\w*|storm|sne|glat\w*|sygdom)\b"
-    # a negation or a question
-    r"|\bikke\s+(?:længere\s+|mere\s+)?(?:\w+\s+)?(?:aflys\w*|udsat|udskudt|udsolgt|fuldt"
+)
+#: A negation or a question: doubt for every statement but "places left" (whose phrases are
+#: negations: "ikke længere fuldt").
+NEGATION = (
+    r"\bikke\s+(?:længere\s+|mere\s+)?(?:\w+\s+)?(?:aflys\w*|udsat|udskudt|udsolgt|fuldt"
     r"|fuldtegnet)\b|\bophævet\b|\?"
 )
 
@@ -58,6 +62,7 @@ EVENT_STATUS_PHRASES: tuple[tuple[str, EventStatus], ...] = (
     (r"\b(?:aflyst|cancel+ed)\W*$", EventStatus.cancelled),
     (r"\b(?:er|bliver|må|vil\s+blive|har\s+vi\s+måttet)\s+(?:desværre\s+)?(?:blevet\s+)?"
      r"(?:desværre\s+)?aflys(?:t|e|es)\b", EventStatus.cancelled),
+    (r"\bhar\s+(?:desværre\s+)?måttet\s+aflyse\b", EventStatus.cancelled),
     (r"\baflyses\b", EventStatus.cancelled),
     (r"^\W*(?:udsat|postponed)\b(?!\s+for\b)", EventStatus.postponed),
     (r"\b(?:udsat|postponed)\W*$", EventStatus.postponed),

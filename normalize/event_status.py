@@ -33,6 +33,7 @@ T = TypeVar("T", EventStatus, Availability)
 
 _SENTENCE = re.compile(r"(?<=[.!])\s+(?=[A-ZÆØÅ\"„«(])|\n+|(?<=[!?])\s*")
 _DOUBT = re.compile(phrases.DOUBT)
+_NEGATION = re.compile(phrases.NEGATION)
 _STATUS = tuple((re.compile(rx), v) for rx, v in phrases.EVENT_STATUS_PHRASES)
 _AVAILABILITY = tuple((re.compile(rx), v) for rx, v in phrases.AVAILABILITY_PHRASES)
 _DAY = re.compile(phrases.CANCELLED_DAY)
@@ -133,7 +134,8 @@ def _first_stated(text: str | None, table: tuple[tuple[re.Pattern[str], T], ...]
         low = sentence.casefold()
         for rx, value in table:
             if rx.search(low):
-                if not _DOUBT.search(low):
+                negated = value is not Availability.available and _NEGATION.search(low)
+                if not (_DOUBT.search(low) or negated):
                     return Found(value, sentence)
                 break
     return Found(unknown)
@@ -179,7 +181,7 @@ def parse_cancelled_days(text: str | None) -> tuple[tuple[Day, str], ...]:
     found: list[tuple[Day, str]] = []
     for sentence in _sentences(text):
         low = sentence.casefold()
-        if _DOUBT.search(low):
+        if _DOUBT.search(low) or _NEGATION.search(low):
             continue
         for m in _DAY.finditer(low):
             day = _day(m)
