@@ -20,6 +20,9 @@ from normalize.event_status import (
     parse_event_status,
     read,
 )
+from normalize.matching import Cluster
+from normalize.merging import merge
+from tests.index.corpus import make
 
 C, P, U = EventStatus.cancelled, EventStatus.postponed, EventStatus.unknown
 
@@ -234,3 +237,13 @@ def test_nothing_said_is_unknown() -> None:
     a = build_activity(RawActivity(source=SOURCE, texts={"title": "Strikkecafé"}))
     assert (a.event_status, a.availability) == (U, Availability.unknown)
     assert (a.event_status_text, a.availability_text) == (None, None)
+
+
+def test_a_merged_record_takes_a_cancellation_from_any_source() -> None:
+    kommune = make("k", "Strikkecafé", event_status="scheduled", availability="available")
+    portal = make("p", "Strikkecafé", event_status="cancelled", event_status_text="AFLYST",
+                  availability="waitlist", availability_text="venteliste")
+    merged = merge(Cluster([kommune, portal]), "merged:x", REF)
+    assert (merged.event_status, merged.event_status_text) == (C, "AFLYST")
+    assert merged.availability is Availability.waitlist
+    assert merged.provenance["event_status"] == portal.id
