@@ -59,13 +59,15 @@ NEGATION = (
 #: ("aflyst d. 12. december") cancels that one meeting (see `CANCELLED_DAY`).
 EVENT_STATUS_PHRASES: tuple[tuple[str, EventStatus], ...] = (
     (r"^\W*(?:aflyst|cancel+ed)\b", EventStatus.cancelled),
-    (r"\b(?:aflyst|cancel+ed)\W*$", EventStatus.cancelled),
+    # At the end only after a dash, colon or bracket: "Strikkecafé – AFLYST", "(Aflyst)".
+    (r"[-–—:(\[|/]\s*(?:aflyst|cancel+ed)\W*$", EventStatus.cancelled),
     (r"\b(?:er|bliver|må|vil\s+blive|har\s+vi\s+måttet)\s+(?:desværre\s+)?(?:blevet\s+)?"
      r"(?:desværre\s+)?aflys(?:t|e|es)\b", EventStatus.cancelled),
     (r"\bhar\s+(?:desværre\s+)?måttet\s+aflyse\b", EventStatus.cancelled),
     (r"\baflyses\b", EventStatus.cancelled),
     (r"^\W*(?:udsat|postponed)\b(?!\s+for\b)", EventStatus.postponed),
-    (r"\b(?:udsat|postponed)\W*$", EventStatus.postponed),
+    # Not "... der er socialt udsat." (vulnerable): only after a dash, colon or bracket.
+    (r"[-–—:(\[|/]\s*(?:udsat|postponed)\W*$", EventStatus.postponed),
     (r"\b(?:er|bliver|må)\s+(?:desværre\s+)?(?:blevet\s+)?(?:desværre\s+)?"
      r"(?:udsat|udskudt)\b(?!\s+for\b)", EventStatus.postponed),
     (r"\b(?:udsættes|udskydes)\b(?!\s+for\b)", EventStatus.postponed),
