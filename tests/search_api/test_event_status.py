@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from core.clock import TZ
 from core.schema import Activity
 from index.backends.sqlite import SQLiteBackend
+from search_api import listing
 from tests.conftest import LiveServer
 from tests.index.corpus import make
 
+NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)
 AT = (56.3601, 8.6155)
 HOLSTEBRO = "56.3601,8.6155"
 RECORDS: dict[str, Activity] = {
@@ -100,3 +104,20 @@ def test_match_kort_banner(site: httpx.Client, key: str, banner: str) -> None:
 def test_match_kort_without_status_has_no_banner(site: httpx.Client) -> None:
     page = site.get(f"/aktivitet/{RECORDS['almindelig'].id}/kort")
     assert page.status_code == 200 and "status-banner" not in page.text
+
+
+@pytest.mark.parametrize(("key", "status", "places", "warned"), [
+    ("aflyst", ("aflyst", "Arrangementet er desværre aflyst."), ("ikke oplyst", None), True),
+    ("udsat", ("udsat", "https://schema.org/EventPostponed"), ("ikke oplyst", None), True),
+    ("venteliste", ("ikke oplyst", None),
+     ("fuldt booket – venteliste", "Fuldt booket – venteliste"), False),
+    ("almindelig", ("ikke oplyst", None), ("ikke oplyst", None), False),
+])
+def test_association_page_rows_and_warning(key: str, status: tuple[str, str | None],
+                                           places: tuple[str, str | None], warned: bool
+                                           ) -> None:
+    a = RECORDS[key]
+    rows = {r.label: (r.understood, r.original) for r in listing.rows(a, NOW)}
+    assert rows["Status"] == status and rows["Pladser"] == places
+    hidden = [w for w in listing.warnings(a, NOW) if "vises ikke i søgningen" in w]
+    assert bool(hidden) == warned
