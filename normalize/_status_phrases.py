@@ -52,7 +52,7 @@ DOUBT = (
 #: negations: "ikke længere fuldt").
 NEGATION = (
     r"\bikke\s+(?:længere\s+|mere\s+)?(?:\w+\s+)?(?:aflys\w*|udsat|udskudt|udsolgt|fuldt"
-    r"|fuldtegnet)\b|\bophævet\b|\?"
+    r"|fuldtegnet)\b|\bingen\s+venteliste\b|\bophævet\b|\?"
 )
 
 #: Danish text → event status. Only whole-event phrases: a sentence that also holds a date
@@ -88,7 +88,7 @@ AVAILABILITY_PHRASES: tuple[tuple[str, Availability], ...] = (
      Availability.available),
     (r"\b(?:stadig|fortsat|enkelte|få)\s+(?:ledige\s+)?pladser\b|\bder\s+er\s+(?:stadig\s+)?"
      r"ledige\s+pladser\b", Availability.available),
-    (r"\b(?:udsolgt|fuldt\s+booket|fuldtegnet|fuldt|overtegnet|ikke\s+flere\s+(?:ledige\s+)?"
+    (r"\b(?:udsolgt|fuldt\s+booket|fuldtegnet|overtegnet|ikke\s+flere\s+(?:ledige\s+)?"
      r"pladser)\b.*\bventeliste", Availability.waitlist),
     (r"\b(?:på|til)\s+ventelisten?\b|\bder\s+er\s+venteliste\b|\bkun\s+venteliste\b"
      r"|^\W*venteliste\W*$", Availability.waitlist),
@@ -98,7 +98,7 @@ AVAILABILITY_PHRASES: tuple[tuple[str, Availability], ...] = (
      r"|\bingen\s+ledige\s+pladser\b|\balle\s+pladser\s+er\s+(?:optaget|besat|booket|taget)\b",
      Availability.full),
     (r"\b(?:holdet|hold|arrangementet|turen|kurset|forløbet|foredraget|koncerten|gruppen)"
-     r"\s+er\s+(?:desværre\s+)?(?:fuldt|fyldt\s+op|overtegnet)\b|^\W*fuldt\W*$",
+     r"\s+er\s+(?:desværre\s+)?(?:fuldt|fyldt\s+op|overtegnet)\b(?!\s+af\b)|^\W*fuldt\W*$",
      Availability.full),
 )
 

@@ -73,7 +73,7 @@ _NO_PLACES: Found[Availability] = Found(Availability.unknown)
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(" ".join(text.split(" "))) if s and s.strip()]
+    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
 def _word(value: object) -> str:

@@ -90,6 +90,8 @@ PLACES_TEXTS: list[tuple[str, Availability]] = [
     ("Ved overtegning oprettes venteliste.", Availability.unknown),
     ("Max 12 deltagere. Tilmelding hos Lene.", Availability.unknown),
     ("Alle er velkomne.", Availability.unknown),
+    ("Holdet er fuldt af glade mennesker.", Availability.unknown),
+    ("Vi har et fuldt program, og der er ingen venteliste.", Availability.unknown),
 ]
 
 
