@@ -60,6 +60,28 @@ class Status(StrEnum):
     merged = "merged"
 
 
+class EventStatus(StrEnum):
+    """Whether the event takes place as announced, as its source states it; never guessed."""
+
+    scheduled = "scheduled"
+    cancelled = "cancelled"
+    postponed = "postponed"
+    unknown = "unknown"
+
+
+class Availability(StrEnum):
+    """Whether there are places left, as its source states it; never guessed."""
+
+    available = "available"
+    full = "full"
+    waitlist = "waitlist"
+    unknown = "unknown"
+
+
+#: Event statuses a search never shows (readable by id, with their status).
+NOT_TAKING_PLACE = frozenset({EventStatus.cancelled, EventStatus.postponed})
+
+
 #: Merged records' ids start with this and a colon; no source may take it as its name.
 MERGED_PREFIX = "merged"
 
@@ -287,6 +309,13 @@ class Activity(_Model):
     accessibility: Accessibility = Field(default_factory=Accessibility)
     drop_in: bool | None = None
     drop_in_text: str | None = None
+    event_status: EventStatus = Field(
+        default=EventStatus.unknown,
+        description="Cancelled and postponed activities are never search hits.")
+    availability: Availability = Availability.unknown
+    #: The words (or structured value) the event status and the availability were read from.
+    event_status_text: str | None = None
+    availability_text: str | None = None
     language: str | None = None
     source: Source
     first_seen: datetime

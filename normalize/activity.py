@@ -16,7 +16,7 @@ from core.schema import (
     activity_id,
     organization_id,
 )
-from normalize import age, geo, price, schedule
+from normalize import age, event_status, geo, price, schedule
 from normalize.accessibility import from_amenity_features
 from normalize.category import parse_categories
 from normalize.contact import read_contact
@@ -127,6 +127,8 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
         signup = f"Tilmelding: {signup}"
     drop_text = " ".join(t for t in (signup, description, cost.text) if t) or None
     organizer = _organizer(data, texts)
+    stated, sched = event_status.apply_cancelled_days(
+        _status(data, raw, texts, title, description), sched, fetched)
     seen = now or raw.source.fetched_at
     return Activity(
         id=activity_id(raw.source.name, origin),
@@ -143,11 +145,28 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
         accessibility=access,
         drop_in=parse_drop_in(drop_text),
         drop_in_text=drop_text,
+        event_status=stated.status.value,
+        event_status_text=stated.status.text,
+        availability=stated.availability.value,
+        availability_text=stated.availability.text,
         language=_str(data.get("inLanguage")) or "da",
         source=raw.source,
         first_seen=seen,
         last_seen=seen,
     )
+
+
+def _status(data: Mapping[str, Any], raw: RawActivity, texts: Mapping[str, str], title: str,
+            description: str | None) -> event_status.StatusReading:
+    """Cancelled, postponed, full: from schema.org, the platform's own state (iCalendar
+    STATUS, a `status` field), then the title, the time, the sign-up and the description."""
+    return event_status.read([
+        ("eventStatus", data.get("eventStatus")),
+        ("offers", data.get("offers")),
+        ("state", (raw.calendar or {}).get("status")),
+        ("state", texts.get("status")),
+        *(("text", t) for t in (title, texts.get("when"), texts.get("signup"), description)),
+    ])
 
 
 def _keywords(value: object) -> str | None:

@@ -12,10 +12,22 @@ import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from core.schema import MERGED_PREFIX, Activity, Precision, ScheduleKind, Status
+from core.schema import (
+    MERGED_PREFIX,
+    Activity,
+    Availability,
+    EventStatus,
+    Precision,
+    ScheduleKind,
+    Status,
+)
 from normalize.matching import Cluster, preference
 
 _PRECISION_RANK = {p: i for i, p in enumerate(Precision)}
+_STATUS_RANK = {s: i for i, s in enumerate((EventStatus.cancelled, EventStatus.postponed,
+                                             EventStatus.scheduled, EventStatus.unknown))}
+_PLACES_RANK = {s: i for i, s in enumerate((Availability.waitlist, Availability.full,
+                                             Availability.available, Availability.unknown))}
 
 
 def merged_id(member_ids: Iterable[str]) -> str:
@@ -63,6 +75,9 @@ def merge(cluster: Cluster, record_id: str, now: datetime) -> Activity:
         "organization_id": _first(ms, lambda m: m.organization_id is not None),
         "language": _first(ms, lambda m: m.language is not None),
     }
+    # A stated cancellation by any source wins: no one is sent to a cancelled event.
+    picks["event_status"] = min(ms, key=lambda m: _STATUS_RANK[m.event_status])
+    picks["availability"] = min(ms, key=lambda m: _PLACES_RANK[m.availability])
     prov.update({f: m.id for f, m in picks.items()})
     flags = {}
     texts = []
@@ -89,6 +104,10 @@ def merge(cluster: Cluster, record_id: str, now: datetime) -> Activity:
             update={**flags, "text": " / ".join(texts) or None}),
         drop_in=picks["drop_in"].drop_in,
         drop_in_text=picks["drop_in"].drop_in_text,
+        event_status=picks["event_status"].event_status,
+        event_status_text=picks["event_status"].event_status_text,
+        availability=picks["availability"].availability,
+        availability_text=picks["availability"].availability_text,
         language=picks["language"].language,
         source=best.source,
         sources=[m.source for m in ms],

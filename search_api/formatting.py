@@ -6,7 +6,15 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from core.schema import Activity, AgeRange, Organizer, Price, PricePeriod
+from core.schema import (
+    Activity,
+    AgeRange,
+    Availability,
+    EventStatus,
+    Organizer,
+    Price,
+    PricePeriod,
+)
 from index.contract import MAX_RADIUS_KM
 
 UNKNOWN = "ikke oplyst"
@@ -128,6 +136,42 @@ def date(value: datetime) -> str:
     '20. november 2026'
     """
     return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+
+
+#: The banner of an activity that does not take place as announced, or has no places left:
+#: its heading and what the brobygger should do.
+STATUS_BANNERS: dict[str, tuple[str, str]] = {
+    EventStatus.cancelled.value: ("Aflyst", "Arrangementet er aflyst. Send ikke nogen afsted."),
+    EventStatus.postponed.value: ("Udsat", "Arrangementet er udsat. Hør arrangøren om den nye "
+                                           "dato, før nogen tager afsted."),
+    Availability.full.value: ("Fuldt booket", "Der er ikke flere pladser. Ring til arrangøren "
+                                              "og hør, om der er afbud."),
+    Availability.waitlist.value: ("Fuldt booket – venteliste",
+                                  "Der er venteliste. Hør arrangøren, om borgeren kan skrive "
+                                  "sig på den."),
+}
+
+
+def status_banner(activity: Activity) -> dict[str, str] | None:
+    """The banner for a cancelled, postponed or full activity (None when there is none): its
+    kind, heading, advice, and the source's own words.
+
+    >>> from core.schema import Source
+    >>> day = datetime(2026, 1, 1)
+    >>> src = Source(name="t", kind="municipal", url="https://x.example", fetched_at=day)
+    >>> a = Activity(id="t:1", title="Strik", source=src, first_seen=day, last_seen=day,
+    ...              availability="waitlist", availability_text="Fuldt booket – venteliste")
+    >>> status_banner(a)["heading"]
+    'Fuldt booket – venteliste'
+    """
+    kind: str = activity.event_status.value
+    said = activity.event_status_text
+    if kind not in STATUS_BANNERS:
+        kind, said = activity.availability.value, activity.availability_text
+    if kind not in STATUS_BANNERS:
+        return None
+    heading, advice = STATUS_BANNERS[kind]
+    return {"kind": kind, "heading": heading, "advice": advice, "said": said or ""}
 
 
 def drop_in(value: bool | None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.schema import Activity, Precision, Status
+from core.schema import NOT_TAKING_PLACE, Activity, Precision, Status
 from normalize.category import CATEGORY_LABELS
 from normalize.schedule import duration, last_start, next_occurrences
 from search_api import formatting as fmt
@@ -14,6 +14,11 @@ from search_api import formatting as fmt
 _FLAG_NAMES = {"wheelchair": "kørestol", "step_free": "trinfri adgang",
                "accessible_toilet": "handicaptoilet", "hearing_loop": "teleslynge",
                "parking": "parkering"}
+#: Event status and places, as the association's page names them.
+_STATUS = {"scheduled": "finder sted som annonceret", "cancelled": "aflyst",
+           "postponed": "udsat", "unknown": fmt.UNKNOWN}
+_PLACES = {"available": "ledige pladser", "full": "fuldt booket",
+           "waitlist": "fuldt booket – venteliste", "unknown": fmt.UNKNOWN}
 _APPROXIMATE = {Precision.street, Precision.postcode, Precision.town, Precision.municipality}
 
 
@@ -50,6 +55,8 @@ def rows(a: Activity, now: datetime) -> list[Row]:
         Row("Tilmelding", drop_in, a.drop_in_text, "drop_in"),
         Row("Interesser", cats, None, None),
         Row("Arrangør", a.organizer.name or fmt.UNKNOWN, None, "organizer.name"),
+        Row("Status", _STATUS[a.event_status.value], a.event_status_text, None),
+        Row("Pladser", _PLACES[a.availability.value], a.availability_text, None),
     ]
 
 
@@ -85,6 +92,15 @@ def warnings(a: Activity, now: datetime) -> list[str]:
         out.append("Vi kunne ikke læse, om der kræves tilmelding.")
     if not a.categories:
         out.append("Ingen interesse-kategori fundet: aktiviteten findes kun ved fritekst.")
+    return out + _hidden(a)
+
+
+def _hidden(a: Activity) -> list[str]:
+    """Why a search does not show the listing, beyond its dates."""
+    out: list[str] = []
+    if a.event_status in NOT_TAKING_PLACE:
+        out.append(f"Vi har læst, at aktiviteten er {_STATUS[a.event_status.value]}: "
+                   "den vises ikke i søgningen.")
     if a.status is Status.stale:
         out.append("Ikke fundet ved de seneste gennemgange af kilden: vises ikke i søgningen.")
     return out

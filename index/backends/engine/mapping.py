@@ -73,6 +73,7 @@ MAPPING: dict[str, Any] = {
         "source_name": {"type": "keyword"},
         "organization_id": {"type": "keyword"},
         "status": {"type": "keyword"},
+        "event_status": {"type": "keyword"},
         "content_hash": {"type": "keyword"},
         **_filter_mapping(),
     },
@@ -130,6 +131,7 @@ def to_document(a: Activity, now: datetime) -> dict[str, Any]:
         "source_name": a.source.name,
         "organization_id": a.organization_id,
         "status": a.status.value,
+        "event_status": a.event_status.value,
         "content_hash": content_hash(a),
         **_filter_values(a),
     }

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from core.clock import TZ
+from core.schema import NOT_TAKING_PLACE
 from index.backends.engine.mapping import known_field, utc
 from index.contract import SearchQuery, Sort
 from index.filters import AnyOf, AtMost, Flag, Rule, Span, used
@@ -140,7 +141,9 @@ def build_search(q: SearchQuery, now: datetime) -> dict[str, Any]:
     if q.municipality:
         filters.append(term("municipality", q.municipality.casefold()))
     # Soft filters: stated misfits are out; unknowns stay unless strict.
-    must_not: list[dict[str, Any]] = []
+    # Cancelled and postponed are never hits (a document written before the field has none).
+    must_not: list[dict[str, Any]] = [
+        {"terms": {"event_status": sorted(s.value for s in NOT_TAKING_PLACE)}}]
     for misfit, stated in soft_clauses(q).values():
         must_not.append(misfit)
         if q.strict:

@@ -10,12 +10,15 @@ from functools import lru_cache
 from typing import Any
 
 from core.clock import TZ
-from core.schema import Activity, Schedule, ScheduleKind
+from core.schema import NOT_TAKING_PLACE, Activity, Schedule, ScheduleKind
 from index.backends.sqlite.schema import span_columns, utc
 from index.contract import Hit, SearchQuery, SearchResult, Sort
 from index.filters import AnyOf, AtMost, Flag, Rule, Span, matched, used
 from normalize import analysis, schedule
 from normalize.geo import EARTH_RADIUS_KM, distance_km
+
+#: Cancelled and postponed are never hits (as SQL values: the enum's own, never user text).
+_NOT_TAKING_PLACE = ", ".join(f"'{s.value}'" for s in sorted(NOT_TAKING_PLACE))
 
 #: bm25 weights of the FTS columns: a word in the title counts three times one in the text.
 _BM25 = "bm25(activity_fts, 3.0, 1.0)"
@@ -122,7 +125,8 @@ def _facets(con: sqlite3.Connection, q: SearchQuery, now: datetime) -> dict[str,
 
 
 def _where(q: SearchQuery, now: datetime) -> tuple[list[str], dict[str, Any], str]:
-    where = ["a.status = 'active'", "(a.last_start IS NULL OR a.last_start >= :now_day)"]
+    where = ["a.status = 'active'", f"IFNULL(a.event_status, '') NOT IN ({_NOT_TAKING_PLACE})",
+             "(a.last_start IS NULL OR a.last_start >= :now_day)"]
     # A one-off is shown the whole day it happens.
     day_start = now.astimezone(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     params: dict[str, Any] = {"now_day": utc(day_start)}

@@ -86,6 +86,12 @@ def _filter_columns() -> list[tuple[str, str]]:
     return columns
 
 
+def derived_values(a: Activity) -> dict[str, Any]:
+    """The columns an older file may lack, as made from the stored record: the soft filters'
+    and the event status (a record stored before it was read has none: unknown)."""
+    return {**filter_values(a), "event_status": a.event_status.value}
+
+
 def filter_values(a: Activity) -> dict[str, Any]:
     """An activity's soft-filter columns; NULL where the listing does not say."""
     values: dict[str, Any] = {}
@@ -105,6 +111,8 @@ def filter_values(a: Activity) -> dict[str, Any]:
 
 #: The soft filters' columns; and the stated flags kept beside them that are not among them.
 FILTER_COLUMNS = _filter_columns()
+#: Columns added after the first version: the soft filters' and the event status.
+DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT")]
 _ALSO = [f for f in ALSO_STORED if f not in {c for c, _ in FILTER_COLUMNS}]
 
 
@@ -113,7 +121,8 @@ def row(a: Activity, digest: str) -> dict[str, Any]:
     loc, sch = a.location, a.schedule
     return {
         "id": a.id, "doc": a.model_dump_json(), "content_hash": digest,
-        "status": a.status.value, "title": a.title, "lat": loc.lat, "lon": loc.lon,
+        "status": a.status.value, "event_status": a.event_status.value, "title": a.title,
+        "lat": loc.lat, "lon": loc.lon,
         **{f: tri(getattr(a.accessibility, f)) for f in _ALSO},
         "sched_kind": sch.kind.value, "rrule": sch.rrule,
         "first_start": sch.start.isoformat() if sch.start else None,
@@ -127,7 +136,7 @@ def row(a: Activity, digest: str) -> dict[str, Any]:
 
 def ddl() -> str:
     more = "".join(f",\n    {name} {kind}" for name, kind in [
-        *((f, "INTEGER") for f in _ALSO), *FILTER_COLUMNS])
+        *((f, "INTEGER") for f in _ALSO), *DERIVED_COLUMNS])
     return _ACTIVITIES.format(more=more) + _REST
 
 
@@ -138,10 +147,10 @@ def create(con: sqlite3.Connection) -> None:
 
 
 def migrate(con: sqlite3.Connection) -> None:
-    """Add the soft-filter columns an older file lacks, filled from the stored records (so
-    no re-crawl is needed)."""
+    """Add the columns an older file lacks (`DERIVED_COLUMNS`), filled from the stored
+    records (so no re-crawl is needed)."""
     have = {r[1] for r in con.execute("PRAGMA table_info(activities)")}
-    missing = [(name, kind) for name, kind in FILTER_COLUMNS if name not in have]
+    missing = [(name, kind) for name, kind in DERIVED_COLUMNS if name not in have]
     if not missing:
         return
     names = [name for name, _ in missing]
@@ -152,7 +161,7 @@ def migrate(con: sqlite3.Connection) -> None:
         rows = con.execute("SELECT rid, doc FROM activities").fetchall()
         updates = []
         for rid, doc in rows:
-            values = filter_values(Activity.model_validate_json(doc))
+            values = derived_values(Activity.model_validate_json(doc))
             updates.append((*(values[n] for n in names), rid))
         assignments = ", ".join(f"{n} = ?" for n in names)
         con.executemany(f"UPDATE activities SET {assignments} WHERE rid = ?", updates)
