@@ -236,7 +236,7 @@ class SourceConfig(BaseModel):
     options: SourceOptions = Field(default_factory=SourceOptions)
     #: Per-field CSS selectors (or "xpath:..."), for pages without structured data:
     #: title, description, when, where, price, age, accessibility, signup, organizer, contact,
-    #: category.
+    #: category, status.
     selectors: dict[str, str] = Field(default_factory=dict)
     #: Association directories: `item` selects one association; name, url, email, phone,
     #: address, description select inside it.

@@ -19,7 +19,7 @@ from crawlers.spiders.listing import ListingReading
 
 #: Fields a site's selectors may name, as the normaliser reads them.
 FIELDS = ("title", "description", "when", "where", "price", "age", "accessibility", "signup",
-          "organizer", "contact", "category")
+          "organizer", "contact", "category", "status")
 
 
 class MunicipalSpider(JsonLdSpider, ICalReading, ListingReading):

@@ -101,3 +101,17 @@ def test_indexed_cancelled_is_no_hit_but_readable(read: dict[str, Activity],
         assert got is not None and got.event_status is EventStatus.cancelled
     finally:
         backend.close()
+
+
+def test_a_status_badge_selector_is_read() -> None:
+    """A site whose state sits in a badge of its own: the `status` selector reads it."""
+    source = KOMMUNE.model_copy(update={"selectors": {**SELECTORS,
+                                                      "status": ".event-badge"}})
+    spider = pages.spider(MunicipalSpider, source)
+    page = "aktivitet/julestue-badge.html"
+    response = pages.response(SITE / "kommune" / page, f"https://kommune.example/{page}",
+                              fk_depth=1, fk_detail=True)
+    (activity,) = pages.normalize(pages.parse(spider.parse, response))
+    assert activity.title == "Julestue i Aktivitetshuset"
+    assert activity.event_status is EventStatus.cancelled
+    assert activity.event_status_text == "Aflyst"
