@@ -166,7 +166,7 @@ class TitleFilter(BaseModel):
 #: What a JSON API item may name a path for (`[source.json.fields]`).
 JSON_FIELDS = ("title", "description", "start", "end", "all_day", "place", "street",
                "postcode", "city", "lat", "lon", "price", "status", "url", "id", "series",
-               "category", "organizer", "age")
+               "category", "organizer", "email", "phone", "age")
 
 
 class JsonApiConfig(BaseModel):
@@ -199,6 +199,11 @@ class JsonApiConfig(BaseModel):
     size_param: str | None = None
     #: Path of the next cursor in an answer (paging = "cursor").
     cursor: str | None = None
+    #: Path of the number of pages in an answer (paging = "page"): the page that number
+    #: names is the last asked for (an API that answers a page past its last with an error,
+    #: as The Events Calendar answers 404, is never asked). Never read to go further: an
+    #: empty page still ends paging.
+    total_pages: str | None = None
     #: Pages read at most; a source that would need more is reported (page_limit).
     max_pages: Annotated[int, Field(ge=1, le=10_000)] = 100
     #: What one unit of the price field is in kroner: 1 for kroner, 0.01 for øre.

@@ -151,8 +151,9 @@ class JsonApiSpider(SourceSpider):
         return out
 
     def _next(self, response: Response, data: Any, records: list[Any]) -> scrapy.Request | None:
-        """The next page's request, or None when paging is over. Only an empty page (or a
-        missing cursor) ends it: a `hasNextPage` or a total is not trusted."""
+        """The next page's request, or None when paging is over. An empty page (or a missing
+        cursor) ends it, or the last page a configured `total_pages` names: a `hasNextPage`
+        or a total is never trusted to go on."""
         api, meta = self.api, response.meta
         if api.paging == "none":
             return None
@@ -160,6 +161,8 @@ class JsonApiSpider(SourceSpider):
             position: Any = pick(data, api.cursor or "")
             if position in (None, "") or position == meta["fk_position"]:
                 return None
+        elif self._past_last(data, meta["fk_position"]):
+            return None
         else:
             step = 1 if api.paging == "page" else len(records)
             position = meta["fk_position"] + step
@@ -168,6 +171,17 @@ class JsonApiSpider(SourceSpider):
             self.problem("page_limit", response.url, f"stopped after {api.max_pages} pages")
             return None
         return self.api_request(meta["fk_base"], position, meta["fk_pages"] + 1)
+
+    def _past_last(self, data: Any, position: Any) -> bool:
+        """Whether the page just read is the last the answer's page count (`total_pages`)
+        names: only ever a reason to stop, never to go on."""
+        if self.api.paging != "page" or not self.api.total_pages:
+            return False
+        total = pick(data, self.api.total_pages)
+        try:
+            return int(position) - self.api.first + 1 >= int(str(total))
+        except (TypeError, ValueError):
+            return False
 
     def _chain_ended(self) -> Iterator[ActivityItem]:
         self.running -= 1
@@ -210,8 +224,12 @@ class JsonApiSpider(SourceSpider):
         url = urljoin(first.page, first.text("url")) if first.text("url") else first.page
         origin = series or first.text("id") or first.text("url") or _digest(
             self.source.name, title, first.text("start"), first.text("place"))
-        raw = self.raw(url, origin=origin, structured=self._structured(first),
-                       texts=_texts(shown), calendar=_calendar(shown, dropped))
+        structured, texts = self._structured(first), _texts(shown)
+        if "offers" not in structured and first.text("price"):
+            # A price in words ("50 kr.", "Gratis"): read by normalize's price reader.
+            texts["price"] = first.text("price")
+        raw = self.raw(url, origin=origin, structured=structured, texts=texts,
+                       calendar=_calendar(shown, dropped))
         return ActivityItem(raw=raw, found_at=first.page)
 
     def _structured(self, occ: Occurrence) -> dict[str, Any]:
@@ -224,6 +242,11 @@ class JsonApiSpider(SourceSpider):
         place = _place(occ)
         if place:
             event["location"] = place
+        if occ.text("email") or occ.text("phone"):
+            # The organiser's published contact, as schema.org's organizer carries it.
+            org = {"@type": "Organization", "name": occ.text("organizer"),
+                   "email": occ.text("email"), "telephone": occ.text("phone")}
+            event["organizer"] = {k: v for k, v in org.items() if v}
         offers = self._offers(occ.fields.get("price"))
         if offers:
             event["offers"] = offers
