@@ -20,7 +20,8 @@ from parsel import Selector
 
 from core.clock import TZ
 
-_EVENT_URL_ID = re.compile(r"/events/(\d+)")
+#: The event id in an event's address, also after a slug ("/events/<place>/<title>/<id>/").
+_EVENT_URL_ID = re.compile(r"/events/(?:[^/?#]+/)*?(\d+)(?=[/?#]|$)")
 _OBJ_START = re.compile(r"[(,:\[=]\s*(\{\")")
 _LOGIN = re.compile(r"log\s*ind\s+på\s+facebook|du\s+skal\s+logge\s+ind|log\s+in\s+to\s+facebook"
                     r"|you\s+must\s+log\s+in|login_form|id=\"loginform\"", re.I)
@@ -53,8 +54,11 @@ class FacebookEvent:
     is_online: bool = False
     is_past: bool = False
     is_canceled: bool = False
+    #: The host's name as the page shows it (any profile type: organisations often host from
+    #: a "User" profile); never a profile's contact details.
     creator: str | None = None
     creator_is_page: bool | None = None
+    #: A series' meetings (child events and the page's neighbouring siblings), in order.
     child_starts: list[datetime] = field(default_factory=list)
 
 
@@ -119,11 +123,12 @@ def parse_event_page(html: str, url: str) -> FacebookEvent:
     title = og.get("og:title") or _text(merged.get("name")) or ""
     if not merged or "start_timestamp" not in merged:
         raise _why_no_event(sel, html)
-    place = _dict(merged.get("event_place"))
+    online = _is_online(merged)
+    place = {} if online else _dict(merged.get("event_place"))
     location = _dict(place.get("location"))
-    creator = _dict(merged.get("event_creator"))
     start, end = _ts(merged.get("start_timestamp")), _ts(merged.get("end_timestamp"))
     address = _address(place)
+    creator, creator_is_page = _host(merged)
     return FacebookEvent(
         id=event_id or (str(merged["id"]) if merged.get("id") else None),
         title=" ".join(str(title).split()),
@@ -136,13 +141,35 @@ def parse_event_page(html: str, url: str) -> FacebookEvent:
         address=_text(address) or _text(place.get("contextual_name")),
         lat=_float(location.get("latitude")),
         lon=_float(location.get("longitude")),
-        is_online=bool(merged.get("is_online")) and not place.get("location"),
+        is_online=online,
         is_past=bool(merged.get("is_past")),
         is_canceled=bool(merged.get("is_canceled")),
-        creator=_text(creator.get("name")),
-        creator_is_page=(creator.get("__typename") == "Page") if creator else None,
+        creator=creator,
+        creator_is_page=creator_is_page,
         child_starts=_child_starts(merged),
     )
+
+
+def _is_online(merged: dict[str, Any]) -> bool:
+    """An online event: marked online (`is_online`, an online setup) with no physical place
+    of its own (Facebook shows a pseudo-place, "Online event", without a location)."""
+    setup = _dict(merged.get("online_event_setup"))
+    marked = (merged.get("is_online") is True
+              or merged.get("is_online_or_detected_online") is True
+              or bool(setup.get("type") or setup.get("third_party_url")))
+    return marked and not _dict(merged.get("event_place")).get("location")
+
+
+def _host(merged: dict[str, Any]) -> tuple[str | None, bool | None]:
+    """The host the page shows: the event's creator (any profile type), else its first listed
+    host. Only the name is read; a profile's contact details are never taken."""
+    creator = _dict(merged.get("event_creator"))
+    hosts = merged.get("event_hosts_that_can_view_guestlist")
+    if not _text(creator.get("name")) and isinstance(hosts, list) and hosts:
+        creator = _dict(hosts[0])
+    if not creator:
+        return None, None
+    return _text(creator.get("name")), creator.get("__typename") == "Page"
 
 
 def _about_the_event(html: str, event_id: str | None
@@ -156,6 +183,10 @@ def _about_the_event(html: str, event_id: str | None
                 candidates.append(node)
     if event_id and not any(str(n.get("id")) == event_id for n in candidates):
         event_id = None  # the address named no event of this page
+    if event_id is None:
+        # The event the page displays: the one with the sentence shown under its title.
+        shown = next((n for n in candidates if n.get("day_time_sentence") and n.get("id")), None)
+        event_id = str(shown["id"]) if shown else None
     if event_id:
         # Objects about this event: its id, or no id at all (deferred parts of a query);
         # "suggested events" at the end of the page carry ids of their own.
@@ -195,15 +226,21 @@ def _why_no_event(sel: Selector, html: str) -> FacebookPageProblem:
 
 
 def _child_starts(merged: dict[str, Any]) -> list[datetime]:
-    """A series' meetings: the starts of its child events, in order."""
-    children: list[datetime] = []
-    child_events = merged.get("child_events") or _dict(merged.get("parent_event")).get(
-        "child_events")
-    if isinstance(child_events, dict):
-        for node in _walk(child_events.get("edges") or child_events.get("nodes") or []):
-            if (ts := _ts(node.get("start_timestamp"))) is not None:
-                children.append(ts)
-    return sorted(set(children))
+    """A series' meetings, in order: the starts of its child events (the parent's
+    `child_events`) and of the siblings the page shows next to it
+    (`comet_neighboring_siblings`, often only some of them)."""
+    nodes: list[Any] = []
+    for holder in (merged, _dict(merged.get("parent_event")),
+                   _dict(merged.get("parent_if_exists_or_self"))):
+        child_events = _dict(holder.get("child_events"))
+        nodes.extend(child_events.get("edges") or child_events.get("nodes") or [])
+    siblings = merged.get("comet_neighboring_siblings")
+    if isinstance(siblings, list):
+        nodes.extend(siblings)
+    children = {ts for node in _walk(nodes) if (ts := _ts(node.get("start_timestamp")))}
+    if children and (own := _ts(merged.get("start_timestamp"))) is not None:
+        children.add(own)
+    return sorted(children)
 
 
 def _address(place: dict[str, Any]) -> Any:

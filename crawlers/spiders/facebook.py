@@ -1,12 +1,15 @@
 """Public Facebook event pages, listed in sources.toml or submitted by associations.
 
 Login walls, removed events, past events and online-only events are reported, not indexed.
-A private person who created an event is not named.
+The host is named as the page shows it, whatever its profile type (associations often host
+from a "User" profile); only the name is taken, never a profile's contact details. A series'
+dates (child events, neighbouring siblings) become one activity with all its coming dates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from scrapy.http import TextResponse
@@ -38,7 +41,7 @@ class FacebookSpider(SourceSpider):
             self.problem("past_event", response.url, event.title)
             return
         yield ActivityItem(raw=self.raw(event.url, origin=event.id, structured=_schema_org(event),
-                                        calendar=_series(event)))
+                                        calendar=_series(event, now)))
 
 
 def _schema_org(e: FacebookEvent) -> dict[str, Any]:
@@ -57,16 +60,19 @@ def _schema_org(e: FacebookEvent) -> dict[str, Any]:
         "identifier": e.id,
         "url": e.url,
     }
-    if e.creator and e.creator_is_page:
+    if e.creator:
+        # The host's name only: no url, phone or e-mail of the profile.
         data["organizer"] = {"@type": "Organization", "name": e.creator}
     return data
 
 
-def _series(e: FacebookEvent) -> dict[str, Any] | None:
-    """A recurring event's meetings (its child events) as a list of dates."""
-    if len(e.child_starts) < 2:
+def _series(e: FacebookEvent, now: datetime) -> dict[str, Any] | None:
+    """A series' coming meetings (its child events and siblings) as a list of dates, the way
+    the iCal spider hands them to the normaliser: `dtstart` and `rdates`."""
+    coming = [d for d in e.child_starts if d >= now]
+    if len(e.child_starts) < 2 or not coming:
         return None
-    first, *rest = e.child_starts
+    first, *rest = coming
     length = (e.end - e.start) if e.start and e.end else None
     return {
         "dtstart": first.isoformat(),
