@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -163,6 +164,9 @@ class TitleFilter(BaseModel):
         return None
 
 
+#: The placeholder in a JSON body that `[source.options] municipality` replaces.
+MUNICIPALITY = "{municipality}"
+
 #: What a JSON API item may name a path for (`[source.json.fields]`).
 JSON_FIELDS = ("title", "description", "start", "end", "all_day", "place", "street",
                "postcode", "city", "lat", "lon", "price", "status", "url", "id", "series",
@@ -185,8 +189,17 @@ class JsonApiConfig(BaseModel):
     items: str = ""
     fields: dict[str, str | list[str]] = Field(default_factory=dict)
     method: Literal["GET", "POST"] = "GET"
-    #: The JSON body of a POST (paging parameters are added to it).
+    #: The JSON body of a POST (paging parameters are added to it), or of a GET when set (an
+    #: Elasticsearch search; paging parameters stay in the URL). `{municipality}` in a string
+    #: of it is replaced by `[source.options] municipality`, which it then needs.
     body: dict[str, Any] = Field(default_factory=dict)
+    #: Records left out, by reason: `{reason = {path = [values]}}`; a record whose value at a
+    #: path is one of its values (compared as text, case-insensitively) is skipped and counted
+    #: as `skipped/<reason>` in the run report.
+    skip: dict[str, dict[str, list[Any]]] = Field(default_factory=dict)
+    #: Paths of values never to store (a person's name): read only to be cut out of every
+    #: text field of the same record; its answers are not kept in the HTTP cache.
+    redact: list[str] = Field(default_factory=list)
     #: none: one request. page: page numbers; offset: item offsets; cursor: the cursor the
     #: answer gives at `cursor`. Paging ends on an empty page, whatever the answer claims.
     paging: Literal["none", "page", "offset", "cursor"] = "none"
@@ -264,6 +277,14 @@ class SourceConfig(BaseModel):
         if isinstance(data, dict) and data.get("platform") is not None:
             return platforms.apply(data)
         return data
+
+    @model_validator(mode="after")
+    def _body_municipality(self) -> SourceConfig:
+        api = self.json_api
+        if api and MUNICIPALITY in json.dumps(api.body) and not self.options.municipality:
+            raise ValueError("the JSON body asks for the municipality: set "
+                             "[source.options] municipality")
+        return self
 
     @field_validator("schedule")
     @classmethod

@@ -2,7 +2,8 @@
 
 Each site gets its own port, so root-relative links and robots.txt work as on a real host.
 A request with a query is answered by `<path>/<query>.json` when that file exists (a JSON
-API's pages by parameter), and a POST as a GET to its path (its body kept in `posted`).
+API's pages by parameter), and a POST as a GET to its path (its body kept in `posted`, as a
+GET's body is).
 The text `{BASE}` in a served text file becomes the site's own origin (sitemaps need
 absolute URLs).
 
@@ -72,6 +73,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         site = self.site
         site.requests.append((self.path, self.headers.get("User-Agent", "")))
+        length = int(self.headers.get("Content-Length") or 0)
+        if self.command == "GET" and length:
+            # A search sent as a GET with a JSON body (Elasticsearch): kept as a POST's is.
+            site.posted.append((unquote(urlparse(self.path).path), self.rfile.read(length)))
         path = unquote(urlparse(self.path).path)
         site.hits[path] = site.hits.get(path, 0) + 1
         if self._fault(path):
@@ -245,7 +250,7 @@ class SiteServer:
         self.faults: dict[str, Fault] = dict(faults or {})
         #: Requests per path.
         self.hits: dict[str, int] = {}
-        #: (path, body) of every POST, in order (then answered as a GET would be).
+        #: (path, body) of every POST and of every GET with a body, in order.
         self.posted: list[tuple[str, bytes]] = []
         #: (path, validator sent) of every page answered 200 or 304.
         self.validated: list[tuple[str, str | None]] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from w3lib.url import add_or_replace_parameters
 
 from crawlers.evidence import page_key
 from crawlers.items import ActivityItem
-from crawlers.sources import JsonApiConfig, SourceConfig
+from crawlers.sources import MUNICIPALITY, JsonApiConfig, SourceConfig
 from crawlers.spiders.base import SourceSpider
 
 #: Status values (lower case; schema.org's by their last part) that say an occurrence will
@@ -100,10 +101,18 @@ class JsonApiSpider(SourceSpider):
                                 "fk_pages": pages}
         if self.source.options.ignore_robots_txt:
             meta["dont_obey_robotstxt"] = True
+        if api.redact:
+            # An answer that holds what must never be stored is not kept in the HTTP cache.
+            meta["dont_cache"] = True
+        body = _fill(api.body, self.source.options.municipality or "")
         if api.method == "POST":
-            return JsonRequest(base, data={**api.body, **params}, callback=self.parse,
+            return JsonRequest(base, data={**body, **params}, callback=self.parse,
                                errback=self.on_page_error, meta=meta, dont_filter=True)
         url = add_or_replace_parameters(base, {k: str(v) for k, v in params.items()})
+        if body:
+            # A search asked by GET with a JSON body (Elasticsearch; its POST may be closed).
+            return JsonRequest(url, method="GET", data=body, callback=self.parse,
+                               errback=self.on_page_error, meta=meta, dont_filter=True)
         # Never dropped as a duplicate: a chain whose request vanished would never end (a
         # cursor that comes round again is stopped by max_pages instead).
         return scrapy.Request(url, callback=self.parse, errback=self.on_page_error, meta=meta,
@@ -115,7 +124,12 @@ class JsonApiSpider(SourceSpider):
         data, records = self._records(response)
         page = page_key(response.request) if response.request is not None else response.url
         for record in records:
+            reason = self._skipped(record)
+            if reason:
+                self.skip(reason, response.url, _s(record.get("_id") or record.get("id")))
+                continue
             self.occurrences.append(Occurrence(self._fields(record), page))
+        # The page's own length steps the offset: skipped records were on it too.
         nxt = self._next(response, data, records) if records else None
         if nxt is not None:
             yield nxt
@@ -139,6 +153,14 @@ class JsonApiSpider(SourceSpider):
             return data, []
         return data, [x for x in items if isinstance(x, Mapping)]
 
+    def _skipped(self, record: Mapping[str, Any]) -> str | None:
+        """The reason (`[source.json] skip`) a record is left out for, else None."""
+        for reason, rule in self.api.skip.items():
+            for path, values in rule.items():
+                if _norm(pick(record, path)) in {_norm(v) for v in values}:
+                    return reason
+        return None
+
     def _fields(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Each configured field's value: the first of its paths that gives one."""
         out: dict[str, Any] = {}
@@ -148,6 +170,10 @@ class JsonApiSpider(SourceSpider):
                 if value not in (None, "", []):
                     out[name] = value
                     break
+        for path in self.api.redact:
+            secret = _s(pick(record, path))
+            if len(secret) > 2:
+                out = {k: _cut(v, secret) for k, v in out.items()}
         return out
 
     def _next(self, response: Response, data: Any, records: list[Any]) -> scrapy.Request | None:
@@ -294,10 +320,39 @@ def _calendar(shown: list[Occurrence], dropped: list[Occurrence]) -> dict[str, A
         return None
     # A date without a clock time is a day with the time unknown.
     all_day = _truthy(first.fields.get("all_day")) or "T" not in start and " " not in start
-    return {"dtstart": start, "dtend": first.text("end") or None,
+    # An end equal to the start is no end given (sogn.dk's `noenddate` events).
+    end = first.text("end")
+    return {"dtstart": start, "dtend": end if end and end != start else None,
             "rdates": [o.text("start") for o in shown[1:] if o.text("start")],
             "exdates": [o.text("start") for o in dropped if o.text("start")],
             "all_day": all_day}
+
+
+def _fill(body: Any, municipality: str) -> Any:
+    """The body with `{municipality}` replaced in every string of it."""
+    if isinstance(body, str):
+        return body.replace(MUNICIPALITY, municipality)
+    if isinstance(body, Mapping):
+        return {k: _fill(v, municipality) for k, v in body.items()}
+    if isinstance(body, list):
+        return [_fill(v, municipality) for v in body]
+    return body
+
+
+def _cut(value: Any, secret: str) -> Any:
+    """A field's value with `secret` cut out of its text (a list's texts too)."""
+    if isinstance(value, list):
+        return [_cut(v, secret) for v in value]
+    if not isinstance(value, str) or secret.casefold() not in value.casefold():
+        return value
+    return " ".join(re.sub(re.escape(secret), "", value, flags=re.I).split())
+
+
+def _norm(value: Any) -> str:
+    """A value as text for comparing: JSON's true/false, numbers and strings alike."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip().casefold()
 
 
 def _truthy(value: Any) -> bool:
