@@ -22,6 +22,15 @@ from crawlers import platforms
 from records import crawl_schedule
 
 
+def _check_regexes(patterns: list[str]) -> list[str]:
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
+    return patterns
+
+
 class SourceOptions(BaseModel):
     """How the generic spider walks a site."""
 
@@ -49,24 +58,7 @@ class SourceOptions(BaseModel):
     #: Default municipality for activities of this source (a municipality's own site).
     municipality: str | None = None
 
-    @field_validator("follow", "deny", "detail")
-    @classmethod
-    def _regexes(cls, v: list[str]) -> list[str]:
-        for pattern in v:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
-        return v
-
-
-def _check_regexes(patterns: list[str]) -> list[str]:
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"bad regular expression {pattern!r}: {exc}") from exc
-    return patterns
+    _regexes = field_validator("follow", "deny", "detail")(_check_regexes)
 
 
 class ListingItems(BaseModel):
@@ -277,6 +269,18 @@ class SourceConfig(BaseModel):
         if isinstance(data, dict) and data.get("platform") is not None:
             return platforms.apply(data)
         return data
+
+    @model_validator(mode="after")
+    def _one_municipality(self) -> SourceConfig:
+        """`[source.defaults] municipality` is another spelling of `[source.options]
+        municipality`: one value, kept in the options, which every spider reads."""
+        given = self.options.municipality, self.defaults.municipality
+        if all(given) and given[0] != given[1]:
+            raise ValueError("[source.options] municipality and [source.defaults] "
+                             "municipality differ: give one")
+        if given[1] and not given[0]:
+            self.options.municipality = given[1]
+        return self
 
     @model_validator(mode="after")
     def _body_municipality(self) -> SourceConfig:

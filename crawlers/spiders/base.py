@@ -182,7 +182,7 @@ class SourceSpider(scrapy.Spider):
             structured=dict(structured) if structured is not None else None,
             texts=given,
             calendar=dict(calendar) if calendar is not None else None,
-            municipality=self.source.options.municipality or defaults.municipality,
+            municipality=self.source.options.municipality,
         )
 
     def admitted(self, response: Response, found: Iterable[Any]) -> Iterator[Any]:

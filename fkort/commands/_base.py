@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TypeAlias
 
+from core.settings import Settings, get_settings
+
 #: Exit codes, for cron and scripts. 1: every source failed. 3: some sources failed, or
 #: pages had problems or items were dropped (the rest was indexed). 4: every source asked for
 #: is already being crawled by another run. 5: degraded: pages could not be fetched, and what
@@ -20,3 +22,11 @@ DEMO_DIR = REPO_ROOT / "demo"
 
 #: The subparsers object `fkort` hands each command (subscripted only for type checkers).
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    """The installation's settings, with the index file `--db` names when it is given."""
+    settings = get_settings()
+    if getattr(args, "db", None):
+        settings = settings.model_copy(update={"db_path": Path(args.db)})
+    return settings

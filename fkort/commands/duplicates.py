@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from core import clock
 from core.schema import Status
-from core.settings import get_settings
 from fkort.commands._base import (
     EXIT_OK,
     EXIT_USAGE,
     Subparsers,
+    settings_for,
 )
 from index import open_index
 from records.merging import explain, merge_duplicates, plan
@@ -30,9 +29,7 @@ def add_parser(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """The merged records (one offer found by several sources), and why they were merged."""
-    settings = get_settings()
-    if args.db:
-        settings = settings.model_copy(update={"db_path": Path(args.db)})
+    settings = settings_for(args)
     index = open_index(settings)
     try:
         if args.explain:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from core.settings import get_settings
 from fkort.commands._base import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
     Subparsers,
+    settings_for,
 )
 from index import open_index
 from records.request_fields import RequestError
@@ -34,9 +33,7 @@ def add_parser(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Correction and removal requests: list them, approve or reject one."""
-    settings = get_settings()
-    if args.db:
-        settings = settings.model_copy(update={"db_path": Path(args.db)})
+    settings = settings_for(args)
     store = RequestStore.for_data_dir(settings.data_dir)
     try:
         if args.action == "list":

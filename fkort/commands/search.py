@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 from core import clock
-from core.settings import get_settings
 from fkort.commands._base import (
     EXIT_OK,
     EXIT_USAGE,
     Subparsers,
+    settings_for,
 )
 from index import open_index
 from normalize.geo.chain import make_geocoder
@@ -67,7 +66,7 @@ def add_parser(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = get_settings()
+    settings = settings_for(args)
     given = {name: getattr(args, name) for name in SearchParams.model_fields
              if name not in _OWN and getattr(args, name) is not None}
     try:
@@ -77,8 +76,6 @@ def run(args: argparse.Namespace) -> int:
     except (ParamError, ValueError) as exc:
         print(f"fkort search: {getattr(exc, 'en', None) or exc}", file=sys.stderr)
         return EXIT_USAGE
-    if args.db:
-        settings = settings.model_copy(update={"db_path": Path(args.db)})
     index = open_index(settings)
     result = index.search(query.model_copy(update={"now": clock.now()}))
     if args.json:

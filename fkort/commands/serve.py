@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import copy
-from pathlib import Path
 from typing import Any
 
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
-from core.settings import get_settings
 from fkort.commands._base import (
     EXIT_OK,
     Subparsers,
+    settings_for,
 )
 from normalize.geo.logfilter import HideQueries
 from search_api.main import create_app
@@ -47,9 +46,7 @@ def log_config(level: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = get_settings()
-    if args.db:
-        settings = settings.model_copy(update={"db_path": Path(args.db)})
+    settings = settings_for(args)
     app = create_app(settings)
     print(f"Fællesskabskort kører på http://{args.host}:{args.port}/", flush=True)
     # The access log is off unless asked for: request lines may carry a citizen's address in

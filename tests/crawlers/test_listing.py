@@ -479,3 +479,14 @@ def test_portal_posts_without_links_are_each_an_activity() -> None:
     acts = pages.normalize(pages.parse(spider.parse, page))
     assert len({a.id for a in acts}) == len(acts) == 3
     assert not pages.problems(spider)
+
+
+def test_the_defaults_municipality_is_the_options_one() -> None:
+    """`[source.defaults] municipality` and `[source.options] municipality` are one value:
+    either spelling reaches every spider, and two different values are refused."""
+    base = {"name": "klub", "kind": "municipal", "start_urls": ["https://klub.example/"]}
+    by_defaults = SourceConfig.model_validate({**base, "defaults": {"municipality": "Struer"}})
+    assert by_defaults.options.municipality == "Struer"
+    with pytest.raises(ValueError, match="differ"):
+        SourceConfig.model_validate({**base, "defaults": {"municipality": "Struer"},
+                                     "options": {"municipality": "Lemvig"}})

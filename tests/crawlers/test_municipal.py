@@ -85,9 +85,8 @@ address = ".forening__adresse"
 description = ".forening__formaal"
 """
 
-#: Two more sites as their crawl tests define them: Struer with Lemvig's CMS (and selectors),
-#: and Viborg's page of calendars.
-MORE_SOURCES = f"""
+#: Struer uses Lemvig's CMS: Lemvig's selectors are all its entry needs.
+STRUER_SOURCE = f"""
 [[source]]
 name = "struer-kommune"
 kind = "municipal"
@@ -98,12 +97,16 @@ detail_links = "article.node--type-aktivitet h2 a"
 next_page = "li.pager__item--next a"
 municipality = "Struer"
 {DRUPAL_SELECTORS}
+"""
 
+#: Two more sites as their crawl tests define them: Struer with Lemvig's CMS (and selectors),
+#: and Viborg's page of calendars.
+MORE_SOURCES = STRUER_SOURCE + """
 [[source]]
 name = "viborg"
 kind = "municipal"
 spider = "municipal"
-start_urls = ["{{viborg}}/aktiviteter/index.html"]
+start_urls = ["{viborg}/aktiviteter/index.html"]
 [source.options]
 municipality = "Viborg"
 """
@@ -392,18 +395,7 @@ def test_follows_only_absolute_addresses(request_: Request) -> None:
 
 def test_a_new_site_needs_only_configuration(tmp_path: Path) -> None:
     """Struer uses Lemvig's CMS: a sources.toml entry with Lemvig's selectors is all it takes."""
-    struer_source = f"""
-[[source]]
-name = "struer-kommune"
-kind = "municipal"
-spider = "municipal"
-start_urls = ["{{struer}}/aktiviteter/index.html"]
-[source.options]
-detail_links = "article.node--type-aktivitet h2 a"
-next_page = "li.pager__item--next a"
-municipality = "Struer"
-{DRUPAL_SELECTORS}
-"""
+    struer_source = STRUER_SOURCE
     with SiteServer(SITES / "struer") as struer:
         proc, (report,) = crawl(struer_source, tmp_path, {"struer": struer.base_url})
     assert proc.returncode == 0, proc.stderr[-2000:]
