@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("data"), description="HTTP cache and crawl logs.")
     contact_url: str = DEFAULT_CONTACT_URL
     http_cache: bool = True
+    #: Hosts whose requests go to another address ("host=http://127.0.0.1:8765, ..."), for
+    #: offline crawls of real sources (crawlers.hostmap). Empty: none.
+    host_map: str = ""
     #: A server speaking Nominatim's search API (e.g. https://nominatim.openstreetmap.org).
     #: Unset: geocoding is offline only (town precision from the gazetteer).
     geocoder_url: str | None = None

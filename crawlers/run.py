@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from scrapy import Spider
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
@@ -33,7 +34,7 @@ from records.sweep import SweepOutcome, SweepPolicy, SweepRun, sweep_source
 logger = logging.getLogger(__name__)
 
 #: Spider classes by the `spider` name a source names in sources.toml.
-SPIDERS: dict[str, type] = {
+SPIDERS: dict[str, type[Spider]] = {
     cls.name: cls
     for cls in (JsonLdSpider, MunicipalSpider, ICalSpider, PortalSpider, FacebookSpider,
                 JsonApiSpider)
@@ -150,6 +151,19 @@ def scrapy_settings(module: str, overrides: dict[str, Any] | None = None) -> Set
     return settings
 
 
+def _spider_class(source: SourceConfig) -> type[Spider]:
+    """The source's spider class; with its own `download_delay`, a subclass whose settings
+    say so (Scrapy reads a crawler's settings from its spider class)."""
+    spider_cls = SPIDERS.get(source.spider)
+    if spider_cls is None:
+        raise ValueError(f"source {source.name}: unknown spider {source.spider!r}")
+    delay = source.options.download_delay
+    if delay is None:
+        return spider_cls
+    own = {**(spider_cls.custom_settings or {}), "DOWNLOAD_DELAY": delay}
+    return type(spider_cls.__name__, (spider_cls,), {"custom_settings": own})
+
+
 def crawl(
     sources: list[SourceConfig],
     *,
@@ -168,10 +182,7 @@ def crawl(
     process = CrawlerProcess(settings)
     crawlers: list[tuple[SourceConfig, Crawler]] = []
     for source in sources:
-        spider_cls = SPIDERS.get(source.spider)
-        if spider_cls is None:
-            raise ValueError(f"source {source.name}: unknown spider {source.spider!r}")
-        crawler = process.create_crawler(spider_cls)
+        crawler = process.create_crawler(_spider_class(source))
         process.crawl(crawler, source=source)
         crawlers.append((source, crawler))
     started = clock.now()

@@ -55,6 +55,9 @@ class SourceOptions(BaseModel):
     #: Ignore robots.txt for this source. Only for sites whose owner agreed; written to the log.
     ignore_robots_txt: bool = False
     max_depth: Annotated[int, Field(ge=0, le=10)] = 3
+    #: At least this many seconds between two requests to this source's site (the global
+    #: DOWNLOAD_DELAY otherwise); a longer robots.txt Crawl-delay wins.
+    download_delay: Annotated[float, Field(ge=0, le=120)] | None = None
     #: Default municipality for activities of this source (a municipality's own site).
     municipality: str | None = None
 
@@ -183,8 +186,12 @@ class JsonApiConfig(BaseModel):
     method: Literal["GET", "POST"] = "GET"
     #: The JSON body of a POST (paging parameters are added to it), or of a GET when set (an
     #: Elasticsearch search; paging parameters stay in the URL). `{municipality}` in a string
-    #: of it is replaced by `[source.options] municipality`, which it then needs.
+    #: of it is replaced by `[source.options] municipality` (which it then needs), or by
+    #: `vars.municipality`; any other `{name}` by `vars.name`.
     body: dict[str, Any] = Field(default_factory=dict)
+    #: Values for `{name}` in the body and the endpoint, where the API spells a value
+    #: otherwise than the activities should (sogn.dk's "Københavns" for København).
+    vars: dict[str, str] = Field(default_factory=dict)
     #: Records left out, by reason: `{reason = {path = [values]}}`; a record whose value at a
     #: path is one of its values (compared as text, case-insensitively) is skipped and counted
     #: as `skipped/<reason>` in the run report.
@@ -285,7 +292,8 @@ class SourceConfig(BaseModel):
     @model_validator(mode="after")
     def _body_municipality(self) -> SourceConfig:
         api = self.json_api
-        if api and MUNICIPALITY in json.dumps(api.body) and not self.options.municipality:
+        if (api and MUNICIPALITY in json.dumps(api.body) and not self.options.municipality
+                and "municipality" not in api.vars):
             raise ValueError("the JSON body asks for the municipality: set "
                              "[source.options] municipality")
         return self
@@ -302,6 +310,12 @@ class SourceConfig(BaseModel):
         if v == MERGED_PREFIX:
             raise ValueError(f"the name {v!r} is reserved for merged records")
         return v
+
+    def json_vars(self) -> dict[str, str]:
+        """The values put into a JSON API's body (`[source.json] vars`, and the municipality
+        of the options unless they name another)."""
+        own = self.json_api.vars if self.json_api else {}
+        return {"municipality": self.options.municipality or "", **own}
 
     @property
     def timing(self) -> crawl_schedule.CrawlSchedule:

@@ -1,5 +1,5 @@
-"""The `fkort` command: crawl, schedule, serve, search, sources, duplicates, index, eval,
-requests, schema, demo. Each subcommand is a module of `fkort.commands`."""
+"""The `fkort` command: init, crawl, schedule, serve, search, sources, duplicates, index,
+eval, requests, schema, demo. Each subcommand is a module of `fkort.commands`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fkort.commands import (
     duplicates,
     eval,
     index,
+    init,
     requests,
     schedule,
     schema,
@@ -22,8 +23,8 @@ from fkort.commands import (
 )
 
 #: In the order `fkort --help` lists them.
-COMMANDS = (crawl, schedule, serve, search, schema, sources, duplicates, index, eval, requests,
-            demo)
+COMMANDS = (init, crawl, schedule, serve, search, schema, sources, duplicates, index, eval,
+            requests, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -74,10 +74,12 @@ EXTENSIONS = {
 # Pages that need JavaScript (a source's `render = true`) go through Chromium with
 # scrapy-playwright; all other requests keep Scrapy's own downloader. The browser starts only
 # when the first such page is asked for. Debian's chromium: FKORT_CHROMIUM names another.
+# The handler applies FKORT_HOST_MAP (crawlers.hostmap; empty: no map).
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "crawlers.hostmap.HostMapDownloadHandler",
+    "https": "crawlers.hostmap.HostMapDownloadHandler",
 }
+FKORT_HOST_MAP = get_settings().host_map
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 _CHROMIUM = os.environ.get("FKORT_CHROMIUM", "/usr/bin/chromium")
 PLAYWRIGHT_LAUNCH_OPTIONS = {

@@ -23,7 +23,7 @@ from w3lib.url import add_or_replace_parameters
 
 from crawlers.evidence import page_key
 from crawlers.items import ActivityItem
-from crawlers.sources import MUNICIPALITY, JsonApiConfig, SourceConfig
+from crawlers.sources import JsonApiConfig, SourceConfig
 from crawlers.spiders.base import SourceSpider
 
 #: Status values (lower case; schema.org's by their last part) that say an occurrence will
@@ -87,7 +87,8 @@ class JsonApiSpider(SourceSpider):
 
     # -- requests ------------------------------------------------------------------------
     def page_request(self, url: str, depth: int, **meta: Any) -> scrapy.Request:
-        base = urljoin(url, self.api.endpoint) if self.api.endpoint else url
+        endpoint = _fill(self.api.endpoint, self.source.json_vars()) if self.api.endpoint else ""
+        base = urljoin(url, endpoint) if endpoint else url
         first = {"none": None, "cursor": None}.get(self.api.paging, self.api.first)
         return self.api_request(base, first, 1)
 
@@ -104,7 +105,7 @@ class JsonApiSpider(SourceSpider):
         if api.redact:
             # An answer that holds what must never be stored is not kept in the HTTP cache.
             meta["dont_cache"] = True
-        body = _fill(api.body, self.source.options.municipality or "")
+        body = _fill(api.body, self.source.json_vars())
         if api.method == "POST":
             return JsonRequest(base, data={**body, **params}, callback=self.parse,
                                errback=self.on_page_error, meta=meta, dont_filter=True)
@@ -328,14 +329,16 @@ def _calendar(shown: list[Occurrence], dropped: list[Occurrence]) -> dict[str, A
             "all_day": all_day}
 
 
-def _fill(body: Any, municipality: str) -> Any:
-    """The body with `{municipality}` replaced in every string of it."""
+def _fill(body: Any, values: Mapping[str, str]) -> Any:
+    """The body with each `{name}` of `values` replaced in every string of it."""
     if isinstance(body, str):
-        return body.replace(MUNICIPALITY, municipality)
+        for name, value in values.items():
+            body = body.replace("{" + name + "}", value)
+        return body
     if isinstance(body, Mapping):
-        return {k: _fill(v, municipality) for k, v in body.items()}
+        return {k: _fill(v, values) for k, v in body.items()}
     if isinstance(body, list):
-        return [_fill(v, municipality) for v in body]
+        return [_fill(v, values) for v in body]
     return body
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from core import clock
 from core.settings import Settings, get_settings
+from crawlers import hostmap
 from crawlers.run import SourceReport, crawl
 from crawlers.sources import SourceConfig, SourcesError, load_sources
 from fkort.commands._base import (
@@ -130,6 +131,8 @@ def _selected(args: argparse.Namespace, settings: Settings) -> list[SourceConfig
         if unknown:
             raise _usage(f"unknown source(s): {', '.join(sorted(unknown))}")
         sources = [s for s in sources if s.name in wanted]
+    _say_disabled([s for s in sources if not s.enabled], bool(args.source),
+                  Path(args.sources or settings.sources))
     sources = [s for s in sources if s.enabled]
     if not sources:
         raise _usage("no sources to crawl")
@@ -139,6 +142,19 @@ def _selected(args: argparse.Namespace, settings: Settings) -> list[SourceConfig
             print("fkort crawl: no source is due", file=sys.stderr)
             raise _Stop(EXIT_OK)
     return sources
+
+
+def _say_disabled(disabled: list[SourceConfig], named: bool, path: Path) -> None:
+    """Say which sources are switched off and how to switch them on: one line each when
+    named, one line for all otherwise."""
+    how = f"set `enabled = true` in its [[source]] in {path} (or remove the line)"
+    if named:
+        for s in disabled:
+            print(f"fkort crawl: {s.name} is disabled; to crawl it, {how}", file=sys.stderr)
+    elif disabled:
+        names = ", ".join(s.name for s in disabled)
+        print(f"fkort crawl: {len(disabled)} disabled source(s) not crawled ({names}); to "
+              f"crawl one, {how}", file=sys.stderr)
 
 
 def _unlocked(sources: list[SourceConfig], locks: SourceLocks) -> list[SourceConfig]:
@@ -165,6 +181,14 @@ def _scrapy_overrides(args: argparse.Namespace) -> dict[str, Any]:
     return overrides
 
 
+def _check_host_map(text: str) -> None:
+    """A host map that cannot be read stops the run before any request (crawlers.hostmap)."""
+    try:
+        hostmap.parse(text)
+    except hostmap.HostMapError as exc:
+        raise _usage(str(exc)) from None
+
+
 def _exit_code(reports: list[SourceReport]) -> int:
     """The first that applies: every source failed (1), some did (3), a run was guarded (6),
     a run was degraded (5), pages had problems or items were dropped (3), all well (0)."""
@@ -187,6 +211,8 @@ def run(args: argparse.Namespace) -> int:
     # Held until this process ends: the lock files stay locked while `locks` is alive.
     locks = SourceLocks(settings.data_dir / "locks")
     try:
+        overrides = _scrapy_overrides(args)
+        _check_host_map(overrides.get("FKORT_HOST_MAP", settings.host_map))
         sources = _unlocked(_selected(args, settings), locks)
     except _Stop as stop:
         return stop.code
@@ -199,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
             db_path=Path(args.db or settings.db_path),
             backend=settings.backend,
             settings_module=args.settings,
-            overrides=_scrapy_overrides(args),
+            overrides=overrides,
         )
     finally:
         locks.release_all()
