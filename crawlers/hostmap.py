@@ -89,5 +89,10 @@ class HostMapDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[m
         if target is None:
             response: Response = await super().download_request(request)
             return response
-        mapped: Response = await super().download_request(request.replace(url=target))
+        # The real host in the Host header, as a hosts file would leave it: a server with
+        # several sites (a test's fixture server too) answers as that site.
+        headers = request.headers.copy()
+        headers[b"Host"] = urlsplit(request.url).netloc
+        mapped: Response = await super().download_request(
+            request.replace(url=target, headers=headers))
         return mapped.replace(url=request.url)
