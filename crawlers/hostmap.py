@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
@@ -73,26 +74,50 @@ def target_of(url: str, mapping: dict[str, str]) -> str | None:
     return urlunsplit((to.scheme, to.netloc, to.path + (parts.path or "/"), parts.query, ""))
 
 
-class HostMapDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]
-    """The download handler for http and https: Scrapy's own (or the browser, for pages that
-    render) with the host map applied. Without a map it is exactly its parent."""
+class _HostMapped:
+    """The host map over a download handler's `download_request`."""
 
-    def __init__(self, crawler: Any) -> None:
-        super().__init__(crawler)
+    host_map: dict[str, str]
+
+    def _read_map(self, crawler: Any) -> None:
         self.host_map = parse(crawler.settings.get("FKORT_HOST_MAP"))
         if self.host_map:
             logger.warning("host map in use: %s", ", ".join(
                 f"{h} -> {t}" for h, t in sorted(self.host_map.items())))
 
-    async def download_request(self, request: Request) -> Response:
+    async def _mapped(self, request: Request, download: Any) -> Response:
         target = target_of(request.url, self.host_map) if self.host_map else None
         if target is None:
-            response: Response = await super().download_request(request)
+            response: Response = await download(request)
             return response
         # The real host in the Host header, as a hosts file would leave it: a server with
         # several sites (a test's fixture server too) answers as that site.
         headers = request.headers.copy()
         headers[b"Host"] = urlsplit(request.url).netloc
-        mapped: Response = await super().download_request(
-            request.replace(url=target, headers=headers))
+        mapped: Response = await download(request.replace(url=target, headers=headers))
         return mapped.replace(url=request.url)
+
+
+class HostMapDownloadHandler(_HostMapped, HTTP11DownloadHandler):
+    """Scrapy's own HTTP handler with the host map: every source that needs no browser. No
+    Playwright driver is started for such a crawl. Without a map it is exactly its parent."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._read_map(crawler)
+
+    async def download_request(self, request: Request) -> Response:
+        return await self._mapped(request, super().download_request)
+
+
+class HostMapBrowserDownloadHandler(_HostMapped, ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]
+    """scrapy-playwright's handler with the host map: only the crawlers of sources that
+    render (`render = true`, crawlers.run sets it per source); its requests without
+    `playwright` in their meta still go through Scrapy's own downloader."""
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._read_map(crawler)
+
+    async def download_request(self, request: Request) -> Response:
+        return await self._mapped(request, super().download_request)

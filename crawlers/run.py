@@ -151,16 +151,21 @@ def scrapy_settings(module: str, overrides: dict[str, Any] | None = None) -> Set
     return settings
 
 
-def _spider_class(source: SourceConfig) -> type[Spider]:
-    """The source's spider class; with its own `download_delay`, a subclass whose settings
-    say so (Scrapy reads a crawler's settings from its spider class)."""
+def _spider_class(source: SourceConfig, settings: Settings) -> type[Spider]:
+    """The source's spider class; for a source with its own `download_delay`, or one that
+    renders (the browser's download handler), a subclass whose settings say so (Scrapy reads
+    a crawler's own settings from its spider class)."""
     spider_cls = SPIDERS.get(source.spider)
     if spider_cls is None:
         raise ValueError(f"source {source.name}: unknown spider {source.spider!r}")
-    delay = source.options.download_delay
-    if delay is None:
+    own: dict[str, Any] = {}
+    if source.options.download_delay is not None:
+        own["DOWNLOAD_DELAY"] = source.options.download_delay
+    if source.options.render:
+        own["DOWNLOAD_HANDLERS"] = settings.getdict("BROWSER_HANDLERS")
+    if not own:
         return spider_cls
-    own = {**(spider_cls.custom_settings or {}), "DOWNLOAD_DELAY": delay}
+    own = {**(spider_cls.custom_settings or {}), **own}
     return type(spider_cls.__name__, (spider_cls,), {"custom_settings": own})
 
 
@@ -182,7 +187,7 @@ def crawl(
     process = CrawlerProcess(settings)
     crawlers: list[tuple[SourceConfig, Crawler]] = []
     for source in sources:
-        crawler = process.create_crawler(_spider_class(source))
+        crawler = process.create_crawler(_spider_class(source, settings))
         process.crawl(crawler, source=source)
         crawlers.append((source, crawler))
     started = clock.now()

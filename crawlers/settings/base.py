@@ -71,13 +71,18 @@ EXTENSIONS = {
     "crawlers.extensions.Progress": 500,
 }
 
+# Scrapy's own downloader, with FKORT_HOST_MAP applied (crawlers.hostmap; empty: no map).
 # Pages that need JavaScript (a source's `render = true`) go through Chromium with
-# scrapy-playwright; all other requests keep Scrapy's own downloader. The browser starts only
-# when the first such page is asked for. Debian's chromium: FKORT_CHROMIUM names another.
-# The handler applies FKORT_HOST_MAP (crawlers.hostmap; empty: no map).
+# scrapy-playwright: crawlers.run gives only such sources' crawlers BROWSER_HANDLERS, so a
+# crawl of the others starts no Playwright driver. The browser starts only when the first
+# such page is asked for. Debian's chromium: FKORT_CHROMIUM names another.
 DOWNLOAD_HANDLERS = {
     "http": "crawlers.hostmap.HostMapDownloadHandler",
     "https": "crawlers.hostmap.HostMapDownloadHandler",
+}
+BROWSER_HANDLERS = {
+    "http": "crawlers.hostmap.HostMapBrowserDownloadHandler",
+    "https": "crawlers.hostmap.HostMapBrowserDownloadHandler",
 }
 FKORT_HOST_MAP = get_settings().host_map
 PLAYWRIGHT_BROWSER_TYPE = "chromium"

@@ -75,3 +75,38 @@ def test_a_bad_map_stops_the_crawl_before_any_request(tmp_path) -> None:
                      "FKORT_HOST_MAP=www.holstebrobibliotek.dk")
     assert proc.returncode == 2
     assert "host map: 'www.holstebrobibliotek.dk' is not host=http" in proc.stderr
+
+
+def test_a_crawl_that_needs_no_browser_starts_no_playwright(tmp_path) -> None:
+    """scrapy-playwright logs "Starting download handler" when it starts Playwright's driver
+    (a Node process); a crawl of sources that do not render never does (a rendering source's
+    crawl does: tests/crawlers/test_pipeline_portal.py)."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nname = "bib"\nplatform = "dpl-cms"\n'
+                       'start_urls = ["https://www.holstebrobibliotek.dk"]\n', encoding="utf-8")
+    with SiteServer(LIBRARY) as library:
+        proc = run_fkort(
+            "crawl", "--sources", str(sources), "--db", str(tmp_path / "crawl.db"),
+            "--settings", "crawlers.settings.local", "--log-level", "INFO",
+            "--set", "FKORT_CRAWL_DELAY_MAX=1",
+            env={"FKORT_DATA_DIR": str(tmp_path / "data"),
+                 "FKORT_HOST_MAP": f"www.holstebrobibliotek.dk={library.base_url}"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Spider closed (finished)" in proc.stderr
+    assert "Starting download handler" not in proc.stderr
+
+
+def test_a_source_that_renders_gets_the_browser(tmp_path) -> None:
+    """The control of the test above: the same log line when a source renders."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[source]]\nname = "struer"\nkind = "municipal"\nspider = "jsonld"\n'
+                       'start_urls = ["https://www.struer.dk/"]\n[source.options]\n'
+                       'render = true\nmax_depth = 0\n', encoding="utf-8")
+    with SiteServer(REPO / "tests" / "files" / "jsonld" / "struer") as site:
+        proc = run_fkort(
+            "crawl", "--sources", str(sources), "--db", str(tmp_path / "crawl.db"),
+            "--settings", "crawlers.settings.local", "--log-level", "INFO",
+            env={"FKORT_DATA_DIR": str(tmp_path / "data"),
+                 "FKORT_HOST_MAP": f"www.struer.dk={site.base_url}"})
+    assert "Spider closed (finished)" in proc.stderr, proc.stderr[-3000:]
+    assert "Starting download handler" in proc.stderr
