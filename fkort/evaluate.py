@@ -35,6 +35,10 @@ class Case:
     ref: date
     expected: dict[str, Any]
     where: str
+    #: The class of difficulty the case stands for ("several_times", "easy", ...), if given.
+    klass: str | None = None
+    #: Where the text's pattern comes from ("forening", "bibliotek", ...), if given.
+    source: str | None = None
 
 
 @dataclass
@@ -43,19 +47,30 @@ class FieldReport:
     cases: int = 0
     correct: int = 0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    #: [cases, correct] by class of difficulty, for the cases that name one.
+    by_class: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.cases if self.cases else 1.0
 
 
+#: Occurrences looked at to find a schedule's last one (more: it has no end in view).
+_HORIZON = 400
+
+
 def _schedule(text: str, ref: date) -> dict[str, Any]:
     s = parse_schedule(text, ref)
     fmt = "%Y-%m-%dT%H:%M" if s.time_known else "%Y-%m-%d"
-    nxt = next_occurrences(s, datetime.combine(ref, time(), TZ), 3)
+    ahead = next_occurrences(s, datetime.combine(ref, time(), TZ), _HORIZON)
     end = s.end.astimezone(TZ).strftime("%H:%M") if s.end else None
-    return {"kind": s.kind.value, "next": [d.astimezone(TZ).strftime(fmt) for d in nxt],
-            "end_time": end}
+    finite = len(ahead) < _HORIZON
+    days = [d.astimezone(TZ).date().isoformat() for d in ahead]
+    return {"kind": s.kind.value, "next": [d.astimezone(TZ).strftime(fmt) for d in ahead[:3]],
+            "end_time": end,
+            # The last occurrence and every date from ref on, when the schedule ends.
+            "until": days[-1] if finite and days else None,
+            "dates": days if finite else None}
 
 
 def _age(text: str, ref: date) -> dict[str, Any]:
@@ -100,7 +115,17 @@ def _same_schedule(expected: dict[str, Any], got: dict[str, Any]) -> bool:
         # A label without a clock time compares dates only.
         if (e if "T" in e else e[:10]) != (g if "T" in e else g[:10]):
             return False
-    return bool(expected.get("end_time") == got["end_time"])
+    if expected.get("end_time") != got["end_time"]:
+        return False
+    # A bounded series: its last meeting; a listed range: its dates from ref on.
+    if "until" in expected and expected["until"] != got["until"]:
+        return False
+    if "dates" in expected:
+        ref_day = min([*exp_next, *(got["next"] or [])] or ["0000"])[:10]
+        wanted = sorted(d for d in expected["dates"] if d >= ref_day)
+        if got["dates"] is None or sorted(got["dates"]) != wanted:
+            return False
+    return True
 
 
 def _same_value(value: Any, mine: Any) -> bool:
@@ -146,6 +171,7 @@ def load_cases(path: Path) -> list[Case]:
                     id=str(obj["id"]), field=obj["field"], text=str(obj["text"]),
                     ref=date.fromisoformat(str(obj.get("ref") or "2026-01-10")[:10]),
                     expected=dict(obj["expected"]), where=where,
+                    klass=obj.get("class"), source=obj.get("source"),
                 ))
             except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
                 if isinstance(exc, GoldError):
@@ -165,7 +191,12 @@ def evaluate(cases: Iterable[Case], only: str | None = None) -> dict[str, FieldR
             got = PARSERS[case.field](case.text, case.ref)
         except Exception as exc:  # a parser that raises is a failure to report, not a crash
             got = {"error": f"{type(exc).__name__}: {exc}"}
-        if "error" not in got and _same(case.field, case.expected, got):
+        ok = "error" not in got and _same(case.field, case.expected, got)
+        if case.klass:
+            tally = report.by_class.setdefault(case.klass, [0, 0])
+            tally[0] += 1
+            tally[1] += ok
+        if ok:
             report.correct += 1
         else:
             report.failures.append({"id": case.id, "text": case.text, "ref": str(case.ref),

@@ -62,3 +62,29 @@ def test_eval_names_the_broken_line(tmp_path: Path) -> None:
     proc = run_fkort("eval", "--gold", str(bad))
     assert proc.returncode == 2
     assert "bad.jsonl:2" in proc.stderr
+
+
+def test_classes_are_reported_and_a_series_end_is_checked(tmp_path: Path) -> None:
+    """Cases that name a class are counted per class; `until` (the last meeting) and `dates`
+    (every date from ref on) are compared when the label gives them."""
+    gold = tmp_path / "g.jsonl"
+    text = "hver mandag kl. 10 fra 5. januar til 26. januar 2026"
+    good = {"kind": "recurring", "end_time": None,
+            "next": ["2026-01-05T10:00", "2026-01-12T10:00", "2026-01-19T10:00"]}
+    rows = [
+        {"id": "a", "field": "schedule", "text": text, "ref": "2026-01-01",
+         "expected": {**good, "until": "2026-01-26"}, "class": "season_break"},
+        {"id": "b", "field": "schedule", "text": text, "ref": "2026-01-01",
+         "expected": {**good, "until": "2026-02-02"}, "class": "season_break"},
+        {"id": "c", "field": "schedule", "text": text, "ref": "2026-01-01",
+         "expected": {**good, "dates": ["2026-01-05", "2026-01-12", "2026-01-19",
+                                        "2026-01-26"]}, "class": "easy"},
+    ]
+    gold.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    proc = run_fkort("eval", "--gold", str(gold), "--json")
+    report = json.loads(proc.stdout)["fields"]["schedule"]
+    assert [f["id"] for f in report["failures"]] == ["b"]
+    assert report["by_class"] == {"easy": {"cases": 1, "correct": 1},
+                                  "season_break": {"cases": 2, "correct": 1}}
+    text_out = run_fkort("eval", "--gold", str(gold), "--show", "0").stdout
+    assert "schedule       season_break                 2       1    0.500" in text_out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from fkort.commands._base import (
@@ -13,7 +14,7 @@ from fkort.commands._base import (
     EXIT_USAGE,
     Subparsers,
 )
-from fkort.evaluate import GoldError, evaluate, load_cases
+from fkort.evaluate import FieldReport, GoldError, evaluate, load_cases
 
 
 def add_parser(sub: Subparsers) -> None:
@@ -25,6 +26,16 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--show", type=int, default=1000, help="failures to print per field")
     p.set_defaults(func=run)
+
+
+def _print_classes(reports: Iterable[FieldReport]) -> None:
+    """Accuracy per field and class of difficulty, for gold cases that name their class."""
+    rows = [(r.name, k, n, c) for r in reports for k, (n, c) in sorted(r.by_class.items())]
+    if not rows:
+        return
+    print(f"\n{'field':<14} {'class':<24} {'cases':>5} {'correct':>7} {'accuracy':>8}")
+    for name, klass, n, c in rows:
+        print(f"{name:<14} {klass:<24} {n:>5} {c:>7} {c / n:>8.3f}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({
             "min_accuracy": args.min_accuracy,
             "fields": {f: {"cases": r.cases, "correct": r.correct,
-                           "accuracy": round(r.accuracy, 4), "failures": r.failures}
+                           "accuracy": round(r.accuracy, 4), "failures": r.failures,
+                           "by_class": {k: {"cases": n, "correct": c}
+                                        for k, (n, c) in sorted(r.by_class.items())}}
                        for f, r in reports.items()},
             "below": below,
         }, ensure_ascii=False, indent=2))
@@ -52,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         for r in reports.values():
             mark = "  < min" if r.name in below else ""
             print(f"{r.name:<14} {r.cases:>5} {r.correct:>7} {r.accuracy:>8.3f}{mark}")
+        _print_classes(reports.values())
         for r in reports.values():
             for fail in r.failures[: args.show]:
                 print(f"\n[{r.name}] {fail['id']}: {fail['text']!r} (ref {fail['ref']})")
