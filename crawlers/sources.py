@@ -60,6 +60,10 @@ class SourceOptions(BaseModel):
     download_delay: Annotated[float, Field(ge=0, le=120)] | None = None
     #: Default municipality for activities of this source (a municipality's own site).
     municipality: str | None = None
+    #: Read `[source.selectors]` also on a page whose structured data gives its one activity:
+    #: their texts fill what the structured data leaves unsaid ("Venteliste" in a sign-up box
+    #: the JSON-LD does not state). A page with several structured activities is not filled.
+    selectors_fill: bool = False
 
     _regexes = field_validator("follow", "deny", "detail")(_check_regexes)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.platforms import dpl_cms, sogn, tribe_events
+from crawlers.platforms import dpl_cms, nemtilmeld, sogn, tribe_events
 
 #: Presets by platform name, one module each (its docstring says which documentation it is
 #: built from).
 PLATFORMS: dict[str, dict[str, Any]] = {
-    module.NAME: module.PRESET for module in (dpl_cms, sogn, tribe_events)
+    module.NAME: module.PRESET for module in (dpl_cms, nemtilmeld, sogn, tribe_events)
 }
 
 
@@ -27,12 +27,18 @@ def preset(name: str) -> dict[str, Any]:
 
 
 def apply(entry: dict[str, Any]) -> dict[str, Any]:
-    """A `[[source]]` entry with its platform's preset filled in under what it sets itself."""
+    """A `[[source]]` entry with its platform's preset filled in under what it sets itself:
+    a table the preset has (`[source.json]`, `[source.options]`, `[source.selectors]`) is
+    merged key by key, `[source.json.fields]` too, so an entry that sets its municipality keeps
+    the preset's other options. Any other value the entry sets (a JSON `body`) replaces the
+    preset's whole."""
     base = preset(str(entry["platform"]))
     out = {**base, **entry}
-    if "json" in base:
-        own = entry.get("json") or {}
-        json = {**base["json"], **own}
-        json["fields"] = {**base["json"].get("fields", {}), **own.get("fields", {})}
-        out["json"] = json
+    for table, value in base.items():
+        own = entry.get(table)
+        if isinstance(value, dict) and isinstance(own, dict):
+            merged = {**value, **own}
+            if isinstance(value.get("fields"), dict) and isinstance(own.get("fields"), dict):
+                merged["fields"] = {**value["fields"], **own["fields"]}
+            out[table] = merged
     return out

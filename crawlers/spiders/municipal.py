@@ -34,8 +34,8 @@ class MunicipalSpider(JsonLdSpider, ICalReading, ListingReading):
             if href.lower().split("?")[0].endswith(".ics"):
                 yield response.follow(href, callback=self.parse_ical, errback=self.on_error)
         found = 0
-        for item in chain(self.structured_items(response), self.script_items(response),
-                          self.listing_items(response)):
+        for item in chain(self._filled(response, list(self.structured_items(response))),
+                          self.script_items(response), self.listing_items(response)):
             found += 1
             yield item
         if not found and self.source.selectors:
@@ -54,16 +54,34 @@ class MunicipalSpider(JsonLdSpider, ICalReading, ListingReading):
                 # What its listing showed of it is still known: kept, not lost.
                 yield ActivityItem(raw=self.raw(response.url, texts=listing))
 
-    def _selected_activity(self, response: TextResponse) -> Iterator[ActivityItem]:
+    def _filled(self, response: TextResponse, found: list[Any]) -> list[Any]:
+        """With `selectors_fill`, the one activity a page's structured data gives takes the
+        page's selector texts too, for what the structured data leaves unsaid (normalize reads
+        structured data first). Several activities on one page are left as they are: which of
+        them a "Venteliste" belongs to is not known."""
+        if not (self.source.options.selectors_fill and self.source.selectors):
+            return found
+        activities = [i for i in found if isinstance(i, ActivityItem)]
+        if len(activities) == 1:
+            # The page's own texts win over the source's defaults, which fill only the unsaid.
+            activities[0].raw.texts = {**activities[0].raw.texts, **self._texts(response)}
+        return found
+
+    def _texts(self, response: TextResponse) -> dict[str, str]:
+        """The texts the source's selectors find on a page, by field."""
         sel = self.source.selectors
-        title_query = sel.get("title")
-        if not title_query or not self.is_detail(response.url, response):
-            return
         texts = {f: t for f in FIELDS if f in sel and (t := text_of(response, sel[f]))}
         if "contact" in sel and (links := contact_links(response, sel["contact"])):
             # A link's text may say only "Skriv til os": its address is the contact.
             known = texts.get("contact") or ""
             texts["contact"] = "\n".join([known, *(x for x in links if x not in known)]).strip()
+        return texts
+
+    def _selected_activity(self, response: TextResponse) -> Iterator[ActivityItem]:
+        title_query = self.source.selectors.get("title")
+        if not title_query or not self.is_detail(response.url, response):
+            return
+        texts = self._texts(response)
         # A page with a title but neither time nor place (a news article in the same CMS
         # template) is no activity; what its listing showed counts (merged in `admitted`).
         stated = {**response.meta.get("fk_listing", {}), **texts}
