@@ -12,6 +12,7 @@ from crawlers.hostmap import HostMapError, parse, target_of
 from fkort.sites import SiteServer
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
+from tests.crawlers.test_jsonapi_crawl import Timed
 from tests.conftest import REPO, run_fkort
 
 LIBRARY = REPO / "tests" / "files" / "dpl-cms" / "holstebro"
@@ -110,3 +111,25 @@ def test_a_source_that_renders_gets_the_browser(tmp_path) -> None:
                  "FKORT_HOST_MAP": f"www.struer.dk={site.base_url}"})
     assert "Spider closed (finished)" in proc.stderr, proc.stderr[-3000:]
     assert "Starting download handler" in proc.stderr
+
+
+def test_a_sources_own_download_delay_spaces_its_requests(tmp_path) -> None:
+    """`[source.options] download_delay` holds between two requests to the site, even under
+    the local settings (no delay); a source without it keeps the settings' pace."""
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        '[[source]]\nname = "struer"\nkind = "municipal"\nspider = "jsonld"\n'
+        'start_urls = ["https://www.struer.dk/"]\n[source.options]\n'
+        'follow = ["/aktivitet/", "/side-"]\ndownload_delay = 0.6\n', encoding="utf-8")
+    with SiteServer(REPO / "tests" / "files" / "jsonld" / "struer") as site:
+        site.requests = Timed()
+        proc = run_fkort(
+            "crawl", "--sources", str(sources), "--db", str(tmp_path / "crawl.db"),
+            "--settings", "crawlers.settings.local", "--log-level", "WARNING",
+            env={"FKORT_DATA_DIR": str(tmp_path / "data"),
+                 "FKORT_HOST_MAP": f"www.struer.dk={site.base_url}"})
+        times = [t for _, _, t in site.requests]
+    assert proc.returncode in (0, 3), proc.stderr[-3000:]
+    assert len(times) >= 4
+    gaps = [b - a for a, b in zip(times[1:], times[2:], strict=False)]  # after robots.txt
+    assert min(gaps) >= 0.5, gaps
