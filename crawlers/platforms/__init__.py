@@ -2,7 +2,8 @@
 
 A source that names a platform needs only `name` and `start_urls` (the site's base URL); the
 preset fills in the spider, the kind and the spider's configuration. Anything the entry sets
-itself wins over the preset (a `[source.json]` table is merged key by key, its `fields` too).
+itself wins over the preset (a `[source.json]` or `[source.script_data]` table is merged key
+by key, its `fields` too).
 Each preset is written from the platform's public documentation; docs/sources.md says which.
 """
 
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.platforms import dpl_cms, sogn, tribe_events
+from crawlers.platforms import churchdesk, dpl_cms, sogn, tribe_events
 
 #: Presets by platform name, one module each (its docstring says which documentation it is
 #: built from).
 PLATFORMS: dict[str, dict[str, Any]] = {
-    module.NAME: module.PRESET for module in (dpl_cms, sogn, tribe_events)
+    module.NAME: module.PRESET for module in (churchdesk, dpl_cms, sogn, tribe_events)
 }
 
 
@@ -30,9 +31,10 @@ def apply(entry: dict[str, Any]) -> dict[str, Any]:
     """A `[[source]]` entry with its platform's preset filled in under what it sets itself."""
     base = preset(str(entry["platform"]))
     out = {**base, **entry}
-    if "json" in base:
-        own = entry.get("json") or {}
-        json = {**base["json"], **own}
-        json["fields"] = {**base["json"].get("fields", {}), **own.get("fields", {})}
-        out["json"] = json
+    for table in ("json", "script_data"):
+        if table in base:
+            own = entry.get(table) or {}
+            merged = {**base[table], **own}
+            merged["fields"] = {**base[table].get("fields", {}), **own.get("fields", {})}
+            out[table] = merged
     return out
