@@ -12,9 +12,11 @@ URL, `props.pageProps.widget`, the item fields `id`, `title`, `startDate`/`endDa
 "...Z"), `allDay`, `hideEndTime`, `cancelledAt`, `description` (HTML), `summary`, `price`
 (text), `url`, `locationName`, `location`, `locationObj.{address,zipcode,city}`,
 `contributor`, `eventCategories[].title`); a Python reader of the same page (the widget URL
-with `/<page>/-/-/-/-/-?frameId=`, `totalPages`/`pageNumber`, `churches[].name`); the WordPress
-plugin VE_Events (Import/ChurchDesk/Mapper.php, CalendarViewSource.php: the same event shape in
-ChurchDesk's v3 API, `categories[].title`, `parishes`); numero2/contao-churchdesk
+with `/<page>/-/-/-/-/-?frameId=`, `totalPages`/`pageNumber`, `churches[].name`; a class
+ChruchdeskCalParser found by code search, its repository not named); the WordPress plugin
+VE_Events (github hau-git/ve-events-wordpress-plugin, src/Import/ChurchDesk/Mapper.php,
+CalendarViewSource.php, PullApiSource.php: the same event shape in ChurchDesk's v3 API,
+`categories[].title`, `parishes`, `price` as free text); numero2/contao-churchdesk
 (src/API/ChurchDeskApi.php, src/Import/CalendarEventsImport.php: the v3 API, which needs a
 partner token and is therefore not used here). docs/sources.md, "ChurchDesk", says more.
 
@@ -32,8 +34,9 @@ from typing import Any
 #: The preset (see crawlers.platforms).
 NAME = "churchdesk"
 
-#: Category titles of church services (ChurchDesk's Danish default category, and the usual
-#: names parishes give their own).
+#: Category titles of church services: the one aeroevents' fixture of an Ærø parish widget
+#: shows ("Gudstjeneste"), and the usual Danish names for the same (categories are each
+#: parish's own words; no list of ChurchDesk's defaults was found).
 CHURCH_SERVICES = ["Gudstjeneste", "Gudstjenester", "Højmesse"]
 
 PRESET: dict[str, Any] = {
