@@ -35,6 +35,46 @@ def dig(data: Any, path: str) -> Any:
     return data
 
 
+def pick(data: Any, path: str) -> Any:
+    """Value at a dotted path; a number picks from a list, `*` takes every element (a list of
+    what the rest of the path gives for each). None when the path leads nowhere.
+
+    >>> pick({"a": [{"b": 1}, {"b": 2}]}, "a.*.b")
+    [1, 2]
+    >>> pick({"a": ["x", "y"]}, "a.1"), pick([1, 2], ""), pick({"a": 1}, "b")
+    ('y', [1, 2], None)
+    """
+    if not path:
+        return data
+    key, _, rest = path.partition(".")
+    if key == "*":
+        if not isinstance(data, list):
+            return None
+        found = [pick(x, rest) for x in data]
+        return [x for x in found if x is not None]
+    if isinstance(data, Mapping):
+        return pick(data.get(key), rest) if key in data else None
+    if isinstance(data, list) and key.isdigit() and int(key) < len(data):
+        return pick(data[int(key)], rest)
+    return None
+
+
+def cut_out(value: Any, secret: str) -> Any:
+    """A field's value with `secret` cut out of its text (a list's texts too)."""
+    if isinstance(value, list):
+        return [cut_out(v, secret) for v in value]
+    if not isinstance(value, str) or secret.casefold() not in value.casefold():
+        return value
+    return " ".join(re.sub(re.escape(secret), "", value, flags=re.I).split())
+
+
+def compared(value: Any) -> str:
+    """A value as text for comparing: JSON's true/false, numbers and strings alike."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip().casefold()
+
+
 def flatten(data: object) -> Iterator[Mapping[str, Any]]:
     """Top-level schema.org objects of a JSON-LD document (lists and @graph unpacked)."""
     for item in as_list(data):

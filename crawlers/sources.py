@@ -98,11 +98,38 @@ class ListingItems(BaseModel):
         return {k: v for k, v in self.model_dump().items() if k not in skip and v}
 
 
+class ScriptPaging(BaseModel):
+    """`[source.script_data.paging]`: a listing whose pages are numbered in their URL and whose
+    JSON says which page it is and how many there are (a Next.js calendar widget's
+    `pageNumber` and `totalPages`). The next page is this page's URL with the number that
+    `in_url`'s group matches raised by one; it is asked while this page's number is below the
+    last, and never after a page without items."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: A regex whose one group matches the page number in the URL ("/event/[^/]+/(\\d+)").
+    in_url: str
+    #: Paths (in the JSON) of this page's number and of the last page's number.
+    page: str
+    last: str
+    #: Pages read at most; a source that would need more is reported (page_limit).
+    max_pages: Annotated[int, Field(ge=1, le=10_000)] = 100
+
+    @field_validator("in_url")
+    @classmethod
+    def _one_group(cls, v: str) -> str:
+        if re.compile(v).groups != 1:
+            raise ValueError("in_url needs exactly one group: the page number")
+        return v
+
+
 class ScriptData(BaseModel):
     """`[source.script_data]`: activities in JSON inside the page: a `<script>` element
     (`__NEXT_DATA__`) or a `data-*` attribute. `selector` finds the element(s); `items` is
     the dotted path to the list of activities ("" when the JSON is the list); `fields` gives
-    each field's dotted path inside one activity."""
+    each field's dotted path inside one activity: a number picks from a list, `*` takes every
+    element ("eventCategories.*.title"), and a field may list several paths (the first that
+    gives a value wins)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -110,13 +137,26 @@ class ScriptData(BaseModel):
     #: Read the JSON from this attribute of the element instead of its text.
     attribute: str | None = None
     items: str = ""
-    #: title, start, end, when, where, price, age, description, organizer, category,
-    #: status, link, id.
-    fields: dict[str, str]
+    #: title, start, end, all_day, end_hidden, when, where, place, street, postcode, city,
+    #: price, age, description, organizer, category, status, link, id.
+    fields: dict[str, str | list[str]]
+    #: Entries left out, by reason, as `[source.json] skip`: `{reason = {path = [values]}}`;
+    #: an entry whose value at a path (any of them, for a `*` path) is one of the values
+    #: (compared as text, case-insensitively) is skipped and counted as `skipped/<reason>`.
+    skip: dict[str, dict[str, list[Any]]] = Field(default_factory=dict)
+    #: Paths of values never to store (a person's name): read only to be cut out of every
+    #: text of the same entry.
+    redact: list[str] = Field(default_factory=list)
+    #: A state told by a value being set: `{path = "status word"}`; an entry whose value at
+    #: the path is set (not null, false or empty) has that status ("cancelledAt" set: the
+    #: event is cancelled, `{cancelledAt = "Cancelled"}`), when no `status` field gives one.
+    status_if_set: dict[str, str] = Field(default_factory=dict)
+    #: Pages numbered in their URL (ScriptPaging above); none: the page is read alone.
+    paging: ScriptPaging | None = None
 
     @field_validator("fields")
     @classmethod
-    def _known(cls, v: dict[str, str]) -> dict[str, str]:
+    def _known(cls, v: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
         unknown = sorted(set(v) - SCRIPT_FIELDS)
         if unknown:
             raise ValueError(f"unknown fields {unknown}; known: {sorted(SCRIPT_FIELDS)}")
@@ -126,7 +166,8 @@ class ScriptData(BaseModel):
 
 
 #: Fields a script-data source may give a path for.
-SCRIPT_FIELDS = frozenset({"title", "start", "end", "when", "where", "price", "age",
+SCRIPT_FIELDS = frozenset({"title", "start", "end", "all_day", "end_hidden", "when", "where",
+                           "place", "street", "postcode", "city", "price", "age",
                            "description", "organizer", "category", "status", "link", "id"})
 
 

@@ -2,7 +2,8 @@
 
 A source that names a platform needs only `name` and `start_urls` (the site's base URL); the
 preset fills in the spider, the kind and the spider's configuration. Anything the entry sets
-itself wins over the preset (a `[source.json]` table is merged key by key, its `fields` too).
+itself wins over the preset (a `[source.json]` or `[source.script_data]` table is merged key
+by key, its `fields` too).
 Each preset is written from the platform's public documentation; docs/sources.md says which.
 """
 
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.platforms import dpl_cms, nemtilmeld, sogn, tribe_events
+from crawlers.platforms import churchdesk, dpl_cms, nemtilmeld, sogn, tribe_events
 
 #: Presets by platform name, one module each (its docstring says which documentation it is
 #: built from).
 PLATFORMS: dict[str, dict[str, Any]] = {
-    module.NAME: module.PRESET for module in (dpl_cms, nemtilmeld, sogn, tribe_events)
+    module.NAME: module.PRESET
+    for module in (churchdesk, dpl_cms, nemtilmeld, sogn, tribe_events)
 }
 
 

@@ -60,6 +60,9 @@ class SourceSpider(scrapy.Spider):
         meta = {"fk_depth": depth, **meta}
         if self.source.options.ignore_robots_txt:
             meta["dont_obey_robotstxt"] = True
+        if self.source.script_data is not None and self.source.script_data.redact:
+            # A page that holds what must never be stored is not kept in the HTTP cache.
+            meta["dont_cache"] = True
         if self.source.options.render:
             # Only pages that need JavaScript go through the browser (scrapy-playwright).
             meta["playwright"] = True

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,9 @@ from twisted.python.failure import Failure
 from w3lib.url import add_or_replace_parameters
 
 from crawlers.evidence import page_key
+from crawlers.extract import compared as _norm
+from crawlers.extract import cut_out as _cut
+from crawlers.extract import pick
 from crawlers.items import ActivityItem
 from crawlers.sources import JsonApiConfig, SourceConfig
 from crawlers.spiders.base import SourceSpider
@@ -47,30 +49,6 @@ class Occurrence:
     @property
     def cancelled(self) -> bool:
         return self.text("status").rsplit("/", 1)[-1].casefold() in CANCELLED
-
-
-def pick(data: Any, path: str) -> Any:
-    """Value at a dotted path; a number picks from a list, `*` takes every element (a list of
-    what the rest of the path gives for each). None when the path leads nowhere.
-
-    >>> pick({"a": [{"b": 1}, {"b": 2}]}, "a.*.b")
-    [1, 2]
-    >>> pick({"a": ["x", "y"]}, "a.1"), pick([1, 2], ""), pick({"a": 1}, "b")
-    ('y', [1, 2], None)
-    """
-    if not path:
-        return data
-    key, _, rest = path.partition(".")
-    if key == "*":
-        if not isinstance(data, list):
-            return None
-        found = [pick(x, rest) for x in data]
-        return [x for x in found if x is not None]
-    if isinstance(data, Mapping):
-        return pick(data.get(key), rest) if key in data else None
-    if isinstance(data, list) and key.isdigit() and int(key) < len(data):
-        return pick(data[int(key)], rest)
-    return None
 
 
 class JsonApiSpider(SourceSpider):
@@ -340,22 +318,6 @@ def _fill(body: Any, values: Mapping[str, str]) -> Any:
     if isinstance(body, list):
         return [_fill(v, values) for v in body]
     return body
-
-
-def _cut(value: Any, secret: str) -> Any:
-    """A field's value with `secret` cut out of its text (a list's texts too)."""
-    if isinstance(value, list):
-        return [_cut(v, secret) for v in value]
-    if not isinstance(value, str) or secret.casefold() not in value.casefold():
-        return value
-    return " ".join(re.sub(re.escape(secret), "", value, flags=re.I).split())
-
-
-def _norm(value: Any) -> str:
-    """A value as text for comparing: JSON's true/false, numbers and strings alike."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value).strip().casefold()
 
 
 def _truthy(value: Any) -> bool:

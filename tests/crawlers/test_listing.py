@@ -7,6 +7,7 @@ the pipeline: test_pipeline_listing.py)."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -490,3 +491,59 @@ def test_the_defaults_municipality_is_the_options_one() -> None:
     with pytest.raises(ValueError, match="differ"):
         SourceConfig.model_validate({**base, "defaults": {"municipality": "Struer"},
                                      "options": {"municipality": "Lemvig"}})
+
+
+# -- script data: `*` and alternative paths, skip, status_if_set, paging in the URL ----------
+FORENING = pages.sources("""
+[[source]]
+name = "foreningskalender"
+kind = "municipal"
+spider = "municipal"
+start_urls = ["https://forening.example/kalender/side/1"]
+[source.script_data]
+selector = "script#data"
+items = "kalender.begivenheder"
+skip = { lukket = { "grupper.*.navn" = ["Bestyrelse"] } }
+status_if_set = { aflyst_den = "aflyst" }
+[source.script_data.fields]
+title = "navn"
+description = ["tekst.lang", "tekst.kort"]
+start = "start"
+category = "grupper.*.navn"
+[source.script_data.paging]
+in_url = "/side/(\\\\d+)"
+page = "kalender.side"
+last = "kalender.sider"
+""", {})["foreningskalender"]
+
+
+def _forening_page(tmp_path: Path, side: int, sider: int, events: list[dict[str, Any]]) -> Any:
+    data = {"kalender": {"side": side, "sider": sider, "begivenheder": events}}
+    page = tmp_path / f"side-{side}.html"
+    page.write_text(f'<html><body><script id="data" type="application/json">{json.dumps(data)}'
+                    '</script></body></html>', encoding="utf-8")
+    return pages.response(page, f"https://forening.example/kalender/side/{side}")
+
+
+def test_script_data_paths_skip_status_and_paging(tmp_path: Path) -> None:
+    spider = pages.spider(MunicipalSpider, FORENING)
+    out = pages.parse(spider.parse, _forening_page(tmp_path, 1, 2, [
+        {"navn": "Petanque", "start": "2026-12-02T10:00", "tekst": {"kort": "Alle kan være med."},
+         "grupper": [{"navn": "Motion"}, {"navn": "Udendørs"}]},
+        {"navn": "Bestyrelsesmøde", "start": "2026-12-03T19:00",
+         "grupper": [{"navn": "Bestyrelse"}]},
+        {"navn": "Juletur til Lemvig", "start": "2026-12-12T09:00", "aflyst_den": "2026-11-20",
+         "tekst": {"lang": "Bussen kører fra torvet.", "kort": "Tur."}},
+    ]))
+    assert [r.url for r in pages.requests(out)] == ["https://forening.example/kalender/side/2"]
+    raws = [i.raw for i in pages.activities(out)]
+    assert [(r.structured or {}).get("name") for r in raws] == ["Petanque", "Juletur til Lemvig"]
+    assert [r.texts.get("category") for r in raws] == ["Motion, Udendørs", None]
+    assert [r.texts.get("status") for r in raws] == [None, "aflyst"]
+    assert [a.description for a in pages.normalize(pages.activities(out))] == [
+        "Alle kan være med.", "Bussen kører fra torvet."]
+    assert pages.stat(spider, "fkort/skipped/lukket") == 1
+    # The last page asks for no further one.
+    last = pages.parse(spider.parse, _forening_page(tmp_path, 2, 2, [
+        {"navn": "Nytårskur", "start": "2027-01-02T14:00"}]))
+    assert pages.requests(last) == []
