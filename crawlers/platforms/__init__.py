@@ -2,7 +2,8 @@
 
 A source that names a platform needs only `name` and `start_urls` (the site's base URL); the
 preset fills in the spider, the kind and the spider's configuration. Anything the entry sets
-itself wins over the preset (a `[source.json]` table is merged key by key, its `fields` too).
+itself wins over the preset (a table, `[source.json]` or `[source.options]` or any other, is
+merged key by key, `[source.json.fields]` too).
 Each preset is written from the platform's public documentation; docs/sources.md says which.
 """
 
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.platforms import dpl_cms, sogn, tribe_events
+from crawlers.platforms import aeldresagen, dpl_cms, sogn, tribe_events
 
 #: Presets by platform name, one module each (its docstring says which documentation it is
 #: built from).
 PLATFORMS: dict[str, dict[str, Any]] = {
-    module.NAME: module.PRESET for module in (dpl_cms, sogn, tribe_events)
+    module.NAME: module.PRESET for module in (aeldresagen, dpl_cms, sogn, tribe_events)
 }
 
 
@@ -30,9 +31,13 @@ def apply(entry: dict[str, Any]) -> dict[str, Any]:
     """A `[[source]]` entry with its platform's preset filled in under what it sets itself."""
     base = preset(str(entry["platform"]))
     out = {**base, **entry}
+    for key, table in base.items():
+        own = entry.get(key) or {}
+        if isinstance(table, dict) and isinstance(own, dict):
+            # An entry's `[source.options] municipality` keeps the preset's other options.
+            out[key] = {**table, **own}
     if "json" in base:
-        own = entry.get("json") or {}
-        json = {**base["json"], **own}
-        json["fields"] = {**base["json"].get("fields", {}), **own.get("fields", {})}
-        out["json"] = json
+        own_json = entry.get("json") or {}
+        out["json"]["fields"] = {**base["json"].get("fields", {}),
+                                 **own_json.get("fields", {})}
     return out
