@@ -197,7 +197,7 @@ class SourceSpider(scrapy.Spider):
                 yield out
                 continue
             if listing:
-                out.raw.texts = {**listing, **out.raw.texts}
+                out.raw.texts = {**listing, **self._stated(out.raw.texts, listing)}
             title = raw_title(out.raw)
             why = self.source.titles.admits(title)
             if why is not None:
@@ -210,6 +210,15 @@ class SourceSpider(scrapy.Spider):
                              f"({first.source.url}) and {title!r} ({out.raw.source.url})")
                 continue
             yield out
+
+    def _stated(self, texts: Mapping[str, str], listing: Mapping[str, str]) -> dict[str, str]:
+        """A page's texts less what only the source's defaults filled in where its listing
+        states the field: the defaults come after both (a department's name on the list page
+        is the organiser of each activity it links, not the source's default)."""
+        defaults = {"organizer": self.source.defaults.organizer,
+                    "where": self.source.defaults.place}
+        return {k: v for k, v in texts.items()
+                if not (k in listing and defaults.get(k) is not None and v == defaults[k])}
 
     def skip(self, reason: str, url: str, detail: str) -> None:
         """An item left out by the source's configuration: counted and named in the run
