@@ -47,6 +47,9 @@ class SourceOptions(BaseModel):
     deny: list[str] = Field(default_factory=list)
     #: Regular expressions of detail pages: each must yield an item, or it is reported.
     detail: list[str] = Field(default_factory=list)
+    #: Regular expressions of pages never kept in the HTTP cache: pages that name private
+    #: persons (an association's volunteers with their phone numbers) are read, never stored.
+    dont_cache: list[str] = Field(default_factory=list)
     sitemap_urls: list[str] = Field(default_factory=list)
     #: Fetch pages through a real browser (scrapy-playwright), for sites built by JavaScript.
     render: bool = False
@@ -58,7 +61,7 @@ class SourceOptions(BaseModel):
     #: Default municipality for activities of this source (a municipality's own site).
     municipality: str | None = None
 
-    _regexes = field_validator("follow", "deny", "detail")(_check_regexes)
+    _regexes = field_validator("follow", "deny", "detail", "dont_cache")(_check_regexes)
 
 
 class ListingItems(BaseModel):

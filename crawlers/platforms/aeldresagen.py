@@ -23,7 +23,8 @@ What the platform looks like was learnt from public source, not from the site it
 
 Facts the same pages may label on their own ("Pris", "Tilmelding") are read from either
 place. Contact persons (volunteers, private persons) are never read: the description stops
-at the next heading, so a "Kontaktperson" section is not part of it. Board meetings are no
+at the next heading, so a "Kontaktperson" section is not part of it, and the activities'
+pages are not kept in the HTTP cache (`dont_cache`). Board meetings are no
 offer to citizens and are left out by title (counted as `skipped.title_filter`).
 
 Assumed, not documented: the department's name on its list page, read from the headline's
@@ -81,6 +82,9 @@ PRESET: dict[str, Any] = {
                    f" | {_HEADLINE}//*[contains(@class, 'alert-notification')]"
                    "[not(contains(@class, 'page-headline__topic'))]"),
     },
+    # An activity's page may name its contact person (a volunteer, with a mobile number):
+    # read without that section, and never kept in the HTTP cache.
+    "options": {"dont_cache": ["/aktiviteter-og-kurser/kommune/"]},
     "defaults": {"organizer": "Ældre Sagen"},
     "titles": {"exclude": ["bestyrelsesm[øo]de"]},
 }

@@ -39,6 +39,7 @@ class SourceSpider(scrapy.Spider):
         self._follow = [re.compile(p) for p in source.options.follow]
         self._deny = [re.compile(p) for p in source.options.deny]
         self._detail = [re.compile(p) for p in source.options.detail]
+        self._dont_cache = [re.compile(p) for p in source.options.dont_cache]
         #: What this run read, failed to read, and was told is gone: the sweep's evidence.
         self.evidence = RunEvidence()
 
@@ -58,6 +59,8 @@ class SourceSpider(scrapy.Spider):
 
     def page_request(self, url: str, depth: int, **meta: Any) -> scrapy.Request:
         meta = {"fk_depth": depth, **meta}
+        if any(rx.search(url) for rx in self._dont_cache):
+            meta["dont_cache"] = True  # it names private persons: read, never stored
         if self.source.options.ignore_robots_txt:
             meta["dont_obey_robotstxt"] = True
         if self.source.options.render:
