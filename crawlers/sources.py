@@ -87,10 +87,13 @@ class ListingItems(BaseModel):
     #: Read the page each item links to; what the listing shows (a price, "Aflyst") fills
     #: what the page does not say.
     follow_link: bool = False
+    #: Where the page says how many items it lists ("Vi har fundet 12 resultater"), selected
+    #: from the page's root: fewer items on the page is reported (`listing_incomplete`).
+    count: str | None = None
 
     def fields(self) -> dict[str, str]:
         """The text fields by name, as the normaliser reads them."""
-        skip = {"item", "link", "id", "follow_link"}
+        skip = {"item", "link", "id", "follow_link", "count"}
         return {k: v for k, v in self.model_dump().items() if k not in skip and v}
 
 

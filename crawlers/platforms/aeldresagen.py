@@ -10,7 +10,8 @@ What the platform looks like was learnt from public source, not from the site it
   `?sortering=dato`, a sort order only), one `section.common-list.js-activity-list` with
   "Vi har fundet <span class="js-activity-result-amount">N</span> resultater", and
   `ul.js-activity-result-list > li.o-list-cards__item > a.o-list-card[href]` holding
-  `.o-list-card__heading`; no paging is documented;
+  `.o-list-card__heading`; no paging is documented, so a list with fewer cards than its
+  stated number is reported (`listing_incomplete`), as the parser there checks too;
 - an activity: `/aktiviteter-og-kurser/kommune/<municipality>/<department>/<id>-<slug>`
   (a stable numeric id), title in `.page-headline h1`, the facts as
   `section.activity .deals-view__details__item`, each an `h2` label ("Hvem", "Hvornår")
@@ -67,6 +68,8 @@ PRESET: dict[str, Any] = {
         # The list page's department, for every card on it (an XPath from the page's root).
         "organizer": f"xpath:{_HEADLINE}//*[contains(@class, 'page-headline__topic')]",
         "follow_link": True,
+        # "Vi har fundet 7 resultater": a list that shows fewer cards is reported.
+        "count": ".js-activity-result-amount",
     },
     "selectors": {
         "title": f"xpath:{_HEADLINE}//h1",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -106,6 +107,19 @@ def test_a_card_without_a_title_and_a_board_meeting_are_skipped_and_named() -> N
         ("title_filter", "/aktiviteter-og-kurser/kommune/holstebro/holstebro/"
          "451203601-bestyrelsesmoede",
          "'Bestyrelsesmøde december': excluded by 'bestyrelsesm[øo]de'")]
+
+
+def test_a_list_showing_fewer_cards_than_it_states_is_reported(tmp_path: Path) -> None:
+    listing = SITE / "lokalafdelinger" / "vinderup" / "aktiviteter-og-kurser" / "index.html"
+    page = tmp_path / "index.html"
+    page.write_text(listing.read_text(encoding="utf-8").replace(">2</span>", ">14</span>"),
+                    encoding="utf-8")
+    spider = pages.spider(MunicipalSpider, SOURCE)
+    out = pages.parse(spider.parse, pages.response(
+        page, f"{BASE}/lokalafdelinger/vinderup/aktiviteter-og-kurser"))
+    assert len(pages.requests(out)) == 2  # the cards it shows are still read
+    assert [(p["reason"], p["detail"]) for p in pages.stat(spider, "fkort/problems")] == [
+        ("listing_incomplete", "the page states 14 items; 2 found")]
 
 
 def test_seven_activities() -> None:
