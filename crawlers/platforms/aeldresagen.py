@@ -4,7 +4,9 @@ list of activities and one page per activity, read by the `municipal` spider as 
 
 What the platform looks like was learnt from public source, not from the site itself: the
 Ærø calendar github LeoWattenberg/aeroevents, `scripts/sources/aeldresagen.ts` (its parser),
-`tests/sources/aeldresagen.test.ts` and `docs/` source notes (its inventory of sources):
+`tests/sources/aeldresagen.test.ts` and `docs/source-candidates.md` (its inventory of sources);
+and, for the `/lokalafdelinger/<department>/` layout, stored copies of department pages (e.g.
+https://www.aeldresagen.dk/lokalafdelinger/herlev/om-lokalafdelingen):
 
 - a department's list: `/lokalafdelinger/<department>/aktiviteter-og-kurser` (the notes add
   `?sortering=dato`, a sort order only), one `section.common-list.js-activity-list` with
