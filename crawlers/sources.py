@@ -47,6 +47,9 @@ class SourceOptions(BaseModel):
     deny: list[str] = Field(default_factory=list)
     #: Regular expressions of detail pages: each must yield an item, or it is reported.
     detail: list[str] = Field(default_factory=list)
+    #: Regular expressions of pages never kept in the HTTP cache: pages that name private
+    #: persons (an association's volunteers with their phone numbers) are read, never stored.
+    dont_cache: list[str] = Field(default_factory=list)
     sitemap_urls: list[str] = Field(default_factory=list)
     #: Fetch pages through a real browser (scrapy-playwright), for sites built by JavaScript.
     render: bool = False
@@ -65,7 +68,7 @@ class SourceOptions(BaseModel):
     #: the JSON-LD does not state). A page with several structured activities is not filled.
     selectors_fill: bool = False
 
-    _regexes = field_validator("follow", "deny", "detail")(_check_regexes)
+    _regexes = field_validator("follow", "deny", "detail", "dont_cache")(_check_regexes)
 
 
 class ListingItems(BaseModel):
@@ -91,10 +94,13 @@ class ListingItems(BaseModel):
     #: Read the page each item links to; what the listing shows (a price, "Aflyst") fills
     #: what the page does not say.
     follow_link: bool = False
+    #: Where the page says how many items it lists ("Vi har fundet 12 resultater"), selected
+    #: from the page's root: fewer items on the page is reported (`listing_incomplete`).
+    count: str | None = None
 
     def fields(self) -> dict[str, str]:
         """The text fields by name, as the normaliser reads them."""
-        skip = {"item", "link", "id", "follow_link"}
+        skip = {"item", "link", "id", "follow_link", "count"}
         return {k: v for k, v in self.model_dump().items() if k not in skip and v}
 
 

@@ -15,6 +15,9 @@ AGE_WORDS: list[tuple[re.Pattern[str], tuple[int | None, int | None]]] = [
     (re.compile(r"\bsenior\w*|\bpension(?:ist|ere)\w*|\bfolkepension\w*|\bældre(?!\s+end)\w*"
                 r"|\befterløn\w*"), (60, None)),
 ]
+#: Names that hold an age word but state no age: Ældre Sagen's members join from any age, and
+#: "medlemmer af Ældre Sagen" or "Ældre Sagens julefrokost" says nothing of who may come.
+_NAMES = re.compile(r"\bældre\s*sagen\w*")
 #: Cheap first look: a digit or an age word.
 _ANY_AGE = re.compile(r"\d|senior|pension|ældre|efterløn|alder")
 _AGE = r"(\d{1,3})"
@@ -95,10 +98,14 @@ def parse_age(text: str | None) -> AgeRange:
     True
     >>> parse_age("Børn under 6 år").max
     5
+    >>> parse_age("Kun for medlemmer af Ældre Sagen").min is None
+    True
+    >>> parse_age("Ældre Sagens seniorbio").min
+    60
     """
     if not text:
         return AgeRange()
-    low = re.sub(r"[\u2010-\u2015\u2212]", "-", text.casefold())
+    low = _NAMES.sub(" ", re.sub(r"[\u2010-\u2015\u2212]", "-", text.casefold()))
     if not _ANY_AGE.search(low):
         return AgeRange(text=text)
     if not _AGE_CUE.search(low):

@@ -2,8 +2,7 @@
 
 A source that names a platform needs only `name` and `start_urls` (the site's base URL); the
 preset fills in the spider, the kind and the spider's configuration. Anything the entry sets
-itself wins over the preset (a `[source.json]` or `[source.script_data]` table is merged key
-by key, its `fields` too).
+itself wins over the preset (a table the preset has is merged key by key, its `fields` too).
 Each preset is written from the platform's public documentation; docs/sources.md says which.
 """
 
@@ -11,13 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.platforms import churchdesk, dpl_cms, nemtilmeld, sogn, tribe_events
+from crawlers.platforms import (
+    aeldresagen,
+    churchdesk,
+    dpl_cms,
+    nemtilmeld,
+    sogn,
+    tribe_events,
+)
 
 #: Presets by platform name, one module each (its docstring says which documentation it is
 #: built from).
 PLATFORMS: dict[str, dict[str, Any]] = {
     module.NAME: module.PRESET
-    for module in (churchdesk, dpl_cms, nemtilmeld, sogn, tribe_events)
+    for module in (aeldresagen, churchdesk, dpl_cms, nemtilmeld, sogn, tribe_events)
 }
 
 

@@ -39,6 +39,7 @@ class SourceSpider(scrapy.Spider):
         self._follow = [re.compile(p) for p in source.options.follow]
         self._deny = [re.compile(p) for p in source.options.deny]
         self._detail = [re.compile(p) for p in source.options.detail]
+        self._dont_cache = [re.compile(p) for p in source.options.dont_cache]
         #: What this run read, failed to read, and was told is gone: the sweep's evidence.
         self.evidence = RunEvidence()
 
@@ -58,6 +59,8 @@ class SourceSpider(scrapy.Spider):
 
     def page_request(self, url: str, depth: int, **meta: Any) -> scrapy.Request:
         meta = {"fk_depth": depth, **meta}
+        if any(rx.search(url) for rx in self._dont_cache):
+            meta["dont_cache"] = True  # it names private persons: read, never stored
         if self.source.options.ignore_robots_txt:
             meta["dont_obey_robotstxt"] = True
         if self.source.script_data is not None and self.source.script_data.redact:
@@ -200,7 +203,7 @@ class SourceSpider(scrapy.Spider):
                 yield out
                 continue
             if listing:
-                out.raw.texts = {**listing, **out.raw.texts}
+                out.raw.texts = {**listing, **self._stated(out.raw.texts, listing)}
             title = raw_title(out.raw)
             why = self.source.titles.admits(title)
             if why is not None:
@@ -213,6 +216,15 @@ class SourceSpider(scrapy.Spider):
                              f"({first.source.url}) and {title!r} ({out.raw.source.url})")
                 continue
             yield out
+
+    def _stated(self, texts: Mapping[str, str], listing: Mapping[str, str]) -> dict[str, str]:
+        """A page's texts less what only the source's defaults filled in where its listing
+        states the field: the defaults come after both (a department's name on the list page
+        is the organiser of each activity it links, not the source's default)."""
+        defaults = {"organizer": self.source.defaults.organizer,
+                    "where": self.source.defaults.place}
+        return {k: v for k, v in texts.items()
+                if not (k in listing and defaults.get(k) is not None and v == defaults[k])}
 
     def skip(self, reason: str, url: str, detail: str) -> None:
         """An item left out by the source's configuration: counted and named in the run

@@ -41,7 +41,10 @@ class ListingReading(SourceSpider):
         conf = self.source.items
         if conf is None:
             return
-        for n, block in enumerate(select(response, conf.item), 1):
+        blocks = select(response, conf.item)
+        if conf.count:
+            self._check_count(response, conf.count, len(blocks))
+        for n, block in enumerate(blocks, 1):
             texts = _parse_texts(block, conf)
             if not texts.get("title"):
                 self.skip("item_without_title", response.url, f"item {n} of the page")
@@ -55,6 +58,15 @@ class ListingReading(SourceSpider):
                       or item_key(self.source.name, texts["title"], _first_line(texts),
                                   texts.get("where")))
             yield ActivityItem(raw=self.raw(link or response.url, origin=origin, texts=texts))
+
+    def _check_count(self, response: TextResponse, query: str, found: int) -> None:
+        """A page that says it lists more items than it holds (a "Vis flere" button, paging
+        the source does not follow) was not fully read: reported, and what it held before is
+        kept rather than swept."""
+        stated = re.search(r"\d+", text_of(response, query) or "")
+        if stated and found < int(stated.group()):
+            self.problem("listing_incomplete", response.url,
+                         f"the page states {stated.group()} items; {found} found")
 
     def script_items(self, response: TextResponse) -> Iterator[Any]:
         """One activity per entry of the JSON the configured elements hold; with `paging`,
