@@ -42,6 +42,9 @@ PRESET: dict[str, Any] = {
         # The front page links to the events; an event page links to nothing we read.
         "max_depth": 1,
         "selectors_fill": True,
+        # An event page shows its responsible user's contact details (guide 127), often a
+        # private person's: read, never stored, not even in the HTTP cache.
+        "dont_cache": [EVENT_PAGE],
     },
     "selectors": {
         "title": "h1",
