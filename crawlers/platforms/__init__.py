@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawlers.platforms import dpl_cms, sogn, tribe_events
+from crawlers.platforms import dn, dpl_cms, sogn, tribe_events
 
 #: Presets by platform name, one module each (its docstring says which documentation it is
 #: built from).
 PLATFORMS: dict[str, dict[str, Any]] = {
-    module.NAME: module.PRESET for module in (dpl_cms, sogn, tribe_events)
+    module.NAME: module.PRESET for module in (dn, dpl_cms, sogn, tribe_events)
 }
 
 
