@@ -155,6 +155,8 @@ def test_place_is_the_meeting_point_with_its_address() -> None:
     loc = WALK.location
     assert (loc.name, loc.address, loc.postcode, loc.city) == (
         "P-pladsen ved Stubbergård Sø", "Stubbergårdvej 7", "7830", "Vinderup")
+    # Written with a tab, a leading space and a double one: read as words.
+    assert (BIRDS.title, BIRDS.location.city) == ("Fugletur ved Felsted Havn", "Ulfborg")
     talk = TALK.location
     assert (talk.name, talk.address, talk.postcode, talk.city) == (
         "Medborgerhuset, salen på 1. sal", "Struervej 14 B", "7500", "Holstebro")
