@@ -216,7 +216,14 @@ MUNICIPALITY = "{municipality}"
 #: What a JSON API item may name a path for (`[source.json.fields]`).
 JSON_FIELDS = ("title", "description", "start", "end", "all_day", "place", "street",
                "postcode", "city", "lat", "lon", "price", "status", "url", "id", "series",
-               "category", "organizer", "email", "phone", "age")
+               "category", "organizer", "email", "phone", "age", "signup")
+
+
+def _known_json_fields(names: Any) -> None:
+    unknown = sorted(set(names) - set(JSON_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(unknown)}; known: "
+                         f"{', '.join(JSON_FIELDS)}")
 
 
 class JsonApiConfig(BaseModel):
@@ -224,7 +231,8 @@ class JsonApiConfig(BaseModel):
 
     Paths are dotted ("address.zip_code"); a number picks from a list ("branches.0") and `*`
     takes every element ("ticket_categories.*.price.value"). A field may list several paths:
-    the first that gives a value wins.
+    the first that gives a value wins; a path of parts joined by " + "
+    ("address.streetName + address.houseNumber") gives their texts joined by spaces.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -250,6 +258,22 @@ class JsonApiConfig(BaseModel):
     #: Paths of values never to store (a person's name): read only to be cut out of every
     #: text field of the same record; its answers are not kept in the HTTP cache.
     redact: list[str] = Field(default_factory=list)
+    #: Each item's own record, when the list gives little more than ids: a URL (relative to
+    #: the list page) with `{path}` placeholders filled from the list's item ("/api/events/
+    #: {id}"). The answer is the record; its values win, the list item's fill what it leaves
+    #: unsaid. `skip` is checked on both.
+    detail: str | None = None
+    #: The item's own public page when no `url` field gives one: a URL with `{path}`
+    #: placeholders filled from the record ("https://example.dk/arrangementer/{id}").
+    link: str | None = None
+    #: Texts a true flag states: `{path = {field = text}}`; when the record's value at the
+    #: path is set (not null, false, 0 or empty), the field gets the text unless a path of
+    #: its own (or an earlier flag) gave it one (`cancelledAt = {status = "Aflyst"}`).
+    flags: dict[str, dict[str, str]] = Field(default_factory=dict)
+    #: Fields not read when a flag is set: `{path = [fields]}` (an address the platform hides
+    #: from the public, `hideAddress = ["street", "postcode", "city"]`); its answers are not
+    #: kept in the HTTP cache.
+    withhold: dict[str, list[str]] = Field(default_factory=dict)
     #: none: one request. page: page numbers; offset: item offsets; cursor: the cursor the
     #: answer gives at `cursor`. Paging ends on an empty page, whatever the answer claims.
     paging: Literal["none", "page", "offset", "cursor"] = "none"
@@ -275,10 +299,21 @@ class JsonApiConfig(BaseModel):
     @field_validator("fields")
     @classmethod
     def _known_fields(cls, v: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
-        unknown = sorted(set(v) - set(JSON_FIELDS))
-        if unknown:
-            raise ValueError(f"unknown field(s) {', '.join(unknown)}; known: "
-                             f"{', '.join(JSON_FIELDS)}")
+        _known_json_fields(v)
+        return v
+
+    @field_validator("flags")
+    @classmethod
+    def _known_flag_fields(cls, v: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for texts in v.values():
+            _known_json_fields(texts)
+        return v
+
+    @field_validator("withhold")
+    @classmethod
+    def _known_withheld(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for names in v.values():
+            _known_json_fields(names)
         return v
 
     @model_validator(mode="after")

@@ -13,6 +13,7 @@ from typing import Any
 from crawlers.platforms import (
     aeldresagen,
     churchdesk,
+    dn,
     dpl_cms,
     nemtilmeld,
     sogn,
@@ -23,7 +24,7 @@ from crawlers.platforms import (
 #: built from).
 PLATFORMS: dict[str, dict[str, Any]] = {
     module.NAME: module.PRESET
-    for module in (aeldresagen, churchdesk, dpl_cms, nemtilmeld, sogn, tribe_events)
+    for module in (aeldresagen, churchdesk, dn, dpl_cms, nemtilmeld, sogn, tribe_events)
 }
 
 

@@ -4,16 +4,20 @@ at a path, GET or POST, paging by page, offset or cursor that ends on an empty p
 Occurrences that share a series id become one activity whose dates are the occurrences'
 (handed to normalize as `calendar`, as the iCal spider hands its events); a cancelled
 occurrence of a series is left out of its dates and counted.
+
+An API whose list gives little more than ids (`detail`) is asked for each item's own record;
+the activities are made when every page and every record is in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import scrapy
 from scrapy.http import JsonRequest, Response
@@ -77,12 +81,7 @@ class JsonApiSpider(SourceSpider):
         if api.size_param and api.paging != "none":
             params[api.size_param] = api.page_size
         meta: dict[str, Any] = {"fk_depth": 0, "fk_base": base, "fk_position": position,
-                                "fk_pages": pages}
-        if self.source.options.ignore_robots_txt:
-            meta["dont_obey_robotstxt"] = True
-        if api.redact:
-            # An answer that holds what must never be stored is not kept in the HTTP cache.
-            meta["dont_cache"] = True
+                                "fk_pages": pages, **self._request_meta()}
         body = _fill(api.body, self.source.json_vars())
         if api.method == "POST":
             return JsonRequest(base, data={**body, **params}, callback=self.parse,
@@ -97,23 +96,72 @@ class JsonApiSpider(SourceSpider):
         return scrapy.Request(url, callback=self.parse, errback=self.on_page_error, meta=meta,
                               dont_filter=True)
 
+    def _request_meta(self) -> dict[str, Any]:
+        meta: dict[str, Any] = {}
+        if self.source.options.ignore_robots_txt:
+            meta["dont_obey_robotstxt"] = True
+        if self.api.redact or self.api.withhold:
+            # An answer that holds what must never be stored is not kept in the HTTP cache.
+            meta["dont_cache"] = True
+        return meta
+
+    def detail_request(self, page_url: str, record: Mapping[str, Any]) -> scrapy.Request | None:
+        """The request for one list item's own record; None when the item lacks a value the
+        address needs."""
+        url = _template(self.api.detail or "", record)
+        if url is None:
+            return None
+        self.running += 1
+        return scrapy.Request(urljoin(page_url, url), callback=self.parse_detail,
+                              errback=self.on_page_error, dont_filter=True,
+                              meta={"fk_depth": 0, "fk_record": record, **self._request_meta()})
+
     # -- pages ---------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         self.count("fkort/pages")
         data, records = self._records(response)
         page = page_key(response.request) if response.request is not None else response.url
         for record in records:
-            reason = self._skipped(record)
-            if reason:
-                self.skip(reason, response.url, _s(record.get("_id") or record.get("id")))
+            if self._left_out(record, response.url):
                 continue
-            self.occurrences.append(Occurrence(self._fields(record), page))
+            detail = self.detail_request(response.url, record) if self.api.detail else None
+            if detail is not None:
+                yield detail
+            else:
+                self.occurrences.append(Occurrence(self._fields(record), page))
         # The page's own length steps the offset: skipped records were on it too.
         nxt = self._next(response, data, records) if records else None
         if nxt is not None:
             yield nxt
         else:
             yield from self._chain_ended()
+
+    def parse_detail(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """One item's own record: its values win, the list's fill what it leaves unsaid. A
+        record that cannot be read is reported, and the item is not made from the list alone
+        (what its page gave before is kept: the page was not read)."""
+        self.count("fkort/pages")
+        try:
+            data = json.loads(response.body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            self.problem("broken_json", response.url, str(exc)[:200])
+            data = None
+        if isinstance(data, Mapping):
+            listed = response.meta.get("fk_record") or {}
+            record = {**listed, **{k: v for k, v in data.items() if v is not None}}
+            if not self._left_out(record, response.url):
+                page = page_key(response.request) if response.request else response.url
+                self.occurrences.append(Occurrence(self._fields(record), page))
+        elif data is not None:
+            self.problem("json_without_items", response.url, "the record is no object")
+        yield from self._chain_ended()
+
+    def _left_out(self, record: Mapping[str, Any], url: str) -> bool:
+        """Whether `skip` leaves the record out (counted and named)."""
+        reason = self._skipped(record)
+        if reason:
+            self.skip(reason, url, _s(record.get("_id") or record.get("id")))
+        return reason is not None
 
     def on_page_error(self, failure: Failure) -> Iterator[Any]:
         """A page that could not be fetched ends its chain; what was read is still handed on."""
@@ -141,14 +189,25 @@ class JsonApiSpider(SourceSpider):
         return None
 
     def _fields(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        """Each configured field's value: the first of its paths that gives one."""
+        """Each configured field's value: the first of its paths that gives one; then what
+        set flags state, less what they withhold, and the item's page."""
         out: dict[str, Any] = {}
         for name, paths in self.api.fields.items():
             for path in [paths] if isinstance(paths, str) else paths:
-                value = pick(record, path)
+                value = _joined(record, path) if " + " in path else pick(record, path)
                 if value not in (None, "", []):
                     out[name] = value
                     break
+        for path, texts in self.api.flags.items():
+            if _set(pick(record, path)):
+                for name, text in texts.items():
+                    out.setdefault(name, text)
+        for path, names in self.api.withhold.items():
+            if _set(pick(record, path)):
+                out = {k: v for k, v in out.items() if k not in names}
+        link = _template(self.api.link, record) if self.api.link else None
+        if link and "url" not in out:
+            out["url"] = link
         for path in self.api.redact:
             secret = _s(pick(record, path))
             if len(secret) > 2:
@@ -224,7 +283,8 @@ class JsonApiSpider(SourceSpider):
         first = shown[0]
         title = first.text("title")
         if not title:
-            self.count("fkort/skipped/item_without_title")
+            # Counted and named in the run report, by the record's id (else its page).
+            self.skip("item_without_title", first.page, first.text("id") or first.page)
             return None
         url = urljoin(first.page, first.text("url")) if first.text("url") else first.page
         origin = series or first.text("id") or first.text("url") or _digest(
@@ -282,10 +342,12 @@ def _place(occ: Occurrence) -> dict[str, Any]:
 
 
 def _texts(shown: list[Occurrence]) -> dict[str, str]:
-    """What normalize reads as text: the organiser, the age, and the platform's own status
+    """What normalize reads as text: the organiser, the age, the sign-up, and the platform's
+    own status
     (`status`, as the API says it: one value for all meetings, else none)."""
     first = shown[0]
-    texts = {"organizer": first.text("organizer"), "age": first.text("age")}
+    texts = {"organizer": first.text("organizer"), "age": first.text("age"),
+             "signup": first.text("signup")}
     states = {o.text("status") for o in shown}
     if len(states) == 1:
         texts["status"] = states.pop()
@@ -305,6 +367,35 @@ def _calendar(shown: list[Occurrence], dropped: list[Occurrence]) -> dict[str, A
             "rdates": [o.text("start") for o in shown[1:] if o.text("start")],
             "exdates": [o.text("start") for o in dropped if o.text("start")],
             "all_day": all_day}
+
+
+def _joined(record: Any, path: str) -> str | None:
+    """The texts of the parts of a path joined by " + ", joined by spaces (None: none)."""
+    parts = [_s(pick(record, part.strip())) for part in path.split(" + ")]
+    return " ".join(p for p in parts if p) or None
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def _template(template: str, record: Any) -> str | None:
+    """The template with each `{path}` replaced by the record's value there (None when one
+    gives nothing).
+
+    >>> _template("/api/events/{id}", {"id": 48211}), _template("/x/{id}", {})
+    ('/api/events/48211', None)
+    """
+    values = {m: _s(pick(record, m)) for m in _PLACEHOLDER.findall(template)}
+    if not all(values.values()):
+        return None
+    return _PLACEHOLDER.sub(lambda m: quote(values[m.group(1)], safe=""), template)
+
+
+def _set(value: Any) -> bool:
+    """Whether a flag is set: any value but null, false, 0, "false" or an empty one."""
+    if isinstance(value, str):
+        return value.strip().casefold() not in ("", "false", "0", "nej")
+    return value not in (None, False, 0, [], {})
 
 
 def _fill(body: Any, values: Mapping[str, str]) -> Any:

@@ -12,8 +12,8 @@ from crawlers.hostmap import HostMapError, parse, target_of
 from fkort.sites import SiteServer
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
-from tests.crawlers.test_jsonapi_crawl import Timed
 from tests.conftest import REPO, run_fkort
+from tests.crawlers.test_jsonapi_crawl import Timed
 
 LIBRARY = REPO / "tests" / "files" / "dpl-cms" / "holstebro"
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from scrapy import Request
 from scrapy.http import TextResponse
+from twisted.python.failure import Failure
 
 from core.schema import Activity
 from crawlers.items import ActivityItem
@@ -263,7 +264,7 @@ def test_schema_org_status_handed_on() -> None:
 
 # -- cursor and offset paging, a page limit, broken answers ----------------------------------
 
-def _source(json_table: str) -> SourceConfig:
+def _source(json_table: str, fields: str = "") -> SourceConfig:
     return pages.sources(f"""
 [[source]]
 name = "api"
@@ -275,6 +276,7 @@ start_urls = ["https://api.example.dk/v2/events"]
 [source.json.fields]
 title = "name"
 id = "id"
+{fields}
 """, {})["api"]
 
 
@@ -335,6 +337,122 @@ def test_one_id_twice_is_reported_not_overwritten() -> None:
     assert pages.problems(spider) == [("duplicate_id", "events")]
 
 
+# -- each item's own record, flags, withheld fields, joined paths ------------------------------
+
+DETAIL_TABLE = """items = "hits"
+detail = "/v2/events/{id}"
+link = "https://www.example.dk/arr/{id}"
+skip = { private = { "private" = [true] } }
+flags = { cancelledAt = { status = "Aflyst" }, full = { status = "Udsolgt" } }
+withhold = { hideAddress = ["street", "postcode"] }
+"""
+DETAIL_FIELDS = """street = "address.street + address.no"
+postcode = "address.zip"
+signup = "signup"
+"""
+
+
+def _detail_crawl(records: dict[int, object], listed: list[dict[str, Any]]
+                  ) -> tuple[JsonApiSpider, list[Request], list[ActivityItem]]:
+    """The list answers `listed`; each item's own record is `records[id]` (an Exception:
+    that request fails)."""
+    spider = pages.spider(JsonApiSpider, _source(DETAIL_TABLE, DETAIL_FIELDS))
+    first = spider.page_request("https://api.example.dk/v2/events", 0)
+    got = pages.parse(spider.parse, _answer(first, {"hits": listed}))
+    details = pages.requests(got)
+    out: list[Any] = []
+    for request in details:
+        record = records[int(request.url.rsplit("/", 1)[-1])]
+        if isinstance(record, Exception):
+            out += _failed(spider, request, record)
+        else:
+            out += pages.parse(spider.parse_detail, _answer(request, record))
+    return spider, details, pages.activities(out)
+
+
+def _failed(spider: JsonApiSpider, request: Request, error: Exception) -> list[Any]:
+    """What the spider yields when `request` fails with `error` (its errback)."""
+    failure = Failure(error)  # type: ignore[no-untyped-call]
+    failure.request = request  # type: ignore[attr-defined]
+    with pages.frozen_clock():
+        return list(spider.on_page_error(failure))
+
+
+def test_each_item_is_asked_for_by_its_own_address_and_made_when_all_are_in() -> None:
+    spider, details, items = _detail_crawl(
+        {1: {"id": 1, "name": "Fugletur"}, 2: {"id": 2, "name": "Naturpleje"}},
+        [{"id": 1}, {"id": 2}, {"name": "uden id"}])
+    assert [r.url for r in details] == ["https://api.example.dk/v2/events/1",
+                                        "https://api.example.dk/v2/events/2"]
+    names = sorted(i.raw.structured["name"] for i in items)  # type: ignore[index]
+    assert names == ["Fugletur", "Naturpleje", "uden id"]  # no id: read from the list
+
+
+def test_the_record_wins_and_the_list_fills_what_it_leaves_unsaid() -> None:
+    _, _, (item,) = _detail_crawl({1: {"id": 1, "name": "Ny titel", "signup": None}},
+                                  [{"id": 1, "name": "Gammel titel", "signup": "Tilmelding"}])
+    assert (item.raw.structured or {})["name"] == "Ny titel"
+    assert item.raw.texts["signup"] == "Tilmelding"
+
+
+def test_skip_is_checked_on_the_record() -> None:
+    spider, _, items = _detail_crawl({1: {"id": 1, "name": "Møde", "private": True}},
+                                     [{"id": 1}])
+    assert items == [] and pages.stat(spider, "fkort/skipped/private") == 1
+
+
+def test_a_record_that_fails_is_reported_and_the_others_made() -> None:
+    spider, _, items = _detail_crawl({1: ValueError("timeout"), 2: {"id": 2, "name": "B"}},
+                                     [{"id": 1, "name": "A"}, {"id": 2}])
+    assert [(i.raw.structured or {})["name"] for i in items] == ["B"]
+    assert [p["reason"] for p in pages.stat(spider, "fkort/problems")] == ["ValueError"]
+
+
+def test_a_broken_record_is_a_problem() -> None:
+    spider = pages.spider(JsonApiSpider, _source(DETAIL_TABLE, DETAIL_FIELDS))
+    first = spider.page_request("https://api.example.dk/v2/events", 0)
+    (detail,) = pages.requests(pages.parse(spider.parse, _answer(first, {"hits": [{"id": 1}]})))
+    broken = TextResponse(detail.url, body=b"<html>", encoding="utf-8",
+                          request=Request(detail.url, meta=detail.meta))
+    assert pages.activities(pages.parse(spider.parse_detail, broken)) == []
+    assert pages.problems(spider) == [("broken_json", "1")]
+
+
+def test_link_template_is_the_items_page() -> None:
+    _, _, (item,) = _detail_crawl({1: {"id": 1, "name": "A"}}, [{"id": 1}])
+    assert item.raw.source.url == "https://www.example.dk/arr/1"
+
+
+@pytest.mark.parametrize(("record", "status"), [
+    ({"cancelledAt": "2026-11-18T09:12:44+01:00", "full": True}, "Aflyst"),
+    ({"cancelledAt": None, "full": True}, "Udsolgt"),
+    ({"cancelledAt": None, "full": False}, None),
+    ({"cancelledAt": "", "full": 0}, None),
+])
+def test_flags_state_a_fields_text(record: dict[str, Any], status: str | None) -> None:
+    _, _, (item,) = _detail_crawl({1: {"id": 1, "name": "A", **record}}, [{"id": 1}])
+    assert item.raw.texts.get("status") == status
+
+
+def test_withheld_fields_are_not_read_and_parts_are_joined() -> None:
+    address = {"street": "Vestergade", "no": "3", "zip": "7500"}
+    _, _, (shown, hidden) = _detail_crawl(
+        {1: {"id": 1, "name": "A", "address": address, "hideAddress": False},
+         2: {"id": 2, "name": "B", "address": address, "hideAddress": True}},
+        [{"id": 1}, {"id": 2}])
+    assert (shown.raw.structured or {})["location"]["address"] == {
+        "streetAddress": "Vestergade 3", "postalCode": "7500"}
+    assert "location" not in (hidden.raw.structured or {})
+    assert "Vestergade" not in json.dumps(hidden.raw.model_dump(mode="json"))
+
+
+def test_flag_and_withhold_name_known_fields() -> None:
+    with pytest.raises(ValueError, match="unknown field"):
+        _source('flags = { x = { when = "nu" } }')
+    with pytest.raises(ValueError, match="unknown field"):
+        _source('withhold = { x = ["adresse"] }')
+
+
 def test_unknown_field_name_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown field"):
         SourceConfig.model_validate({"name": "x", "kind": "portal", "spider": "jsonapi",
@@ -348,7 +466,8 @@ def test_cursor_paging_needs_its_path() -> None:
 
 
 def test_unknown_platform_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown platform 'wordpress'; known: .*dpl-cms"):
+    # The known platforms are named (sorted; more are added over time).
+    with pytest.raises(ValueError, match=r"unknown platform 'wordpress'; known: .*\bdpl-cms\b"):
         SourceConfig.model_validate({"name": "x", "platform": "wordpress",
                                      "start_urls": ["https://x.dk"]})
 
