@@ -21,13 +21,19 @@ def test_init_writes_every_known_source_with_schedule_and_politeness(tmp_path: P
     sources = load_sources(out)
     wanted = catalogue.entries(catalogue.find("Holstebro"))
     assert [s.name for s in sources] == [e["name"] for e in wanted]
-    assert {s.platform for s in sources} >= {"dpl-cms", "sogn"}
+    assert {s.platform for s in sources} >= {"dpl-cms", "sogn", "aeldresagen", "dn"}
+    to_check = {e["name"] for e in wanted if e.get("check")}
+    text = out.read_text(encoding="utf-8")
     for s in sources:
-        assert s.enabled and s.schedule and s.options.download_delay
+        assert s.schedule and s.options.download_delay
         assert s.options.municipality == "Holstebro"
         assert s.name.startswith("holstebro-")
-    assert f"wrote {out}: {len(sources)} source(s) for Holstebro ({len(sources)} enabled)" \
-        in proc.stderr
+        # What is not confirmed is written switched off, saying what to check.
+        assert s.enabled is (s.name not in to_check)
+    assert text.count("# CHECK BEFORE ENABLING: ") == len(to_check) > 0
+    on = len(sources) - len(to_check)
+    assert (f"wrote {out}: {len(sources)} source(s) for Holstebro ({on} enabled; "
+            f"{len(to_check)} switched off until checked") in proc.stderr
 
 
 def test_names_are_found_however_they_are_written() -> None:

@@ -11,6 +11,7 @@ politeness delay; the platform's preset (crawlers.platforms) does the rest.
 from __future__ import annotations
 
 import json
+import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,11 @@ class Kommune:
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
+#: DN's events search (crawlers/platforms/dn.py says where this address was learnt).
+DN_SEARCH = ("https://func-dn-events-production-003.azurewebsites.net/api/events/search"
+             "?municipalityCodes={code}")
+
+
 def _templates(k: Kommune) -> list[dict[str, Any]]:
     """The sources a municipality has by its name or code alone."""
     return [
@@ -47,6 +53,14 @@ def _templates(k: Kommune) -> list[dict[str, Any]]:
          "schedule": "daily",
          "note": f"The parishes of {k.name} Kommune (folkekirken) via sogn.dk's open search",
          **({"json": {"vars": {"municipality": k.sogn}}} if k.sogn != k.name else {})},
+        {"name": f"{k.slug}-dn", "platform": "dn",
+         "start_urls": [DN_SEARCH.format(code=k.code)], "schedule": "weekly",
+         "note": f"Danmarks Naturfredningsforening's events in {k.name} Kommune, by "
+                 f"municipality code {k.code}",
+         "check": "the API's address was learnt from a third-party adapter, not from DN: "
+                  "see docs/sources.md, DN",
+         # The local committee's name where the record gives it; else DN itself.
+         "defaults": {"organizer": "Danmarks Naturfredningsforening"}},
     ]
 
 
@@ -97,7 +111,10 @@ def _value(v: Any) -> str:
     if isinstance(v, str):
         return json.dumps(v, ensure_ascii=False)
     if isinstance(v, list):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
+        one_line = "[" + ", ".join(_value(x) for x in v) + "]"
+        if len(v) < 2 or len(one_line) < 80:
+            return one_line
+        return "[\n" + "".join(f"    {_value(x)},\n" for x in v) + "]"
     if isinstance(v, dict):
         return "{ " + ", ".join(f"{k} = {_value(x)}" for k, x in v.items()) + " }"
     raise TypeError(f"no TOML for {v!r}")
@@ -116,6 +133,9 @@ def render(kommuner: list[Kommune], *, enabled: bool = True) -> str:
     if not enabled:
         lines += ["# Every source is switched off (enabled = false): set enabled = true in a",
                   "# [[source]] (or remove that line) to crawl it."]
+    else:
+        lines += ["# A source marked CHECK BEFORE ENABLING is switched off until someone has",
+                  "# checked what it says and set enabled = true."]
     for k in kommuner:
         lines += ["", f"# ---- {k.name} Kommune (kommunekode {k.code}) ----"]
         for entry in entries(k):
@@ -123,16 +143,25 @@ def render(kommuner: list[Kommune], *, enabled: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Catalogue keys that are comments in the written file, not source fields.
+_COMMENTS = ("note", "check")
+
+
 def _entry(entry: dict[str, Any], enabled: bool) -> list[str]:
+    """One `[[source]]` table. An entry with something to `check` (a host or path not
+    confirmed) is written switched off, with what to check, whatever `enabled` says."""
     lines = [""]
     if entry.get("note"):
-        lines.append(f"# {entry['note']}")
+        lines += [f"# {line}" for line in textwrap.wrap(entry["note"], 94)]
+    if entry.get("check"):
+        lines += [f"# CHECK BEFORE ENABLING: {line}" if n == 0 else f"#   {line}"
+                  for n, line in enumerate(textwrap.wrap(entry["check"], 70))]
     lines.append("[[source]]")
     tables = {k: v for k, v in entry.items() if isinstance(v, dict)}
     for key, value in entry.items():
-        if key != "note" and key not in tables:
+        if key not in _COMMENTS and key not in tables:
             lines.append(f"{key} = {_value(value)}")
-    if not enabled:
+    if not enabled or entry.get("check"):
         lines.append("enabled = false")
     for name, table in tables.items():
         lines.append(f"[source.{name}]")

@@ -54,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"fkort init: wrote {out}, but it does not load: {exc}", file=sys.stderr)
         return EXIT_USAGE
     on = sum(s.enabled for s in sources)
+    check = sum(1 for k in kommuner for e in catalogue.entries(k) if e.get("check"))
     print(f"fkort init: wrote {out}: {len(sources)} source(s) for "
-          f"{', '.join(k.name for k in kommuner)} ({on} enabled)", file=sys.stderr)
+          f"{', '.join(k.name for k in kommuner)} ({on} enabled"
+          + (f"; {check} switched off until checked: see CHECK BEFORE ENABLING" if check
+             else "") + ")", file=sys.stderr)
     return EXIT_OK
