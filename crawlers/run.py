@@ -160,7 +160,9 @@ def _spider_class(source: SourceConfig, settings: Settings) -> type[Spider]:
         raise ValueError(f"source {source.name}: unknown spider {source.spider!r}")
     own: dict[str, Any] = {}
     if source.options.download_delay is not None:
+        # At least this delay: without Scrapy's random jitter, which would go below it.
         own["DOWNLOAD_DELAY"] = source.options.download_delay
+        own["DOWNLOAD_DELAY_JITTER"] = 0.0
     if source.options.render:
         own["DOWNLOAD_HANDLERS"] = settings.getdict("BROWSER_HANDLERS")
     if not own:
