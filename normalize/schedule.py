@@ -7,6 +7,7 @@ both winter and summer time, so recurrences are expanded on local time.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
@@ -321,8 +322,59 @@ def from_calendar(cal: Mapping[str, Any], *, text: str | None = None) -> Schedul
     if body:
         return Schedule(kind=ScheduleKind.recurring, start=start, end=end, rrule=body,
                         dates=extra, exdates=skipped, time_known=not all_day, text=text)
+    series = weekly_series([start, *extra])
+    if series is not None:
+        rule, missing = series
+        return Schedule(kind=ScheduleKind.recurring, start=start, end=end, rrule=rule,
+                        exdates=missing, time_known=not all_day, text=text)
     return Schedule(kind=ScheduleKind.once, start=start, end=end, dates=extra,
                     time_known=not all_day, text=text)
+
+
+#: Fewest meetings a list of dates needs before it is read as a weekly series.
+SERIES_MIN = 3
+
+
+def weekly_series(starts: list[datetime]) -> tuple[str, list[datetime]] | None:
+    """The weekly rule that gives exactly these meetings, with the weeks it skips, or None.
+
+    A platform that lists a series as its meetings (DPL CMS's occurrences of one
+    `series.uuid`, a JSON API's series id) states every date. When they are at least
+    SERIES_MIN meetings at one local time on one weekday, spaced by whole weeks, with fewer
+    weeks skipped than held, the series is that weekly rule (INTERVAL the weeks between,
+    UNTIL the last meeting) and the skipped weeks its EXDATEs: the same meetings, said as
+    "every Thursday" rather than as a list. Anything else stays a list of dates.
+
+    >>> d = [datetime(2026, 12, day, 14, tzinfo=TZ) for day in (3, 10, 17)]
+    >>> weekly_series(d)[0]
+    'FREQ=WEEKLY;INTERVAL=1;UNTIL=20261217T130000Z'
+    >>> rule, skipped = weekly_series([*d, datetime(2027, 1, 7, 14, tzinfo=TZ)])
+    >>> [x.date().isoformat() for x in skipped]
+    ['2026-12-24', '2026-12-31']
+    >>> weekly_series([d[0], d[2], datetime(2027, 1, 7, 14, tzinfo=TZ)]) is None  # 3 skipped
+    True
+    >>> weekly_series([d[0], d[1], datetime(2026, 12, 17, 15, tzinfo=TZ)]) is None  # 15:00
+    True
+    """
+    local = sorted({d.astimezone(TZ) for d in starts})
+    if len(local) < SERIES_MIN or len({(d.weekday(), d.time()) for d in local}) != 1:
+        return None
+    days = [(b.date() - a.date()).days for a, b in zip(local, local[1:], strict=False)]
+    if any(gap % 7 for gap in days):
+        return None
+    step = 0
+    for gap in days:
+        step = math.gcd(step, gap // 7)
+    slots = (local[-1].date() - local[0].date()).days // 7 // step + 1
+    if slots - len(local) >= len(local):
+        return None
+    held = {d.date() for d in local}
+    first = local[0]
+    missing = [first + timedelta(weeks=step * k) for k in range(slots)]
+    missing = [d.replace(tzinfo=None).replace(tzinfo=TZ) for d in missing
+               if d.date() not in held]
+    until = local[-1].astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"FREQ=WEEKLY;INTERVAL={step};UNTIL={until}", missing
 
 
 def duration(schedule: Schedule) -> timedelta | None:

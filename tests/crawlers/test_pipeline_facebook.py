@@ -4,13 +4,16 @@ parser on saved pages: test_facebook.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from core.clock import TZ
 from fkort.sites import SiteServer
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
+from normalize.schedule import next_occurrences
 from tests.conftest import crawl
 from tests.crawlers.test_facebook import PAGES, SOURCES
 
@@ -25,7 +28,11 @@ def test_spider_indexes_public_events_and_reports_the_rest(tmp_path: Path) -> No
     hits = {h.activity.title: h.activity for h in b.search(SearchQuery(limit=10)).hits}
     b.close()
     walk = hits["Gå-klub ved Limfjorden"]
-    assert walk.schedule.kind.value == "once" and len(walk.schedule.dates) == 5
+    # Its six weekly meetings (the page's series) are one weekly rule that gives exactly them
+    # (normalize.schedule.weekly_series).
+    assert walk.schedule.kind.value == "recurring" and "FREQ=WEEKLY" in str(walk.schedule.rrule)
+    meetings = next_occurrences(walk.schedule, datetime(2026, 1, 1, tzinfo=TZ), 50)
+    assert len(meetings) == 6 and len({(m.weekday(), m.time()) for m in meetings}) == 1
     assert walk.location.lat == 56.49182 and walk.organizer.name == "Ældre Sagen Struer"
     bingo = hits["Julebanko i Forsamlingshuset"]
     assert bingo.schedule.end is not None
