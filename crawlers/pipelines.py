@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from core import clock
+from core.schema import NOT_TAKING_PLACE, Activity
 from core.settings import get_settings
 from crawlers.evidence import evidence_of
 from crawlers.items import (
@@ -71,7 +72,20 @@ class NormalizePipeline:
                 # Its page was not fully read: what it held before is kept, not swept.
                 evidence.note_problem(found_at, f"dropped: {reason}")
             raise DropItem(f"{reason} ({url})") from exc
+        if isinstance(out, NormalizedItem) and out.activity.event_status in NOT_TAKING_PLACE:
+            _note_not_taking_place(stats, out.activity)
         return out
+
+
+def _note_not_taking_place(stats: Any, activity: Activity) -> None:
+    """A cancelled or postponed activity is indexed (readable by id, no search hit): counted
+    and named in the run report with the words it was read from."""
+    status = activity.event_status.value
+    stats.inc_value(f"fkort/not_taking_place/{status}")
+    named = stats.get_value("fkort/not_taking_place_items") or []
+    named.append({"id": activity.id, "title": activity.title, "url": activity.source.url,
+                  "status": status, "text": activity.event_status_text or ""})
+    stats.set_value("fkort/not_taking_place_items", named)
 
 
 class GeocodePipeline:
