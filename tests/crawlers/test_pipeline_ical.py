@@ -97,6 +97,27 @@ def test_not_taking_place_is_readable_by_id_and_no_hit(crawled: Crawled, uid: st
     assert activity_id("vestervang", uid) not in ids(db, words)
 
 
+def test_cancelled_by_id_over_http_with_its_banner(crawled: Crawled) -> None:
+    """The API and the match-kort, on the crawled index: the cancelled event is there by id
+    with its status, and its card says it is cancelled."""
+    import httpx
+
+    from tests.conftest import LiveServer
+
+    _, db = crawled
+    aid = activity_id("vestervang", "2r5t8y1u4i7o0p3a6s9d2f5g8h@google.com")
+    with LiveServer(db) as server, httpx.Client(base_url=server.url, timeout=10) as api:
+        one = api.get(f"/v1/activities/{aid}")
+        assert one.status_code == 200
+        assert (one.json()["event_status"], one.json()["event_status_text"]) == (
+            "cancelled", "CANCELLED")
+        found = api.get("/v1/activities", params={"q": "juletur"}).json()
+        card = api.get(f"/aktivitet/{aid}/kort")
+    assert aid not in {a["id"] for a in found["data"]}
+    assert card.status_code == 200 and 'class="status-banner' in card.text
+    assert "Arrangementet er aflyst." in card.text
+
+
 def test_tentative_and_series_with_a_cancelled_meeting_are_hits(crawled: Crawled) -> None:
     _, db = crawled
     for uid, words in (("1a4s7d0f3g6h9j2k5l8z1x4c7v@google.com", "nytårsbanko"),
