@@ -50,25 +50,32 @@ def _cancelled(ev: icalendar.cal.Component) -> bool:
     return parse_event_status(summary).value is EventStatus.cancelled
 
 
-def _overrides(events: list[icalendar.cal.Component], tz: ZoneInfo) -> dict[str, _Changes]:
-    """UID → the changes its overrides (RECURRENCE-ID) make to the series."""
+def _overrides(events: list[icalendar.cal.Component], tz: ZoneInfo
+               ) -> tuple[dict[str, _Changes], list[str]]:
+    """UID → the changes its overrides (RECURRENCE-ID) make to the series; and the UIDs of
+    overrides whose times cannot be read (reported; their series stays as its rule says)."""
     out: dict[str, _Changes] = {}
+    broken: list[str] = []
     for ev in events:
         if ev.get("RECURRENCE-ID") is None or not ev.get("UID"):
             continue
-        old = _iso(ev.decoded("RECURRENCE-ID"), tz)
+        try:
+            old = _iso(ev.decoded("RECURRENCE-ID"), tz)
+            new = _iso(ev.decoded("DTSTART"), tz) if ev.get("DTSTART") else None
+        except (ValueError, TypeError, KeyError):
+            old = None
         if not old:
+            broken.append(str(ev["UID"]))
             continue
         change = out.setdefault(str(ev["UID"]), _Changes())
         if _cancelled(ev):
             change.cancelled.append(old)
             continue
-        new = _iso(ev.decoded("DTSTART"), tz) if ev.get("DTSTART") else None
         if new and new != old:
             # An override at the same time changes only its texts: the meeting stays (an
             # EXDATE and an RDATE of one time would remove it).
             change.moved.append((old, new))
-    return out
+    return out, broken
 
 
 class ICalReading(SourceSpider):
@@ -95,7 +102,9 @@ class ICalReading(SourceSpider):
     def _events(self, cal: icalendar.Calendar, url: str) -> Iterator[ActivityItem]:
         tz = _zone(str(cal.get("X-WR-TIMEZONE") or DEFAULT_TZ))
         events = [c for c in cal.walk("VEVENT")]
-        changes = _overrides(events, tz)
+        changes, broken = _overrides(events, tz)
+        for uid in broken:
+            self.problem("broken_ical_event", url, f"{uid}: RECURRENCE-ID or DTSTART unreadable")
         for ev in events:
             if ev.get("RECURRENCE-ID") is not None:
                 continue

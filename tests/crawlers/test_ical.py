@@ -278,3 +278,56 @@ def test_has_a_place(item: ActivityItem) -> None:
 @pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
 def test_municipality_of_the_source(item: ActivityItem) -> None:
     assert item.raw.municipality == "Viborg"
+
+
+# -- overrides: a text-only change and an unreadable one --------------------------------------
+
+SERIES = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Google Inc//Google Calendar 70.9054//EN\r
+X-WR-TIMEZONE:Europe/Copenhagen\r
+BEGIN:VEVENT\r
+UID:petanque-mandag@google.com\r
+DTSTART:20260907T100000\r
+DTEND:20260907T120000\r
+RRULE:FREQ=WEEKLY;BYDAY=MO\r
+SUMMARY:Petanque ved hallen\r
+LOCATION:Humlum Hallen\\, Skolevej 4\\, 7600 Struer\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:petanque-mandag@google.com\r
+RECURRENCE-ID:20261207T100000\r
+DTSTART:20261207T100000\r
+DTEND:20261207T120000\r
+SUMMARY:Petanque ved hallen\r
+DESCRIPTION:Husk varmt tøj – vi slutter med gløgg.\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:petanque-mandag@google.com\r
+RECURRENCE-ID:2026121\r
+DTSTART:20261214T100000\r
+STATUS:CANCELLED\r
+SUMMARY:Petanque ved hallen\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def _series(tmp_path: Any) -> tuple[ICalSpider, list[ActivityItem]]:
+    feed = tmp_path / "petanque.ics"
+    feed.write_text(SERIES, encoding="utf-8")
+    spider = pages.spider(ICalSpider, SOURCE)
+    out = pages.parse(spider.parse, pages.response(feed, "https://www.humlum-petanque.dk/k.ics"))
+    return spider, pages.activities(out)
+
+
+def test_an_override_that_changes_only_its_text_keeps_the_meeting(tmp_path: Any) -> None:
+    _, (item,) = _series(tmp_path)
+    (series,) = pages.normalize([item])
+    assert datetime(2026, 12, 7, 10, tzinfo=TZ) in next_occurrences(series.schedule, AFTER, 3)
+
+
+def test_an_unreadable_override_is_reported_and_the_series_kept(tmp_path: Any) -> None:
+    spider, (item,) = _series(tmp_path)
+    assert pages.problems(spider) == [("broken_ical_event", "k.ics")]
+    assert (item.raw.calendar or {})["exdates"] == []  # its meeting cannot be known
