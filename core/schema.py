@@ -109,9 +109,17 @@ def danish_phone(value: str) -> str | None:
     '+46 8 123 456 78'
     >>> [danish_phone(t) for t in ("ring til kontoret", "1234 5678", "9782 110", "7500")]
     [None, None, None, None]
+
+    Dots only as "97.82.11.00": a date with its dots is no number.
+
+    >>> danish_phone("24.12.2026"), danish_phone("97.82.11.00")
+    (None, '97 82 11 00')
     """
     text = _PHONE_LABEL.sub("", " ".join(value.split()))
     if not re.fullmatch(r"\(?\+?[\d\s().\-/]+", text) or not text:
+        return None
+    if "." in text and not re.fullmatch(r"(?:\(?(?:\+|00)\s?\d{1,3}\)?\s?)?\d\d(?:\.\d\d){3}",
+                                        text):
         return None
     digits = re.sub(r"\D", "", text)
     international = text.lstrip("(").startswith("+") or digits.startswith("00")

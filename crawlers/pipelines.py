@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from core import clock
+from core.schema import NOT_TAKING_PLACE, Activity, Organization
 from core.settings import get_settings
 from crawlers.evidence import evidence_of
 from crawlers.items import (
@@ -55,6 +56,7 @@ class NormalizePipeline:
                                           found_at=item.found_at)
             elif isinstance(item, OrganizationItem):
                 out = NormalizedOrganization(build_organization(item.data, item.raw))
+                _note_unread_contact(stats, item.data, out.organization)
             else:
                 return item
         except (NotAnActivity, ValidationError, ValueError) as exc:
@@ -71,7 +73,35 @@ class NormalizePipeline:
                 # Its page was not fully read: what it held before is kept, not swept.
                 evidence.note_problem(found_at, f"dropped: {reason}")
             raise DropItem(f"{reason} ({url})") from exc
+        if isinstance(out, NormalizedItem) and out.activity.event_status in NOT_TAKING_PLACE:
+            _note_not_taking_place(stats, out.activity)
         return out
+
+
+def _note_unread_contact(stats: Any, data: Any, org: Organization) -> None:
+    """An association's e-mail or phone its page gives that is no address or number ("ring
+    til formanden") is not kept: counted and named (the association and the field, never the
+    text) in the run report."""
+    for key, field in (("email", "email"), ("telephone", "phone")):
+        given = data.get(key)
+        if isinstance(given, str) and given.strip() and getattr(org, field) is None:
+            stats.inc_value("fkort/skipped/unreadable_contact")
+            named = stats.get_value("fkort/skipped_items") or []
+            named.append({"reason": "unreadable_contact",
+                          "url": org.source.url if org.source else "",
+                          "detail": f"{org.name}: {field}"})
+            stats.set_value("fkort/skipped_items", named)
+
+
+def _note_not_taking_place(stats: Any, activity: Activity) -> None:
+    """A cancelled or postponed activity is indexed (readable by id, no search hit): counted
+    and named in the run report with the words it was read from."""
+    status = activity.event_status.value
+    stats.inc_value(f"fkort/not_taking_place/{status}")
+    named = stats.get_value("fkort/not_taking_place_items") or []
+    named.append({"id": activity.id, "title": activity.title, "url": activity.source.url,
+                  "status": status, "text": activity.event_status_text or ""})
+    stats.set_value("fkort/not_taking_place_items", named)
 
 
 class GeocodePipeline:

@@ -61,6 +61,10 @@ class SourceReport:
     skipped: dict[str, int] = field(default_factory=dict)  # e.g. robots_txt: obeyed, not errors
     #: Items left out by the source's configuration (its title filter), each named.
     skipped_items: list[dict[str, str]] = field(default_factory=list)
+    #: Activities indexed as cancelled or postponed (no search hit, readable by id), by
+    #: status, and each named: id, title, url, status and the words it was read from.
+    not_taking_place: dict[str, int] = field(default_factory=dict)
+    not_taking_place_items: list[dict[str, str]] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
     dropped_items: list[dict[str, str]] = field(default_factory=list)
     finish_reason: str | None = None
@@ -272,6 +276,10 @@ def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:
         errors=errors,
         skipped=skipped,
         skipped_items=list(stats.get("fkort/skipped_items", [])),
+        not_taking_place={k.removeprefix("fkort/not_taking_place/"): int(v)
+                          for k, v in stats.items()
+                          if k.startswith("fkort/not_taking_place/")},
+        not_taking_place_items=list(stats.get("fkort/not_taking_place_items", [])),
         problems=list(stats.get("fkort/problems", [])),
         dropped_items=list(stats.get("fkort/dropped_items", [])),
         finish_reason=stats.get("finish_reason"),

@@ -14,12 +14,14 @@ from core.schema import (
     RawActivity,
     ScheduleKind,
     activity_id,
+    danish_phone,
     organization_id,
+    plain_email,
 )
 from normalize import age, event_status, geo, price, schedule
 from normalize.accessibility import from_amenity_features
 from normalize.category import parse_categories
-from normalize.contact import read_contact
+from normalize.contact import find_email, find_phone, read_contact
 from normalize.dropin import parse_drop_in
 from normalize.schedule_text import parse_schedule
 from normalize.text import clean_text
@@ -201,8 +203,38 @@ def build_organization(data: Mapping[str, Any], raw: RawActivity) -> Organizatio
         description=clean_text(data.get("description")),
         address=_str(data.get("address")),
         url=_str(data.get("url")),
-        email=_str(data.get("email")),
-        phone=_str(data.get("telephone")),
+        email=_org_email(data.get("email")),
+        phone=_org_phone(data.get("telephone")),
         municipality=raw.municipality,
         source=raw.source,
     )
+
+
+def _org_email(value: object) -> str | None:
+    """An association's e-mail as its page or structured data gives it, read as an
+    organiser's is: the address ("mailto:" and spaces cut, the domain in lower case), else the
+    first address in the text; a text with none gives none (the crawl counts it).
+
+    >>> _org_email(" Formand@Lemvig-Pensionistforening.DK "), _org_email("se hjemmesiden")
+    ('Formand@lemvig-pensionistforening.dk', None)
+    """
+    text = _str(value)
+    if not text:
+        return None
+    return plain_email(text) or find_email(text)
+
+
+def _org_phone(value: object) -> str | None:
+    """An association's phone number, read as an organiser's is: a Danish number as
+    "97 82 05 13" (with or without +45), a foreign one as written, else the first Danish
+    number in the text; a text with none ("ring til formanden") gives none.
+
+    >>> _org_phone("+45 97820513"), _org_phone("Tlf. 9782 0513 (efter kl. 17)")
+    ('97 82 05 13', '97 82 05 13')
+    >>> _org_phone("ring til formanden") is None
+    True
+    """
+    text = _str(value)
+    if not text:
+        return None
+    return danish_phone(text) or find_phone(text)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core import clock
+from core.schema import danish_phone, plain_email
 from normalize.age import parse_age
 from normalize.price import parse_price
 from normalize.schedule_text import parse_schedule
@@ -19,6 +20,49 @@ class RequestError(ValueError):
     def __init__(self, code: str, da: str, en: str, param: str | None = None) -> None:
         super().__init__(en)
         self.code, self.da, self.en, self.param = code, da, en, param
+
+
+class Unreadable(ValueError):
+    """A proposed value a field cannot take, with what to write instead (Danish and English,
+    never repeating what was sent)."""
+
+    def __init__(self, da: str, en: str) -> None:
+        super().__init__(en)
+        self.da, self.en = da, en
+
+
+def _email(value: str) -> str:
+    """An e-mail address, read as a crawl reads one (`core.schema.plain_email`: "mailto:"
+    and spaces cut, the domain in lower case).
+
+    >>> _email(" Kasserer@Strik-Klub.DK ")
+    'Kasserer@strik-klub.dk'
+    """
+    email = plain_email(value)
+    if email is None:
+        raise Unreadable(
+            "Vi kunne ikke læse e-mailadressen. Skriv hele adressen, fx "
+            "\"kontakt@forening.dk\".",
+            "The e-mail address could not be read. Write the whole address, e.g. "
+            "\"kontakt@forening.dk\".")
+    return email
+
+
+def _phone(value: str) -> str:
+    """A phone number, read as a crawl reads one (`core.schema.danish_phone`): a Danish number
+    has eight digits, with or without +45, and is kept as "97 82 11 00".
+
+    >>> _phone("+45 97821100")
+    '97 82 11 00'
+    """
+    phone = danish_phone(value)
+    if phone is None:
+        raise Unreadable(
+            "Vi kunne ikke læse telefonnummeret. Skriv et dansk nummer med 8 cifre, fx "
+            "\"97 82 11 00\" eller \"+45 97 82 11 00\".",
+            "The phone number could not be read. Write a Danish number of 8 digits, e.g. "
+            "\"97 82 11 00\" or \"+45 97 82 11 00\".")
+    return phone
 
 
 def _text(value: str) -> str:
@@ -76,14 +120,14 @@ FIELDS: dict[str, dict[str, Callable[[str], Any]]] = {
     "activity": {
         "title": _text, "description": _text, "schedule": _schedule, "price": _price,
         "age": _age, "organizer.name": _text, "organizer.url": _text,
-        "organizer.email": _text, "organizer.phone": _text, "location.name": _text,
+        "organizer.email": _email, "organizer.phone": _phone, "location.name": _text,
         "accessibility.wheelchair": _flag, "accessibility.step_free": _flag,
         "accessibility.accessible_toilet": _flag, "accessibility.hearing_loop": _flag,
         "accessibility.parking": _flag, "drop_in": _flag,
     },
     "organization": {
         "name": _text, "description": _text, "address": _text, "url": _text,
-        "email": _text, "phone": _text,
+        "email": _email, "phone": _phone,
     },
 }
 #: Danish names of the fields, for the association's page.
@@ -111,6 +155,8 @@ def read_value(target_type: str, field_name: str, text: str) -> Any:
             "or describe the correction in the message.", "field")
     try:
         return reader(text)
+    except Unreadable as exc:
+        raise RequestError("invalid_value", exc.da, exc.en, "proposed_value") from None
     except ValueError:
         raise RequestError(
             "invalid_value", "Vi kunne ikke læse det foreslåede. Skriv det, som det står på "

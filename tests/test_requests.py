@@ -176,6 +176,46 @@ def test_bad_requests_are_readable_and_never_echo(tmp_path: Path) -> None:
         assert org.status_code == 202
 
 
+def test_unreadable_phone_or_email_is_refused_not_stored_as_unknown(tmp_path: Path) -> None:
+    """A contact correction the field cannot take ("ring til mig") is refused with what to
+    write instead, never taken and later approved as no contact at all; a readable one is
+    taken and, approved, read as a crawl reads it."""
+    from index.backends.sqlite import SQLiteBackend
+    from tests.index.corpus import make
+
+    b = SQLiteBackend(tmp_path / "fkort.db")
+    b.upsert([make("a", "Kortklub", organization_id="org:k", organizer={"name": "Kortklubben"})])
+    aid = make("a", "Kortklub").id
+    b.close()
+    with _server(tmp_path, admin_api_key=KEY) as server, \
+            httpx.Client(base_url=server.url, timeout=10) as api:
+        for target_type, target_id, field, value, said in (
+                ("activity", aid, "organizer.phone", "ring til mig", "telefonnummeret"),
+                ("activity", aid, "organizer.phone", "9782 110", "telefonnummeret"),
+                ("activity", aid, "organizer.email", "skriv på facebook", "e-mailadressen"),
+                ("organization", "org:k", "phone", "ring til formanden", "telefonnummeret"),
+                ("organization", "org:k", "email", "kasserer@", "e-mailadressen")):
+            resp = _ask(api, target_type=target_type, target_id=target_id, kind="correction",
+                        field=field, proposed_value=value)
+            assert resp.status_code == 422, (field, value, resp.text)
+            body = resp.json()
+            assert body["error"] == "invalid_value" and body["params"] == ["proposed_value"]
+            assert f"Vi kunne ikke læse {said}" in body["message_da"]
+            assert body["message_en"] and value not in resp.text
+        phone = _ask(api, target_type="activity", target_id=aid, kind="correction",
+                     field="organizer.phone", proposed_value=" +45 97821100 ")
+        email = _ask(api, target_type="activity", target_id=aid, kind="correction",
+                     field="organizer.email", proposed_value="Kasserer@Kortklubben.DK ")
+        assert (phone.status_code, email.status_code) == (202, 202), phone.text + email.text
+        headers = {"X-API-Key": KEY}
+        for req in (phone, email):
+            done = api.post(f"/v1/admin/requests/{req.json()['id']}/approve", headers=headers)
+            assert done.status_code == 200, done.text
+        organizer = api.get(f"/v1/activities/{aid}").json()["organizer"]
+        assert (organizer["phone"], organizer["email"]) == (
+            "97 82 11 00", "Kasserer@kortklubben.dk")
+
+
 def test_rate_limited_per_client(tmp_path: Path) -> None:
     from index.backends.sqlite import SQLiteBackend
     from tests.index.corpus import make

@@ -66,6 +66,10 @@ def _print_reports(reports: list[SourceReport], as_json: bool) -> None:
         _print_details(r)
 
 
+#: How the summary names an activity indexed as not taking place.
+_NOT_TAKING_PLACE = {"cancelled": "aflyst", "postponed": "udsat"}
+
+
 def _print_details(r: SourceReport) -> None:
     """What the summary table counts, named: why the status, what went, what was kept."""
     if r.reason:
@@ -81,6 +85,10 @@ def _print_details(r: SourceReport) -> None:
         print(f"  {r.source}: afvist ({d['reason']}) {d['url']}")
     for k in r.skipped_items:
         print(f"  {r.source}: sprunget over ({k['reason']}) {k.get('detail', '')} {k['url']}")
+    for n in r.not_taking_place_items:
+        said = f" ({n['text']})" if n.get("text") else ""
+        print(f"  {r.source}: {_NOT_TAKING_PLACE.get(n['status'], n['status'])}{said} "
+              f"{n['id']} «{n['title']}» {n['url']}")
     for fix in r.repairs:
         print(f"  {r.source}: rettet ({fix['reason']}: {fix.get('detail', '')}) {fix['url']}")
 

@@ -1,6 +1,10 @@
 """The iCal spider on saved feeds from a booking system and Google Calendar, parsed once under
-the frozen clock: recurrence rules, exceptions, overrides, time zones, a cancelled event and a
-broken file (the crawl through the pipeline: test_pipeline_ical.py)."""
+the frozen clock: recurrence rules, exceptions, overrides, time zones, cancelled, tentative and
+postponed events, cancelled meetings of a series, and a broken file (the crawl through the
+pipeline: test_pipeline_ical.py).
+
+Cancelled events were once left out (`skipped.cancelled`); they are now handed on with their
+STATUS and indexed as cancelled, as every other family does (issue 14, item 3)."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import Any
 import pytest
 
 from core.clock import TZ
-from core.schema import Activity
+from core.schema import NOT_TAKING_PLACE, Activity, EventStatus
 from crawlers.items import ActivityItem
 from crawlers.spiders.ical import ICalSpider
 from normalize.schedule import next_occurrences
@@ -45,6 +49,13 @@ ACTIVITIES = pages.normalize(ITEMS)
 
 WHIST = "hold-1041-whist@seniorcenter-vestervang.dk"
 MEAL = "arr-2210-faellesspisning@seniorcenter-vestervang.dk"
+CROSSWORD = "hold-1050-krydsord@seniorcenter-vestervang.dk"
+KNITTING = "4hq2c0a7m1l9t3r8v6k5n0b2pe@google.com"
+TRIP = "2r5t8y1u4i7o0p3a6s9d2f5g8h@google.com"  # STATUS:CANCELLED
+CRAFTS = "7c2v5b8n1m4q6w9e3r0t2y5u8i@google.com"  # "AFLYST:  Juleklip og gløgg "
+BINGO = "1a4s7d0f3g6h9j2k5l8z1x4c7v@google.com"  # STATUS:TENTATIVE
+TALK = "5p8o2i6u9y3t7r1e4w0q6a9s3d@google.com"  # "... – UDSAT", "flyttet til en ny dato"
+BY_ID = {i.raw.origin_id: a for i, a in zip(ITEMS, ACTIVITIES, strict=True)}
 
 
 def _calendar(uid: str) -> dict[str, Any]:
@@ -55,13 +66,52 @@ def _texts(uid: str) -> dict[str, str]:
     return BY_UID[uid].raw.texts
 
 
-def test_every_event_but_the_cancelled_one() -> None:
-    assert len(ITEMS) == 13
+def test_every_event_cancelled_ones_too() -> None:
+    assert len(ITEMS) == 17
+    assert pages.stat(SPIDER, "fkort/skipped/cancelled") is None
 
 
-def test_cancelled_event_is_counted_as_skipped() -> None:
-    assert pages.stat(SPIDER, "fkort/skipped/cancelled") == 1
-    assert "Juletur til Ribe" not in {i.raw.texts["title"] for i in ITEMS}
+def test_cancelled_event_is_handed_on_with_its_status() -> None:
+    assert _calendar(TRIP)["status"] == "CANCELLED"
+    assert (BY_ID[TRIP].event_status, BY_ID[TRIP].event_status_text) == (
+        EventStatus.cancelled, "CANCELLED")
+
+
+def test_aflyst_in_the_summary_cancels_a_one_off() -> None:
+    assert _calendar(CRAFTS)["status"] == "CONFIRMED"  # the feed was not told; its title was
+    assert BY_ID[CRAFTS].event_status is EventStatus.cancelled
+    assert BY_ID[CRAFTS].event_status_text == "AFLYST: Juleklip og gløgg"
+
+
+def test_postponed_by_its_text() -> None:
+    assert BY_ID[TALK].event_status is EventStatus.postponed
+
+
+def test_tentative_is_not_cancelled() -> None:
+    assert _calendar(BINGO)["status"] == "TENTATIVE"
+    assert BY_ID[BINGO].event_status not in NOT_TAKING_PLACE
+
+
+def test_confirmed_is_scheduled() -> None:
+    assert BY_ID[WHIST].event_status is EventStatus.scheduled
+
+
+def test_cancelled_meeting_of_a_series_is_an_excluded_date() -> None:
+    calendar = _calendar(KNITTING)
+    assert (calendar["exdates"], calendar["rdates"]) == (["2026-12-14T14:00:00+01:00"], [])
+    assert BY_ID[KNITTING].event_status is EventStatus.scheduled  # the series takes place
+
+
+def test_aflyst_in_an_overrides_summary_cancels_that_meeting() -> None:
+    assert "2026-12-11T09:30:00+01:00" in _calendar(CROSSWORD)["exdates"]
+    assert BY_ID[CROSSWORD].event_status is EventStatus.scheduled
+
+
+def test_cancelled_meetings_are_counted_and_named() -> None:
+    assert pages.stat(SPIDER, "fkort/skipped/cancelled_occurrence") == 2
+    named = sorted((s["reason"], s["detail"]) for s in pages.stat(SPIDER, "fkort/skipped_items"))
+    assert named == [("cancelled_occurrence", f"{KNITTING}: 2026-12-14T14:00:00+01:00"),
+                     ("cancelled_occurrence", f"{CROSSWORD}: 2026-12-11T09:30:00+01:00")]
 
 
 def test_broken_feed_is_reported() -> None:
@@ -158,7 +208,7 @@ def test_duration_instead_of_an_end() -> None:
 
 
 def test_one_exdate_line_with_two_dates() -> None:
-    assert _calendar("hold-1050-krydsord@seniorcenter-vestervang.dk")["exdates"] == [
+    assert _calendar(CROSSWORD)["exdates"][:2] == [
         "2026-12-25T09:30:00+01:00", "2027-01-01T09:30:00+01:00"]
 
 
@@ -180,6 +230,12 @@ def test_utc_time_kept_as_utc() -> None:
 def test_series_that_has_ended_has_no_next_meeting() -> None:
     (garden,) = [a for a in ACTIVITIES if a.title == "Haveholdet"]
     assert next_occurrences(garden.schedule, AFTER, 3) == []
+
+
+def test_next_meetings_without_the_cancelled_one() -> None:
+    assert next_occurrences(BY_ID[KNITTING].schedule, AFTER, 3) == [
+        datetime(2026, 12, 7, 14, tzinfo=TZ), datetime(2026, 12, 21, 14, tzinfo=TZ),
+        datetime(2026, 12, 28, 14, tzinfo=TZ)]
 
 
 def test_next_meeting_of_a_series() -> None:
@@ -222,3 +278,56 @@ def test_has_a_place(item: ActivityItem) -> None:
 @pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.raw.origin_id)
 def test_municipality_of_the_source(item: ActivityItem) -> None:
     assert item.raw.municipality == "Viborg"
+
+
+# -- overrides: a text-only change and an unreadable one --------------------------------------
+
+SERIES = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Google Inc//Google Calendar 70.9054//EN\r
+X-WR-TIMEZONE:Europe/Copenhagen\r
+BEGIN:VEVENT\r
+UID:petanque-mandag@google.com\r
+DTSTART:20260907T100000\r
+DTEND:20260907T120000\r
+RRULE:FREQ=WEEKLY;BYDAY=MO\r
+SUMMARY:Petanque ved hallen\r
+LOCATION:Humlum Hallen\\, Skolevej 4\\, 7600 Struer\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:petanque-mandag@google.com\r
+RECURRENCE-ID:20261207T100000\r
+DTSTART:20261207T100000\r
+DTEND:20261207T120000\r
+SUMMARY:Petanque ved hallen\r
+DESCRIPTION:Husk varmt tøj – vi slutter med gløgg.\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:petanque-mandag@google.com\r
+RECURRENCE-ID:2026121\r
+DTSTART:20261214T100000\r
+STATUS:CANCELLED\r
+SUMMARY:Petanque ved hallen\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def _series(tmp_path: Any) -> tuple[ICalSpider, list[ActivityItem]]:
+    feed = tmp_path / "petanque.ics"
+    feed.write_text(SERIES, encoding="utf-8")
+    spider = pages.spider(ICalSpider, SOURCE)
+    out = pages.parse(spider.parse, pages.response(feed, "https://www.humlum-petanque.dk/k.ics"))
+    return spider, pages.activities(out)
+
+
+def test_an_override_that_changes_only_its_text_keeps_the_meeting(tmp_path: Any) -> None:
+    _, (item,) = _series(tmp_path)
+    (series,) = pages.normalize([item])
+    assert datetime(2026, 12, 7, 10, tzinfo=TZ) in next_occurrences(series.schedule, AFTER, 3)
+
+
+def test_an_unreadable_override_is_reported_and_the_series_kept(tmp_path: Any) -> None:
+    spider, (item,) = _series(tmp_path)
+    assert pages.problems(spider) == [("broken_ical_event", "k.ics")]
+    assert (item.raw.calendar or {})["exdates"] == []  # its meeting cannot be known

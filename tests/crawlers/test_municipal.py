@@ -182,7 +182,7 @@ def test_activities_of_each_site(source: str, count: int) -> None:
 
 
 def test_association_directory_gives_every_association() -> None:
-    assert len(ORGANIZATIONS) == 10
+    assert len(ORGANIZATIONS) == 12
 
 
 def test_the_news_page_is_the_only_problem() -> None:

@@ -136,6 +136,28 @@ def test_association_directory_gives_organizations(crawled: Crawled) -> None:
     assert pens is not None and pens.url and pens.email and "7620" in (pens.address or "")
     b.close()
 
+
+def test_association_contact_read_as_an_organisers(crawled: Crawled) -> None:
+    """The directory's e-mail and phone are read as an organiser's contact: spaces cut, the
+    domain in lower case, a Danish number as "97 83 44 10" (with +45 or not); a phone field
+    that holds no number ("ring til formanden") is not kept, and the run report counts and
+    names it (the association and the field, never the text)."""
+    report, db, _ = crawled
+    from core.schema import organization_id
+
+    b = SQLiteBackend(db)
+    song = b.get_organization(organization_id("Lemvig Seniorsang"))
+    petanque = b.get_organization(organization_id("Harboøre Petanqueklub"))
+    b.close()
+    assert song is not None and (song.email, song.phone) == ("Sang@lemvig-seniorsang.dk", None)
+    assert petanque is not None and petanque.phone == "97 83 44 10"
+    directory = report["foreninger-lemvig"]
+    assert directory["skipped"] == {"unreadable_contact": 1}
+    (named,) = directory["skipped_items"]
+    assert named["reason"] == "unreadable_contact"
+    assert named["detail"] == "Lemvig Seniorsang: phone"
+    assert "formanden" not in str(directory)
+
 def test_calendars_a_page_links_to_are_read(tmp_path: Path) -> None:
     source = """
 [[source]]

@@ -167,3 +167,28 @@ def test_a_structured_telephone_that_is_no_number_is_unknown() -> None:
             "organizer": {"@type": "Organization", "name": "Strikkecaféen",
                           "telephone": "Ring til kontoret", "email": "se hjemmesiden"}}
     assert _organizer({}, data) == Organizer(name="Strikkecaféen")
+
+
+@pytest.mark.parametrize(("email", "telephone", "expected"), [
+    (" Formand@Lemvig-Pensionistforening.DK ", "+45 96 63 12 40",
+     ("Formand@lemvig-pensionistforening.dk", "96 63 12 40")),
+    ("mailto:kontakt@roklub.dk", "0045 97820513", ("kontakt@roklub.dk", "97 82 05 13")),
+    ("Skriv til kontakt@roklub.dk", "Tlf. 9782 0513 (efter kl. 17)",
+     ("kontakt@roklub.dk", "97 82 05 13")),
+    ("se hjemmesiden", "ring til formanden", (None, None)),
+    (None, "24.12.2026", (None, None)),  # a date is no number
+    (None, "+46 8 123 456 78", (None, "+46 8 123 456 78")),  # foreign: kept as written
+])
+def test_an_associations_contact_is_read_as_an_organisers(
+        email: str | None, telephone: str, expected: tuple[str | None, str | None]) -> None:
+    from core.schema import SourceKind
+    from normalize.activity import build_organization
+
+    data = {"@type": "Organization", "name": "Lemvig Roklub", "email": email,
+            "telephone": telephone}
+    raw = RawActivity(source=Source(name="foreninger", kind=SourceKind.municipal,
+                                    url="https://www.lemvig.dk/foreninger",
+                                    fetched_at=datetime(2026, 11, 22, tzinfo=TZ)),
+                      origin_id="x", structured=data)
+    org = build_organization(data, raw)
+    assert (org.email, org.phone) == expected

@@ -298,6 +298,29 @@ def test_association_form_gives_a_danish_receipt(served: tuple[httpx.Client, Pat
     assert req["requester_contact"] == contact
 
 
+def test_association_form_refuses_an_unreadable_phone_and_keeps_the_input(
+        served: tuple[httpx.Client, Path]) -> None:
+    api, tmp = served
+    aid = make("daguden", "Strikkeklub").id
+    form = {"target": f"activity:{aid}", "kind": "correction", "field": "organizer.phone",
+            "proposed_value": "ring til mig", "message": "Formanden har nyt nummer.",
+            "name": "Grethe, kasserer", "contact": "kasserer@strik-example.dk"}
+    before = run_fkort("requests", "list", "--json", env={"FKORT_DATA_DIR": str(tmp / "data")})
+    resp = api.post("/forening/org:strik/anmodning", data=form)
+    assert resp.status_code == 422
+    assert "Vi kunne ikke læse telefonnummeret" in resp.text
+    assert 'role="alert"' in resp.text
+    # The form again, filled in as it was sent, the field still chosen.
+    assert 'name="proposed_value" value="ring til mig"' in resp.text
+    assert "Formanden har nyt nummer." in resp.text and 'value="Grethe, kasserer"' in resp.text
+    assert '<option value="organizer.phone" selected>' in resp.text
+    email = api.post("/forening/org:strik/anmodning",
+                     data={**form, "field": "organizer.email", "proposed_value": "på sms"})
+    assert email.status_code == 422 and "Vi kunne ikke læse e-mailadressen" in email.text
+    after = run_fkort("requests", "list", "--json", env={"FKORT_DATA_DIR": str(tmp / "data")})
+    assert after.stdout == before.stdout  # nothing was stored
+
+
 def test_oversized_form_gets_a_danish_page(api: httpx.Client) -> None:
     resp = api.post("/forening/org:strik/anmodning", data={
         "target": "organization:org:strik", "kind": "removal", "message": "x" * 9000,
