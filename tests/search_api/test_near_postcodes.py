@@ -116,3 +116,22 @@ def test_the_page_names_an_unknown_postcode(api: httpx.Client) -> None:
     assert page.status_code == 422
     assert "Postnummeret findes ikke." in page.text
     assert page.text.count("9999") == 1  # the form's field shows it back, and nothing else
+
+
+def test_fkort_search_from_a_postcode(tmp_path: Any) -> None:
+    from index.backends.sqlite import SQLiteBackend
+    from tests.conftest import run_fkort
+
+    db = tmp_path / "fkort.db"
+    b = SQLiteBackend(db)
+    b.upsert(_corpus())
+    b.close()
+    env = {"FKORT_DATA_DIR": str(tmp_path / "data"), "FKORT_GEOCODER_URL": ""}
+    found = run_fkort("search", "--near", "7500", "--radius-km", "20", "--db", str(db), env=env)
+    assert found.returncode == 0, found.stderr
+    assert "Brætspilscafé i Medborgerhuset  i samme by" in found.stdout
+    assert "km (omtrent)" in found.stdout and "0,0 km" not in found.stdout
+    unknown = run_fkort("search", "--near", "9999", "--db", str(db), env=env)
+    assert unknown.returncode == 2
+    assert "The postcode in near does not exist." in unknown.stderr
+    assert "9999" not in unknown.stderr
