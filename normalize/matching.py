@@ -174,7 +174,10 @@ def compare(a: Activity, b: Activity, now: datetime,
                         same)
 
 
-_COARSE = frozenset({Precision.town, Precision.municipality, Precision.none})
+#: Points that stand for an area: offline, every place of one postcode shares its point, so
+#: two such points say "same postcode", not "same door"; they match by town instead.
+_COARSE = frozenset({Precision.postcode, Precision.town, Precision.municipality,
+                     Precision.none})
 
 
 def _precise(a: Activity) -> bool:

@@ -129,6 +129,59 @@ def km(distance: float | None) -> str:
     return f"{distance:.1f} km".replace(".", ",")
 
 
+#: Precisions that stand for an area, not a door: a distance from or to them is approximate.
+APPROXIMATE = frozenset({"street", "postcode", "town", "municipality"})
+#: Closer than this, two approximate points are the same centre (a postcode's or a town's).
+SAME_CENTRE_KM = 0.05
+#: Where the page says distances are measured from, by the precision of the search point.
+ORIGIN = {"address": "adressen", "street": "vejen", "postcode": "postnummerets midtpunkt",
+          "town": "byens midte", "municipality": "kommunens største by"}
+
+
+def same_town(distance: float | None, place: str, origin: str) -> bool:
+    """Whether both ends stand for an area and are the same centre: "0,0 km" would say
+    "next door" when all we know is "the same town".
+
+    >>> same_town(0.0, "postcode", "postcode"), same_town(0.0, "address", "postcode")
+    (True, False)
+    """
+    return (distance is not None and distance < SAME_CENTRE_KM and place in APPROXIMATE
+            and origin in APPROXIMATE)
+
+
+def distance(value: float | None, place: str, origin: str) -> str:
+    """A hit's distance in words, from the precisions of its place and the search point.
+
+    >>> distance(0.0, "town", "postcode"), distance(2.34, "address", "town")
+    ('i samme by', '2,3 km (omtrent)')
+    >>> distance(0.31, "address", "address"), distance(None, "town", "town")
+    ('0,3 km', '')
+    """
+    if value is None:
+        return ""
+    if same_town(value, place, origin):
+        return "i samme by"
+    approximate = place in APPROXIMATE or origin in APPROXIMATE
+    return km(value) + (" (omtrent)" if approximate else "")
+
+
+def origin_text(precision: str, note: str | None) -> str:
+    """Where the page's distances are measured from, for a search point found by the
+    geocoder; `note` says why an address stands at its postcode's point or town's centre.
+
+    >>> origin_text("postcode", "omtrentlig: postnummerets midtpunkt")
+    'Adressen blev ikke fundet; afstand målt fra postnummerets midtpunkt (omtrentlig).'
+    >>> origin_text("town", None), origin_text("address", None)
+    ('Afstand målt fra byens midte (omtrentlig).', 'Afstand målt fra adressen.')
+    """
+    where = ORIGIN.get(precision, PRECISION.get(precision, precision))
+    if precision not in APPROXIMATE:
+        return f"Afstand målt fra {where}."
+    if note:
+        return f"Adressen blev ikke fundet; afstand målt fra {where} (omtrentlig)."
+    return f"Afstand målt fra {where} (omtrentlig)."
+
+
 def date(value: datetime) -> str:
     """"20. november 2026" (for when a listing was last seen).
 
@@ -217,6 +270,8 @@ UNKNOWN_MATCH = {
 FORM_ERRORS = {
     "near": "Vi kunne ikke finde stedet. Skriv en adresse med postnummer (fx Nørregade 3, "
             "7500 Holstebro), et postnummer, en by eller et punkt (fx 56.36,8.62).",
+    "near_postcode": "Postnummeret findes ikke. Skriv et dansk postnummer (fx 7500), en "
+                     "adresse med postnummer, en by eller et punkt (fx 56.36,8.62).",
     "radius_km": f"Afstanden skal være et tal i km, over 0 og højst {MAX_RADIUS_KM:g}.",
     "age": "Alderen skal være et helt tal fra 0 til 120.",
     "max_price": "Højst-prisen skal være et beløb i kroner, 0 eller mere.",

@@ -15,6 +15,15 @@ class ActivityPublic(Activity):
     """An activity as a search hit: the record, plus how it relates to this search."""
 
     distance_km: float | None = Field(default=None, description="From the search point.")
+    distance_approximate: bool | None = Field(
+        default=None,
+        description="Whether the distance is approximate: the activity's place or the search "
+        "point stands for a street, postcode, town or municipality, not an address. None "
+        "without a distance.")
+    same_town: bool | None = Field(
+        default=None,
+        description="Both ends are the same postcode's or town's centre: the distance (0) says "
+        'only "in the same town" ("i samme by"). None without a distance.')
     next_occurrences: list[datetime] = Field(
         default_factory=list, description="The next (up to) three starts, Europe/Copenhagen."
     )
@@ -29,6 +38,13 @@ class NearPublic(BaseModel):
 
     precision: str = Field(description="address, street, postcode, town or municipality.")
     provider: str = Field(description="given (lat,lon), gazetteer (offline), or the geocoder.")
+    approximate: bool = Field(
+        default=False, description="The point stands for an area (street, postcode, town or "
+        "municipality), so distances from it are approximate.")
+    note: str | None = Field(
+        default=None, description="Why, in Danish, when an address was not found and its "
+        'postcode\'s point or town\'s centre stands for it ("omtrentlig: postnummerets '
+        'midtpunkt").')
 
 
 class ActivitiesPublic(BaseModel):

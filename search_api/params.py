@@ -13,6 +13,7 @@ from index import SearchQuery, Sort
 from index.contract import MAX_RADIUS_KM
 from normalize.category import CATEGORY_LABELS
 from normalize.geo import read_point
+from normalize.geo.postcodes import bare_postcode
 
 #: Weekday names and abbreviations, Danish and English, to 0 = Monday.
 WEEKDAYS = {
@@ -36,9 +37,11 @@ TIMES_OF_DAY = {
 class ParamError(ValueError):
     """A parameter people can fix; carries a Danish and an English message (never the value)."""
 
-    def __init__(self, param: str, da: str, en: str) -> None:
+    def __init__(self, param: str, da: str, en: str, key: str | None = None) -> None:
         super().__init__(en)
         self.param, self.da, self.en = param, da, en
+        #: Which of the page's messages fits (`formatting.FORM_ERRORS`); default the param.
+        self.key = key or param
 
 
 def parse_point(near: str) -> tuple[float, float]:
@@ -110,6 +113,15 @@ def resolve_near(near: str, geocoder: Any) -> Any:
     """The point for a `near` text (an address, postcode, town or lat,lon), or a ParamError
     that does not repeat what was typed."""
     found = geocoder.resolve_query(near)
+    if found is None and bare_postcode(near) is not None:
+        raise ParamError(
+            "near",
+            "Postnummeret i near findes ikke. Skriv et dansk postnummer (fx 7500), en adresse "
+            "med postnummer, en by eller et punkt som breddegrad,længdegrad (fx 56.36,8.62).",
+            "The postcode in near does not exist. Give a Danish postcode (e.g. 7500), an "
+            "address with postcode, a town or a point as lat,lon (e.g. 56.36,8.62).",
+            key="near_postcode",
+        )
     if found is None:
         raise ParamError(
             "near",

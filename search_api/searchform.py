@@ -131,4 +131,4 @@ def to_query(form: SearchForm, geocoder: Any) -> tuple[SearchQuery, Any]:
     try:
         return params.to_query(geocoder, limit=PAGE_SIZE)
     except ParamError as exc:
-        raise FormErrors({exc.param: FORM_ERRORS.get(exc.param, exc.da)}) from None
+        raise FormErrors({exc.param: FORM_ERRORS.get(exc.key, exc.da)}) from None

@@ -115,9 +115,61 @@ def test_api_says_how_near_was_found_without_repeating_it(tmp_path: Path) -> Non
     with LiveServer(db) as server:
         body = httpx.get(f"{server.url}/v1/activities", params={"near": "7620 Lemvig"}).json()
         point = httpx.get(f"{server.url}/v1/activities", params={"near": "56.5,8.3"}).json()
-    assert body["near"] == {"precision": "town", "provider": "gazetteer"}
-    assert "Lemvig" not in str(body)
+    assert body["near"] == {"precision": "postcode", "provider": "gazetteer",
+                            "approximate": True, "note": None}
+    assert "Lemvig" not in str(body) and "7620" not in str(body)
     assert point["near"] is None
+
+
+def test_offline_an_address_stands_at_its_postcode_and_leaves_no_trace(tmp_path: Path) -> None:
+    """No online geocoder: the address's street is not known, its postcode's point is used
+    and the answer says so; an unknown postcode is a 422; neither repeats the address, and
+    no file written holds it (the API and the page of `fkort serve`, and `fkort search`)."""
+    data = tmp_path / "data"
+    db = data / "fkort.db"
+    b = SQLiteBackend(db)
+    b.upsert([make("x", "Brætspilsaften", at=(56.3601, 8.6155))])
+    b.close()
+    env = {**os.environ, "FKORT_DATA_DIR": str(data), "FKORT_DB_PATH": str(db)}
+    env.pop("FKORT_GEOCODER_URL", None)
+    log, port = tmp_path / "serve.log", free_port()
+    unknown = "Kvæsthusgade 99, 9999"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "fkort", "serve", "--port", str(port), "--db", str(db)],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    httpx.get(f"{url}/health", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            api = httpx.get(f"{url}/v1/activities", params={"near": ADDRESS, "radius_km": 5})
+            page = httpx.post(f"{url}/", data={"near": ADDRESS, "q": "spil"})
+            bad_api = httpx.get(f"{url}/v1/activities", params={"near": "9999"})
+            bad_page = httpx.post(f"{url}/", data={"near": unknown, "q": "spil"})
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    cli = run_fkort("search", "spil", "--near", ADDRESS, "--db", str(db),
+                    env={"FKORT_DATA_DIR": str(data), "FKORT_GEOCODER_URL": ""})
+    body = api.json()
+    assert api.status_code == 200 and body["count"] == 1
+    assert body["near"] == {"precision": "postcode", "provider": "gazetteer",
+                            "approximate": True, "note": "omtrentlig: postnummerets midtpunkt"}
+    assert body["data"][0]["distance_approximate"] is True
+    assert page.status_code == 200 and "afstand målt fra postnummerets midtpunkt" in page.text
+    assert bad_api.status_code == 422 and "postcode in near does not exist" in bad_api.text
+    assert bad_page.status_code == 422
+    assert cli.returncode == 0 and "Brætspilsaften" in cli.stdout
+    assert page.text.count("Kvæsthusgade") == 1  # the form's field, and nothing else
+    assert bad_page.text.count("Kvæsthusgade") == 1
+    assert _files_contain(tmp_path, PIECES) == []
+    for text in (api.text, bad_api.text, cli.stdout, cli.stderr, log.read_text()):
+        assert not any(p in text for p in PIECES)
+    assert "9999" not in bad_api.text and "9999" not in log.read_text()
 
 
 def spellings(street: str) -> list[bytes]:

@@ -18,7 +18,7 @@ from fkort.commands._base import (
 from index import open_index
 from normalize.geo.chain import make_geocoder
 from normalize.schedule import duration, next_occurrences
-from search_api.formatting import km, price, when, where
+from search_api.formatting import distance, price, when, where
 from search_api.params import ParamError, SearchParams, value_type
 
 #: Options named otherwise than their parameter (given once per value).
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
              if name not in _OWN and getattr(args, name) is not None}
     try:
         params = SearchParams.model_validate({**given, "q": " ".join(args.text) or None})
-        query, _origin = params.to_query(make_geocoder(settings, with_cache=False),
+        query, origin = params.to_query(make_geocoder(settings, with_cache=False),
                                          limit=args.limit)
     except (ParamError, ValueError) as exc:
         print(f"fkort search: {getattr(exc, 'en', None) or exc}", file=sys.stderr)
@@ -82,9 +82,11 @@ def run(args: argparse.Namespace) -> int:
         print(result.model_dump_json(indent=2))
         return EXIT_OK
     print(f"{result.total} fundet")
+    from_precision = origin.precision.value if origin is not None else "address"
     for hit in result.hits:
         a = hit.activity
         nxt = next_occurrences(a.schedule, clock.now(), 1)
         first = when(nxt[0], duration(a.schedule)) if nxt else "tidspunkt ikke oplyst"
-        print(f"- {a.title}  {km(hit.distance_km)}\n    {where(a)} · {first} · {price(a.price)}")
+        far = distance(hit.distance_km, a.location.precision.value, from_precision)
+        print(f"- {a.title}  {far}\n    {where(a)} · {first} · {price(a.price)}")
     return EXIT_OK

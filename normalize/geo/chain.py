@@ -1,4 +1,5 @@
-"""Where things are: coordinates on the page → cache → online geocoder → offline gazetteer.
+"""Where things are: coordinates on the page → cache → online geocoder → offline postcodes and
+gazetteer.
 
 Each answer says how exact it is (address, street, postcode, town, municipality) and who gave
 it. Activity addresses are public and may be cached. A citizen's address (`near=` in a search)
@@ -11,11 +12,10 @@ logs (`normalize.geo.logfilter`), at every level.
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
@@ -26,10 +26,15 @@ from normalize.geo import read_point
 from normalize.geo.address import parse_address
 from normalize.geo.gazetteer import municipality_name, municipality_of_point, town, towns
 from normalize.geo.logfilter import hide_queries_in_library_logs
+from normalize.geo.postcodes import bare_postcode, name_fits, postcode
 
 logger = logging.getLogger(__name__)
 
-_POSTCODE_ONLY = re.compile(r"^\s*(\d{4})\s*$")
+#: Why a citizen's address stands at its postcode's point: its street was not found (offline,
+#: or not known to the online geocoder). Shown by the API and the page.
+POSTCODE_FALLBACK = "omtrentlig: postnummerets midtpunkt"
+#: The same when only the town was known (a postcode that does not exist, or none).
+TOWN_FALLBACK = "omtrentlig: byens midte"
 #: Nominatim's address types, from most to least exact.
 _NOMINATIM_PRECISION = {
     "house": Precision.address, "building": Precision.address, "amenity": Precision.address,
@@ -212,7 +217,7 @@ class GeocoderChain:
             query = ", ".join(x for x in (street, " ".join(y for y in (postcode, city) if y)) if x)
             result = self._cached_online(query)
         if result is None:
-            result = self._offline(city)
+            result = self._offline(postcode, city)
         if result is None:
             return loc.model_copy(update={"postcode": postcode, "city": city,
                                           "address": street})
@@ -255,39 +260,71 @@ class GeocoderChain:
         lat, lon, precision = found
         return GeoResult(lat, lon, precision, self.online.name)
 
-    def _offline(self, city: str | None) -> GeoResult | None:
+    def _offline(self, number: str | None, city: str | None) -> GeoResult | None:
+        """The postcode's point when the town beside it is its name (or none is written),
+        else the town's centre."""
+        note = "online geocoder not used" if self.online is None else "online geocoder unavailable"
+        if (found := _postcode_point(number, city, note)) is not None:
+            return found
         t = town(city)
         if t is None:
             return None
-        note = "online geocoder not used" if self.online is None else "online geocoder unavailable"
         return GeoResult(t.lat, t.lon, Precision.town, "gazetteer", t.municipality, note)
 
     # -- a citizen's address ------------------------------------------------------------
     def resolve_query(self, text: str) -> GeoResult | None:
-        """A point for a search: "lat,lon", a postcode, a town or an address. In memory only."""
+        """A point for a search: "lat,lon", a postcode, a town or an address. In memory only.
+
+        Offline, an address stands at its postcode's point, saying so in `note`; a postcode
+        that does not exist ("0000", "9999") is not looked for as a town."""
         if (point := read_point(text)) is not None:
             lat, lon = point
             if -90 <= lat <= 90 and -180 <= lon <= 180:
                 return GeoResult(lat, lon, Precision.address, "given")
             return None
-        if (m := _POSTCODE_ONLY.match(text)) and self._online_ok():
-            found = self._online(f"{m.group(1)}, Danmark")
-            if found is not None:
-                return found
+        if (number := bare_postcode(text)) is not None:
+            return self._bare_postcode(number, text)
         addr = parse_address(text)
         if addr.street and (addr.postcode or addr.city):
             found = self._online(", ".join(x for x in (addr.street_line, " ".join(
                 y for y in (addr.postcode, addr.city) if y)) if x))  # never cached
             if found is not None:
                 return found
-        for name in (addr.city, addr.name, text.strip()):
-            if (t := town(name)) is not None:
-                return GeoResult(t.lat, t.lon, Precision.town, "gazetteer", t.municipality)
-        muni = municipality_name(text)
-        if muni:
-            for t in _towns_of(muni)[:1]:
-                return GeoResult(t.lat, t.lon, Precision.municipality, "gazetteer", muni)
+            if (found := _postcode_point(addr.postcode, addr.city, POSTCODE_FALLBACK)):
+                return found
+            found = _named_place(addr.city, addr.name, text)
+            return replace(found, note=TOWN_FALLBACK) if found is not None else None
+        if (found := _postcode_point(addr.postcode, addr.city, None)) is not None:
+            return found
+        return _named_place(addr.city, addr.name, text)
+
+    def _bare_postcode(self, number: str, text: str) -> GeoResult | None:
+        if self._online_ok():
+            found = self._online(f"{number}, Danmark")
+            if found is not None:
+                return found
+        city = parse_address(text).city
+        return _postcode_point(number, city, None) or (_named_place(city) if city else None)
+
+
+def _postcode_point(number: str | None, city: str | None, note: str | None) -> GeoResult | None:
+    """The postcode's point, when it exists and the town written beside it is its name."""
+    pc = postcode(number)
+    if pc is None or not name_fits(pc, city):
         return None
+    return GeoResult(pc.lat, pc.lon, Precision.postcode, "gazetteer", None, note)
+
+
+def _named_place(*names: str | None) -> GeoResult | None:
+    """The first of the names that is a town, else a municipality's first town."""
+    for name in names:
+        if name and (t := town(name)) is not None:
+            return GeoResult(t.lat, t.lon, Precision.town, "gazetteer", t.municipality)
+    muni = municipality_name(names[-1])
+    if muni:
+        for t in _towns_of(muni)[:1]:
+            return GeoResult(t.lat, t.lon, Precision.municipality, "gazetteer", muni)
+    return None
 
 
 def _towns_of(municipality: str) -> list[Any]:

@@ -11,6 +11,7 @@ from core.schema import Status
 from core.settings import Settings
 from index import SearchQuery, SearchResult
 from normalize.schedule import next_occurrences
+from search_api import formatting
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep
 from search_api.models import ActivitiesPublic, ActivityPublic, ErrorPublic, NearPublic
 from search_api.params import SearchParams
@@ -27,17 +28,25 @@ def run_search(index: IndexDep, query: SearchQuery, settings: Settings | None = 
     return result if settings is None else with_last_seen(settings, result)
 
 
-def to_public(result: SearchResult) -> ActivitiesPublic:
+def to_public(result: SearchResult, origin_precision: str = "address") -> ActivitiesPublic:
+    """The hits as the API shows them; `origin_precision` is the search point's (a point
+    given as lat,lon is exact)."""
     now = clock.now()
-    data = [
-        ActivityPublic(
+    data = []
+    for hit in result.hits:
+        place = hit.activity.location.precision.value
+        known = hit.distance_km is not None
+        data.append(ActivityPublic(
             **hit.activity.model_dump(),
             distance_km=None if hit.distance_km is None else round(hit.distance_km, 2),
+            distance_approximate=(place in formatting.APPROXIMATE
+                                  or origin_precision in formatting.APPROXIMATE) if known
+            else None,
+            same_town=formatting.same_town(hit.distance_km, place, origin_precision) if known
+            else None,
             next_occurrences=next_occurrences(hit.activity.schedule, now, 3),
             matched=hit.matched,
-        )
-        for hit in result.hits
-    ]
+        ))
     return ActivitiesPublic(data=data, count=result.total, facets=result.facets)
 
 
@@ -50,9 +59,12 @@ def search_activities(
 ) -> ActivitiesPublic:
     """Search activities near a point, for a citizen's age, wallet, body and wishes."""
     query, origin = params.to_query(geocoder, limit=min(params.limit, settings.max_limit))
-    result = to_public(run_search(index, query, settings))
+    precision = origin.precision.value if origin is not None else "address"
+    result = to_public(run_search(index, query, settings), precision)
     if origin is not None:
-        result.near = NearPublic(precision=origin.precision.value, provider=origin.provider)
+        result.near = NearPublic(precision=precision, provider=origin.provider,
+                                 approximate=precision in formatting.APPROXIMATE,
+                                 note=origin.note)
     return result
 
 

@@ -83,7 +83,8 @@ def _search(request: Request, form: SearchForm, index: Any, geocoder: Any,
     context.update(
         searched=True, results=results, total=result.total,
         map_data={"markers": markers, "centre": centre},
-        origin=formatting.PRECISION.get(origin.precision.value) if origin else None,
+        origin=formatting.origin_text(origin.precision.value, origin.note) if origin else None,
+        origin_precision=origin.precision.value if origin else "address",
         point_given=origin is None and query.lat is not None,
     )
     return templates.TemplateResponse(request, "search.html", context)

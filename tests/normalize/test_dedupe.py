@@ -106,3 +106,14 @@ def test_the_merged_record_takes_the_most_precise_value_of_each_field() -> None:
     assert m.provenance["accessibility.wheelchair"] == portal.id
     assert m.description == portal.description
     assert m.merged_from == [kommune.id, portal.id] and len(m.sources) == 2
+
+
+def test_a_place_at_its_postcodes_point_matches_by_town() -> None:
+    """Offline, a listing without coordinates stands at its postcode's point (7600's, 2 km from
+    the harbour): the same walk there is the same walk, as it was at the town's centre."""
+    a = walk("kommune", "municipal", "Gåtur langs fjorden")
+    b = rec("portal", "portal", "w", "Gåtur langs fjorden")
+    b = b.model_copy(update={"location": b.location.model_copy(
+        update={"precision": "postcode", "lat": 56.4925, "lon": 8.5722, "postcode": "7600"})})
+    ev = compare(a, b, NOW)
+    assert ev.place.startswith("same town") and ev.same, ev.explain()

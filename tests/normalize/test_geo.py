@@ -52,9 +52,9 @@ def _loc(text: str) -> Location:
     return Location(text=text)
 
 
-def test_offline_chain_gives_town_precision_and_says_so() -> None:
+def test_offline_chain_gives_postcode_precision_and_says_so() -> None:
     found = GeocoderChain().locate(_loc("Aktivitetshuset, Vestergade 12, 7620 Lemvig"))
-    assert found.precision is Precision.town and found.municipality == "Lemvig"
+    assert found.precision is Precision.postcode and found.municipality == "Lemvig"
     assert (found.postcode, found.city, found.address) == ("7620", "Lemvig", "Vestergade 12")
     assert found.lat == pytest.approx(56.5486, abs=0.01)
 
@@ -88,15 +88,21 @@ def test_online_address_precision_and_cache(nominatim: NominatimServer, tmp_path
     assert nominatim.queries == ["Nørregade 21, 7500 Holstebro"]  # the second came from cache
 
 
-def test_no_result_falls_back_to_the_town(nominatim: NominatimServer, tmp_path: Path) -> None:
+def test_no_result_falls_back_to_the_postcode(nominatim: NominatimServer, tmp_path: Path
+                                              ) -> None:
     found = _online(nominatim, tmp_path).locate(_loc("Skovvej 999, 7500 Holstebro"))
-    assert found.precision is Precision.town and found.city == "Holstebro"
+    assert found.precision is Precision.postcode and found.city == "Holstebro"
+
+
+def test_no_postcode_falls_back_to_the_town() -> None:
+    found = GeocoderChain().locate(_loc("Skovvej 999, Holstebro"))
+    assert found.precision is Precision.town and found.municipality == "Holstebro"
 
 
 def test_429_falls_back_and_stops_asking(nominatim: NominatimServer, tmp_path: Path) -> None:
     geo = _online(nominatim, tmp_path)
     found = geo.locate(_loc("429 Vej 1, 7500 Holstebro"))
-    assert found.precision is Precision.town
+    assert found.precision is Precision.postcode
     geo.locate(_loc("Nørregade 21, 7500 Holstebro"))  # the service is left alone for a while
     assert len(nominatim.queries) == 1
 
@@ -104,7 +110,7 @@ def test_429_falls_back_and_stops_asking(nominatim: NominatimServer, tmp_path: P
 def test_timeout_falls_back_to_the_gazetteer(nominatim: NominatimServer, tmp_path: Path) -> None:
     geo = _online(nominatim, tmp_path, timeout=0.5)
     found = geo.locate(_loc("Langsom Vej 1, 7620 Lemvig"))
-    assert found.precision is Precision.town and found.municipality == "Lemvig"
+    assert found.precision is Precision.postcode and found.municipality == "Lemvig"
 
 
 def test_network_unreachable(tmp_path: Path) -> None:
@@ -113,7 +119,7 @@ def test_network_unreachable(tmp_path: Path) -> None:
     online = OnlineGeocoder(f"http://127.0.0.1:{free_port()}", "fkort-tests", min_delay=0,
                             timeout=0.5)
     found = GeocoderChain(online=online).locate(_loc("Vestergade 12, 7620 Lemvig"))
-    assert found.precision is Precision.town
+    assert found.precision is Precision.postcode
 
 
 def test_citizen_query_is_never_cached(nominatim: NominatimServer, tmp_path: Path) -> None:
@@ -126,7 +132,8 @@ def test_citizen_query_is_never_cached(nominatim: NominatimServer, tmp_path: Pat
 
 @pytest.mark.parametrize(("text", "precision"), [
     ("56.36, 8.62", Precision.address), ("Holstebro", Precision.town),
-    ("7620 Lemvig", Precision.town), ("Lemvig Kommune", Precision.town),
+    ("7620 Lemvig", Precision.postcode), ("Lemvig Kommune", Precision.town),
+    ("7620", Precision.postcode), ("DK-7620", Precision.postcode),
 ])
 def test_citizen_query_forms_offline(text: str, precision: Precision) -> None:
     found = GeocoderChain().resolve_query(text)

@@ -17,7 +17,7 @@ from search_api.main import create_app
 from tests.browser.corpus import ACTIVITIES, build_index
 from tests.conftest import REPO, LiveServer
 
-#: A distinctive address; the offline gazetteer places it at the town's centre.
+#: A distinctive address; offline, its street is not known and it stands at 7500's point.
 ADDRESS = "Kvæsthusgade 9, 7500 Holstebro"
 BRAET = ACTIVITIES[0]
 
@@ -69,8 +69,9 @@ def test_posted_search_lists_what_who_where_when_price_and_unknowns(site: httpx.
     assert "4 tilbud fundet" in html  # Holstebro's four with a point; not Assens, not no-place
     assert "Mænds Mødested Assens" not in html and "Gå-gruppen" not in html
     # Stated fit first, then the unknowns, labelled.
-    order = [html.index(t) for t in ("Brætspilsaften i Medborgerhuset", "Mændenes Værksted",
-                                     "Fællessang på biblioteket", "Strikkeklubben Maskerne")]
+    # The unknowns by distance from 7500's point: 0.8, 0.9 (the town's centre) and 1.2 km.
+    order = [html.index(t) for t in ("Brætspilsaften i Medborgerhuset", "Strikkeklubben Maskerne",
+                                     "Mændenes Værksted", "Fællessang på biblioteket")]
     assert order == sorted(order)
     assert html.count("ikke oplyst om der er teleslynge") == 3
     assert "Passer: teleslynge" in html
@@ -80,8 +81,10 @@ def test_posted_search_lists_what_who_where_when_price_and_unknowns(site: httpx.
     assert "20 kr. pr. gang" in html and "fra 60 år" in html and "Gratis" in html
     assert "Drop-in: bare mød op" in html and "Tilmelding nødvendig" in html
     assert "Medborgerhuset, Kirkestræde 11, 7500 Holstebro" in html
-    assert "0,3 km" in html and "1,4 km" in html
-    assert "Afstand målt fra byens midte" in html  # the offline gazetteer found the town
+    # Measured from the postcode's point, so every distance is approximate, and says why.
+    assert "1,0 km (omtrent)" in html and "1,2 km (omtrent)" in html
+    assert ("Adressen blev ikke fundet; afstand målt fra postnummerets midtpunkt (omtrentlig)."
+            in html)
     assert 'aria-label="Kørestol"' in html and "✗ </span>nej" in html
     assert 'href="https://x.example/braet"' in html and "sidst set 20. november 2026" in html
     assert f'href="/aktivitet/{BRAET.id}/kort"' in html
@@ -130,6 +133,8 @@ def test_time_of_day_on_the_form(site: httpx.Client) -> None:
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"time_of_day": ["midnat"]}, "time_of_day", "Vælg tid på dagen på listen"),
     ({"near": "Xyzvej 1, 9999 Ukendtby"}, "near", "Vi kunne ikke finde stedet"),
+    ({"near": "9999"}, "near", "Postnummeret findes ikke"),
+    ({"near": "DK-0000"}, "near", "Postnummeret findes ikke"),
     ({"near": ADDRESS, "radius_km": "langt"}, "radius_km", "Afstanden skal være et tal"),
     ({"near": ADDRESS, "radius_km": "9000"}, "radius_km", "højst 500"),
     ({"age": "gammel"}, "age", "Alderen skal være et helt tal"),
