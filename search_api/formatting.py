@@ -209,13 +209,17 @@ def status_banner(activity: Activity) -> dict[str, str] | None:
     """The banner for a cancelled, postponed or full activity (None when there is none): its
     kind, heading, advice, and the source's own words.
 
-    >>> from core.schema import Source
+    >>> from core.schema import EventStatus, Source
     >>> day = datetime(2026, 1, 1)
     >>> src = Source(name="t", kind="municipal", url="https://x.example", fetched_at=day)
     >>> a = Activity(id="t:1", title="Strik", source=src, first_seen=day, last_seen=day,
     ...              availability="waitlist", availability_text="Fuldt booket – venteliste")
     >>> status_banner(a)["heading"]
     'Fuldt booket – venteliste'
+    >>> b = a.model_copy(update={"event_status": EventStatus.cancelled,
+    ...                          "event_status_text": "CANCELLED"})
+    >>> status_banner(b)["kind"], status_banner(b)["said"]
+    ('cancelled', '')
     """
     kind: str = activity.event_status.value
     said = activity.event_status_text
@@ -224,7 +228,15 @@ def status_banner(activity: Activity) -> dict[str, str] | None:
     if kind not in STATUS_BANNERS:
         return None
     heading, advice = STATUS_BANNERS[kind]
+    if said and _MACHINE_STATUS.fullmatch(said.strip()):
+        said = ""  # a feed's code ("CANCELLED", "EventCancelled"): the heading says it
     return {"kind": kind, "heading": heading, "advice": advice, "said": said or ""}
+
+
+#: Status values that are a format's codes, not a source's words: not quoted to the reader.
+_MACHINE_STATUS = re.compile(
+    r"(?i)(?:https?://schema\.org/)?(?:event)?(?:cancell?ed|postponed|rescheduled|"
+    r"movedonline|soldout|sold_out|full|waitlist|waiting_list|tentative|confirmed)")
 
 
 def drop_in(value: bool | None) -> str:
