@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,6 +40,27 @@ def _files_contain(root: Path, needles: list[str]) -> list[str]:
     return hits
 
 
+
+@contextmanager
+def serving(db: Path, env: dict[str, str], log: Path, port: int) -> Iterator[str]:
+    """`fkort serve` in a child process writing its log to `log`; yields its address."""
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "fkort", "serve", "--port", str(port), "--db", str(db)],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    httpx.get(f"{url}/health", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
 def test_address_searches_leave_no_trace(tmp_path: Path) -> None:
     data = tmp_path / "data"
     db = data / "fkort.db"
@@ -49,29 +72,11 @@ def test_address_searches_leave_no_trace(tmp_path: Path) -> None:
     with NominatimServer() as nominatim:
         env = {**os.environ, "FKORT_GEOCODER_URL": nominatim.url, "FKORT_GEOCODER_MIN_DELAY": "0",
                "FKORT_DATA_DIR": str(data), "FKORT_DB_PATH": str(db)}
-        import subprocess
-        import sys
-        import time
-
-        with log.open("w") as out:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "fkort", "serve", "--port", str(port), "--db", str(db)],
-                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-            try:
-                url = f"http://127.0.0.1:{port}"
-                for _ in range(100):
-                    try:
-                        httpx.get(f"{url}/health", timeout=1)
-                        break
-                    except httpx.TransportError:
-                        time.sleep(0.1)
-                api = httpx.get(f"{url}/v1/activities", params={"near": ADDRESS, "radius_km": 5})
-                page = httpx.post(f"{url}/", data={"near": ADDRESS, "q": "spil"})
-                bad = httpx.get(f"{url}/v1/activities", params={"near": ADDRESS + ", Ukendtby",
-                                                                "radius_km": "-1"})
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
+        with serving(db, env, log, port) as url:
+            api = httpx.get(f"{url}/v1/activities", params={"near": ADDRESS, "radius_km": 5})
+            page = httpx.post(f"{url}/", data={"near": ADDRESS, "q": "spil"})
+            bad = httpx.get(f"{url}/v1/activities", params={"near": ADDRESS + ", Ukendtby",
+                                                            "radius_km": "-1"})
         cli = run_fkort("search", "spil", "--near", ADDRESS, "--db", str(db),
                         env={k: env[k] for k in ("FKORT_GEOCODER_URL", "FKORT_GEOCODER_MIN_DELAY",
                                                  "FKORT_DATA_DIR")})
@@ -134,25 +139,11 @@ def test_offline_an_address_stands_at_its_postcode_and_leaves_no_trace(tmp_path:
     env.pop("FKORT_GEOCODER_URL", None)
     log, port = tmp_path / "serve.log", free_port()
     unknown = "Kvæsthusgade 99, 9999"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "fkort", "serve", "--port", str(port), "--db", str(db)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    httpx.get(f"{url}/health", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            api = httpx.get(f"{url}/v1/activities", params={"near": ADDRESS, "radius_km": 5})
-            page = httpx.post(f"{url}/", data={"near": ADDRESS, "q": "spil"})
-            bad_api = httpx.get(f"{url}/v1/activities", params={"near": "9999"})
-            bad_page = httpx.post(f"{url}/", data={"near": unknown, "q": "spil"})
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with serving(db, env, log, port) as url:
+        api = httpx.get(f"{url}/v1/activities", params={"near": ADDRESS, "radius_km": 5})
+        page = httpx.post(f"{url}/", data={"near": ADDRESS, "q": "spil"})
+        bad_api = httpx.get(f"{url}/v1/activities", params={"near": "9999"})
+        bad_page = httpx.post(f"{url}/", data={"near": unknown, "q": "spil"})
     cli = run_fkort("search", "spil", "--near", ADDRESS, "--db", str(db),
                     env={"FKORT_DATA_DIR": str(data), "FKORT_GEOCODER_URL": ""})
     body = api.json()
