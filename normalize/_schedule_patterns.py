@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from normalize._calendar_words import MONTHS, WEEKDAY_ABBR, WEEKDAY_STEMS
+from normalize._calendar_words import MONTHS, WEEKDAY_ABBR, WEEKDAY_STEMS, WORKDAYS
 
 # Longest first: "september" before "sep", "tirsdag" before any shorter stem.
 _MONTH_RX = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -39,6 +39,10 @@ WEEKDAY_ABBREVIATION = re.compile(
 )
 #: "mandag-torsdag" / "mandag til torsdag": every day of the span.
 WEEKDAY_SPAN = re.compile(rf"({DAY_RX})\s*(?:-|til)\s*({DAY_RX})")
+#: Monday to Friday said in words, whole words only ("alle hverdage", not "alle hverdagen").
+WORKDAYS_SAID = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(p) for p in WORKDAYS) + r")(?!\w)"
+)
 #: Plural weekdays ("tirsdage") say the meeting recurs.
 PLURAL_WEEKDAY = re.compile(rf"(?<![\w])({DAY_RX})e\b")
 #: "på tirsdag", "næste torsdag": one day, not every one ("tirsdage" is not this).

@@ -40,7 +40,6 @@ from normalize._calendar_words import (
     WEEKDAY_ORDER,
     WEEKDAY_STEMS,
     WEEKENDS,
-    WORKDAYS,
 )
 from normalize.schedule import _first_at_or_after, _naive_until, _rule
 
@@ -432,7 +431,7 @@ def _every(t: str, f: _Found) -> None:
 def _days(t: str, f: _Found) -> None:
     """The weekdays named, or said as "hverdage" / "weekender"; one day ("på tirsdag")."""
     f.days = _weekdays(t)
-    if any(p in t for p in WORKDAYS):
+    if rx.WORKDAYS_SAID.search(t):
         f.days = WEEKDAY_ORDER[:5]
     elif any(p in t for p in WEEKENDS) and not f.days:
         f.days = ["SA", "SU"]
