@@ -160,6 +160,14 @@ STAMP_SPAN = re.compile(
     r"\b(?:oprettet|opdateret|udgivet|publiceret|redigeret|sidst\s+ændret|ændret)\b\s*:?\s*"
     + _DATE_TOKENS
 )
+#: A cheap first look for the three above and for breaks and bounds: most text has none.
+NOISE_HINT = re.compile(r"senest|inden|frist|deadline|betales|tilmelding|oprettet|opdateret|"
+                        r"udgivet|publiceret|redigeret|ændret|fleste|enkelte|nogle|visse|"
+                        r"udvalgte|somme")
+BREAK_HINT = re.compile(r"ingen|lukket|aflyst|pause|ferie|dog\s+ikke|sidste|sæsonen")
+#: Words that can make a text a rule (for a rule in the text over one structured date).
+RULE_HINT = re.compile(rf"\bhver\b|\balle\s+uger|\bugentlig|(?<![\w])(?:{DAY_RX})e\b|"
+                       r"i\s+måneden|hver\s+måned|månedlig|hverdage\b|dagligt|lige\s+uger")
 #: "de fleste onsdage og enkelte lørdage", "nogle torsdage": days with a vague quantifier are
 #: no rule; they are taken out, and what is left decides (often nothing: unknown).
 VAGUE_DAYS = re.compile(

@@ -22,7 +22,7 @@ from normalize.accessibility import from_amenity_features
 from normalize.category import parse_categories
 from normalize.contact import read_contact
 from normalize.dropin import parse_drop_in
-from normalize.schedule_text import parse_schedule
+from normalize.schedule_text import may_state_a_rule, parse_schedule
 from normalize.text import clean_text
 
 EVENT_TYPES = {"Event", "SocialEvent", "EducationEvent", "SportsEvent", "MusicEvent",
@@ -180,7 +180,7 @@ def _text_rule(sched: Schedule, *texts: str | None) -> Schedule:
         return sched
     first = sched.start.astimezone(TZ)
     for text in texts:
-        if not text:
+        if not text or not may_state_a_rule(text):
             continue
         rule = parse_schedule(text, first.date())
         if rule.kind is not ScheduleKind.recurring or rule.start is None:

@@ -271,7 +271,9 @@ def _take_times(t: str, f: _Found, lenient: bool) -> None:
     # A range marked as a time ("kl. 9.30-10.15", "10.00-11.30") before an unmarked one
     # ("1-3-årige" is no time).
     ranges = list(rx.TIME_RANGE.finditer(t))
-    for m in sorted(ranges, key=lambda r: not (r.group(1) or r.group(3))):
+    if len(ranges) > 1:
+        ranges.sort(key=lambda r: not (r.group(1) or r.group(3)))
+    for m in ranges:
         has_marker = m.group(1) or m.group(3)
         if not (has_marker or lenient):
             continue
@@ -443,7 +445,7 @@ def _mask_noise(t: str) -> str:
     """The text without what only looks like a meeting: deadlines ("tilmelding senest mandagen
     før"), page stamps ("Oprettet: 1. februar 2026") and days under a vague quantifier ("de
     fleste onsdage og enkelte lørdage" is no rule)."""
-    if rx.HAS_DIGIT.search(t) or rx.WEEKDAY.search(t):
+    if rx.NOISE_HINT.search(t):
         t = rx.DEADLINE_SPAN.sub(" ", t)
         t = rx.STAMP_SPAN.sub(" ", t)
         t = rx.VAGUE_DAYS.sub(" ", t)
@@ -552,7 +554,8 @@ def _take_breaks(t: str, raw: str, ref: date, f: _Found) -> str:
     - "Sæsonen slutter ... X", "Efterårets sidste vandring er X": X is the last meeting (the
       rule's UNTIL), unless a season already gives one.
     """
-    if not (rx.BREAK.search(t) or rx.LAST_BEFORE.search(t) or rx.LAST_MEETING.search(t)):
+    if not rx.BREAK_HINT.search(t) or not (
+            rx.BREAK.search(t) or rx.LAST_BEFORE.search(t) or rx.LAST_MEETING.search(t)):
         return t
     for sentence in _sentences(raw):
         s = _mask_noise(_prep(sentence))
@@ -613,6 +616,12 @@ def parse_schedule(text: str | None, ref: date | datetime) -> Schedule:
         return _parse(_prep(text), day0, text.strip())
     except (ValueError, OverflowError, IndexError, KeyError):
         return Schedule(kind=ScheduleKind.unknown, text=text.strip())
+
+
+def may_state_a_rule(text: str) -> bool:
+    """Whether the text has a word that can make it a recurring rule ("hver", "tirsdage", "i
+    måneden", "dagligt"): a cheap look before reading a long description."""
+    return bool(rx.RULE_HINT.search(text.casefold()))
 
 
 def _relative(t: str) -> int | None:
