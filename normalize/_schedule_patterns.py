@@ -192,6 +192,11 @@ BREAK = re.compile(
     r"|\bholder\s+(?:\w+\s+)?(?:sommer|vinter|jule|påske|efterårs)?(?:ferie|pause|lukket)\b"
     r"|\bdog\s+ikke\b"
 )
+#: "I januar dog anden tirsdag": one month's meeting moved to another weekday of that month.
+MONTH_MOVED = re.compile(
+    rf"\bi\s+({_MONTH_RX})\s+(?:er\s+det\s+)?dog\s+(første|anden|tredje|fjerde|sidste|"
+    rf"[1-4]\.)\s+({DAY_RX})\b"
+)
 #: "Sidste spilleaften før sommerpausen er mandag d. 8. juni": the last meeting before a
 #: break (the break starts the day after).
 LAST_BEFORE = re.compile(r"\bsidste\s+(?:[\w-]+\s+){0,3}?før\s+\w+|\bsidste\s+gang\s+i\s+år\b")

@@ -65,6 +65,8 @@ class _Found:
     breaks: list[tuple[date, date]] = field(default_factory=list)
     #: A short span of days ("21.-23. maj"): every day of it, not a season.
     span_days: list[date] = field(default_factory=list)
+    #: One month whose meeting is another weekday of it: (month, ordinal, weekday).
+    moved: tuple[int, int, str] | None = None
     #: A stated weekday that does not fit its date, or dates that cannot be: never a guess.
     conflict: bool = False
 
@@ -583,6 +585,9 @@ def _find(t: str, ref: date, raw: str = "") -> _Found:
     f = _Found()
     t = _mask_noise(t)
     t = _take_breaks(t, raw, ref, f)
+    if m := rx.MONTH_MOVED.search(t):
+        f.moved = (MONTHS[m.group(1)], ORDINALS[m.group(2)], WEEKDAY_STEMS[m.group(3)])
+        t = _cut(t, m)
     t = _season(t, ref, f)
     t = _take_weeks(t, ref, f)
     t = _take_months(t, f)
@@ -730,9 +735,25 @@ def _recurring(f: _Found, ref: date, raw: str, known_time: bool, daily: bool,
         return Schedule(kind=ScheduleKind.unknown, text=raw)
     if f.interval > 1:
         body = body.replace(parts[0], f"{parts[0]};INTERVAL={f.interval}", 1)
+    extra = []
+    if f.moved and f.monthly:
+        # "første tirsdag i måneden. I januar dog anden tirsdag": January's meeting is
+        # skipped (EXDATE) and the one the text names is added (RDATE).
+        month, ordinal, code = f.moved
+        period = _nearest_month(month, first_dt.date())
+        f.breaks.append(period)
+        moved = _nth_weekday(period[0], ordinal, WEEKDAY_ORDER.index(code))
+        extra = [_at(moved, f.start)] if moved else []
     return Schedule(kind=ScheduleKind.recurring, start=first_dt, end=_end(first_dt, f.end),
-                    rrule=body, exdates=_skipped(body, first_dt, f.breaks),
+                    rrule=body, dates=extra, exdates=_skipped(body, first_dt, f.breaks),
                     time_known=known_time, text=raw)
+
+
+def _nth_weekday(month_start: date, ordinal: int, weekday: int) -> date | None:
+    """The ordinal-th (-1: last) weekday of the month that starts on `month_start`."""
+    days = [month_start + timedelta(days=n) for n in range(31)]
+    hits = [d for d in days if d.month == month_start.month and d.weekday() == weekday]
+    return hits[ordinal - 1 if ordinal > 0 else ordinal] if len(hits) >= abs(ordinal) else None
 
 
 #: At most this many meetings a break skips (a break of a year on a daily rule).
