@@ -181,16 +181,24 @@ SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ])")
 #: Abbreviations a capital may follow without ending the sentence ("Kr. Himmelfartsdag").
 ABBREVIATIONS = frozenset({"d", "kl", "kr", "ca", "pga", "obs", "nr", "inkl", "bl.a", "f.eks",
                            "man", "tirs", "tir", "ons", "tors", "tor", "fre", "lør", "søn"})
+#: What follows a break word when it names when: "i uge 42", "i (skolernes) efterårsferie",
+#: "i juli", "d. 14. maj", "fredag d. 25. december", "mellem jul og nytår", "fra 1. juli",
+#: a holiday. "i løbet af aftenen", "i koret" and "for tilmelding" are not.
+_WHEN_TAIL = (
+    rf"(?:i\s+(?:skolernes\s+|hele\s+)?(?:uge\b|\w*ferie\w*|{_MONTH_RX}\b|perioden\b|"
+    r"julen\b|påsken\b|sommer\w*|vinter\w*)|(?:den|mellem|fra|uge|"
+    rf"{DAY_RX}|kr\.\s*himmelfartsdag|skærtorsdag|langfredag|påske\w*|pinse\w*|jul\w*)\b"
+    r"|d\.|\d)"
+)
 #: Where a break is said: from here to the end of the sentence is the break clause.
-#: "Ingen træning i ...", "Lukket i uge 28-31", "Sommerpause i juni-august", "dog ikke i uge
-#: 42", "Vi holder juleferie fra 18. december". "ingen" alone is not enough ("ingen
-#: tilmelding"): it must be followed, within four words, by "i", a date mark, "mellem" or a day.
+#: "Ingen træning i uge 42", "Lukket i juli", "Sommerpause i juni-august", "dog ikke i uge
+#: 42", "Vi holder juleferie fra 18. december". "ingen", "lukket" and "dog ikke" alone are not
+#: enough ("ingen tilmelding", "det kræver ingen erfaring at være med i koret", "en lukket
+#: gruppe", "du behøver dog ikke være medlem"): at most one word, then a word of when.
 BREAK = re.compile(
-    r"\b(?:ingen|lukket|aflyst)\s+(?:[\w.]+\s+){0,4}?(?:(?:i|den|på|mellem|fra|uge|"
-    rf"{DAY_RX}|kr\.\s*himmelfartsdag|skærtorsdag|langfredag)\b|d\.|\d)"
-    r"|\b(?:sommer|vinter|jule|påske|efterårs)?pause\s+(?:i|fra|fra\s+og\s+med|mellem)\b"
+    rf"\b(?:ingen|lukket|aflyst|dog\s+ikke)\s+(?:[\w.]+\s+)??{_WHEN_TAIL}"
+    rf"|\b(?:sommer|vinter|jule|påske|efterårs)?pause\s+(?:fra\s+og\s+med\s+)?{_WHEN_TAIL}"
     r"|\bholder\s+(?:\w+\s+)?(?:sommer|vinter|jule|påske|efterårs)?(?:ferie|pause|lukket)\b"
-    r"|\bdog\s+ikke\b"
 )
 #: "I januar dog anden tirsdag": one month's meeting moved to another weekday of that month.
 MONTH_MOVED = re.compile(
@@ -209,8 +217,11 @@ RESTART = re.compile(
 #: The last meeting of a series: "Efterårets sidste vandring er lørdag d. 28. november",
 #: "Sæsonens sidste sprogcafé er d. 18. juni", "Sæsonen slutter tirsdag d. 16. juni",
 #: "Sidste søndagsåbning i 2026 er søndag den 13. december".
+#: The date must follow "er" at once: "den sidste tirsdag i måneden er der banko" is a rule.
 LAST_MEETING = re.compile(
-    r"\bsidste\s+(?:[\w-]+\s+){0,3}?er\b|\bsæsonen\s+(?:slutter|afsluttes|sluttes|ender)\b"
+    r"\bsidste\s+(?:[\w-]+\s+){0,3}?er\s+"
+    rf"(?=(?:(?:{DAY_RX})\s+)?(?:d\.\s*|den\s+)?\d)"
+    r"|\bsæsonen\s+(?:slutter|afsluttes|sluttes|ender)\b"
 )
 #: Week numbers listed in a break: "uge 42", "uge 42, 52 og 53", "uge 28-31".
 WEEK_LIST = re.compile(r"\buge(?:rne|r)?\s*(\d{1,2}(?:\s*(?:,|og|-|til)\s*\d{1,2})*)")

@@ -512,8 +512,10 @@ def _break_weeks_months(text: str, ref: date) -> list[tuple[date, date]]:
     return out
 
 
-def _read_break(clause: str, ref: date, f: _Found) -> None:
-    """Periods without meetings from one break clause, into `f.breaks` (see _take_breaks)."""
+def _read_break(clause: str, ref: date, f: _Found) -> bool:
+    """Periods without meetings from one break clause, into `f.breaks` (see _take_breaks);
+    whether it named any."""
+    before = len(f.breaks)
     text = clause
     for m in list(rx.DAY_RANGE.finditer(text)):
         bounds = _span_bounds(m, ref, f)
@@ -542,6 +544,7 @@ def _read_break(clause: str, ref: date, f: _Found) -> None:
                          again - timedelta(days=1)))
     elif again is not None and not (periods or singles or f.breaks):
         f.breaks.append((ref, again - timedelta(days=1)))  # "vi starter igen d. 2. september"
+    return len(f.breaks) > before
 
 
 def _take_breaks(t: str, raw: str, ref: date, f: _Found) -> str:
@@ -568,14 +571,17 @@ def _take_breaks(t: str, raw: str, ref: date, f: _Found) -> str:
             if restart := rx.RESTART.search(s):
                 hits.append(restart.start())
             clause = s[min(hits):].strip()
-            _read_break(clause, ref, f)
+            if not _read_break(clause, ref, f):
+                continue  # it named no time: left to the other readers
         elif m := rx.LAST_MEETING.search(s):
             clause = s[m.start():].strip()
             _, found = _scan_dates(clause, ref, f)
-            if found and f.last is None:
-                f.last = found[0][2]
+            if not found:
+                continue
+            f.last = f.last or found[0][2]
         else:
             continue
+        # The clause is read: nothing in it is a meeting.
         t = t.replace(clause, " ", 1)
     return t
 

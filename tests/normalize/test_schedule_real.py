@@ -153,9 +153,21 @@ def test_one_month_moves_its_meeting() -> None:
                                         "2026-08-04 14:00"]
 
 
-def test_no_sign_up_is_no_break() -> None:
-    s = parse_schedule("Ingen tilmelding – mød op hver tirsdag kl. 10.", date(2026, 3, 1))
-    assert (s.rrule, s.exdates) == ("FREQ=WEEKLY;BYDAY=TU", [])
+@pytest.mark.parametrize(("text", "rule"), [
+    ("Ingen tilmelding – mød op hver tirsdag kl. 10.", "FREQ=WEEKLY;BYDAY=TU"),
+    ("Det kræver ingen erfaring at være med i koret, vi øver hver torsdag kl. 19.",
+     "FREQ=WEEKLY;BYDAY=TH"),
+    ("Du behøver dog ikke være medlem for at spille med hver tirsdag kl. 10.",
+     "FREQ=WEEKLY;BYDAY=TU"),
+    ("En lukket gruppe, der mødes hver mandag kl. 10.", "FREQ=WEEKLY;BYDAY=MO"),
+    ("Vi spiller hver tirsdag kl. 19-22 og holder en kort pause i løbet af aftenen.",
+     "FREQ=WEEKLY;BYDAY=TU"),
+    ("Den sidste tirsdag i måneden er der banko kl. 19.", "FREQ=MONTHLY;BYDAY=-1TU"),
+    ("Hver tirsdag kl. 10. Ingen træning i skolernes juleferie.", "FREQ=WEEKLY;BYDAY=TU"),
+])
+def test_words_near_a_rule_are_no_break(text: str, rule: str) -> None:
+    s = parse_schedule(text, date(2026, 3, 1))
+    assert (s.rrule, s.exdates) == (rule, [])
 
 
 # -- spans of days ---------------------------------------------------------------------------------
