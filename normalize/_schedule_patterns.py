@@ -157,7 +157,7 @@ DEADLINE_SPAN = re.compile(
 #: A page's stamp is not a meeting: "Oprettet: 1. februar 2026", "Opdateret fredag d. 2.
 #: oktober" (church and library pages print them next to the activity).
 STAMP_SPAN = re.compile(
-    r"\b(?:oprettet|opdateret|udgivet|publiceret|redigeret|sidst\s+ændret|ændret)\b\s*:?\s*"
+    r"\b(?:oprettet|opdateret|udgivet|publiceret|redigeret|sidst\s+ændret)\b\s*:?\s*"
     + _DATE_TOKENS
 )
 #: A cheap first look for the three above and for breaks and bounds: most text has none.

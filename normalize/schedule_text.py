@@ -6,6 +6,19 @@ recurrence. Dates, times and rules are read here; dateparser is used for what it
 (dates written in other orders, English month names). Recurrences become RFC 5545 RRULEs,
 expanded on Copenhagen wall time.
 
+How listings write it (issue 15), each rule documented where it is decided:
+
+- A stated weekday must fit its date (`_dated`): otherwise the date is this year's past one,
+  or the schedule is unknown; never a later year where the weekday fits.
+- A deadline ("tilmelding senest mandagen før"), a page stamp ("Oprettet: 1. februar 2026")
+  and vaguely quantified days ("de fleste onsdage") are no meetings (`_mask_noise`).
+- "hverdag"/"hverdagen" is no day list; "alle hverdage", "på hverdage" are
+  (`_calendar_words.WORKDAYS`).
+- A season keeps both bounds and their years, a week range bounds the series, and a short
+  span of days is every day of it (`_season`, `_take_weeks`).
+- Breaks become skipped meetings (EXDATEs) and "Sæsonen slutter ..." the last one
+  (`_take_breaks`); "I januar dog anden tirsdag" moves one month's meeting (`_recurring`).
+
 >>> from datetime import date
 >>> s = parse_schedule("hver tirsdag kl. 14-16", date(2026, 1, 10))
 >>> s.kind.value, s.rrule, s.start.isoformat(), s.end.time().isoformat()
