@@ -46,10 +46,11 @@ ORDINALS: dict[str, int] = {
 INTERVAL_WORDS: dict[str, int] = {"anden": 2, "andre": 2, "tredje": 3, "fjerde": 4}
 
 #: Phrases for "every weekday" / "every day" / "weekends".
-#: "hverdag" alone is not a day list: "en snak om hverdagen", "i hverdagen" speak of everyday
-#: life. Only "alle hverdage", "på hverdage" and "hverdage kl." (a clock time right after)
-#: name Monday to Friday; the bare plural is left to `schedule_text` as no day at all.
-WORKDAYS = ("alle hverdage", "på hverdage", "hverdage kl", "man-fre", "mandag-fredag",
+#: "hverdag" is not a day list: "en snak om hverdagen", "i hverdagen", "i hverdagene" speak
+#: of everyday life. Only the indefinite plural as a whole word names Monday to Friday: "alle
+#: hverdage", "på hverdage", "åben hverdage 10-14" (matched as whole words, see
+#: `_schedule_patterns.WORKDAYS_SAID`).
+WORKDAYS = ("alle hverdage", "på hverdage", "hverdage", "man-fre", "mandag-fredag",
             "mandag til fredag", "man.-fre.")
 DAILY = ("dagligt", "hver dag", "alle dage", "alle ugens dage", "hele ugen")
 WEEKENDS = ("i weekenden", "weekender", "hver weekend", "lørdag og søndag")

@@ -238,6 +238,8 @@ DAY_RANGE = re.compile(
     rf"(?:(?P<wd2>{DAY_RX})\s+)?(?:d\.\s*|den\s+)?(?P<d2>\d{{1,2}})\.?\s*"
     rf"(?P<m2>{_MONTH_RX})\b\.?(?:\s*(?P<y2>20\d\d))?"
 )
+#: "lørdag-" right before a DAY_RANGE that starts with a weekday: a span of weekdays.
+WEEKDAY_SPAN_BEFORE = re.compile(rf"\b({DAY_RX})\s*-\s*$")
 #: A stated weekday right before a date: "lørdag d. 26. september", "fre. 10/12".
 WEEKDAY_BEFORE = re.compile(
     rf"(?:\b({DAY_RX})(?:en)?|(?<![\w])(man|tirs|tir|ons|tors|tor|fre|lør|søn)\.)\s*,?\s*"

@@ -312,7 +312,8 @@ def _take_times(t: str, f: _Found, lenient: bool) -> None:
 _SHORT_SPAN = 14
 
 
-def _span_bounds(m: re.Match[str], ref: date, f: _Found) -> tuple[date, date] | None:
+def _span_bounds(m: re.Match[str], ref: date, f: _Found,
+                 before: str = "") -> tuple[date, date] | None:
     """The dates a DAY_RANGE match runs between: both bounds kept, each weekday checked.
 
     Years as written; without them, the span nearest ahead of or around `ref` (the current
@@ -339,7 +340,11 @@ def _span_bounds(m: re.Match[str], ref: date, f: _Found) -> tuple[date, date] | 
         return None
     if bounds is None or bounds[1] < bounds[0]:
         return None
-    for code, day in ((m.group("wd1"), bounds[0]), (m.group("wd2"), bounds[1])):
+    first_day, last_day = m.group("wd1"), m.group("wd2")
+    if span := rx.WEEKDAY_SPAN_BEFORE.search(before):
+        # "lørdag-søndag 28.-29. november": the span's days are the dates' days.
+        first_day, last_day = span.group(1), last_day or first_day
+    for code, day in ((first_day, bounds[0]), (last_day, bounds[1])):
         if code and WEEKDAY_STEMS[code] != WEEKDAY_ORDER[day.weekday()]:
             f.conflict = True
     return bounds
@@ -353,14 +358,17 @@ def _season(t: str, ref: date, f: _Found) -> str:
     for m in rx.DAY_RANGE.finditer(t):
         if "kl" in _before(t, m.start(), 4) or rx.DEADLINE.search(_before(t, m.start(), 40)):
             continue
-        bounds = _span_bounds(m, ref, f)
+        bounds = _span_bounds(m, ref, f, _before(t, m.start(), 12))
         if bounds is None:
             continue
         start, end = bounds
         if (end - start).days < _SHORT_SPAN:
             f.span_days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
         f.season = bounds
-        return _cut(t, m)
+        # A span of weekdays before it ("lørdag-søndag 28.-29. november") goes with it.
+        span = rx.WEEKDAY_SPAN_BEFORE.search(_before(t, m.start(), 12))
+        at = m.start() - (len(span.group(0)) if span else 0)
+        return t[:at] + " " + t[m.end():]
     return t
 
 
@@ -520,7 +528,9 @@ def _break_weeks_months(text: str, ref: date) -> list[tuple[date, date]]:
             text = _blank(text, span.start(), span.end())
         else:
             months = []
-        months += [MONTHS[w.group(1)] for w in rx.MONTH_WORD.finditer(text)]
+        # "jul" is Christmas ("før jul", "mellem jul og nytår"); July is "juli" or "jul.".
+        months += [MONTHS[w.group(1)] for w in rx.MONTH_WORD.finditer(text)
+                   if w.group(1) != "jul" or text[w.end(): w.end() + 1] == "."]
         out += [_nearest_month(mo, ref) for mo in months]
     return out
 

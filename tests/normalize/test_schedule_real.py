@@ -87,6 +87,7 @@ def test_a_page_stamp_is_not_a_date() -> None:
 @pytest.mark.parametrize(("text", "days"), [
     ("En snak om hverdagen over en kop kaffe – onsdage kl. 14-16.", "WE"),
     ("Åbent på hverdage kl. 10-14.", "MO,TU,WE,TH,FR"),
+    ("Café Hjertet er åben hverdage 10-14.", "MO,TU,WE,TH,FR"),
     ("Caféen har åbent alle hverdage kl. 9-12.", "MO,TU,WE,TH,FR"),
 ])
 def test_hverdag_is_a_day_list_only_when_it_says_so(text: str, days: str) -> None:
@@ -176,6 +177,9 @@ def test_words_near_a_rule_are_no_break(text: str, rule: str) -> None:
      ["2026-05-21", "2026-05-22", "2026-05-23"]),
     ("Juleværksted mandag d. 14. dec til torsdag d. 17. dec kl. 10-12.", date(2026, 12, 1),
      ["2026-12-14", "2026-12-15", "2026-12-16", "2026-12-17"]),
+    # 28 November 2026 is a Saturday.
+    ("Julemarked lørdag-søndag 28.-29. november kl. 10-16.", date(2026, 10, 1),
+     ["2026-11-28", "2026-11-29"]),
 ])
 def test_a_span_keeps_every_day(text: str, ref: date, days: list[str]) -> None:
     s = parse_schedule(text, ref)
@@ -183,9 +187,19 @@ def test_a_span_keeps_every_day(text: str, ref: date, days: list[str]) -> None:
     assert [d[:10] for d in nxt(s, ref, 10)] == days
 
 
-def test_a_span_with_a_wrong_weekday_is_unknown() -> None:
-    text = "Juleværksted mandag d. 15. dec til torsdag d. 18. dec kl. 10-12."
-    assert parse_schedule(text, date(2026, 12, 1)).kind is ScheduleKind.unknown
+@pytest.mark.parametrize("text", [
+    "Juleværksted mandag d. 15. dec til torsdag d. 18. dec kl. 10-12.",
+    "Julemarked søndag-mandag 28.-29. november kl. 10-16.",
+])
+def test_a_span_with_a_wrong_weekday_is_unknown(text: str) -> None:
+    assert parse_schedule(text, date(2026, 10, 1)).kind is ScheduleKind.unknown
+
+
+def test_jul_in_a_break_is_christmas_not_july() -> None:
+    text = ("Stavgang mandage kl. 9.30, dog ikke mellem jul og nytår (sidste gang i år er 21. "
+            "december, første gang i det nye år er 4. januar).")
+    s = parse_schedule(text, date(2026, 10, 1))
+    assert [d.date().isoformat() for d in s.exdates] == ["2026-12-28"]
 
 
 def test_an_all_day_calendar_event_over_two_days_is_two_days() -> None:
