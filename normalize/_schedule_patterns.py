@@ -151,7 +151,8 @@ _DATE_TOKENS = (
 #: A deadline is not a meeting: "tilmelding senest mandagen før", "senest 1/12", "frist:
 #: 3. marts". The words after it that say a date, a day or a time are taken out with it.
 DEADLINE_SPAN = re.compile(
-    r"\b(?:senest|inden|frist(?:en)?(?:\s+er)?|deadline|betales|tilmelding\s+før)\s*:?\s*"
+    r"\b(?:senest|inden|(?:tilmeldings)?frist(?:en)?(?:\s+for\s+\w+)?(?:\s+er)?|deadline|"
+    r"betales|tilmelding\s+før)\s*:?\s*"
     + _DATE_TOKENS
 )
 #: A page's stamp is not a meeting: "Oprettet: 1. februar 2026", "Opdateret fredag d. 2.
@@ -164,7 +165,7 @@ STAMP_SPAN = re.compile(
 NOISE_HINT = re.compile(r"senest|inden|frist|deadline|betales|tilmelding|oprettet|opdateret|"
                         r"udgivet|publiceret|redigeret|ændret|fleste|enkelte|nogle|visse|"
                         r"udvalgte|somme")
-BREAK_HINT = re.compile(r"ingen|lukket|aflyst|pause|ferie|dog\s+ikke|sidste|sæsonen")
+BREAK_HINT = re.compile(r"ingen|lukket|aflyst|pause|ferie|ikke|undtagen|sidste|sæsonen")
 #: Words that can make a text a rule (for a rule in the text over one structured date).
 RULE_HINT = re.compile(rf"\bhver\b|\balle\s+uger|\bugentlig|(?<![\w])(?:{DAY_RX})e\b|"
                        r"i\s+måneden|hver\s+måned|månedlig|hverdage\b|dagligt|lige\s+uger")
@@ -192,14 +193,22 @@ _WHEN_TAIL = (
 )
 #: Where a break is said: from here to the end of the sentence is the break clause.
 #: "Ingen træning i uge 42", "Lukket i juli", "Sommerpause i juni-august", "dog ikke i uge
-#: 42", "Vi holder juleferie fra 18. december". "ingen", "lukket" and "dog ikke" alone are not
-#: enough ("ingen tilmelding", "det kræver ingen erfaring at være med i koret", "en lukket
-#: gruppe", "du behøver dog ikke være medlem"): at most one word, then a word of when.
+#: 42", "undtagen langfredag", "Vi holder juleferie fra 18. december". "ingen", "lukket",
+#: "ikke" and "undtagen" alone are not enough ("ingen tilmelding", "det kræver ingen
+#: erfaring at være med i koret", "en lukket gruppe", "du behøver dog ikke være medlem"): at
+#: most one word, then a word of when.
 BREAK = re.compile(
-    rf"\b(?:ingen|lukket|aflyst|dog\s+ikke)\s+(?:[\w.]+\s+)??{_WHEN_TAIL}"
+    rf"\b(?:ingen|lukket|aflyst|ikke|undtagen)\s+(?:[\w.]+\s+)??{_WHEN_TAIL}"
     rf"|\b(?:sommer|vinter|jule|påske|efterårs)?pause\s+(?:fra\s+og\s+med\s+)?{_WHEN_TAIL}"
     r"|\bholder\s+(?:\w+\s+)?(?:sommer|vinter|jule|påske|efterårs)?(?:ferie|pause|lukket)\b"
 )
+#: "6 tirsdage fra d. 6. oktober": a series of so many meetings (with a first date only).
+COUNTED_DAYS = re.compile(
+    rf"\b(\d{{1,2}}|to|tre|fire|fem|seks|syv|otte|ni|ti|tolv)\s+(?:{DAY_RX})e\b"
+    r"(?!\s+(?:i|om|hver)\s+(?:måneden|måned))"
+)
+NUMBER_WORDS = {"to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8,
+                "ni": 9, "ti": 10, "tolv": 12}
 #: "I januar dog anden tirsdag": one month's meeting moved to another weekday of that month.
 MONTH_MOVED = re.compile(
     rf"\bi\s+({_MONTH_RX})\s+(?:er\s+det\s+)?dog\s+(første|anden|tredje|fjerde|sidste|"

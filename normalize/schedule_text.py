@@ -78,6 +78,8 @@ class _Found:
     breaks: list[tuple[date, date]] = field(default_factory=list)
     #: A short span of days ("21.-23. maj"): every day of it, not a season.
     span_days: list[date] = field(default_factory=list)
+    #: How many meetings the series has ("6 tirsdage fra d. 6. oktober").
+    count: int | None = None
     #: One month whose meeting is another weekday of it: (month, ordinal, weekday).
     moved: tuple[int, int, str] | None = None
     #: A stated weekday that does not fit its date, or dates that cannot be: never a guess.
@@ -622,6 +624,9 @@ def _find(t: str, ref: date, raw: str = "") -> _Found:
     t = _take_months(t, f)
     t = _take_dates(t, ref, f)
     f.monthly = bool(rx.MONTHLY.search(t))
+    if m := rx.COUNTED_DAYS.search(t):
+        word = m.group(1)
+        f.count = int(word) if word.isdigit() else rx.NUMBER_WORDS[word]
     _ordinals(t, f)
     _every(t, f)
     _days(t, f)
@@ -752,10 +757,7 @@ def _recurring(f: _Found, ref: date, raw: str, known_time: bool, daily: bool,
     start_day = first or ref
     if f.season:
         start_day = max(start_day, f.season[0])
-    last = f.season[1] if f.season else f.last
-    if last:
-        until = datetime.combine(last, time(23, 59, 59), TZ).astimezone(UTC)
-        parts.append("UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ"))
+    parts += _bound(f, first)
     body = ";".join(parts)
     anchor = _at(start_day, f.start)
     # Phase of "every other week": the first matching day on or after the anchor.
@@ -764,18 +766,32 @@ def _recurring(f: _Found, ref: date, raw: str, known_time: bool, daily: bool,
         return Schedule(kind=ScheduleKind.unknown, text=raw)
     if f.interval > 1:
         body = body.replace(parts[0], f"{parts[0]};INTERVAL={f.interval}", 1)
-    extra = []
-    if f.moved and f.monthly:
-        # "første tirsdag i måneden. I januar dog anden tirsdag": January's meeting is
-        # skipped (EXDATE) and the one the text names is added (RDATE).
-        month, ordinal, code = f.moved
-        period = _nearest_month(month, first_dt.date())
-        f.breaks.append(period)
-        moved = _nth_weekday(period[0], ordinal, WEEKDAY_ORDER.index(code))
-        extra = [_at(moved, f.start)] if moved else []
+    extra = _moved_meeting(f, first_dt)
     return Schedule(kind=ScheduleKind.recurring, start=first_dt, end=_end(first_dt, f.end),
                     rrule=body, dates=extra, exdates=_skipped(body, first_dt, f.breaks),
                     time_known=known_time, text=raw)
+
+
+def _bound(f: _Found, first: date | None) -> list[str]:
+    """The rule's end: the season's last day, else the stated last meeting (UNTIL), else a
+    number of meetings counted from a stated first one ("6 tirsdage fra d. 6. oktober")."""
+    last = f.season[1] if f.season else f.last
+    if last:
+        until = datetime.combine(last, time(23, 59, 59), TZ).astimezone(UTC)
+        return ["UNTIL=" + until.strftime("%Y%m%dT%H%M%SZ")]
+    return [f"COUNT={f.count}"] if f.count and first else []
+
+
+def _moved_meeting(f: _Found, first: datetime) -> list[datetime]:
+    """"første tirsdag i måneden. I januar dog anden tirsdag": January's meeting is skipped
+    (added to the breaks, so an EXDATE) and the one the text names is added (an RDATE)."""
+    if not (f.moved and f.monthly):
+        return []
+    month, ordinal, code = f.moved
+    period = _nearest_month(month, first.date())
+    f.breaks.append(period)
+    moved = _nth_weekday(period[0], ordinal, WEEKDAY_ORDER.index(code))
+    return [_at(moved, f.start)] if moved else []
 
 
 def _nth_weekday(month_start: date, ordinal: int, weekday: int) -> date | None:

@@ -79,6 +79,14 @@ def test_no_meeting_is_unknown(text: str) -> None:
     assert parse_schedule(text, date(2026, 9, 1)).kind is ScheduleKind.unknown
 
 
+@pytest.mark.parametrize("text", [
+    "Frist for tilmelding: 5. oktober. Juletur lørdag d. 5. december kl. 8.",
+    "Tilmeldingsfrist 20/10. Juletur lørdag d. 5. december kl. 8.",
+])
+def test_a_sign_up_deadline_is_no_date(text: str) -> None:
+    assert read(text, date(2026, 10, 1)) == ("once", ["2026-12-05 08:00"])
+
+
 def test_a_page_stamp_is_not_a_date() -> None:
     text = "Opdateret tirsdag d. 8. september. Koncert lørdag d. 24. oktober kl. 20."
     assert read(text, date(2026, 9, 10)) == ("once", ["2026-10-24 20:00"])
@@ -116,6 +124,8 @@ def test_an_age_span_is_not_a_time() -> None:
      "december.", date(2026, 11, 30), "2026-12-06", "2026-12-13"),
     ("Sy-café tirsdage kl. 13. Sæsonen slutter tirsdag d. 15. december med gløgg.",
      date(2026, 12, 1), "2026-12-01", "2026-12-15"),
+    ("Sorggruppe 6 tirsdage fra d. 6. oktober kl. 16-18.", date(2026, 10, 1), "2026-10-06",
+     "2026-11-10"),
 ])
 def test_a_season_keeps_both_bounds(text: str, ref: date, first: str, last: str) -> None:
     s = parse_schedule(text, ref)
@@ -136,6 +146,9 @@ def test_a_season_keeps_both_bounds(text: str, ref: date, first: str, last: str)
      ["2026-12-10 13:00", "2026-12-17 13:00", "2027-01-07 13:00"]),
     ("Bowling hver torsdag kl. 14. Ingen bowling Kr. himmelfartsdag.", date(2026, 5, 7),
      ["2026-05-07 14:00", "2026-05-21 14:00", "2026-05-28 14:00"]),
+    # Easter Sunday 2027 is 28 March: langfredag is Friday 26 March.
+    ("Fredagsbar hver fredag kl. 16-18, undtagen langfredag.", date(2027, 3, 19),
+     ["2027-03-19 16:00", "2027-04-02 16:00", "2027-04-09 16:00"]),
     ("Skak hver mandag kl. 19. Sidste gang før jul er mandag d. 14. december, og vi starter "
      "igen mandag d. 11. januar.", date(2026, 12, 7),
      ["2026-12-07 19:00", "2026-12-14 19:00", "2027-01-11 19:00"]),
