@@ -46,6 +46,10 @@ ORDINALS: dict[str, int] = {
 INTERVAL_WORDS: dict[str, int] = {"anden": 2, "andre": 2, "tredje": 3, "fjerde": 4}
 
 #: Phrases for "every weekday" / "every day" / "weekends".
+#: "hverdag" is not a day list: "en snak om hverdagen", "i hverdagen", "i hverdagene" speak
+#: of everyday life. Only the indefinite plural as a whole word names Monday to Friday: "alle
+#: hverdage", "på hverdage", "åben hverdage 10-14" (matched as whole words, see
+#: `_schedule_patterns.WORKDAYS_SAID`).
 WORKDAYS = ("alle hverdage", "på hverdage", "hverdage", "man-fre", "mandag-fredag",
             "mandag til fredag", "man.-fre.")
 DAILY = ("dagligt", "hver dag", "alle dage", "alle ugens dage", "hele ugen")
@@ -54,3 +58,17 @@ WEEKENDS = ("i weekenden", "weekender", "hver weekend", "lørdag og søndag")
 #: Text that says the time is not (yet) known.
 UNKNOWN_TIME = ("efter aftale", "oplyses senere", "aftales", "følg med på", "se opslag",
                 "se hjemmeside", "løbende")
+
+#: Named holidays a break can name ("Ingen vandgymnastik ... og skærtorsdag"), as days from
+#: Easter Sunday; fixed-date holidays as (month, day). Only read inside a break clause.
+EASTER_HOLIDAYS: dict[str, int] = {
+    "skærtorsdag": -3, "langfredag": -2, "påskedag": 0, "2. påskedag": 1, "anden påskedag": 1,
+    "kr. himmelfartsdag": 39, "kristi himmelfartsdag": 39, "himmelfartsdag": 39,
+    "pinsedag": 49, "2. pinsedag": 50, "anden pinsedag": 50,
+}
+FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {
+    "nytårsdag": (1, 1), "grundlovsdag": (6, 5), "juleaften": (12, 24),
+    "juleaftensdag": (12, 24), "1. juledag": (12, 25), "juledag": (12, 25),
+    "2. juledag": (12, 26), "anden juledag": (12, 26), "nytårsaften": (12, 31),
+    "nytårsaftensdag": (12, 31),
+}

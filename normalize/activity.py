@@ -12,6 +12,7 @@ from core.schema import (
     Organization,
     Organizer,
     RawActivity,
+    Schedule,
     ScheduleKind,
     activity_id,
     danish_phone,
@@ -23,7 +24,7 @@ from normalize.accessibility import from_amenity_features
 from normalize.category import parse_categories
 from normalize.contact import find_email, find_phone, read_contact
 from normalize.dropin import parse_drop_in
-from normalize.schedule_text import parse_schedule
+from normalize.schedule_text import may_state_a_rule, parse_schedule
 from normalize.text import clean_text
 
 EVENT_TYPES = {"Event", "SocialEvent", "EducationEvent", "SportsEvent", "MusicEvent",
@@ -97,17 +98,7 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
         or raw.source.url
     )
     fetched = raw.source.fetched_at.astimezone(TZ)
-    sched = schedule.from_schema_org(
-        data.get("startDate"), data.get("endDate"), data.get("eventSchedule"),
-        ref=fetched, text=texts.get("when"),
-    )
-    if raw.calendar:
-        sched = schedule.from_calendar(raw.calendar, text=texts.get("when"))
-    elif sched.kind is ScheduleKind.unknown and texts.get("when"):
-        sched = parse_schedule(texts["when"], fetched)
-    elif sched.kind is ScheduleKind.unknown and description and not raw.structured:
-        # Posts and pages with no time field often say it in the text: "hver tirsdag kl. 10".
-        sched = parse_schedule(description, fetched)
+    sched = _schedule(raw, data, texts, description, fetched)
     place = data.get("location")
     location = geo.from_schema_org(place if place else texts.get("where"),
                                    municipality=raw.municipality)
@@ -156,6 +147,54 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
         first_seen=seen,
         last_seen=seen,
     )
+
+
+def _schedule(raw: RawActivity, data: Mapping[str, Any], texts: Mapping[str, str],
+              description: str | None, fetched: datetime) -> Schedule:
+    """When it meets: the calendar or schema.org first, the page's time field or description
+    where they say nothing, and a rule in the text over one structured date (`_text_rule`)."""
+    sched = schedule.from_schema_org(
+        data.get("startDate"), data.get("endDate"), data.get("eventSchedule"),
+        ref=fetched, text=texts.get("when"),
+    )
+    if raw.calendar:
+        sched = schedule.from_calendar(raw.calendar, text=texts.get("when"))
+    elif sched.kind is ScheduleKind.unknown and texts.get("when"):
+        sched = parse_schedule(texts["when"], fetched)
+    elif sched.kind is ScheduleKind.unknown and description and not raw.structured:
+        # Posts and pages with no time field often say it in the text: "hver tirsdag kl. 10".
+        sched = parse_schedule(description, fetched)
+    return _text_rule(sched, texts.get("when"), description)
+
+
+def _text_rule(sched: Schedule, *texts: str | None) -> Schedule:
+    """Text recurrence wins over one structured date, and the date becomes its first meeting.
+
+    A feed often gives only the next date of a recurring offer ("startDate" 2026-03-28) while
+    its text says "sidste lørdag i måneden" or "torsdage kl. 16.30": read alone, the offer
+    would be a one-off. When the time field (then the description) holds a rule and the
+    structured date is one of its meetings (the rule, read from that date, meets on it), the
+    rule is kept, starting on that date; a clock time only the structured date gives is kept.
+    A date that is not one of the rule's meetings leaves the structured one-off as it was:
+    the two disagree, and neither is guessed over the other.
+    """
+    if sched.kind is not ScheduleKind.once or sched.dates or sched.start is None:
+        return sched
+    first = sched.start.astimezone(TZ)
+    for text in texts:
+        if not text or not may_state_a_rule(text):
+            continue
+        rule = parse_schedule(text, first.date())
+        if rule.kind is not ScheduleKind.recurring or rule.start is None:
+            continue
+        if rule.start.astimezone(TZ).date() != first.date():
+            return sched
+        if rule.time_known or not sched.time_known:
+            return rule
+        # The time from the structured date: "torsdage" in the text, 16:30 in startDate.
+        end = sched.end if sched.end and sched.end.date() == first.date() else None
+        return rule.model_copy(update={"start": first, "end": end, "time_known": True})
+    return sched
 
 
 def _status(data: Mapping[str, Any], raw: RawActivity, texts: Mapping[str, str], title: str,

@@ -302,7 +302,14 @@ def _with_dates(rule: rrule, schedule: Schedule) -> rruleset:
 
 def from_calendar(cal: Mapping[str, Any], *, text: str | None = None) -> Schedule:
     """Schedule from an iCalendar-style event: dtstart, dtend, rrule, rdates, exdates (ISO
-    strings, tz-aware or Copenhagen local) and all_day.
+    strings, tz-aware or Copenhagen local), all_day and last_day.
+
+    An all-day event over several days (DTSTART 21 May, DTEND 23 May exclusive: `last_day`
+    22 May) meets on each of its days: the days after the first are its further dates.
+
+    >>> s = from_calendar({"dtstart": "2026-05-21", "all_day": True, "last_day": "2026-05-22"})
+    >>> [d.date().isoformat() for d in next_occurrences(s, datetime(2026, 5, 1, tzinfo=TZ), 3)]
+    ['2026-05-21', '2026-05-22']
 
     >>> s = from_calendar({"dtstart": "2026-12-01T10:00:00+01:00", "rrule": "FREQ=WEEKLY",
     ...                    "exdates": ["2026-12-08T10:00:00+01:00"]})
@@ -319,6 +326,10 @@ def from_calendar(cal: Mapping[str, Any], *, text: str | None = None) -> Schedul
     skipped = [d for d in (parse_iso(x) for x in _as_list(cal.get("exdates"))) if d]
     all_day = bool(cal.get("all_day"))
     body = str(cal.get("rrule") or "").strip().removeprefix("RRULE:") or None
+    last_day = parse_iso(cal.get("last_day")) if all_day and not body else None
+    if last_day is not None:
+        days = (last_day.date() - start.date()).days
+        extra += [start + timedelta(days=n) for n in range(1, min(days, 366) + 1)]
     if body:
         return Schedule(kind=ScheduleKind.recurring, start=start, end=end, rrule=body,
                         dates=extra, exdates=skipped, time_known=not all_day, text=text)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -171,8 +171,13 @@ def _calendar(ev: icalendar.cal.Component, tz: ZoneInfo, change: _Changes) -> di
     end: Any = ev.decoded("DTEND") if ev.get("DTEND") is not None else None
     if end is None and ev.get("DURATION") is not None:
         end = start + ev.decoded("DURATION")
+    last_day = None
     if all_day and isinstance(end, date):
-        end = None  # an all-day event's DTEND is the next day: not an end time
+        # An all-day event's DTEND is the day after its last (RFC 5545, exclusive): not an end
+        # time. An event over several days keeps its last day, so that no day is lost.
+        if (end - start).days > 1:
+            last_day = (end - timedelta(days=1)).isoformat()
+        end = None
     rrule = ev.get("RRULE")
     exdates = _dates(ev.get("EXDATE"), tz) if ev.get("EXDATE") is not None else []
     rdates = _dates(ev.get("RDATE"), tz) if ev.get("RDATE") is not None else []
@@ -189,6 +194,7 @@ def _calendar(ev: icalendar.cal.Component, tz: ZoneInfo, change: _Changes) -> di
         "exdates": exdates,
         "rdates": rdates,
         "all_day": all_day,
+        "last_day": last_day,
         "duration_s": (end - start).total_seconds() if isinstance(end, datetime)
         and isinstance(start, datetime) else None,
     }

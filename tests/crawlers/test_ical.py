@@ -11,13 +11,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import icalendar
 import pytest
 
 from core.clock import TZ
 from core.schema import NOT_TAKING_PLACE, Activity, EventStatus
 from crawlers.items import ActivityItem
-from crawlers.spiders.ical import ICalSpider
-from normalize.schedule import next_occurrences
+from crawlers.spiders.ical import ICalSpider, _Changes
+from crawlers.spiders.ical import _calendar as read_event
+from normalize.schedule import from_calendar, next_occurrences
 from tests.conftest import FILES
 from tests.crawlers import pages
 
@@ -331,3 +333,17 @@ def test_an_unreadable_override_is_reported_and_the_series_kept(tmp_path: Any) -
     spider, (item,) = _series(tmp_path)
     assert pages.problems(spider) == [("broken_ical_event", "k.ics")]
     assert (item.raw.calendar or {})["exdates"] == []  # its meeting cannot be known
+
+
+def test_an_all_day_event_over_two_days_keeps_its_last_day() -> None:
+    ics = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//da\r\nBEGIN:VEVENT\r\n"
+           "UID:loppemarked-2026@forening.example\r\nDTSTART;VALUE=DATE:20260523\r\n"
+           "DTEND;VALUE=DATE:20260525\r\nSUMMARY:Loppemarked i præstegårdshaven\r\n"
+           "END:VEVENT\r\nEND:VCALENDAR\r\n")
+    event = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
+    calendar = read_event(event, TZ, _Changes())
+    assert (calendar["all_day"], calendar["dtend"], calendar["last_day"]) == (
+        True, None, "2026-05-24")
+    s = from_calendar(calendar)
+    assert [d.date().isoformat() for d in next_occurrences(s, AFTER.replace(month=5), 5)] == [
+        "2026-05-23", "2026-05-24"]
