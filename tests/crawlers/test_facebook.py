@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from core.clock import TZ
 from core.schema import Activity
 from crawlers.facebook_page import FacebookEvent, FacebookPageProblem, parse_event_page
 from crawlers.items import ActivityItem
 from crawlers.spiders.facebook import FacebookSpider
+from normalize.schedule import next_occurrences
 from tests.conftest import FILES, FROZEN_NOW, REPO
 from tests.crawlers import pages
 
@@ -207,8 +209,10 @@ def test_series_meetings() -> None:
 
 
 def test_series_dates() -> None:
+    # Six weekly meetings: the weekly rule that gives exactly them (weekly_series).
     schedule = EVENT["Gå-klub ved Limfjorden"].schedule
-    assert schedule.kind.value == "once" and len(schedule.dates) == 5
+    meetings = next_occurrences(schedule, datetime(2026, 1, 1, tzinfo=TZ), 50)
+    assert schedule.kind.value == "recurring" and len(meetings) == 6
 
 
 # -- invariants ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 
 from crawlers.facebook_page import FacebookEvent, parse_event_page
 from crawlers.spiders.facebook import FacebookSpider, _schema_org, _series
+from normalize.schedule import next_occurrences
 from tests.crawlers import pages
 from tests.crawlers.test_facebook import PAGES, REALWORLD
 
@@ -175,7 +176,10 @@ def test_series_is_one_activity_with_its_coming_dates() -> None:
     schedule = EVENT["Strikkecafé på Biblioteket"].schedule
     assert schedule.start is not None and schedule.start.isoformat() == (
         "2026-12-02T14:00:00+01:00")
-    assert [d.date().isoformat() for d in schedule.dates] == ["2026-12-09", "2026-12-16"]
+    meetings = next_occurrences(schedule, schedule.start, 50)
+    assert [d.date().isoformat() for d in meetings] == ["2026-12-02", "2026-12-09",
+                                                        "2026-12-16"]
+    assert schedule.kind.value == "recurring"  # three Wednesdays at 14: a weekly rule
 
 
 def test_host_from_a_user_profile_is_the_organizer() -> None:
