@@ -11,7 +11,7 @@ from core.schema import NOT_TAKING_PLACE
 from index.backends.engine.mapping import known_field, utc
 from index.contract import SearchQuery, Sort
 from index.filters import AnyOf, AtMost, Flag, Rule, Span, used
-from normalize import analysis
+from normalize import question
 
 
 def exists(field: str) -> dict[str, Any]:
@@ -56,13 +56,34 @@ def soft_clauses(q: SearchQuery) -> dict[str, tuple[dict[str, Any], dict[str, An
 
 
 def text_clauses(text: str) -> list[dict[str, Any]] | None:
-    """Every typed word, stemmed, as a prefix of an index term (as the embedded backend)."""
-    terms = analysis.query_terms(text)
-    if not terms:
+    """The citizen's words by the plan of `normalize.question`, as on the embedded backend:
+    at least `minimum` of the required groups (each any of its terms, in the title or the
+    text), as filters; None when nothing searchable was typed."""
+    p = question.plan(text)
+    if p is None:
         return None
-    return [{"bool": {"should": [{"prefix": {"terms_title": t}},
-                                 {"prefix": {"terms_body": t}}], "minimum_should_match": 1}}
-            for t in terms]
+    return [{"bool": {"should": [_group(g, scoring=False) for g in p.required],
+                      "minimum_should_match": p.minimum}}]
+
+
+def _group(g: question.Group, scoring: bool) -> dict[str, Any]:
+    """One group: any of its terms in either field; a prefix as prefix (scored by BM25 over its
+    most frequent expansions when `scoring`), an exact term as a term, and the terms one edit
+    away (Damerau) for a typed word of five letters or more."""
+    alts: list[dict[str, Any]] = []
+    for t in g.terms:
+        for field, boost in (("terms_title", 3.0), ("terms_body", 1.0)):
+            if t.prefix:
+                prefix: dict[str, Any] = {"value": t.stem}
+                if scoring:
+                    prefix.update(rewrite="top_terms_64", boost=boost)
+                alts.append({"prefix": {field: prefix}})
+            else:
+                alts.append({"term": {field: {"value": t.stem, "boost": boost}}})
+            if t.fuzzy:
+                alts.append({"fuzzy": {field: {"value": t.stem, "fuzziness": 1,
+                                               "transpositions": True, "boost": boost}}})
+    return {"bool": {"should": alts, "minimum_should_match": 1}}
 
 
 #: How many soft filters a document meets only as unknown: per filter, the fields any of
@@ -95,14 +116,11 @@ def _text(q: SearchQuery, filters: list[dict[str, Any]], should: list[dict[str, 
         filters.append({"bool": {"must_not": [{"match_all": {}}]}})
         return
     filters.extend(clauses)
-    # Scoring as on the embedded backend: a term in the title counts three times.
-    for t in analysis.query_terms(q.text):
-        should.append({"constant_score": {"filter": {"prefix": {"terms_title": t}},
-                                          "boost": 3.0}})
-        should.append({"constant_score": {"filter": {"prefix": {"terms_body": t}},
-                                          "boost": 1.0}})
-    should.append({"multi_match": {"query": q.text, "fields": ["title^3", "body"],
-                                   "boost": 0.1}})
+    # Scoring as on the embedded backend: BM25 over every group's terms, required or not, a
+    # term in the title three times one in the text.
+    p = question.plan(q.text)
+    assert p is not None
+    should.extend(_group(g, scoring=True) for g in p.groups)
 
 
 def _sort(q: SearchQuery, now: datetime) -> list[Any]:
