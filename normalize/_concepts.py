@@ -177,7 +177,7 @@ ENTRIES: tuple[Entry, ...] = (
           "offers: strikkecafé"),
     # A cup of coffee and a chat.
     Entry("cafe", ("kaffe og en snak", "kaffe og snak", "en snak", "snakke", "sludre",
-                   "kaffe"), "offers: 'kaffe, kage og en snak'"),
+                   "en kop kaffe"), "offers: 'kaffe, kage og en snak'"),
     # Gardening.
     Entry("have", ("=have", "haven", "havearbejde", "havefællesskab", "køkkenhave",
                    "dyrke grøntsager", "dyrke", "grøntsager", "nyttehave"),
