@@ -14,7 +14,13 @@ from typing import Any
 from core.clock import TZ
 from core.schema import Activity, Organization, Status
 from core.text import fold
-from index.backends.engine.query import build_search, exists, term
+from index.backends.engine.query import (
+    build_search,
+    exists,
+    fuzzy_stems,
+    known_stem_query,
+    term,
+)
 from index.backends.engine.writes import EngineWrites
 from index.contract import Hit, OrganizationResult, SearchQuery, SearchResult
 from index.filters import matched
@@ -85,7 +91,8 @@ class EngineBackend(EngineWrites):
     def search(self, q: SearchQuery) -> SearchResult:
         self._ensure()
         now = q.now or datetime.now(TZ)
-        resp = self.client.search(index=self.alias, body=build_search(q, now))
+        resp = self.client.search(index=self.alias,
+                                  body=build_search(q, now, self._unknown_stems(q)))
         hits = []
         for h in resp["hits"]["hits"]:
             a = Activity.model_validate(h["_source"]["doc"])
@@ -103,6 +110,16 @@ class EngineBackend(EngineWrites):
             facets={"categories": {b["key"]: int(b["doc_count"]) for b in sorted(
                 buckets, key=lambda b: b["key"])}},
         )
+
+    def _unknown_stems(self, q: SearchQuery) -> frozenset[str]:
+        """Typed stems (of words long enough for typo tolerance) that no document holds: only
+        these match the terms one edit away, as on the embedded backend."""
+        if not q.text:
+            return frozenset()
+        return frozenset(
+            stem for stem in fuzzy_stems(q.text)
+            if not self.client.count(index=self.alias,
+                                     body={"query": known_stem_query(stem)})["count"])
 
     def _scan(self, query: dict[str, Any]) -> Iterator[Activity]:
         """Every matching document, page by page (search_after on the id)."""
