@@ -70,7 +70,8 @@ CONCEPTS: dict[str, Concept] = {
          "mobiltelefon", "mitid", "boks", "internet", "app", "appen", "hjælpere"),
         ("digital",), "brief (digital help); offers: IT-hjælp, MitID og e-Boks on library pages"),
     "sprog": Concept(
-        ("dansk", "danske", "danskcafé", "sprogcafé", "sprog*", "samtale", "øv", "tale"),
+        ("danskcafé", "sprogcafé", "sprog*", "danskundervisning", "dansktræning",
+         "konversation"),
         ("sprog",), "brief (language cafés); offers: danskcafé / sprogcafé, 'øv dit dansk'"),
     "gaatur": Concept(
         ("gåtur", "gåture", "gå", "går", "tur", "vandre*", "vandring", "gåsammen"),
@@ -98,7 +99,7 @@ CONCEPTS: dict[str, Concept] = {
         ("madlavning", "mad", "laver", "lave", "køkkenet", "madklub"),
         ("mad",), "offers: 'Madlavning for mænd', 'vi laver mad sammen'"),
     "maend": Concept(
-        ("mænd", "mænds", "mand", "mandeklub", "mandegruppe", "herreklub", "mødested"),
+        ("mænd", "mænds", "mand", "mandeklub", "mandegruppe", "herreklub"),
         ("maend",), "brief (for men); offers: Mænds Mødested, Mandeklubben"),
     "haandarbejde": Concept(
         ("strik*", "hækl*", "håndarbejde", "garn", "strikketøj", "broderi", "syning"),

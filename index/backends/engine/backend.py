@@ -114,12 +114,16 @@ class EngineBackend(EngineWrites):
     def _unknown_stems(self, q: SearchQuery) -> frozenset[str]:
         """Typed stems (of words long enough for typo tolerance) that no document holds: only
         these match the terms one edit away, as on the embedded backend."""
-        if not q.text:
+        stems = fuzzy_stems(q.text) if q.text else []
+        if not stems:
             return frozenset()
-        return frozenset(
-            stem for stem in fuzzy_stems(q.text)
-            if not self.client.count(index=self.alias,
-                                     body={"query": known_stem_query(stem)})["count"])
+        # One request for all of them: a count per stem, over the whole index.
+        resp = self.client.search(index=self.alias, body={
+            "size": 0, "track_total_hits": False,
+            "aggs": {"known": {"filters": {"filters": {
+                str(i): known_stem_query(s) for i, s in enumerate(stems)}}}}})
+        buckets = resp["aggregations"]["known"]["buckets"]
+        return frozenset(s for i, s in enumerate(stems) if not buckets[str(i)]["doc_count"])
 
     def _scan(self, query: dict[str, Any]) -> Iterator[Activity]:
         """Every matching document, page by page (search_after on the id)."""
