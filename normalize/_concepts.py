@@ -63,7 +63,9 @@ CONCEPTS: dict[str, Concept] = {
         ("sorg_stoette", "cafe_netvaerk"),
         "offers: 'for dig, der er alene i weekenden', 'Ensomhed og fællesskab'"),
     "demens": Concept(
-        ("demens*", "demenscafé", "pårørende", "alzheimer", "hukommelse"),
+        # Not "demens" itself: its stem is "dem", the pronoun ("mødes med dem").
+        ("demenscafé", "demenscaféen", "demensramte", "demenskoordinator", "pårørende",
+         "alzheimer", "hukommelse"),
         ("demens_paaroerende",), "offers: demenscafé for pårørende; citizen: alzheimer"),
     "digital": Concept(
         ("digital", "digitale", "it", "computer", "tablet", "ipad", "smartphone", "mobil",
@@ -74,7 +76,7 @@ CONCEPTS: dict[str, Concept] = {
          "konversation"),
         ("sprog",), "brief (language cafés); offers: danskcafé / sprogcafé, 'øv dit dansk'"),
     "gaatur": Concept(
-        ("gåtur", "gåture", "gå", "går", "tur", "vandre*", "vandring", "gåsammen"),
+        ("gåtur", "gåture", "vandre*", "vandring", "vandretur", "gåklub", "gågruppe"),
         ("motion", "natur_have"),
         "brief (walks); offers: vandregruppen, fælles gåtur, Gå-sammen"),
     "cykel": Concept(
@@ -82,7 +84,7 @@ CONCEPTS: dict[str, Concept] = {
         ("motion",), "offers: cykelklub, seniorcyklister"),
     "motion": Concept(
         ("motion*", "gymnastik", "stolegymnastik", "træning", "træner", "bevægelse",
-         "øvelser", "dans*", "yoga"),
+         "øvelser", "dans", "seniordans", "yoga"),
         ("motion",), "offers: stolegymnastik, seniordans, 'blid træning'"),
     "spil": Concept(
         ("spil", "spille", "brætspil", "kortspil", "kort", "spilcafé", "spilleaften", "whist",
@@ -96,7 +98,7 @@ CONCEPTS: dict[str, Concept] = {
          "aftensmad", "frokost", "frokostklub", "madklub", "suppe", "middag"),
         ("mad",), "brief (community meals); offers: fællesspisning, madklub, frokostklub"),
     "madlavning": Concept(
-        ("madlavning", "mad", "laver", "lave", "køkkenet", "madklub"),
+        ("madlavning", "mad", "køkkenet", "madklub"),
         ("mad",), "offers: 'Madlavning for mænd', 'vi laver mad sammen'"),
     "maend": Concept(
         ("mænd", "mænds", "mand", "mandeklub", "mandegruppe", "herreklub"),
@@ -108,8 +110,9 @@ CONCEPTS: dict[str, Concept] = {
         ("kaffe", "snak", "snakke", "café", "caféen", "hygge"),
         ("cafe_netvaerk",), "offers: 'kaffe, kage og en snak', frivilligcaféen"),
     "have": Concept(
-        ("havefællesskab", "have", "haven", "dyrke", "dyrker", "grøntsager", "køkkenhave",
-         "høster", "sår", "luger"),
+        # Not "have"/"haven": their stem is "hav", the verb ("du skal selv have en makker").
+        ("havefællesskab", "dyrke", "dyrker", "grøntsager", "køkkenhave", "nyttehave",
+         "høster", "luger"),
         ("natur_have",), "offers: havefællesskab ('vi sår, luger, høster')"),
     "laesning": Concept(
         ("læsekreds", "læse", "læser", "bog", "bogen", "bøger", "roman*", "bogklub"),
