@@ -107,7 +107,7 @@ CONCEPTS: dict[str, Concept] = {
         ("strik*", "hækl*", "håndarbejde", "garn", "strikketøj", "broderi", "syning"),
         ("kreativ",), "offers: strikkeklub, strikkecafé ('strikke og hækle')"),
     "cafe": Concept(
-        ("kaffe", "snak", "snakke", "café", "caféen", "hygge"),
+        ("snak", "snakke", "café", "caféen", "samvær", "kaffeklub", "kaffemik", "netværk"),
         ("cafe_netvaerk",), "offers: 'kaffe, kage og en snak', frivilligcaféen"),
     "have": Concept(
         # Not "have"/"haven": their stem is "hav", the verb ("du skal selv have en makker").
@@ -179,9 +179,11 @@ ENTRIES: tuple[Entry, ...] = (
     # Needlework.
     Entry("haandarbejde", ("hækle", "hækler", "hækling", "håndarbejde", "brodere", "sy"),
           "offers: strikkecafé"),
-    # A cup of coffee and a chat.
-    Entry("cafe", ("kaffe og en snak", "kaffe og snak", "en snak", "snakke", "sludre",
-                   "en kop kaffe"), "offers: 'kaffe, kage og en snak'"),
+    # Someone to talk to. Not "kaffe og en snak": that is how listings say it, and searched as
+    # typed (both words) it is precise; the concept ("kaffe") would be nearly every offer.
+    Entry("cafe", ("sludre", "snakke med nogen", "nogen at snakke med", "nogen at tale med",
+                   "tale med nogen", "hyggeligt samvær"),
+          "citizen: 'hun har ingen at snakke med'; offers: 'nogen at tale med'"),
     # Gardening.
     Entry("have", ("=have", "haven", "havearbejde", "havefællesskab", "køkkenhave",
                    "dyrke grøntsager", "dyrke", "grøntsager", "nyttehave"),
