@@ -93,6 +93,10 @@ class SearchResult(BaseModel):
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
+    #: When free text found nothing: the typed words no activity holds under the other
+    #: filters, and category slugs they stand for that do have activities (`index.empty`).
+    not_found: list[str] = Field(default_factory=list)
+    suggested_categories: list[str] = Field(default_factory=list)
 
 
 class OrganizationResult(BaseModel):

@@ -47,11 +47,25 @@ class NearPublic(BaseModel):
         'midtpunkt").')
 
 
+class CategorySuggestion(BaseModel):
+    slug: str
+    label: str = Field(description="The Danish name, as the pages show it.")
+
+
 class ActivitiesPublic(BaseModel):
     data: list[ActivityPublic]
     near: NearPublic | None = Field(default=None, description="How `near` was resolved.")
     count: int = Field(description="All hits of the search, not only this page.")
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
+    not_found: list[str] = Field(
+        default_factory=list,
+        description="When free text found nothing: the typed words no activity holds under "
+                    "the other filters (stop words are never named).")
+    suggested_categories: list[CategorySuggestion] = Field(
+        default_factory=list,
+        description="When free text found nothing: the interest categories the words stand "
+                    "for that have activities under the other filters; search with "
+                    "`categories=` instead.")
 
 
 class OrganizationPublic(Organization):

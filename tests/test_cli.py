@@ -37,6 +37,19 @@ def test_search_prints_hits_nearest_first(tmp_path: Path) -> None:
     assert "2 fundet" in proc.stdout
 
 
+def test_search_that_finds_nothing_names_the_words_and_a_category(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    b = SQLiteBackend(db)
+    b.upsert([make("gym", "Stolegymnastik", at=(56.361, 8.62), categories=["motion"])])
+    b.close()
+    proc = run_fkort("search", "yoga", "--near", "56.36,8.62", "--radius-km", "10",
+                     "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "0 fundet", "Ingen aktiviteter med »yoga«.",
+        "Prøv kategorien Motion og bevægelse (--categories motion)."]
+
+
 def test_search_bad_point_is_a_usage_error(tmp_path: Path) -> None:
     proc = run_fkort("search", "--near", "Nørregade 3, Ukendtby", "--db",
                      str(tmp_path / "x.db"))

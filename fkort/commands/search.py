@@ -16,6 +16,8 @@ from fkort.commands._base import (
     settings_for,
 )
 from index import open_index
+from index.empty import explain_empty
+from normalize.category import CATEGORY_LABELS
 from normalize.geo.chain import make_geocoder
 from normalize.schedule import duration, next_occurrences
 from search_api.formatting import distance, price, when, where
@@ -77,12 +79,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"fkort search: {getattr(exc, 'en', None) or exc}", file=sys.stderr)
         return EXIT_USAGE
     index = open_index(settings)
-    result = index.search(query.model_copy(update={"now": clock.now()}))
+    query = query.model_copy(update={"now": clock.now()})
+    result = explain_empty(index, query, index.search(query))
     if args.json:
         print(result.model_dump_json(indent=2))
         return EXIT_OK
     print(f"{result.total} fundet")
     from_precision = origin.precision.value if origin is not None else "address"
+    if result.not_found:
+        print("Ingen aktiviteter med " + " eller ".join(f"»{w}«" for w in result.not_found) + ".")
+    if result.suggested_categories:
+        print("Prøv kategorien " + " eller ".join(
+            f"{CATEGORY_LABELS.get(s, s)} (--categories {s})"
+            for s in result.suggested_categories) + ".")
     for hit in result.hits:
         a = hit.activity
         nxt = next_occurrences(a.schedule, clock.now(), 1)

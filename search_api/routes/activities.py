@@ -10,10 +10,18 @@ from core import clock
 from core.schema import Status
 from core.settings import Settings
 from index import SearchQuery, SearchResult
+from index.empty import explain_empty
+from normalize.category import CATEGORY_LABELS
 from normalize.schedule import next_occurrences
 from search_api import formatting
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep
-from search_api.models import ActivitiesPublic, ActivityPublic, ErrorPublic, NearPublic
+from search_api.models import (
+    ActivitiesPublic,
+    ActivityPublic,
+    CategorySuggestion,
+    ErrorPublic,
+    NearPublic,
+)
 from search_api.params import SearchParams
 from search_api.seen import last_seen, with_last_seen
 
@@ -24,7 +32,9 @@ def run_search(index: IndexDep, query: SearchQuery, settings: Settings | None = 
                ) -> SearchResult:
     """One search at the current time (also used by the web page); with the settings, each
     hit says when the crawls last found it."""
-    result = index.search(query.model_copy(update={"now": query.now or clock.now()}))
+    query = query.model_copy(update={"now": query.now or clock.now()})
+    # A search that finds nothing says which words were not found and what to try instead.
+    result = explain_empty(index, query, index.search(query))
     return result if settings is None else with_last_seen(settings, result)
 
 
@@ -47,7 +57,10 @@ def to_public(result: SearchResult, origin_precision: str = "address") -> Activi
             next_occurrences=next_occurrences(hit.activity.schedule, now, 3),
             matched=hit.matched,
         ))
-    return ActivitiesPublic(data=data, count=result.total, facets=result.facets)
+    return ActivitiesPublic(
+        data=data, count=result.total, facets=result.facets, not_found=result.not_found,
+        suggested_categories=[CategorySuggestion(slug=s, label=CATEGORY_LABELS.get(s, s))
+                              for s in result.suggested_categories])
 
 
 @router.get("", response_model=ActivitiesPublic, responses={422: {"model": ErrorPublic}})

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from core import clock
 from core.schema import Activity, Status
+from normalize.category import CATEGORY_LABELS
 from normalize.schedule import duration, next_occurrences
 from search_api import formatting
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep
@@ -49,7 +50,13 @@ async def search_page_post(request: Request, index: IndexDep, geocoder: Geocoder
                            settings: SettingsDep) -> HTMLResponse:
     """The form's search. Sent as POST, so a citizen's address never stands in an address
     bar, the browser's history or a log; it is used for this answer and then forgotten."""
-    form = SearchForm.from_form(await request.form())
+    data = await request.form()
+    form = SearchForm.from_form(data)
+    instead = data.get("kategori_i_stedet")
+    if isinstance(instead, str) and instead in CATEGORY_LABELS:
+        # A suggested category's button (after a text that found nothing): the same search
+        # with that interest instead of the text.
+        form.values.update(q="", categories=[instead])
     return await run_in_threadpool(_search, request, form, index, geocoder, settings)
 
 
@@ -86,6 +93,9 @@ def _search(request: Request, form: SearchForm, index: Any, geocoder: Any,
         origin=formatting.origin_text(origin.precision.value, origin.note) if origin else None,
         origin_precision=origin.precision.value if origin else "address",
         point_given=origin is None and query.lat is not None,
+        not_found=result.not_found,
+        suggestions=[(slug, CATEGORY_LABELS.get(slug, slug))
+                     for slug in result.suggested_categories],
     )
     return templates.TemplateResponse(request, "search.html", context)
 

@@ -129,3 +129,18 @@ def test_openapi_and_docs(api: httpx.Client) -> None:
 
 def test_static_css(api: httpx.Client, tmp_path: Path) -> None:
     assert api.get("/static/site.css").status_code == 200
+
+
+def test_nothing_found_names_the_words_and_offers_categories(api: httpx.Client) -> None:
+    body = api.get("/v1/activities", params={"near": HOLSTEBRO, "radius_km": 10,
+                                             "q": "kortklub"}).json()
+    assert body["count"] == 0 and body["data"] == []
+    assert body["not_found"] == ["kortklub"]
+    assert body["suggested_categories"] == [{"slug": "spil", "label": "Spil"}]
+    # What was suggested finds something.
+    got = api.get("/v1/activities", params={"near": HOLSTEBRO, "radius_km": 10,
+                                            "categories": "spil"}).json()
+    assert [a["title"] for a in got["data"]] == ["Brætspilsaften"]
+    # A search that finds something names nothing.
+    found = api.get("/v1/activities", params={"q": "spil"}).json()
+    assert found["not_found"] == [] and found["suggested_categories"] == []

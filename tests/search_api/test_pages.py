@@ -224,3 +224,19 @@ def test_odd_input_never_breaks_the_page(site: httpx.Client, data: dict[str, obj
 def test_a_post_that_is_not_a_form_is_just_the_form(site: httpx.Client) -> None:
     page = site.post("/", content=b'{"near": "x"}', headers={"content-type": "application/json"})
     assert page.status_code == 200 and "fundet" not in page.text
+
+
+def test_nothing_found_says_which_words_and_offers_a_category(site: httpx.Client) -> None:
+    form = {"near": ADDRESS, "radius_km": "10", "q": "kortklub"}
+    html = site.post("/", data=form).text
+    assert "0 tilbud fundet" in html
+    assert "Ingen aktiviteter med »kortklub«." in html
+    assert re.search(r'Prøv kategorien\s*<button type="submit" form="soegning" '
+                     r'name="kategori_i_stedet" value="spil">Spil</button>', html)
+    # The button searches again with the category instead of the text.
+    html = site.post("/", data={**form, "kategori_i_stedet": "spil"}).text
+    assert "Brætspilsaften i Medborgerhuset" in html and "Ingen aktiviteter" not in html
+    assert "Mændenes Værksted" not in html
+    # An unknown category in the button is ignored (the text search stands).
+    html = site.post("/", data={**form, "kategori_i_stedet": "<script>"}).text
+    assert "Ingen aktiviteter med »kortklub«." in html

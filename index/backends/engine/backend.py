@@ -14,7 +14,13 @@ from typing import Any
 from core.clock import TZ
 from core.schema import Activity, Organization, Status
 from core.text import fold
-from index.backends.engine.query import build_search, exists, term
+from index.backends.engine.query import (
+    build_search,
+    exists,
+    fuzzy_stems,
+    known_stem_query,
+    term,
+)
 from index.backends.engine.writes import EngineWrites
 from index.contract import Hit, OrganizationResult, SearchQuery, SearchResult
 from index.filters import matched
@@ -85,7 +91,8 @@ class EngineBackend(EngineWrites):
     def search(self, q: SearchQuery) -> SearchResult:
         self._ensure()
         now = q.now or datetime.now(TZ)
-        resp = self.client.search(index=self.alias, body=build_search(q, now))
+        resp = self.client.search(index=self.alias,
+                                  body=build_search(q, now, self._unknown_stems(q)))
         hits = []
         for h in resp["hits"]["hits"]:
             a = Activity.model_validate(h["_source"]["doc"])
@@ -103,6 +110,20 @@ class EngineBackend(EngineWrites):
             facets={"categories": {b["key"]: int(b["doc_count"]) for b in sorted(
                 buckets, key=lambda b: b["key"])}},
         )
+
+    def _unknown_stems(self, q: SearchQuery) -> frozenset[str]:
+        """Typed stems (of words long enough for typo tolerance) that no document holds: only
+        these match the terms one edit away, as on the embedded backend."""
+        stems = fuzzy_stems(q.text) if q.text else []
+        if not stems:
+            return frozenset()
+        # One request for all of them: a count per stem, over the whole index.
+        resp = self.client.search(index=self.alias, body={
+            "size": 0, "track_total_hits": False,
+            "aggs": {"known": {"filters": {"filters": {
+                str(i): known_stem_query(s) for i, s in enumerate(stems)}}}}})
+        buckets = resp["aggregations"]["known"]["buckets"]
+        return frozenset(s for i, s in enumerate(stems) if not buckets[str(i)]["doc_count"])
 
     def _scan(self, query: dict[str, Any]) -> Iterator[Activity]:
         """Every matching document, page by page (search_after on the id)."""

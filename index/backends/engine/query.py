@@ -11,7 +11,7 @@ from core.schema import NOT_TAKING_PLACE
 from index.backends.engine.mapping import known_field, utc
 from index.contract import SearchQuery, Sort
 from index.filters import AnyOf, AtMost, Flag, Rule, Span, used
-from normalize import analysis
+from normalize import question
 
 
 def exists(field: str) -> dict[str, Any]:
@@ -55,14 +55,50 @@ def soft_clauses(q: SearchQuery) -> dict[str, tuple[dict[str, Any], dict[str, An
     return {f.name: _clauses(f.rule, asked) for f, asked in used(q)}
 
 
-def text_clauses(text: str) -> list[dict[str, Any]] | None:
-    """Every typed word, stemmed, as a prefix of an index term (as the embedded backend)."""
-    terms = analysis.query_terms(text)
-    if not terms:
+def text_clauses(text: str, typos: frozenset[str] = frozenset()
+                 ) -> list[dict[str, Any]] | None:
+    """The citizen's words by the plan of `normalize.question`, as on the embedded backend:
+    at least `minimum` of the required groups (each any of its terms, in the title or the
+    text), as filters; None when nothing searchable was typed. `typos`: the stems the index
+    does not hold (`unknown_stems`), which match the terms one edit away instead."""
+    p = question.plan(text)
+    if p is None:
         return None
-    return [{"bool": {"should": [{"prefix": {"terms_title": t}},
-                                 {"prefix": {"terms_body": t}}], "minimum_should_match": 1}}
-            for t in terms]
+    return [{"bool": {"should": [_group(g, typos, scoring=False) for g in p.required],
+                      "minimum_should_match": p.minimum}}]
+
+
+def fuzzy_stems(text: str) -> list[str]:
+    """The stems of typed words long enough for typo tolerance."""
+    p = question.plan(text)
+    return [] if p is None else [t.stem for g in p.groups for t in g.terms if t.fuzzy]
+
+
+def known_stem_query(stem: str) -> dict[str, Any]:
+    """Whether the index holds a stem (as a prefix of a term), in any document."""
+    return {"bool": {"should": [{"prefix": {"terms_title": stem}},
+                                {"prefix": {"terms_body": stem}}]}}
+
+
+def _group(g: question.Group, typos: frozenset[str], scoring: bool) -> dict[str, Any]:
+    """One group: any of its terms in either field; a prefix as prefix (scored by BM25 over its
+    most frequent expansions when `scoring`), an exact term as a term, and, for a typed word
+    of five letters or more that the index does not hold, the terms one edit away
+    (Damerau)."""
+    alts: list[dict[str, Any]] = []
+    for t in g.terms:
+        for field, boost in (("terms_title", 3.0), ("terms_body", 1.0)):
+            if t.prefix:
+                prefix: dict[str, Any] = {"value": t.stem}
+                if scoring:
+                    prefix.update(rewrite="top_terms_64", boost=boost)
+                alts.append({"prefix": {field: prefix}})
+            else:
+                alts.append({"term": {field: {"value": t.stem, "boost": boost}}})
+            if t.fuzzy and t.stem in typos:
+                alts.append({"fuzzy": {field: {"value": t.stem, "fuzziness": 1,
+                                               "transpositions": True, "boost": boost}}})
+    return {"bool": {"should": alts, "minimum_should_match": 1}}
 
 
 #: How many soft filters a document meets only as unknown: per filter, the fields any of
@@ -87,22 +123,20 @@ return Long.MAX_VALUE;
 """
 
 
-def _text(q: SearchQuery, filters: list[dict[str, Any]], should: list[dict[str, Any]]) -> None:
+def _text(q: SearchQuery, filters: list[dict[str, Any]], should: list[dict[str, Any]],
+          typos: frozenset[str]) -> None:
     if not q.text:
         return
-    clauses = text_clauses(q.text)
+    clauses = text_clauses(q.text, typos)
     if clauses is None:
         filters.append({"bool": {"must_not": [{"match_all": {}}]}})
         return
     filters.extend(clauses)
-    # Scoring as on the embedded backend: a term in the title counts three times.
-    for t in analysis.query_terms(q.text):
-        should.append({"constant_score": {"filter": {"prefix": {"terms_title": t}},
-                                          "boost": 3.0}})
-        should.append({"constant_score": {"filter": {"prefix": {"terms_body": t}},
-                                          "boost": 1.0}})
-    should.append({"multi_match": {"query": q.text, "fields": ["title^3", "body"],
-                                   "boost": 0.1}})
+    # Scoring as on the embedded backend: BM25 over every group's terms, required or not, a
+    # term in the title three times one in the text.
+    p = question.plan(q.text)
+    assert p is not None
+    should.extend(_group(g, typos, scoring=True) for g in p.groups)
 
 
 def _sort(q: SearchQuery, now: datetime) -> list[Any]:
@@ -122,9 +156,10 @@ def _sort(q: SearchQuery, now: datetime) -> list[Any]:
     return sort
 
 
-def build_search(q: SearchQuery, now: datetime) -> dict[str, Any]:
+def build_search(q: SearchQuery, now: datetime, typos: frozenset[str] = frozenset()
+                 ) -> dict[str, Any]:
     """The request body for a search: the same filters, order and facets as the embedded
-    backend."""
+    backend. `typos`: typed stems the index does not hold (see `text_clauses`)."""
     day_start = now.astimezone(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     filters: list[dict[str, Any]] = [
         term("status", "active"),
@@ -132,7 +167,7 @@ def build_search(q: SearchQuery, now: datetime) -> dict[str, Any]:
                              {"range": {"last_start": {"gte": utc(day_start)}}}]}},
     ]
     should: list[dict[str, Any]] = []
-    _text(q, filters, should)
+    _text(q, filters, should, typos)
     if q.has_point and q.radius_km is not None:
         filters.append({"geo_distance": {"distance": f"{q.radius_km}km",
                                          "location": {"lat": q.lat, "lon": q.lon}}})
