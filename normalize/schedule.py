@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -239,10 +239,6 @@ def _naive_rule(body: str, dtstart: datetime) -> rrule:
     # rrule objects are not changed by iterating them, so one can serve every caller.
     rule: rrule = rrulestr(body, dtstart=dtstart, ignoretz=True)
     return rule
-
-
-def _localise(values: Iterable[datetime]) -> list[datetime]:
-    return [v.replace(tzinfo=TZ) for v in values]
 
 
 @lru_cache(maxsize=8192)
