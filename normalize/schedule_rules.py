@@ -20,7 +20,8 @@ The rules that decide (each is checked by tests/normalize/test_schedule_rules.py
   rule) or a first date ("(fra 1/9)"). A first date already past says the series runs: the
   rules start from the reading day, never a year later.
 - **A deadline is not a meeting**: a piece with "senest", "frist", "inden" or "tilmelding"
-  before its day is no rule ("tilmelding senest mandag kl. 12").
+  before its day is no rule ("tilmelding senest mandag kl. 12"); when one piece is left, it
+  alone is the schedule.
 - **"dog"/"undtagen"** ("mandag, onsdag og fredag kl. 9-12 - dog onsdag først fra kl. 10"):
   the later piece's days leave the earlier rule and meet at the later time, keeping the
   earlier end when the later piece gives none.
@@ -239,7 +240,7 @@ def _read_pieces(t: str, pairs: list[_Pair], tail: int, ref: date, raw: str,
             kept = _except(previous, s)
             out[-1:] = [kept] if kept else []
         out.append(s)
-    if len(out) < 2:
+    if not out:
         return None
     if all(s.kind is ScheduleKind.recurring for s in out):
         season, first = _season(rest, ref), _from_date(rest, ref)
@@ -268,6 +269,8 @@ def parse_several(t: str, ref: date, raw: str, read_one: ReadOne) -> Schedule | 
     read = _read_pieces(t, pairs, tail, ref, raw, read_one)
     if read is None:
         return None
+    if len(read) == 1:  # the others were deadlines: the meeting alone
+        return read[0].model_copy(update={"text": raw})
     if all(s.kind is ScheduleKind.once for s in read):
         starts = sorted({d for s in read if s.start for d in (s.start, *s.dates)})
         first = min(read, key=lambda s: s.start or datetime.max.replace(tzinfo=TZ))
