@@ -115,12 +115,14 @@ READS = {
     "forening: two days, two times": (
         "Stolegymnastik mandag kl. 10.00-11.00 og torsdag kl. 14.00-15.00 i Aktivitetshuset.",
         date(2026, 4, 14),
-        [("FREQ=WEEKLY;BYDAY=TH", "2026-04-16T14:00"), ("FREQ=WEEKLY;BYDAY=MO", "2026-04-20T10:00")],
+        [("FREQ=WEEKLY;BYDAY=TH", "2026-04-16T14:00"),
+         ("FREQ=WEEKLY;BYDAY=MO", "2026-04-20T10:00")],
         ["2026-04-16 Thu 14:00", "2026-04-20 Mon 10:00", "2026-04-23 Thu 14:00"]),
     "forening: bare ranges right after the days": (
         "Vi spiller tirsdag 10-12 og torsdag 14-16 i klubhuset ved  havnen.",
         date(2026, 4, 14),
-        [("FREQ=WEEKLY;BYDAY=TU", "2026-04-14T10:00"), ("FREQ=WEEKLY;BYDAY=TH", "2026-04-16T14:00")],
+        [("FREQ=WEEKLY;BYDAY=TU", "2026-04-14T10:00"),
+         ("FREQ=WEEKLY;BYDAY=TH", "2026-04-16T14:00")],
         ["2026-04-14 Tue 10:00", "2026-04-16 Thu 14:00", "2026-04-21 Tue 10:00"]),
     "kommune: same time, one rule": (
         "Træning i Idrætscentret mandag kl. 9.00 og fredag kl. 9.00. Alle kan være med.",
@@ -130,7 +132,8 @@ READS = {
     "aeldresagen: monthly and weekly": (
         "Kortklubben mødes 2. onsdag i måneden kl. 13-16 samt hver fredag kl. 10.",
         date(2026, 4, 1),
-        [("FREQ=WEEKLY;BYDAY=FR", "2026-04-03T10:00"), ("FREQ=MONTHLY;BYDAY=2WE", "2026-04-08T13:00")],
+        [("FREQ=WEEKLY;BYDAY=FR", "2026-04-03T10:00"),
+         ("FREQ=MONTHLY;BYDAY=2WE", "2026-04-08T13:00")],
         ["2026-04-03 Fri 10:00", "2026-04-08 Wed 13:00", "2026-04-10 Fri 10:00"]),
     "forening: a season bounds every rule": (
         "Krolf onsdag kl. 9.30 og lørdag kl. 14 i sæsonen 1. maj - 30. september 2026.",
@@ -142,7 +145,8 @@ READS = {
         "Værkstedet har åbent tirsdag, torsdag og fredag fra kl. 13 til 17 – dog fredag "
         "først fra kl. 14.",
         date(2026, 4, 14),
-        [("FREQ=WEEKLY;BYDAY=TU,TH", "2026-04-14T13:00"), ("FREQ=WEEKLY;BYDAY=FR", "2026-04-17T14:00")],
+        [("FREQ=WEEKLY;BYDAY=TU,TH", "2026-04-14T13:00"),
+         ("FREQ=WEEKLY;BYDAY=FR", "2026-04-17T14:00")],
         ["2026-04-14 Tue 13:00", "2026-04-16 Thu 13:00", "2026-04-17 Fri 14:00"]),
 }
 
@@ -176,7 +180,8 @@ def test_two_dated_days_at_two_times_are_one_off_dates() -> None:
     s = parse_schedule("Loppemarked lørdag d. 9. maj kl. 10 og søndag d. 10. maj kl. 12.",
                        date(2026, 4, 14))
     assert s.kind is ScheduleKind.once and s.rules == []
-    assert _hm([s.start, *s.dates]) == ["2026-05-09 Sat 10:00", "2026-05-10 Sun 12:00"]  # type: ignore[list-item]
+    assert s.start is not None
+    assert _hm([s.start, *s.dates]) == ["2026-05-09 Sat 10:00", "2026-05-10 Sun 12:00"]
 
 
 def test_a_past_first_date_does_not_move_the_series_a_year() -> None:
