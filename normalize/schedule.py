@@ -150,10 +150,9 @@ def from_schema_org(
                                     ("eventSchedule", event_schedule)) if v not in (None, "")}
         text = json.dumps(stated, ensure_ascii=False, default=str) if stated else None
     schedules = [s for s in _as_list(event_schedule) if isinstance(s, Mapping)]
-    for sched in schedules:
-        built = _from_schedule(sched, ref=ref, text=text)
-        if built is not None:
-            return built
+    built = [b for b in (_from_schedule(s, ref=ref, text=text) for s in schedules) if b]
+    if built:
+        return _several(built)
     start = parse_iso(start_date)
     if start is not None:
         end = parse_iso(end_date)
@@ -163,6 +162,20 @@ def from_schema_org(
         return Schedule(kind=ScheduleKind.once, start=start, end=end, text=text,
                         time_known=not is_date_only(start_date))
     return Schedule(kind=ScheduleKind.unknown, text=text)
+
+
+def _several(built: list[Schedule]) -> Schedule:
+    """Several `eventSchedule`s (Mondays at 18:30, Wednesdays at 13:00) as one schedule of
+    several rules, the one that meets first first. A clock time is known only when every
+    one states it."""
+    if len(built) == 1:
+        return built[0]
+    ordered = sorted(built, key=lambda b: b.start or datetime.max.replace(tzinfo=TZ))
+    head, *more = ordered
+    return head.model_copy(update={
+        "time_known": all(b.time_known for b in built),
+        "rules": [ScheduleRule(rrule=b.rrule, start=b.start, end=b.end)
+                  for b in more if b.rrule and b.start]})
 
 
 def is_date_only(value: object) -> bool:

@@ -225,3 +225,19 @@ def test_gold_real_several_times(case: dict[str, object]) -> None:
 
     got = PARSERS["schedule"](str(case["text"]), date.fromisoformat(str(case["ref"])))
     assert _same_schedule(case["expected"], got), got  # type: ignore[arg-type]
+
+
+def test_several_schema_org_event_schedules_become_several_rules() -> None:
+    from normalize.schedule import from_schema_org
+
+    s = from_schema_org(event_schedule=[
+        {"@type": "Schedule", "byDay": "https://schema.org/Monday", "repeatFrequency": "P1W",
+         "startTime": "18:30", "endTime": "20:00"},
+        {"@type": "Schedule", "byDay": "https://schema.org/Wednesday", "repeatFrequency": "P1W",
+         "startTime": "13:00"}], ref=_at(2026, 3, 3))
+    assert s.kind is ScheduleKind.recurring and s.time_known
+    assert [s.rrule, *(r.rrule for r in s.rules)] == [
+        "FREQ=WEEKLY;INTERVAL=1;BYDAY=WE", "FREQ=WEEKLY;INTERVAL=1;BYDAY=MO"]
+    assert _hm(next_occurrences(s, _at(2026, 3, 3), 3)) == [
+        "2026-03-04 Wed 13:00", "2026-03-09 Mon 18:30", "2026-03-11 Wed 13:00"]
+    assert [n and n.seconds // 60 for _, n in next_meetings(s, _at(2026, 3, 3), 2)] == [None, 90]
