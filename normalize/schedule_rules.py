@@ -22,6 +22,9 @@ The rules that decide (each is checked by tests/normalize/test_schedule_rules.py
 - **A deadline is not a meeting**: a piece with "senest", "frist", "inden" or "tilmelding"
   before its day is no rule ("tilmelding senest mandag kl. 12"); when one piece is left, it
   alone is the schedule.
+- **A piece that says "hver" is a rule**: "næste søndag" in it ("og hver anden søndag kl. 14
+  (næste søndag er d. 8. februar)") names the next meeting, whose date is the rule's first,
+  not a one-off.
 - **"dog"/"undtagen"** ("mandag, onsdag og fredag kl. 9-12 - dog onsdag først fra kl. 10"):
   the later piece's days leave the earlier rule and meet at the later time, keeping the
   earlier end when the later piece gives none.
@@ -230,6 +233,11 @@ def _read_pieces(t: str, pairs: list[_Pair], tail: int, ref: date, raw: str,
         if _DEADLINE.search(before_day):
             continue
         s = read_one(piece, ref, raw)
+        if s.kind is ScheduleKind.once and rx.RECURRING_WORDS.search(piece) \
+                and rx.ON_DAY.search(piece):
+            # "hver anden søndag kl. 14 (næste søndag er d. 8. februar)": the piece says
+            # every; "næste søndag" names the next meeting (its date the first), not a one-off.
+            s = read_one(rx.ON_DAY.sub(" ", piece), ref, raw)
         if s.kind not in (ScheduleKind.recurring, ScheduleKind.once) or not s.time_known:
             return None
         if i and _EXCEPT.search(before_day) and out and s.kind is ScheduleKind.recurring:

@@ -212,11 +212,9 @@ def _several_times_cases() -> list[object]:
     return cases
 
 
-KNOWN_FAILURES = {
-    "realB-schedule-021": "'næste søndag er d. 8. februar' makes the one-rule reader read the "
-                          "Sunday piece as a one-off (schedule_text's weekday/date rules), so "
-                          "the pieces mix a rule and a date and the whole text is read as before",
-}
+#: gold_real cases of the class this reader is for that it still reads wrong, by id, with why
+#: (run as xfail(strict=True): one that starts to pass fails until it is taken off).
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("case", _several_times_cases())
@@ -241,3 +239,12 @@ def test_several_schema_org_event_schedules_become_several_rules() -> None:
     assert _hm(next_occurrences(s, _at(2026, 3, 3), 3)) == [
         "2026-03-04 Wed 13:00", "2026-03-09 Mon 18:30", "2026-03-11 Wed 13:00"]
     assert [n and n.seconds // 60 for _, n in next_meetings(s, _at(2026, 3, 3), 2)] == [None, 90]
+
+
+def test_a_piece_that_says_every_names_its_next_meeting() -> None:
+    s = parse_schedule("Dans hver mandag kl. 19.00 og hver anden søndag kl. 14.00 (næste søndag "
+                       "er d. 8. februar) i Forsamlingshuset.", date(2026, 2, 3))
+    assert s.kind is ScheduleKind.recurring
+    sunday = next(r for r in [s, *s.rules] if "SU" in (r.rrule or ""))
+    assert sunday.rrule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU"
+    assert sunday.start is not None and sunday.start.date() == date(2026, 2, 8)
