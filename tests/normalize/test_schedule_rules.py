@@ -8,6 +8,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from core.clock import TZ
@@ -248,3 +250,49 @@ def test_a_piece_that_says_every_names_its_next_meeting() -> None:
     sunday = next(r for r in [s, *s.rules] if "SU" in (r.rrule or ""))
     assert sunday.rrule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=SU"
     assert sunday.start is not None and sunday.start.date() == date(2026, 2, 8)
+
+
+# -- properties --------------------------------------------------------------------------------
+
+_DA_DAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+_JOINS = [" og ", ", ", " samt ", ". Desuden ", " – og "]
+_FILLER = ["", " i Sognegården", " (husk indesko)", " på banerne bag hallen", " for alle"]
+
+
+@st.composite
+def _listing(draw: st.DrawFn) -> tuple[str, list[tuple[set[int], int, int]]]:
+    """A listing of 2-3 (days, time) pairs, no day repeated: text and what it states."""
+    n = draw(st.integers(2, 3))
+    days = draw(st.permutations(range(7)))
+    sizes = [draw(st.integers(1, 2)) for _ in range(n)]
+    pairs, text, i = [], [], 0
+    for k, size in enumerate(sizes):
+        group = sorted(days[i:i + size])
+        i += size
+        hour, minute = draw(st.integers(7, 21)), draw(st.sampled_from([0, 15, 30]))
+        words = " og ".join(_DA_DAYS[d] for d in group)
+        clock = draw(st.sampled_from([f"kl. {hour}.{minute:02d}", f"kl {hour}:{minute:02d}",
+                                      f"fra kl. {hour}.{minute:02d}"]))
+        if draw(st.booleans()):
+            clock += f"-{hour + 2}.{minute:02d}"
+        text.append((draw(st.sampled_from(_JOINS)) if k else "") + f"{words} {clock}"
+                    + draw(st.sampled_from(_FILLER)))
+        pairs.append((set(group), hour, minute))
+    return "Vi mødes " + "".join(text) + ".", pairs
+
+
+@settings(max_examples=200, deadline=None)
+@given(_listing(), st.dates(date(2026, 1, 1), date(2027, 12, 31)))
+def test_every_meeting_is_on_a_stated_day_at_that_days_time(
+        listing: tuple[str, list[tuple[set[int], int, int]]], ref: date) -> None:
+    text, pairs = listing
+    s = parse_schedule(text, ref)
+    assert s.kind is ScheduleKind.recurring, text
+    stated = {d: (h, m) for days, h, m in pairs for d in days}
+    meetings = next_occurrences(s, datetime.combine(ref, datetime.min.time(), TZ), 21)
+    assert len(meetings) == 21
+    for d in meetings:
+        assert d.weekday() in stated, (text, d)
+        assert (d.hour, d.minute) == stated[d.weekday()], (text, d)
+    # Every stated day meets within the first three weeks.
+    assert {d.weekday() for d in meetings} == set(stated)
