@@ -248,7 +248,8 @@ class Schedule(_Model):
 
     kind: ScheduleKind = ScheduleKind.unknown
     start: datetime | None = Field(
-        default=None, description="First (or only) start, Europe/Copenhagen, tz-aware."
+        default=None, description="First (or only) start of the first rule, Europe/Copenhagen, "
+        "tz-aware."
     )
     end: datetime | None = Field(
         default=None, description="End of a one-off, or the end time of the first meeting."

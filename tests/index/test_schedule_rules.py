@@ -95,3 +95,14 @@ def test_an_older_sqlite_file_is_brought_up_to_several_rules(tmp_path: Path) -> 
     con = sqlite3.connect(path)
     assert con.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchone() == ("2",)
     con.close()
+
+
+def test_the_engine_document_holds_every_rules_meetings_and_days() -> None:
+    from index.backends.engine.mapping import to_document
+
+    doc = to_document(TWO_RULES, NOW)
+    assert doc["occurrences"][:3] == ["2026-09-02T11:00:00Z", "2026-09-07T16:30:00Z",
+                                      "2026-09-09T11:00:00Z"]
+    assert doc["weekdays"] == [0, 2]
+    assert doc["day_parts"] == ["aften", "eftermiddag"]
+    assert "last_start" not in doc  # the rules go on
