@@ -14,14 +14,18 @@ The rules that decide (each is checked by tests/normalize/test_schedule_rules.py
   previous pair's time to the end of its own. A bare range ("fredag 13-15") is a time only
   right after a day word; a bare "19.30" needs its minutes. Several pairs are only read when
   there are at least two; otherwise the one-rule reader reads the whole text, as before.
-- **Text after the last time** belongs to the last piece when it names a day ("og hver anden
-  søndag kl. 14 (næste søndag er d. 8. februar)"); otherwise it holds what bounds every rule:
+- **A time with no day before it**, followed by a later pair ("kl. 10 mandag og kl. 14
+  onsdag"), makes the pairing unsure: nothing is read here. A bare "12.10" after "d." or
+  "den" is a date, not a time.
+- **Text after the last time** belongs to the last piece when it names again that piece's
+  day ("og hver anden søndag kl. 14 (næste søndag er d. 8. februar)"); otherwise its day
+  words are no meetings ("Kontoret er lukket fredag") and it holds what bounds every rule:
   a season ("i sæsonen 1. april - 31. oktober 2026": first date and last meeting of every
   rule) or a first date ("(fra 1/9)"). A first date already past says the series runs: the
   rules start from the reading day, never a year later.
-- **A deadline is not a meeting**: a piece with "senest", "frist", "inden" or "tilmelding"
-  before its day is no rule ("tilmelding senest mandag kl. 12"); when one piece is left, it
-  alone is the schedule.
+- **A deadline is not a meeting**: a piece with "senest", "frist", "deadline" or
+  "tilmelding" right before its day (in its clause, within 30 characters) is no rule
+  ("tilmelding senest mandag kl. 12"); when one piece is left, it alone is the schedule.
 - **A piece that says "hver" is a rule**: "næste søndag" in it ("og hver anden søndag kl. 14
   (næste søndag er d. 8. februar)") names the next meeting, whose date is the rule's first,
   not a one-off.
@@ -66,13 +70,20 @@ _BARE_RANGE = re.compile(
     r"(?!\d|[.:/]\d)(?!\s*(?:år|kr|km|pers|deltag|måned|uge|\.\s*\w))")
 #: A bare time with minutes: "19.30", "9:00".
 _BARE_MINUTES = re.compile(r"(?<![\d.:/])\d{1,2}[.:]\d{2}(?!\d|[.:/]\d)(?!\s*(?:kr|km))")
-#: Words before a pair's day that make it a deadline or a sign-up, not a meeting.
-_DEADLINE = re.compile(r"\b(?:senest|frist|inden|deadline|tilmeld\w*)\b")
+#: Words right before a pair's day, in its clause, that make it a deadline or a sign-up, not
+#: a meeting ("tilmelding senest mandag kl. 12"). Not "inden" ("inden for i hallen").
+_DEADLINE = re.compile(r"\b(?:senest|frist|deadline|tilmeld\w*)\b")
+#: How far before the day a deadline word is looked for, and where its clause starts.
+_DEADLINE_REACH = 30
+_CLAUSE_END = re.compile(r"[.:;!?]\s")
+#: "d. 12.10": a date, not a time, before a bare "12.10".
+_DATE_MARK = re.compile(r"(?:\bd\.|\bden)\s*$")
 #: Words that make a later pair an exception to an earlier one's days.
 _EXCEPT = re.compile(r"\b(?:dog|undtagen|bortset fra)\b")
 #: "fra 1/9", "fra den 3. september", "fra d. 1.9.": a first date (year optional).
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _FROM_DATE = re.compile(
-    rf"\bfra\s+(?:d\.\s*|den\s+)?(\d{{1,2}})(?:\s*/\s*|\.\s*)(\d{{1,2}}|{rx._MONTH_RX})\b")
+    rf"\bfra\s+(?:d\.\s*|den\s+)?(\d{{1,2}})(?:\s*/\s*|\.\s*)(\d{{1,2}}|{_MONTH_NAMES})\b")
 _YEAR_AFTER = re.compile(r"\.?\s*(20\d\d)\b")
 
 
@@ -95,7 +106,7 @@ def _times(t: str, days: list[re.Match[str]]) -> list[tuple[int, int]]:
         if len(t[:m.start()].rstrip()) in day_ends and free(*m.span()):
             spans.append(m.span())
     for m in _BARE_MINUTES.finditer(t):
-        if free(*m.span()):
+        if free(*m.span()) and not _DATE_MARK.search(t[:m.start()]):
             spans.append(m.span())
     return sorted(spans)
 
@@ -108,13 +119,28 @@ def _pairs(t: str) -> tuple[list[_Pair], int]:
     pairs: list[_Pair] = []
     pending: list[tuple[int, int]] = []
     piece_start = 0
+    orphan = False
     for a, b, kind in tokens:
         if kind == "day":
             pending.append((a, b))
         elif pending:
+            if orphan:
+                return [], 0  # a time with no day before a later pair: whose time is it?
             pairs.append(_Pair(piece_start, b, pending))
             pending, piece_start = [], b
+        else:
+            orphan = True
     return pairs, piece_start
+
+
+def _stems(text: str) -> set[str]:
+    return {m.group(1) for m in rx.WEEKDAY.finditer(text)}
+
+
+def _deadline(before_day: str) -> bool:
+    """Whether the words right before a pair's day, in its clause, make it a deadline."""
+    clause = _CLAUSE_END.split(before_day)[-1]
+    return _DEADLINE.search(clause[-_DEADLINE_REACH:]) is not None
 
 
 def _season(rest: str, ref: date) -> tuple[date, date] | None:
@@ -224,13 +250,15 @@ def _read_pieces(t: str, pairs: list[_Pair], tail: int, ref: date, raw: str,
                  read_one: ReadOne) -> list[Schedule] | None:
     rest = t[tail:]
     pieces = [t[p.start:p.end] for p in pairs]
-    if _DAY.search(rest):
+    said = _stems(rest)
+    if said and said <= _stems(pieces[-1]):
+        # "... hver anden søndag kl. 14 (næste søndag er d. 8. februar)": more of that piece.
         pieces[-1] += rest
         rest = ""
     out: list[Schedule] = []
     for i, (p, piece) in enumerate(zip(pairs, pieces, strict=True)):
         before_day = t[p.start:p.days[0][0]]
-        if _DEADLINE.search(before_day):
+        if _deadline(before_day):
             continue
         s = read_one(piece, ref, raw)
         if s.kind is ScheduleKind.once and rx.RECURRING_WORDS.search(piece) \

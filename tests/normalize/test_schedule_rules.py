@@ -296,3 +296,21 @@ def test_every_meeting_is_on_a_stated_day_at_that_days_time(
         assert (d.hour, d.minute) == stated[d.weekday()], (text, d)
     # Every stated day meets within the first three weeks.
     assert {d.weekday() for d in meetings} == set(stated)
+
+
+def test_a_day_named_after_the_last_time_is_no_meeting() -> None:
+    s = parse_schedule("Vi mødes mandag kl. 10 og onsdag kl. 14. Kontoret er lukket fredag.",
+                       date(2026, 4, 14))
+    assert weekdays(s) == {0, 2}
+
+
+def test_a_time_before_its_day_makes_the_pairing_unsure() -> None:
+    # Read here as pairs, the Wednesday would get 9:00: nothing is read as several rules.
+    s = parse_schedule("Kl. 10 mandag, kl. 14 onsdag og kl. 9 fredag.", date(2026, 4, 14))
+    assert s.rules == []
+
+
+def test_a_word_like_a_deadline_far_from_the_day_is_no_deadline() -> None:
+    s = parse_schedule("Tilmelding er ikke nødvendig, vi spiller bare i hallen mandag kl. 10 og "
+                       "onsdag kl. 14.", date(2026, 4, 14))
+    assert weekdays(s) == {0, 2} and len(s.rules) == 1
