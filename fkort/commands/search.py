@@ -17,7 +17,7 @@ from fkort.commands._base import (
 )
 from index import open_index
 from normalize.geo.chain import make_geocoder
-from normalize.schedule import duration, next_occurrences
+from normalize.schedule import next_meetings
 from search_api.formatting import km, price, when, where
 from search_api.params import ParamError, SearchParams, value_type
 
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"{result.total} fundet")
     for hit in result.hits:
         a = hit.activity
-        nxt = next_occurrences(a.schedule, clock.now(), 1)
-        first = when(nxt[0], duration(a.schedule)) if nxt else "tidspunkt ikke oplyst"
+        nxt = next_meetings(a.schedule, clock.now(), 1)
+        first = when(*nxt[0]) if nxt else "tidspunkt ikke oplyst"
         print(f"- {a.title}  {km(hit.distance_km)}\n    {where(a)} · {first} · {price(a.price)}")
     return EXIT_OK
