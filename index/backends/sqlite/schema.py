@@ -168,27 +168,23 @@ def migrate(con: sqlite3.Connection) -> None:
     (`DERIVED_COLUMNS`) and, when they were made by older rules (`DERIVED_VERSION`), make
     every derived column again, all from the stored records (so no re-crawl is needed).
     A stored record is read by today's schema, which reads every older record."""
-    have = {r[1] for r in con.execute("PRAGMA table_info(activities)")}
-    missing = [(name, kind) for name, kind in DERIVED_COLUMNS if name not in have]
-    found = con.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchone()
-    empty = con.execute("SELECT 1 FROM activities LIMIT 1").fetchone() is None
-    version = int(found[0]) if found else (DERIVED_VERSION if empty else 1)
-    if not missing and version >= DERIVED_VERSION:
-        if not found:
-            _set_version(con)
+    if _to_do(con) is None:
         return
     con.execute("BEGIN IMMEDIATE")
     try:
-        for name, kind in missing:
-            con.execute(f"ALTER TABLE activities ADD COLUMN {name} {kind}")
-        names = ([n for n, _ in DERIVED_COLUMNS] + ["last_start"] if version < DERIVED_VERSION
-                 else [n for n, _ in missing])
-        updates = []
-        for rid, doc in con.execute("SELECT rid, doc FROM activities").fetchall():
-            values = derived_values(Activity.model_validate_json(doc))
-            updates.append((*(values[n] for n in names), rid))
-        assignments = ", ".join(f"{n} = ?" for n in names)
-        con.executemany(f"UPDATE activities SET {assignments} WHERE rid = ?", updates)
+        # Looked at again inside the write lock: another process may have done it meanwhile.
+        todo = _to_do(con)
+        if todo is not None:
+            missing, names = todo
+            for name, kind in missing:
+                con.execute(f"ALTER TABLE activities ADD COLUMN {name} {kind}")
+            updates = []
+            for rid, doc in con.execute("SELECT rid, doc FROM activities").fetchall():
+                values = derived_values(Activity.model_validate_json(doc))
+                updates.append((*(values[n] for n in names), rid))
+            assignments = ", ".join(f"{n} = ?" for n in names)
+            if names:
+                con.executemany(f"UPDATE activities SET {assignments} WHERE rid = ?", updates)
         _set_version(con)
     except BaseException:
         con.execute("ROLLBACK")
@@ -196,9 +192,22 @@ def migrate(con: sqlite3.Connection) -> None:
     con.execute("COMMIT")
 
 
+def _to_do(con: sqlite3.Connection) -> tuple[list[tuple[str, str]], list[str]] | None:
+    """The columns to add and the columns to make again; None when the file is up to date.
+    A file with records and no `derived_version` was written before versions were kept (1);
+    an empty one has nothing to make again."""
+    have = {r[1] for r in con.execute("PRAGMA table_info(activities)")}
+    missing = [(name, kind) for name, kind in DERIVED_COLUMNS if name not in have]
+    found = con.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchone()
+    empty = con.execute("SELECT 1 FROM activities LIMIT 1").fetchone() is None
+    version = int(found[0]) if found else (DERIVED_VERSION if empty else 1)
+    if not missing and found and version >= DERIVED_VERSION:
+        return None
+    if version < DERIVED_VERSION:
+        return missing, [n for n, _ in DERIVED_COLUMNS] + ["last_start"]
+    return missing, [n for n, _ in missing]
+
+
 def _set_version(con: sqlite3.Connection) -> None:
     con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('derived_version', ?)",
                 (str(DERIVED_VERSION),))
-    if con.in_transaction:
-        return
-    con.commit()
