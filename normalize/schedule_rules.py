@@ -97,13 +97,14 @@ class _Pair:
 def _times(t: str, days: list[re.Match[str]]) -> list[tuple[int, int]]:
     """Spans of clock times in `t`, in order; bare ranges only right after a day word."""
     spans = [m.span() for m in _MARKED_TIME.finditer(t)]
-    day_ends = {m.end() for m in days}
+    day_ends = sorted({m.end() for m in days})
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in spans)
 
-    for m in _BARE_RANGE.finditer(t):
-        if len(t[:m.start()].rstrip()) in day_ends and free(*m.span()):
+    for end in day_ends:  # looked for only where a day word ends: cheaper than a scan
+        at = end + len(t[end:end + 3]) - len(t[end:end + 3].lstrip())
+        if (m := _BARE_RANGE.match(t, at)) and free(*m.span()):
             spans.append(m.span())
     for m in _BARE_MINUTES.finditer(t):
         if free(*m.span()) and not _DATE_MARK.search(t[:m.start()]):
@@ -114,6 +115,8 @@ def _times(t: str, days: list[re.Match[str]]) -> list[tuple[int, int]]:
 def _pairs(t: str) -> tuple[list[_Pair], int]:
     """The (days, time) pairs in order, and where the last pair's time ends."""
     days = list(_DAY.finditer(t))
+    if len(days) < 2:
+        return [], 0  # two pairs need two day words
     tokens = sorted([(m.start(), m.end(), "day") for m in days]
                     + [(a, b, "time") for a, b in _times(t, days)])
     pairs: list[_Pair] = []
