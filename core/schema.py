@@ -206,10 +206,58 @@ def _rrule_problem(body: str) -> str | None:
     return None
 
 
+class ScheduleRule(_Model):
+    """A further recurrence of a schedule that meets by several rules ("mandag kl. 18.30 og
+    onsdag kl. 13.00"): its own RRULE, its first start (the first date and the clock time),
+    the end of its first meeting, and the meetings it skips (EXDATE: a cancelled date, a
+    summer break). Its last meeting is the rule's UNTIL or COUNT; none: it goes on."""
+
+    rrule: str = Field(description="RFC 5545 RRULE, without DTSTART.")
+    start: datetime = Field(description="First start by this rule, Europe/Copenhagen, tz-aware.")
+    end: datetime | None = Field(default=None, description="End of this rule's first meeting.")
+    exdates: list[datetime] = Field(
+        default_factory=list, description="Meetings this rule skips (EXDATE)."
+    )
+
+    @field_validator("rrule")
+    @classmethod
+    def _rrule_is_valid(cls, v: str) -> str:
+        body = v.strip().removeprefix("RRULE:")
+        problem = _rrule_problem(body)
+        if problem:
+            raise ValueError(f"invalid RRULE {v!r}: {problem}")
+        return body
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ScheduleRule:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value is not None and value.tzinfo is None:
+                raise ValueError(f"schedule rule {name} must carry a time zone")
+        if self.end is not None and self.end < self.start:
+            raise ValueError("schedule rule ends before it starts")
+        return self
+
+
 class Schedule(_Model):
+    """When an activity meets.
+
+    A schedule of one rule keeps it in `rrule`/`start`/`end`/`exdates` (as every record
+    did before schedules could hold several). One that meets by several rules, each with its
+    own days and clock time ("mandag kl. 18.30 og onsdag kl. 13.00", "tirsdag 10-12 og
+    torsdag 14-16"), keeps the first in those fields and the others in `rules`. This keeps
+    every stored record and every reader of the first rule working unchanged; whatever needs
+    all meetings (occurrences, weekdays, parts of the day, last meeting) reads them through
+    `normalize.schedule`, which merges the rules. `dates` (RDATE) and `exdates` (EXDATE) of
+    the schedule itself apply to the merged set: a single date of an irregular programme, a
+    meeting cancelled. `rules` is left out of the JSON when empty, so a one-rule record reads
+    and hashes as before. See docs/schedules.md.
+    """
+
     kind: ScheduleKind = ScheduleKind.unknown
     start: datetime | None = Field(
-        default=None, description="First (or only) start, Europe/Copenhagen, tz-aware."
+        default=None, description="First (or only) start of the first rule, Europe/Copenhagen, "
+        "tz-aware."
     )
     end: datetime | None = Field(
         default=None, description="End of a one-off, or the end time of the first meeting."
@@ -222,6 +270,11 @@ class Schedule(_Model):
     )
     exdates: list[datetime] = Field(
         default_factory=list, description="Meetings a recurring schedule skips (EXDATE)."
+    )
+    rules: list[ScheduleRule] = Field(
+        default_factory=list, exclude_if=lambda v: not v,
+        description="Further rules of a recurring schedule that meets by several, each with "
+        "its own days and clock time; the first rule is `rrule`/`start`/`end`.",
     )
     time_known: bool = Field(
         default=True, description="False when the source gives days but no clock time."
@@ -243,6 +296,8 @@ class Schedule(_Model):
     def _coherent(self) -> Schedule:
         if self.kind is ScheduleKind.recurring and not (self.rrule and self.start):
             raise ValueError("a recurring schedule needs rrule and start")
+        if self.rules and self.kind is not ScheduleKind.recurring:
+            raise ValueError("only a recurring schedule has further rules")
         if self.kind is ScheduleKind.once and self.start is None:
             raise ValueError("a one-off schedule needs a start")
         for name in ("start", "end"):

@@ -16,7 +16,7 @@ from normalize.age import parse_age
 from normalize.category import parse_categories
 from normalize.dropin import parse_drop_in
 from normalize.price import parse_price
-from normalize.schedule import next_occurrences
+from normalize.schedule import next_meetings
 from normalize.schedule_text import parse_schedule
 
 FIELDS = ("schedule", "age", "price", "accessibility", "category", "drop_in")
@@ -62,8 +62,13 @@ _HORIZON = 400
 def _schedule(text: str, ref: date) -> dict[str, Any]:
     s = parse_schedule(text, ref)
     fmt = "%Y-%m-%dT%H:%M" if s.time_known else "%Y-%m-%d"
-    ahead = next_occurrences(s, datetime.combine(ref, time(), TZ), _HORIZON)
+    meetings = next_meetings(s, datetime.combine(ref, time(), TZ), _HORIZON)
+    ahead = [start for start, _ in meetings]
+    # The end of the first meeting in `next` (by its own rule, when there are several).
     end = s.end.astimezone(TZ).strftime("%H:%M") if s.end else None
+    if s.rules and meetings:
+        first, length = meetings[0]
+        end = (first + length).strftime("%H:%M") if length else None
     finite = len(ahead) < _HORIZON
     days = [d.astimezone(TZ).date().isoformat() for d in ahead]
     return {"kind": s.kind.value, "next": [d.astimezone(TZ).strftime(fmt) for d in ahead[:3]],

@@ -90,6 +90,13 @@ RELATIVE_DAYS: list[tuple[re.Pattern[str], int]] = [
 ]
 
 # -- seasons, week and month ranges ----------------------------------------------------------------
+#: "fra 1. september til 30. april", "d. 3. feb - 28. apr." (the season of several rules:
+#: normalize.schedule_rules).
+SEASON = re.compile(
+    rf"(?:fra\s+)?(?:d\.\s*|den\s+)?(\d{{1,2}})\.?\s*({_MONTH_RX})\b\.?\s*"
+    rf"(?:-|til|og\s+frem\s+til|frem\s+til)\s*(?:og\s+med\s+)?(?:d\.\s*|den\s+)?"
+    rf"(\d{{1,2}})\.?\s*({_MONTH_RX})\b\.?"
+)
 #: "september-april", "fra oktober til marts" (not after a day number: that is a date).
 MONTH_RANGE = re.compile(
     rf"(?<![\d.]\s)(?<![\d.])(?:fra\s+)?({_MONTH_RX})\b\.?\s*(?:-|til)\s*({_MONTH_RX})\b"

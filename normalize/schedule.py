@@ -6,10 +6,11 @@ both winter and summer time, so recurrences are expanded on local time.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from dateutil.rrule import rrule, rruleset, rrulestr
 
 from core.clock import TZ
-from core.schema import Schedule, ScheduleKind
+from core.schema import Schedule, ScheduleKind, ScheduleRule
 
 #: schema.org day names (also as https://schema.org/Tuesday URLs) to RFC 5545 BYDAY codes.
 SCHEMA_DAYS = {
@@ -150,10 +151,9 @@ def from_schema_org(
                                     ("eventSchedule", event_schedule)) if v not in (None, "")}
         text = json.dumps(stated, ensure_ascii=False, default=str) if stated else None
     schedules = [s for s in _as_list(event_schedule) if isinstance(s, Mapping)]
-    for sched in schedules:
-        built = _from_schedule(sched, ref=ref, text=text)
-        if built is not None:
-            return built
+    built = [b for b in (_from_schedule(s, ref=ref, text=text) for s in schedules) if b]
+    if built:
+        return _several(built)
     start = parse_iso(start_date)
     if start is not None:
         end = parse_iso(end_date)
@@ -163,6 +163,20 @@ def from_schema_org(
         return Schedule(kind=ScheduleKind.once, start=start, end=end, text=text,
                         time_known=not is_date_only(start_date))
     return Schedule(kind=ScheduleKind.unknown, text=text)
+
+
+def _several(built: list[Schedule]) -> Schedule:
+    """Several `eventSchedule`s (Mondays at 18:30, Wednesdays at 13:00) as one schedule of
+    several rules, the one that meets first first. A clock time is known only when every
+    one states it."""
+    if len(built) == 1:
+        return built[0]
+    ordered = sorted(built, key=lambda b: b.start or datetime.max.replace(tzinfo=TZ))
+    head, *more = ordered
+    return head.model_copy(update={
+        "time_known": all(b.time_known for b in built),
+        "rules": [ScheduleRule(rrule=b.rrule, start=b.start, end=b.end)
+                  for b in more if b.rrule and b.start]})
 
 
 def is_date_only(value: object) -> bool:
@@ -241,10 +255,6 @@ def _naive_rule(body: str, dtstart: datetime) -> rrule:
     return rule
 
 
-def _localise(values: Iterable[datetime]) -> list[datetime]:
-    return [v.replace(tzinfo=TZ) for v in values]
-
-
 @lru_cache(maxsize=8192)
 def _first_at_or_after(body: str, dtstart: datetime, after: datetime) -> datetime | None:
     body = _naive_until(body)
@@ -262,40 +272,105 @@ def _naive_until(body: str) -> str:
     return body.replace(m.group(0), "UNTIL=" + until.strftime("%Y%m%dT%H%M%S"))
 
 
+def rules(schedule: Schedule) -> list[ScheduleRule]:
+    """Every recurrence rule of a recurring schedule, the first (kept in `rrule`/`start`/
+    `end`/`exdates`) first; empty for any other kind.
+
+    >>> s = Schedule(kind="recurring", start=datetime(2026, 3, 2, 18, 30, tzinfo=TZ),
+    ...              rrule="FREQ=WEEKLY;BYDAY=MO", rules=[{"rrule": "FREQ=WEEKLY;BYDAY=WE",
+    ...              "start": datetime(2026, 3, 4, 13, tzinfo=TZ)}])
+    >>> [(r.rrule, r.start.hour) for r in rules(s)]
+    [('FREQ=WEEKLY;BYDAY=MO', 18), ('FREQ=WEEKLY;BYDAY=WE', 13)]
+    """
+    if schedule.kind is not ScheduleKind.recurring or not schedule.rrule or not schedule.start:
+        return []
+    first = ScheduleRule.model_construct(rrule=schedule.rrule, start=schedule.start,
+                                         end=schedule.end, exdates=schedule.exdates)
+    return [first, *schedule.rules]
+
+
+def _meeting_length(start: datetime, end: datetime | None) -> timedelta | None:
+    if end is not None and end.date() == start.date():
+        return end - start
+    return None
+
+
 def next_occurrences(schedule: Schedule, after: datetime, count: int = 3) -> list[datetime]:
-    """The next `count` starts at or after `after` (tz-aware), soonest first.
+    """The next `count` starts at or after `after` (tz-aware), soonest first; a schedule of
+    several rules gives their meetings merged.
 
     >>> s = Schedule(kind="recurring", start=datetime(2026, 3, 3, 14, tzinfo=TZ),
     ...              rrule="FREQ=WEEKLY;BYDAY=TU")
     >>> [d.isoformat() for d in next_occurrences(s, datetime(2026, 3, 25, tzinfo=TZ), 2)]
     ['2026-03-31T14:00:00+02:00', '2026-04-07T14:00:00+02:00']
     """
+    return [start for start, _ in next_meetings(schedule, after, count)]
+
+
+def next_meetings(schedule: Schedule, after: datetime, count: int = 3
+                  ) -> list[tuple[datetime, timedelta | None]]:
+    """The next `count` meetings at or after `after`: each start with how long that meeting
+    lasts when its rule says (a Monday evening and a Wednesday afternoon may differ).
+
+    >>> s = Schedule(kind="recurring", start=datetime(2026, 3, 2, 18, 30, tzinfo=TZ),
+    ...              end=datetime(2026, 3, 2, 20, tzinfo=TZ), rrule="FREQ=WEEKLY;BYDAY=MO",
+    ...              rules=[{"rrule": "FREQ=WEEKLY;BYDAY=WE",
+    ...                      "start": datetime(2026, 3, 4, 13, tzinfo=TZ)}])
+    >>> [(d.strftime("%a %H:%M"), n and n.seconds // 60) for d, n in next_meetings(s, s.start)]
+    [('Mon 18:30', 90), ('Wed 13:00', None), ('Mon 18:30', 90)]
+    """
     if schedule.start is None or count <= 0:
         return []
+    length = duration(schedule)
     if schedule.kind is ScheduleKind.once:
         starts = sorted({schedule.start, *schedule.dates})
-        return [s for s in starts if s >= after][:count]
-    if schedule.kind is not ScheduleKind.recurring or not schedule.rrule:
+        return [(s, length) for s in starts if s >= after][:count]
+    all_rules = rules(schedule)
+    if not all_rules:
         return []
-    rule: rrule | rruleset = _rule(_naive_until(schedule.rrule), schedule.start.astimezone(TZ))
-    if schedule.dates or schedule.exdates:
-        rule = _with_dates(rule, schedule)
-    cursor = max(after, schedule.start).astimezone(TZ).replace(tzinfo=None)
-    # One pass from the cursor (calling after() per occurrence would restart every time).
-    return _localise(list(rule.xafter(cursor, count=count, inc=True)))
+    earliest = min(r.start for r in all_rules)
+    cursor = max(after, earliest).astimezone(TZ).replace(tzinfo=None)
+    if len(all_rules) == 1:
+        # One pass from the cursor (calling after() per occurrence would restart every time).
+        starts = _rule_set(schedule, all_rules[0], first=True).xafter(cursor, count=count,
+                                                                     inc=True)
+        return [(d.replace(tzinfo=TZ), length) for d in starts]
+    streams = [_stream(schedule, r, i == 0, cursor, count) for i, r in enumerate(all_rules)]
+    out: list[tuple[datetime, timedelta | None]] = []
+    for d, n in heapq.merge(*streams, key=lambda m: m[0]):
+        if out and out[-1][0] == d.replace(tzinfo=TZ):
+            continue  # two rules meeting at the same time: one meeting
+        out.append((d.replace(tzinfo=TZ), n))
+        if len(out) == count:
+            break
+    return out
+
+
+def _stream(schedule: Schedule, r: ScheduleRule, first: bool, cursor: datetime, count: int
+            ) -> Iterator[tuple[datetime, timedelta | None]]:
+    """One rule's next meetings from `cursor` (naive local), each with the rule's length."""
+    length = _meeting_length(r.start, r.end)
+    for d in _rule_set(schedule, r, first=first).xafter(cursor, count=count, inc=True):
+        yield d, length
 
 
 def _naive_local(dt: datetime) -> datetime:
     return dt.astimezone(TZ).replace(tzinfo=None)
 
 
-def _with_dates(rule: rrule, schedule: Schedule) -> rruleset:
-    """The rule with its extra meetings (RDATE) and skipped ones (EXDATE)."""
+def _rule_set(schedule: Schedule, r: ScheduleRule, *, first: bool) -> rrule | rruleset:
+    """One rule as dateutil expands it, with the meetings it skips (its own EXDATEs and the
+    schedule's) and, for the first rule, the schedule's extra meetings (RDATE)."""
+    rule = _rule(_naive_until(r.rrule), r.start.astimezone(TZ))
+    extra = schedule.dates if first else []
+    skipped = [*schedule.exdates, *([] if first else r.exdates)]
+    if not extra and not skipped:
+        return rule
     rules = rruleset()
     rules.rrule(rule)
-    for d in schedule.dates:
+    for d in extra:
         rules.rdate(_naive_local(d))
-    for d in schedule.exdates:
+    for d in skipped:
         rules.exdate(_naive_local(d))
     return rules
 
@@ -389,14 +464,16 @@ def weekly_series(starts: list[datetime]) -> tuple[str, list[datetime]] | None:
 
 
 def duration(schedule: Schedule) -> timedelta | None:
-    """How long one meeting lasts, when the schedule says."""
-    if schedule.start and schedule.end and schedule.end.date() == schedule.start.date():
-        return schedule.end - schedule.start
-    return None
+    """How long one meeting by the first rule lasts, when the schedule says (`next_meetings`
+    gives each meeting its own rule's length)."""
+    if schedule.start is None:
+        return None
+    return _meeting_length(schedule.start, schedule.end)
 
 
 def weekdays(schedule: Schedule, horizon_days: int = 70) -> set[int]:
-    """Weekdays (0 = Monday) on which the activity meets, judged over its first weeks.
+    """Weekdays (0 = Monday) on which the activity meets, judged over its first weeks; of a
+    schedule with several rules, the days of any of them.
 
     >>> s = Schedule(kind="recurring", start=datetime(2026, 3, 2, 9, 30, tzinfo=TZ),
     ...              rrule="FREQ=WEEKLY;BYDAY=MO,TH")
@@ -407,21 +484,27 @@ def weekdays(schedule: Schedule, horizon_days: int = 70) -> set[int]:
         return set()
     if schedule.kind is ScheduleKind.once:
         return {d.astimezone(TZ).weekday() for d in (schedule.start, *schedule.dates)}
-    if schedule.kind is not ScheduleKind.recurring or not schedule.rrule:
-        return set()
-    m = re.search(r"BYDAY=([^;]+)", schedule.rrule)
+    days: set[int] = set()
+    for r in rules(schedule):
+        days |= _rule_weekdays(r.rrule, r.start, horizon_days)
+    return days
+
+
+def _rule_weekdays(body: str, start: datetime, horizon_days: int) -> set[int]:
+    m = re.search(r"BYDAY=([^;]+)", body)
     if m:
         codes = {re.sub(r"^[+-]?\d+", "", c) for c in m.group(1).split(",")}
         if codes <= _BYDAY_INDEX.keys():
             return {_BYDAY_INDEX[c] for c in codes}
-    start = schedule.start.astimezone(TZ)
-    rule = _rule(_naive_until(schedule.rrule), start)
+    start = start.astimezone(TZ)
+    rule = _rule(_naive_until(body), start)
     limit = start.replace(tzinfo=None) + timedelta(days=horizon_days)
     return {d.weekday() for d in rule.between(start.replace(tzinfo=None), limit, inc=True)}
 
 
 def last_start(schedule: Schedule) -> datetime | None:
-    """When the activity meets for the last time; None when it goes on without end or is unknown.
+    """When the activity meets for the last time; None when it goes on without end (any of
+    its rules does) or is unknown.
 
     >>> s = Schedule(kind="recurring", start=datetime(2026, 9, 1, 10, tzinfo=TZ),
     ...              rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=3")
@@ -431,11 +514,19 @@ def last_start(schedule: Schedule) -> datetime | None:
     if schedule.kind is ScheduleKind.once:
         last = max((schedule.start, *schedule.dates)) if schedule.start else None
         return schedule.end if schedule.end and last == schedule.start else last
-    if schedule.kind is not ScheduleKind.recurring or not schedule.rrule or not schedule.start:
+    all_rules = rules(schedule)
+    if not all_rules:
         return None
-    if "UNTIL=" not in schedule.rrule and "COUNT=" not in schedule.rrule:
+    lasts = [_rule_last(r.rrule, r.start) for r in all_rules]
+    if any(last is None for last in lasts):
         return None
-    rule = _rule(_naive_until(schedule.rrule), schedule.start.astimezone(TZ))
+    return max(d for d in lasts if d is not None)
+
+
+def _rule_last(body: str, start: datetime) -> datetime | None:
+    if "UNTIL=" not in body and "COUNT=" not in body:
+        return None
+    rule = _rule(_naive_until(body), start.astimezone(TZ))
     last = None
     for last in rule:  # noqa: B007 - finite by UNTIL/COUNT
         pass
@@ -468,6 +559,9 @@ def day_parts(schedule: Schedule) -> set[str]:
     ...              rrule="FREQ=WEEKLY;BYDAY=MO")
     >>> day_parts(s)
     {'aften'}
+    >>> sorted(day_parts(s.model_copy(update={"rules": [ScheduleRule(
+    ...     rrule="FREQ=WEEKLY;BYDAY=WE", start=datetime(2026, 3, 4, 13, tzinfo=TZ))]})))
+    ['aften', 'eftermiddag']
     >>> day_parts(Schedule(kind="recurring", start=datetime(2026, 3, 2, tzinfo=TZ),
     ...                    rrule="FREQ=WEEKLY", time_known=False))
     set()
@@ -477,4 +571,5 @@ def day_parts(schedule: Schedule) -> set[str]:
     starts = [schedule.start]
     if schedule.kind is ScheduleKind.once:
         starts.extend(schedule.dates)
+    starts.extend(r.start for r in schedule.rules)
     return {day_part(s.astimezone(TZ).hour) for s in starts}

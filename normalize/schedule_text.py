@@ -55,6 +55,7 @@ from normalize._calendar_words import (
     WEEKENDS,
 )
 from normalize.schedule import _first_at_or_after, _naive_until, _rule
+from normalize.schedule_rules import parse_several
 
 
 @dataclass
@@ -652,7 +653,9 @@ def parse_schedule(text: str | None, ref: date | datetime) -> Schedule:
         return Schedule(kind=ScheduleKind.unknown, text=text or None)
     day0 = ref.astimezone(TZ).date() if isinstance(ref, datetime) else ref
     try:
-        return _parse(_prep(text), day0, text.strip())
+        t = _prep(text)
+        # Several times on different days: one schedule of several rules (schedule_rules).
+        return parse_several(t, day0, text.strip(), _parse) or _parse(t, day0, text.strip())
     except (ValueError, OverflowError, IndexError, KeyError):
         return Schedule(kind=ScheduleKind.unknown, text=text.strip())
 

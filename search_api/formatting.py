@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
+from core.clock import TZ
 from core.schema import (
     Activity,
     AgeRange,
@@ -14,8 +15,10 @@ from core.schema import (
     Organizer,
     Price,
     PricePeriod,
+    Schedule,
 )
 from index.contract import MAX_RADIUS_KM
+from normalize.schedule import rules
 
 UNKNOWN = "ikke oplyst"
 #: The search's filters, as the page names them.
@@ -55,6 +58,46 @@ def when(start: datetime, duration: timedelta | None = None) -> str:
         if duration:
             text += f"–{_clock(start + duration)}"
     return text
+
+
+_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+#: A plain weekly rule: its days, maybe an interval of 1 and a last date (said by the dates).
+_WEEKLY = re.compile(r"^FREQ=WEEKLY(?:;INTERVAL=1)?;BYDAY=((?:MO|TU|WE|TH|FR|SA|SU)"
+                     r"(?:,(?:MO|TU|WE|TH|FR|SA|SU))*)(?:;UNTIL=\w+)?$")
+
+
+def listed(words: list[str]) -> str:
+    """Danish list: "a", "a og b", "a, b og c"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
+
+
+def weekly(schedule: Schedule) -> str | None:
+    """The days and times of a schedule that meets weekly by several rules, in words; None
+    for any other schedule (its dates say it) or when a clock time is not known.
+
+    >>> s = Schedule(kind="recurring", rrule="FREQ=WEEKLY;BYDAY=MO",
+    ...              start=datetime(2026, 3, 2, 18, 30, tzinfo=TZ), rules=[{
+    ...              "rrule": "FREQ=WEEKLY;BYDAY=WE,FR",
+    ...              "start": datetime(2026, 3, 4, 13, tzinfo=TZ),
+    ...              "end": datetime(2026, 3, 4, 14, 30, tzinfo=TZ)}])
+    >>> weekly(s)
+    'mandag kl. 18.30 og onsdag og fredag kl. 13.00–14.30'
+    """
+    if not schedule.rules or not schedule.time_known:
+        return None
+    parts = []
+    for r in rules(schedule):
+        m = _WEEKLY.match(r.rrule)
+        if not m:
+            return None
+        days = listed([DAYS[_CODES.index(c)] for c in sorted(m.group(1).split(","),
+                                                             key=_CODES.index)])
+        start = r.start.astimezone(TZ)
+        clock = f"kl. {_clock(start)}"
+        if r.end is not None and r.end.date() == r.start.date():
+            clock += f"–{_clock(r.end.astimezone(TZ))}"
+        parts.append(f"{days} {clock}")
+    return listed(parts)
 
 
 def price(p: Price) -> str:

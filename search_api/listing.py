@@ -8,7 +8,7 @@ from datetime import datetime
 
 from core.schema import NOT_TAKING_PLACE, Activity, Precision, Status
 from normalize.category import CATEGORY_LABELS
-from normalize.schedule import duration, last_start, next_occurrences
+from normalize.schedule import last_start, next_meetings
 from search_api import formatting as fmt
 
 _FLAG_NAMES = {"wheelchair": "kørestol", "step_free": "trinfri adgang",
@@ -34,8 +34,10 @@ class Row:
 
 
 def rows(a: Activity, now: datetime) -> list[Row]:
-    nxt = next_occurrences(a.schedule, now, 3)
-    when = "; ".join(fmt.when(d, duration(a.schedule)) for d in nxt) if nxt else fmt.UNKNOWN
+    nxt = next_meetings(a.schedule, now, 3)
+    when = "; ".join(fmt.when(d, length) for d, length in nxt) if nxt else fmt.UNKNOWN
+    if (rule := fmt.weekly(a.schedule)) and nxt:
+        when = f"hver {rule}: {when}"
     acc = a.accessibility
     flags = ", ".join(f"{name}: {fmt.yes_no(getattr(acc, key))}"
                       for key, name in _FLAG_NAMES.items())

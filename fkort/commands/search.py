@@ -19,7 +19,7 @@ from index import open_index
 from index.empty import explain_empty
 from normalize.category import CATEGORY_LABELS
 from normalize.geo.chain import make_geocoder
-from normalize.schedule import duration, next_occurrences
+from normalize.schedule import next_meetings
 from search_api.formatting import distance, price, when, where
 from search_api.params import ParamError, SearchParams, value_type
 
@@ -94,8 +94,8 @@ def run(args: argparse.Namespace) -> int:
             for s in result.suggested_categories) + ".")
     for hit in result.hits:
         a = hit.activity
-        nxt = next_occurrences(a.schedule, clock.now(), 1)
-        first = when(nxt[0], duration(a.schedule)) if nxt else "tidspunkt ikke oplyst"
+        nxt = next_meetings(a.schedule, clock.now(), 1)
+        first = when(*nxt[0]) if nxt else "tidspunkt ikke oplyst"
         far = distance(hit.distance_km, a.location.precision.value, from_precision)
         print(f"- {a.title}  {far}\n    {where(a)} · {first} · {price(a.price)}")
     return EXIT_OK

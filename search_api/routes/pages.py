@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from core import clock
 from core.schema import Activity, Status
 from normalize.category import CATEGORY_LABELS
-from normalize.schedule import duration, next_occurrences
+from normalize.schedule import next_meetings, next_occurrences
 from search_api import formatting
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep
 from search_api.routes.activities import run_search
@@ -29,8 +29,9 @@ def _map_settings(settings: Any) -> dict[str, Any]:
 
 
 def _dates(activity: Activity, count: int) -> list[str]:
-    return [formatting.when(d, duration(activity.schedule))
-            for d in next_occurrences(activity.schedule, clock.now(), count)]
+    # Each meeting with its own rule's length (a Monday evening, a Wednesday afternoon).
+    return [formatting.when(d, length)
+            for d, length in next_meetings(activity.schedule, clock.now(), count)]
 
 
 def card_url(activity_id: str) -> str:

@@ -111,7 +111,9 @@ def to_document(a: Activity, now: datetime) -> dict[str, Any]:
     loc, sch = a.location, a.schedule
     body = " ".join(t for t in (a.description, a.organizer.name, loc.name, loc.city,
                                 " ".join(a.categories)) if t)
-    after = min(now, sch.start) if sch.start else now
+    # From the first meeting of any rule (a further rule may start before the first one).
+    starts = [r.start for r in schedule.rules(sch)] or ([sch.start] if sch.start else [])
+    after = min(now, *starts) if starts else now
     occurrences = schedule.next_occurrences(sch, after, OCCURRENCES)
     doc: dict[str, Any] = {
         "id": a.id,

@@ -39,7 +39,7 @@ class SQLiteBackend:
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connections = Connections(self.path, {
-            "fk_next": (4, query.next_start), "fk_name_matches": (2, _name_matches)})
+            "fk_next": (5, query.next_start), "fk_name_matches": (2, _name_matches)})
         schema.create(self._connections.get())
 
     def close(self) -> None:

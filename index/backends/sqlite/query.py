@@ -116,7 +116,7 @@ def search(con: sqlite3.Connection, q: SearchQuery, now: datetime) -> SearchResu
         order = "rank"
     else:
         order = "nxt IS NULL, nxt"
-        next_sql = "fk_next(a.sched_kind, a.first_start, a.rrule, :now)"
+        next_sql = "fk_next(a.sched_kind, a.first_start, a.rrule, a.sched, :now)"
     params.update(plat=q.lat, plon=q.lon, now=utc(now))
     select = f"""
         SELECT a.doc, a.id AS aid, {dist_sql} AS dist, {rank_sql} AS rank,
@@ -262,17 +262,18 @@ def _text_by_place(q: SearchQuery) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def next_start(kind: str, first_start: str | None, rrule: str | None, now: str) -> str | None:
+def next_start(kind: str, first_start: str | None, rrule: str | None, sched: str | None,
+               now: str) -> str | None:
     """Next start (UTC ISO) at or after `now`, for ordering by "next"; None when unknown.
-    (The SQL function `fk_next`.)"""
+    A schedule with further rules or dates comes whole in `sched` (JSON); otherwise its first
+    rule is enough. (The SQL function `fk_next`.)"""
     if first_start is None:
         return None
     try:
-        sched = Schedule(
-            kind=ScheduleKind(kind), start=datetime.fromisoformat(first_start), rrule=rrule
-        )
+        sched_ = (Schedule.model_validate_json(sched) if sched else Schedule(
+            kind=ScheduleKind(kind), start=datetime.fromisoformat(first_start), rrule=rrule))
     except ValueError:
         return None
     after = datetime.fromisoformat(now).replace(tzinfo=UTC)
-    nxt = schedule.next_occurrences(sched, after, 1)
+    nxt = schedule.next_occurrences(sched_, after, 1)
     return utc(nxt[0]) if nxt else None

@@ -8,7 +8,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from core.schema import Activity
+from core.schema import Activity, Schedule
 from index.filters import STORED_RULES, AnyOf, AtMost, Flag, Span
 from normalize import schedule
 
@@ -87,9 +87,20 @@ def _filter_columns() -> list[tuple[str, str]]:
 
 
 def derived_values(a: Activity) -> dict[str, Any]:
-    """The columns an older file may lack, as made from the stored record: the soft filters'
-    and the event status (a record stored before it was read has none: unknown)."""
-    return {**filter_values(a), "event_status": a.event_status.value}
+    """The columns made from the stored record that an older file may lack or have made by
+    older rules: the soft filters', the event status (a record stored before it was read has
+    none: unknown), the schedule's further rules and dates, and its last meeting."""
+    return {**filter_values(a), "event_status": a.event_status.value,
+            "sched": sched_json(a.schedule), "last_start": utc(schedule.last_start(a.schedule))}
+
+
+def sched_json(sch: Schedule) -> str | None:
+    """What "next" needs of a schedule beyond its first rule (`first_start`, `rrule`): the
+    whole schedule without its text, when it has further rules, dates or skipped meetings;
+    NULL when the first rule is all there is."""
+    if not (sch.rules or sch.dates or sch.exdates):
+        return None
+    return sch.model_dump_json(exclude={"text"})
 
 
 def filter_values(a: Activity) -> dict[str, Any]:
@@ -111,8 +122,14 @@ def filter_values(a: Activity) -> dict[str, Any]:
 
 #: The soft filters' columns; and the stated flags kept beside them that are not among them.
 FILTER_COLUMNS = _filter_columns()
-#: Columns added after the first version: the soft filters' and the event status.
-DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT")]
+#: Columns added after the first version: the soft filters', the event status and the
+#: schedule beyond its first rule.
+DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT"), ("sched", "TEXT")]
+#: Version of the rules that make the derived columns (`derived_values`) from a record. A
+#: file made by lower versions has them all made again from its stored records when opened.
+#: 2: schedules of several rules (weekdays, parts of the day, next and last meeting of
+#: every rule).
+DERIVED_VERSION = 2
 _ALSO = [f for f in ALSO_STORED if f not in {c for c, _ in FILTER_COLUMNS}]
 
 
@@ -126,7 +143,7 @@ def row(a: Activity, digest: str) -> dict[str, Any]:
         **{f: tri(getattr(a.accessibility, f)) for f in _ALSO},
         "sched_kind": sch.kind.value, "rrule": sch.rrule,
         "first_start": sch.start.isoformat() if sch.start else None,
-        "last_start": utc(schedule.last_start(sch)),
+        "last_start": utc(schedule.last_start(sch)), "sched": sched_json(sch),
         "municipality": loc.municipality.casefold() if loc.municipality else None,
         "source_name": a.source.name, "source_kind": a.source.kind.value,
         "organization_id": a.organization_id,
@@ -147,25 +164,50 @@ def create(con: sqlite3.Connection) -> None:
 
 
 def migrate(con: sqlite3.Connection) -> None:
-    """Add the columns an older file lacks (`DERIVED_COLUMNS`), filled from the stored
-    records (so no re-crawl is needed)."""
-    have = {r[1] for r in con.execute("PRAGMA table_info(activities)")}
-    missing = [(name, kind) for name, kind in DERIVED_COLUMNS if name not in have]
-    if not missing:
+    """Bring a file written by an older version up to this one: add the columns it lacks
+    (`DERIVED_COLUMNS`) and, when they were made by older rules (`DERIVED_VERSION`), make
+    every derived column again, all from the stored records (so no re-crawl is needed).
+    A stored record is read by today's schema, which reads every older record."""
+    if _to_do(con) is None:
         return
-    names = [name for name, _ in missing]
     con.execute("BEGIN IMMEDIATE")
     try:
-        for name, kind in missing:
-            con.execute(f"ALTER TABLE activities ADD COLUMN {name} {kind}")
-        rows = con.execute("SELECT rid, doc FROM activities").fetchall()
-        updates = []
-        for rid, doc in rows:
-            values = derived_values(Activity.model_validate_json(doc))
-            updates.append((*(values[n] for n in names), rid))
-        assignments = ", ".join(f"{n} = ?" for n in names)
-        con.executemany(f"UPDATE activities SET {assignments} WHERE rid = ?", updates)
+        # Looked at again inside the write lock: another process may have done it meanwhile.
+        todo = _to_do(con)
+        if todo is not None:
+            missing, names = todo
+            for name, kind in missing:
+                con.execute(f"ALTER TABLE activities ADD COLUMN {name} {kind}")
+            updates = []
+            for rid, doc in con.execute("SELECT rid, doc FROM activities").fetchall():
+                values = derived_values(Activity.model_validate_json(doc))
+                updates.append((*(values[n] for n in names), rid))
+            assignments = ", ".join(f"{n} = ?" for n in names)
+            if names:
+                con.executemany(f"UPDATE activities SET {assignments} WHERE rid = ?", updates)
+        _set_version(con)
     except BaseException:
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+def _to_do(con: sqlite3.Connection) -> tuple[list[tuple[str, str]], list[str]] | None:
+    """The columns to add and the columns to make again; None when the file is up to date.
+    A file with records and no `derived_version` was written before versions were kept (1);
+    an empty one has nothing to make again."""
+    have = {r[1] for r in con.execute("PRAGMA table_info(activities)")}
+    missing = [(name, kind) for name, kind in DERIVED_COLUMNS if name not in have]
+    found = con.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchone()
+    empty = con.execute("SELECT 1 FROM activities LIMIT 1").fetchone() is None
+    version = int(found[0]) if found else (DERIVED_VERSION if empty else 1)
+    if not missing and found and version >= DERIVED_VERSION:
+        return None
+    if version < DERIVED_VERSION:
+        return missing, [n for n, _ in DERIVED_COLUMNS] + ["last_start"]
+    return missing, [n for n, _ in missing]
+
+
+def _set_version(con: sqlite3.Connection) -> None:
+    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('derived_version', ?)",
+                (str(DERIVED_VERSION),))
