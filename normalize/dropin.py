@@ -26,17 +26,27 @@ _NOT = re.compile(r"\bikke\b")
 #: A negation right after the sign-up word: "tilmelding er ikke nødvendig".
 _AFTER_NO = re.compile(r"^\s*:?\s*(?:er\s+|kræves\s+|\w+\s+)?(?:ikke|unødvendig|ingen)\b")
 #: Sign-up and closed-group words (their stems; "tilmeldning" is a common misspelling).
+#: A ticket to fetch or book, even a free one, is a sign-up ("Gratis billetter kan hentes i
+#: skranken"); "Det kræver ikke billet" is none. "Først til mølle" alone only says places are
+#: few: it is no sign-up (with "tilmelding" beside it, the sign-up decides).
 _SIGNUP = re.compile(
-    r"tilmeld\w*|meld\w*\s+(?:dig|jer|sig|mig)\s+til\b|billet\w*\s+(?:købes|bestilles|skal)"
+    r"tilmeld\w*|meld\w*\s+(?:dig|jer|sig|mig)\s+til\b"
+    r"|billet\w*(?:[^.;!?]|(?<=kr)\.){0,40}?\b(?:købes|bestilles|hentes|reserveres|skal"
+    r"|afhentes)\b"
+    r"|kræve[rs]?\s+(?:\w+\s+)?billet\w*"
     r"|venteliste\w*|lukket\s+(?:hold|forløb|gruppe)|lukket\s+for\b|bindende\b"
-    r"|begrænset\s+antal|først\s+til\s+mølle|forsamtale|hele\s+forløbet"
+    r"|begrænset\s+antal|forsamtale|hele\s+forløbet"
     r"|holdet\s+er\s+fuldt|book\w*\s+(?:\w+\s+)?(?:plads|billet)|bestil\w*\s+(?:\w+\s+)?plads"
+    r"|bookes\b|booking\w*|reserv\w*\s+(?:\w+\s+)?plads\w*|pladsreservation"
+    # "Giv besked ... senest mandagen før": a deadline makes a message a sign-up.
+    r"|giv\w*\s+(?:os\s+|\w+\s+)?besked\b(?=[^.;!?]*\bsenest\b)"
 )
 #: Members only: not for a citizen who just turns up, whatever else is said.
 _MEMBERS_ONLY = re.compile(
     r"kun\s+(?:for\s+)?(?:\w+\s+)?medlemmer|forbeholdt\s+(?:\w+\s+)?medlem\w*"
     r"|skal\s+være\s+medlem|kræver\s+medlemskab|medlemskab\s+(?:er\s+)?(?:kræves|påkrævet"
     r"|nødvendigt)|for\s+medlemmer\s+af\b"
+    r"|medlemskab\s+er\s+en\s+forudsætning|forudsætter\s+medlemskab"
 )
 #: Invitations to just come.
 _COME = re.compile(
@@ -44,13 +54,17 @@ _COME = re.compile(
     r"|kom\s+bare\b|dukke\s+op\b|kom\s+når\b|når\s+(?:du|man)\s+har\s+(?:tid|lyst)"
     r"|når\s+det\s+passer\b|kom\s+og\s+gå\b|kig\s+(?:ind|forbi)\b|kom\s+forbi\b"
     r"|uforpligtende\b|åbent\s+hus\b|fri\s+adgang\b|du\s+kan\s+bare\b"
+    # Phrased indirectly: "man kommer og går, som det passer én", "det er bare at stille op",
+    # "ingen binding ... du betaler, når du kommer".
+    r"|kommer\s+og\s+går\b|som\s+det\s+passer\b|bare\s+at\s+(?:stille|møde|komme|dukke|kigge)"
+    r"|ingen\s+binding\b|uden\s+binding\b|når\s+du\s+kommer\b"
 )
 
 
 #: Cheap first look: a stem that any cue above starts with.
-_ANY_CUE = re.compile(r"meld|billet|venteliste|lukket|bindende|begrænset|mølle|forsamtale|forløb"
+_ANY_CUE = re.compile(r"meld|billet|venteliste|lukket|bindende|begrænset|forsamtale|forløb"
                       r"|fuldt|book|bestil|medlem|drop|mød|bare|dukke|kom|når|kig|uforpligt|åbent"
-                      r"|fri adgang")
+                      r"|fri adgang|reserv|besked|passer|binding")
 
 
 def _at_word_start(text: str, m: re.Match[str]) -> bool:
