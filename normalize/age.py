@@ -25,9 +25,13 @@ _RANGES = [
     re.compile(rf"(?:fra\s+)?{_AGE}\s*(?:-|til)\s*{_AGE}{_YEARS}"),
     re.compile(rf"alder(?:sgruppe(?:n)?)?\s*:?\s*{_AGE}\s*-\s*{_AGE}"),
 ]
+#: What a number after "over"/"under" counts when it is no age: "over 10 aftener", "under 8
+#: tilmeldte", "over 20 km" (a group size, a duration, a distance or a price).
+_COUNTED = (r"kr|deltag|pers|min|km|grader|gange|timer|uger|dage|mdr|måneder|meter|aftener"
+            r"|lektioner|weekend|sæson|medlem|tilmeld|spiller|hold|kampe|hul|plads|børn")
 #: Upper bounds: value and how it is read ("under 25" admits 24 at most).
 _MAX = [
-    (re.compile(rf"\bunder\s+{_AGE}(?:{_YEARS})?(?!\s*(?:kr|deltag|pers|min|km|grader))"), -1),
+    (re.compile(rf"\bunder\s+{_AGE}(?!\d)(?:{_YEARS})?(?!\s*(?:{_COUNTED}))"), -1),
     (re.compile(rf"\b(?:op\s+til|til\s+og\s+med|højst|max\.?|maks\.?)\s+{_AGE}{_YEARS}"), 0),
     (re.compile(rf"\bøvre\s+aldersgrænse\w*\s*(?::|er|på)?\s*{_AGE}"), 0),
 ]
@@ -39,9 +43,7 @@ _MIN = [
     re.compile(rf"\b(?:nedre\s+)?aldersgrænse\w*\s*(?::|er|på)?\s*{_AGE}"),
     re.compile(rf"\b(?:minimums|mindste|minimum\s+)alder\w*\s*(?::|er|på)?\s*{_AGE}"),
     re.compile(rf"(?<![\w\d])\+\s*{_AGE}\b(?!\s*\d)"),
-    re.compile(rf"\bover\s+{_AGE}(?:{_YEARS})?(?!\s*(?:kr|deltag|pers|min|km|grader|gange|timer"
-               rf"|uger|dage|mdr|måneder|meter|aftener|lektioner|weekend|sæson|medlem|tilmeld"
-               rf"|spiller|hold|kampe|hul|\d))"),
+    re.compile(rf"\bover\s+{_AGE}(?:{_YEARS})?(?!\s*(?:{_COUNTED}|\d))"),
     re.compile(rf"\b(?:fra|fyldt|mindst|minimum)\s+{_AGE}{_YEARS}"),
     re.compile(rf"\bfyldt\s+{_AGE}\b"),
     re.compile(rf"\bmindst\s+{_AGE}\b(?!\s*(?:kr|deltag|pers|min|gange|timer))"),
