@@ -216,6 +216,16 @@ def _number(raw: object) -> float | None:
     return value if math.isfinite(value) and 0 <= value < 1_000_000 else None
 
 
+def _newcomer_offer(amounts: list[float], named: list[str]) -> float:
+    """Of several offers, the newcomer's when every offer is named by whom it is for
+    ("Medlem", "Ikke-medlem", "Barn", "Voksen"), else the lowest."""
+    if len(amounts) > 1 and len(named) == len(amounts):
+        chosen = parse_price(" ; ".join(named)).amount_dkk
+        if chosen is not None and chosen in amounts:
+            return chosen
+    return min(amounts)
+
+
 def from_schema_org(offers: object, free: object = None, text: str | None = None) -> Price:
     """Price from schema.org `offers` (one or many) and `isAccessibleForFree`.
 
@@ -223,10 +233,14 @@ def from_schema_org(offers: object, free: object = None, text: str | None = None
     40.0
     >>> from_schema_org(None, free=True).is_free
     True
+    >>> from_schema_org([{"name": "Medlem", "price": "40", "priceCurrency": "DKK"},
+    ...                  {"name": "Ikke-medlem", "price": "60", "priceCurrency": "DKK"}]).amount_dkk
+    60.0
     """
     items: list[Any] = offers if isinstance(offers, list) else [offers]
     descriptions: list[str] = []
     amounts: list[float] = []
+    named: list[str] = []  # "Ikke-medlem: 60 kr." for offers named by whom they are for
     for offer in items:
         if not isinstance(offer, Mapping):
             continue
@@ -236,12 +250,14 @@ def from_schema_org(offers: object, free: object = None, text: str | None = None
             value = _number(raw)
             if value is not None:
                 amounts.append(value)
+                if offer.get("name"):
+                    named.append(f"{offer['name']}: {value:g} kr")
         if offer.get("description"):
             descriptions.append(str(offer["description"]))
     desc = " ".join(descriptions) or text
     from_text = parse_price(desc) if desc else Price()
     if amounts:
-        amount = min(amounts)
+        amount = _newcomer_offer(amounts, named)
         if amount == 0:
             return Price(amount_dkk=0.0, is_free=True, text=desc or "0 kr.")
         return Price(

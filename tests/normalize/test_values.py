@@ -102,6 +102,17 @@ def test_price(text: str, amount: float | None, period: str | None, free: bool |
     assert p.text == text  # the other prices stay in the text
 
 
+def test_structured_offers_named_by_whom_give_the_newcomer_price() -> None:
+    from normalize.price import from_schema_org
+
+    offers = [{"name": "Barn", "price": "20", "priceCurrency": "DKK"},
+              {"name": "Medlem", "price": "45", "priceCurrency": "DKK"},
+              {"name": "Ikke-medlem", "price": "70", "priceCurrency": "DKK"}]
+    assert from_schema_org(offers).amount_dkk == 70.0
+    # Offers not named by whom: the lowest, as before.
+    assert from_schema_org([{"price": "70"}, {"price": "45"}]).amount_dkk == 45.0
+
+
 # -- age -------------------------------------------------------------------------------------------
 
 AGES: dict[str, list[tuple[str, int | None, int | None]]] = {
