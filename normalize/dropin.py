@@ -37,7 +37,9 @@ _SIGNUP = re.compile(
     r"|venteliste\w*|lukket\s+(?:hold|forløb|gruppe)|lukket\s+for\b|bindende\b"
     r"|begrænset\s+antal|forsamtale|hele\s+forløbet"
     r"|holdet\s+er\s+fuldt|book\w*\s+(?:\w+\s+)?(?:plads|billet)|bestil\w*\s+(?:\w+\s+)?plads"
-    r"|bookes\b|booking\w*|reserv\w*\s+(?:\w+\s+)?plads\w*|pladsreservation"
+    # "Starttider bookes i Golfbox"; not "lokalet kan bookes til fester" (a room for hire).
+    r"|\w*(?:tid|tider|plads|pladser|bane|baner|billetter)\s+bookes\b"
+    r"|reserv\w*\s+(?:\w+\s+)?plads\w*|pladsreservation"
     # "Giv besked ... senest mandagen før": a deadline makes a message a sign-up.
     r"|giv\w*\s+(?:os\s+|\w+\s+)?besked\b(?=[^.;!?]*\bsenest\b)"
 )

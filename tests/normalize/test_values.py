@@ -284,6 +284,9 @@ DROP_IN: dict[str, list[tuple[str, bool | None]]] = {
         ("Banetider bookes i bookingsystemet dagen før.", False),
         ("Husk at reservere en plads på bibliotekets hjemmeside.", False),
     ],
+    "a room for hire is no sign-up": [
+        ("Salen kan bookes til private fester.", None),
+    ],
     "a message with a deadline": [
         ("Giv besked til formanden senest fredagen før, hvis du vil spise med.", False),
     ],
