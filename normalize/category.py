@@ -74,6 +74,7 @@ _PERFORMER = re.compile(
     r"((?i:band|bandet|trio|trioen|duo|duoen|kvartet|kvartetten|orkester|orkestret|orkesteret"
     r"|gruppen|koret)\s+)[A-ZÆØÅ][\w'&.-]*(?:\s+[A-ZÆØÅ][\w'&.-]*)*"
 )
+_PERFORMER_CUES = ("band", "trio", "duo", "kvartet", "orkest", "gruppen", "koret")
 #: Street names: "Strandstræde 4", "Skovvej", "Havegade" are addresses.
 _STREET = re.compile(r"(?:stræde|vej|vejen|gade|gaden|allé|alle|plads|pladsen|torv|torvet"
                      r"|vænge|vænget|stien)$")
@@ -228,7 +229,10 @@ def parse_categories(*texts: str | None) -> list[str]:
     ['musik_sang']
     """
     text = " ".join(t for t in texts if t)
-    return list(_categories(_PERFORMER.sub(r"\1", text).casefold()))
+    low = text.casefold()
+    if any(cue in low for cue in _PERFORMER_CUES):
+        low = _PERFORMER.sub(r"\1", text).casefold()
+    return list(_categories(low))
 
 
 @lru_cache(maxsize=20_000)
