@@ -24,10 +24,12 @@ CLOCK_TIME = re.compile(r"\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*-\s*\d{1,2}(?:[.:
 #: "1. september", "2026"): dates and clock times are never prices. A year right before
 #: "kr." or ",-" is an amount ("2000 kr.").
 DATES = re.compile(
-    r"(?<![\d.,])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d,])"
-    r"|\b\d{1,2}[:.]\d{2}\s*[ap]\.?m\b\.?"
-    r"|\b\d{1,2}\.\s*(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zæøå]*\b"
-    r"|(?<!kr\.\s)(?<!kr\s)(?<!kr\.)(?<![\d.,])(?:19|20)\d{2}\b(?!\s*(?:kr|,-|dkk|kroner))"
+    # (?=\d) first: the engine then skips every position that is no digit at once.
+    r"(?<![\d.,])(?=\d)(?:"
+    r"\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d,])"
+    r"|\d{1,2}[:.]\d{2}\s*[ap]\.?m\b\.?"
+    r"|\d{1,2}\.\s*(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zæøå]*\b"
+    r"|(?<!kr\.\s)(?<!kr\s)(?<!kr\.)(?:19|20)\d{2}\b(?!\s*(?:kr|,-|dkk|kroner)))"
 )
 #: How a fee is collected is not what it is for: "75 kr. pr. md., opkræves kvartalsvis" is a
 #: monthly fee. ("Kontingentet betales kvartalsvis: 240 kr." does state the period.)
@@ -62,8 +64,9 @@ CLAUSE_MARK = re.compile(r"[.!?,;]")
 #: Where a clause ends, for telling whom an amount is for: a stop that is not an
 #: abbreviation's ("kr.", "pr.", "md.", "inkl."), a comma, a semicolon, a bracket, a new line.
 BOUNDARY = re.compile(
-    r"(?<!\bkr)(?<!\bpr)(?<!\bca)(?<!\bmd)(?<!\bd)(?<!\bkl)(?<!\binkl)(?<!\bevt)[.!?]"
-    r"|[,;()\n]"
+    # The mark first, the abbreviations looked back at from it: a fast scan.
+    r"[.!?,;()\n](?<!\bkr\.)(?<!\bpr\.)(?<!\bca\.)(?<!\bmd\.)(?<!\bd\.)(?<!\bkl\.)"
+    r"(?<!\binkl\.)(?<!\bevt\.)"
 )
 
 # -- whom an amount is for (price.parse_price: the newcomer's price) -----------------------------
@@ -98,10 +101,14 @@ _NUM = r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}|-))?"
 #: skip that place ("kr. 20,-" is one amount, read by the first).
 AMOUNTS = [
     re.compile(rf"(?:\bkr\.?|\bdkk)\s*{_NUM}"),
-    re.compile(rf"(?<![\d.,]){_NUM}\s*(?:-\s*{_NUM}\s*)?(?:kr\b|kroner|dkk\b)"),
-    re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+),-()"),
+    re.compile(rf"(?<![\d.,])(?=\d){_NUM}\s*(?:-\s*{_NUM}\s*)?(?:kr\b|kroner|dkk\b)"),
+    re.compile(r"(?<![\d.,])(?=\d)(\d{1,3}(?:\.\d{3})+|\d+),-()"),
     re.compile(rf"\b(?:pris(?:en)?|koster|entr[ée]|kontingent(?:et)?|egenbetaling)\s*"
                rf"(?:er|på|:)?\s*(?:kun\s*)?{_NUM}(?!\s*(?:\d|%|gange|personer|deltagere|år))"),
+]
+#: Substrings without which each AMOUNTS pattern cannot match (same order): a cheap guard.
+AMOUNT_CUES: list[tuple[str, ...]] = [
+    ("kr", "dkk"), ("kr", "dkk"), (",-",), ("pris", "koster", "entr", "kontingent", "egenbetaling"),
 ]
 #: Period phrases; checked near an amount first, then in the whole text.
 PERIODS: list[tuple[re.Pattern[str], PricePeriod]] = [

@@ -61,6 +61,7 @@ _PRICE_AGE = re.compile(
 )
 #: An age that sets a condition, not a limit: "er du under 18 år, skal en forælder skrive
 #: under" (the offer is open to them, with a parent's signature).
+_CONDITION_CUES = ("foræld", "værge", "samtykke", "underskri", "skrive under")
 _CONDITION_AGE = re.compile(
     r"\b(?:er\s+du|hvis\s+du\s+er|deltagere|du\s+som\s+er)\s+under\s+\d{1,3}(?:\s*år)?"
     r"(?=[^.;]*\b(?:forælde?r\w*|værge|samtykke|underskri\w*|skrive\s+under))"
@@ -69,7 +70,6 @@ _CONDITION_AGE = re.compile(
 #: years, distances.
 _NOISE = [
     _PRICE_AGE,
-    _CONDITION_AGE,
     re.compile(r"\bkl\.?\s*\d{1,2}(?:[.:]\d{2})?(?:\s*-\s*\d{1,2}(?:[.:]\d{2})?)?"),
     re.compile(r"(?:\+45\s*)?\b\d{2}\s?\d{2}\s?\d{2}\s?\d{2}\b"),
     re.compile(r"\d+(?:[.,]\d+)?\s*(?:kr\b|kroner|,-|km\b|meter|m\b)"),
@@ -161,6 +161,8 @@ def _from_text(low: str, text: str) -> AgeRange:
     if not _AGE_CUE.search(low):
         return _from_words(low, text)  # numbers, but none said as an age
     low = _NOISE_ANY.sub(" ", low)
+    if "under" in low and any(c in low for c in _CONDITION_CUES):
+        low = _CONDITION_AGE.sub(" ", low)
     if not _HAS_DIGIT.search(low):
         return _from_words(low, text)
     words_text = low

@@ -38,7 +38,7 @@ _SIGNUP = re.compile(
     r"|begrænset\s+antal|forsamtale|hele\s+forløbet"
     r"|holdet\s+er\s+fuldt|book\w*\s+(?:\w+\s+)?(?:plads|billet)|bestil\w*\s+(?:\w+\s+)?plads"
     # "Starttider bookes i Golfbox"; not "lokalet kan bookes til fester" (a room for hire).
-    r"|\w*(?:tid|tider|plads|pladser|bane|baner|billetter)\s+bookes\b"
+    r"|(?:tid|tider|plads|pladser|bane|baner|billetter)\s+bookes\b"
     r"|reserv\w*\s+(?:\w+\s+)?plads\w*|pladsreservation"
     # "Giv besked ... senest mandagen før": a deadline makes a message a sign-up.
     r"|giv\w*\s+(?:os\s+|\w+\s+)?besked\b(?=[^.;!?]*\bsenest\b)"
@@ -72,8 +72,9 @@ _ANY_CUE = re.compile(r"meld|billet|venteliste|lukket|bindende|begrænset|forsam
 def _at_word_start(text: str, m: re.Match[str]) -> bool:
     # The patterns leave out a leading \b (it makes Python's regex engine scan slowly);
     # a match inside a word is skipped here. "tilmeld" may stand inside a compound
-    # ("forhåndstilmelding").
-    return m.start() == 0 or not text[m.start() - 1].isalnum() or m.group(0).startswith("tilmeld")
+    # ("forhåndstilmelding"), and so may what is booked ("starttider bookes").
+    return (m.start() == 0 or not text[m.start() - 1].isalnum()
+            or m.group(0).startswith("tilmeld") or m.group(0).endswith("bookes"))
 
 
 def _cues(rx: re.Pattern[str], low: str) -> Iterator[re.Match[str]]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from core.schema import Price, PricePeriod
 from normalize._price_patterns import (
+    AMOUNT_CUES,
     AMOUNTS,
     ANY_PRICE,
     BILLING,
@@ -53,7 +54,9 @@ def _to_float(whole: str, dec: str | None) -> float:
 def _amounts(low: str) -> list[tuple[float, int, int]]:
     """(amount, start, end) of every amount in the text, each place read once."""
     found: dict[int, tuple[float, int, int]] = {}
-    for rx in AMOUNTS:
+    for rx, cues in zip(AMOUNTS, AMOUNT_CUES, strict=True):
+        if not any(c in low for c in cues):
+            continue
         for m in rx.finditer(low):
             groups = [g for g in m.groups()]
             pairs = [(groups[i], groups[i + 1]) for i in range(0, len(groups) - 1, 2)]
