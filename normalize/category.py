@@ -47,7 +47,8 @@ _AFTER_EXTRA = re.compile(
 )
 #: Substrings without which neither pattern above can match.
 _EXTRA_CUES = ("inkl", "slut", "medbring", "kaffe", "bagefter", "undervejs", "vejen",
-               "købes", "serveres", "med ")
+               "købes", "serveres", "med frokost", "med middag", "med morgenmad", "med aftensmad",
+               "med kage")
 #: Music as accompaniment: "gymnastik til musik".
 _ACCOMPANIMENT = re.compile(r"\b(?:til|med)\s+musik\b")
 _WEAK = {"mad", "cafe_netvaerk"}
