@@ -62,8 +62,8 @@ _FEATURES: list[tuple[str, re.Pattern[str], bool]] = [
 _UP_OR_DOWN = re.compile(r"\b(?:\d\.|første|anden|øverste)\s*sal\b|\bkælder\w*|\btrapp\w*|\btrin\b"
                          r"|\bovenpå\b|\bfirst\s+floor|\bloft\w*")
 #: Only stairs lead there ("kan kun nås ad en trappe", "kun adgang via trappen"; a word that
-#: starts with "trap"): with steps, a wheelchair cannot get there. Steps alone ("14 trappetrin op til salen") say nothing of a
-#: lift, so they make `step_free` false only.
+#: starts with "trap"): with steps, a wheelchair cannot get there. Steps alone ("14 trappetrin
+#: op til salen") say nothing of a lift, so they make `step_free` false only.
 _ONLY_STAIRS = re.compile(r"\bkun\b[^.;]*?\btrap")
 #: A question answered yes or no: "Trapper? Nej." reads as "Trapper: nej".
 _ANSWER = re.compile(r"\?\s*(ja|nej)\b")
