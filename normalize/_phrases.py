@@ -110,7 +110,7 @@ GENERIC_HEADS: tuple[str, ...] = (
 )
 #: Words that start like a keyword or split into keyword parts but are one word of their own
 #: ("naturligvis" is "of course", "formiddag" is "morning", not "for" + "middag"). A word
-#: starting with one of these is neither split nor matched by its start.
+#: starting with one of these is read by what follows it only ("eftermiddagskoncert").
 NOT_COMPOUNDS: tuple[str, ...] = (
     "naturligvis", "naturlig", "formiddag", "eftermiddag", "madpakke", "kropssprog",
 )

@@ -154,8 +154,13 @@ def _word_slugs(word: str) -> frozenset[str]:
     """Slugs one word speaks for: as a whole word, by its compound parts ("keglebillard",
     "skakklubben"; not a street's or a place's), or by a keyword it starts with when the rest
     is an ending or a generic head ("gymnastikholdet"; not "naturligvis")."""
-    if word in _PLAY_VERBS or word.startswith(NOT_COMPOUNDS) or _STREET.search(word):
+    if word in _PLAY_VERBS or _STREET.search(word):
         return frozenset()  # "Strandstræde", "Skovvej": an address, not the beach or a wood
+    if word.startswith(NOT_COMPOUNDS):
+        # "formiddagen" is no "middag"; "eftermiddagskoncert" is still a concert.
+        rest = word[len(next(p for p in NOT_COMPOUNDS if word.startswith(p))):]
+        rest = rest[1:] if rest[:1] in ("s", "e") and len(rest) > 4 else rest
+        return _word_slugs(rest) if len(rest) >= 4 else frozenset()
     if word in _WHOLE:
         return frozenset(_WHOLE[word])
     parts = split_compound(word)

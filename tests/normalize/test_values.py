@@ -192,6 +192,8 @@ CATEGORIES: dict[str, list[tuple[str, set[str]]]] = {
         ("Vi mødes i Skovvej 3 og strikker sammen.", {"kreativ"}),
         ("Banko i Havegade 12 hver torsdag.", {"spil"}),
         ("Husk madpakke til gåturen langs fjorden.", {"motion"}),
+        ("Bowling om formiddagen.", {"motion"}),
+        ("Eftermiddagskoncert i kirken.", {"musik_sang"}),
     ],
     "a whole word that decides alone": [
         ("Lær programmeringssprog som Python i kodeklubben.", {"digital"}),
