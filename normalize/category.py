@@ -78,7 +78,7 @@ _PERFORMER = re.compile(
 _PERFORMER_CUES = ("band", "trio", "duo", "kvartet", "orkest", "gruppen", "koret")
 #: Street names: "Strandstræde 4", "Skovvej", "Havegade" are addresses.
 _STREET = re.compile(r"(?:stræde|vej|vejen|gade|gaden|allé|alle|plads|pladsen|torv|torvet"
-                     r"|vænge|vænget|stien)$")
+                     r"|vænge|vænget)$")
 #: Clause ends; an abbreviation's stop ("inkl.", "kr.", "kl.") ends none.
 _CLAUSE = re.compile(r"(?<!\binkl)(?<!\bkr)(?<!\bkl)(?<!\bca)(?<!\bpr)(?<!\bevt)[.;!?\n]+"
                      r"|\s[-–]\s")
