@@ -116,7 +116,8 @@ PERIODS: list[tuple[re.Pattern[str], PricePeriod]] = [
     (re.compile(r"kvartal"), PricePeriod.quarter),
     # A season ("pr. sæson", "for hele sæsonen", "sæsonkort") is a club's season, not a year.
     (re.compile(r"/\s*sæson\b|\b(?:pr\.?|per)\s*sæson|\bfor\s+(?:hele\s+)?sæsonen\b"
-                r"|\bsæson(?:kort|kontingent|pris|billet)"), PricePeriod.season),
+                r"|\bsæson(?:kort|kontingent|pris|billet)|\bsæsonen\s+koster\b"),
+     PricePeriod.season),
     (re.compile(r"/\s*år\b"), PricePeriod.year),
     (re.compile(r"/\s*(?:md|mdr|måned)\b"), PricePeriod.month),
     (re.compile(r"/\s*(?:gang|møde|kuvert)\b"), PricePeriod.per_time),

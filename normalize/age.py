@@ -84,7 +84,7 @@ _NOISE = [
 #: the word ("2. sal", "3. gang") is no grade.
 _GRADE = r"(\d{1,2})\.\s*(?:klasse(?:trin)?\w*|kl\b(?!\.?\s*\d)\.?)"
 _GRADE_RANGE = re.compile(
-    rf"(\d{{1,2}})\.\s*(?:klasse\w*\s*|kl\.\s*)?(?:-|til(?:\s+og\s+med)?)\s*{_GRADE}"
+    rf"(\d{{1,2}})\.\s*(?:klasse\w*\s*|kl\.\s*)?(?:-|til(?:\s+og\s+med)?|og|eller)\s*{_GRADE}"
 )
 _GRADE_ONE = re.compile(rf"(\bfra\s+(?:og\s+med\s+)?)?{_GRADE}(\s*(?:og|eller)\s+(?:op|opefter"
                         rf"|ældre|derover)\b)?")

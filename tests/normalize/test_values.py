@@ -71,6 +71,7 @@ PRICES: dict[str, list[tuple[str, float | None, str | None, bool | None]]] = {
         ("Sæsonkort: 250 kr.", 250.0, "season", False),
         ("Holdet koster 400 kr. for hele sæsonen (august-maj).", 400.0, "season", False),
         ("Seniorkontingent 500 kr. for sæsonen april-oktober", 500.0, "season", False),
+        ("Sæsonen koster 900 kr.", 900.0, "season", False),
     ],
     "billing is not the period": [
         ("Kontingent 60 kr. pr. md., opkræves halvårligt", 60.0, "month", False),
@@ -120,6 +121,7 @@ AGES: dict[str, list[tuple[str, int | None, int | None]]] = {
         ("For elever i 5.-7. klasse", 11, 13),
         ("Juniorholdet: 3.-6. kl. Vi træner kl. 16.", 9, 12),
         ("Fra 1. klasse til og med 4. klasse", 7, 10),
+        ("Holdet er for 8. og 9. klasse", 14, 15),
     ],
     "one grade": [
         ("Konfirmandforberedelse for 8. klasse", 14, 14),
