@@ -27,7 +27,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
         "vandre", "vandretur", "vandring", "stavgang", "nordic walking", "dans", "danse", "yoga",
         "petanque", "krolf", "cykeltur", "cykelture", "cykling", "cykelklub", "cykelhold",
         "svømning", "svømme", "vandgymnastik", "bowling", "badminton", "fitness", "tennis",
-        "klatring", "klatre", "klatrevæg", "bouldering",
+        "klatring", "klatre", "klatrevæg", "bouldering", "padel",
         "træning", "træne", "pilates", "floorball", "linedance", "line dance", "zumba",
         "bevæge dig", "bevæge sig", "bevæg dig", "boldspil", "golf", "sport",
         "idræt", "motionere", "tai chi", "qigong", "fodbold", "bordtennis", "keglespil")),
@@ -41,7 +41,7 @@ CATEGORIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "spil": ("Spil", (
         "spil", "brætspil", "kortspil", "whist", "bridge", "skak", "banko", "bingo", "rummy",
         "rummikub", "ludo", "yatzy", "domino", "puslespil", "quiz", "kortklub", "canasta",
-        "billard", "keglebillard", "snooker",
+        "billard", "keglebillard", "snooker", "dart",
         "spilleaften", "spilcafé", "re:\\bspiller\\s+(?:kort|whist|bridge|skak|brætspil|spil)")),
     "mad": ("Mad og fællesspisning", (
         "mad", "fællesspisning", "spisning", "middag", "aftensmad", "madlavning", "madklub",

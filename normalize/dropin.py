@@ -32,7 +32,7 @@ _AFTER_NO = re.compile(r"^\s*:?\s*(?:er\s+|kræves\s+|\w+\s+)?(?:ikke|unødvendi
 _SIGNUP = re.compile(
     r"tilmeld\w*|meld\w*\s+(?:dig|jer|sig|mig)\s+til\b"
     r"|billet\w*(?:[^.;!?]|(?<=kr)\.){0,40}?\b(?:købes|bestilles|hentes|reserveres|skal"
-    r"|afhentes)\b"
+    r"|afhentes)\b(?!\s+(?:ved\s+(?:indgangen|døren)|i\s+døren|på\s+dagen))"
     r"|kræve[rs]?\s+(?:\w+\s+)?billet\w*"
     r"|venteliste\w*|lukket\s+(?:hold|forløb|gruppe)|lukket\s+for\b|bindende\b"
     r"|begrænset\s+antal|forsamtale|hele\s+forløbet"
@@ -41,7 +41,10 @@ _SIGNUP = re.compile(
     r"|(?:tid|tider|plads|pladser|bane|baner|billetter)\s+bookes\b"
     r"|reserv\w*\s+(?:\w+\s+)?plads\w*|pladsreservation"
     # "Giv besked ... senest mandagen før": a deadline makes a message a sign-up.
-    r"|giv\w*\s+(?:os\s+|\w+\s+)?besked\b(?=[^.;!?]*\bsenest\b)"
+    r"|(?:giv|send|ring|skriv)\w*\s+(?:\w+\s+){0,3}?(?:besked|sms|mail|e-mail|til)\b"
+    r"(?=[^.;!?]*\bsenest\b)"
+    # The places are taken: an open house then is for those already on the team.
+    r"|pladserne\s+(?:på\s+(?:\w+\s+){1,2})?er\s+(?:besat|fordelt|optaget|udsolgt)|udsolgt\b"
 )
 #: Members only: not for a citizen who just turns up, whatever else is said.
 _MEMBERS_ONLY = re.compile(
@@ -60,13 +63,15 @@ _COME = re.compile(
     # "ingen binding ... du betaler, når du kommer".
     r"|kommer\s+og\s+går\b|som\s+det\s+passer\b|bare\s+at\s+(?:stille|møde|komme|dukke|kigge)"
     r"|ingen\s+binding\b|uden\s+binding\b|når\s+du\s+kommer\b"
+    # A ticket bought at the door: no sign-up beforehand.
+    r"|billet\w*\s+(?:\w+\s+){0,3}?(?:ved\s+(?:indgangen|døren)|i\s+døren)"
 )
 
 
 #: Cheap first look: a stem that any cue above starts with.
 _ANY_CUE = re.compile(r"meld|billet|venteliste|lukket|bindende|begrænset|forsamtale|forløb"
                       r"|fuldt|book|bestil|medlem|drop|mød|bare|dukke|kom|når|kig|uforpligt|åbent"
-                      r"|fri adgang|reserv|besked|passer|binding")
+                      r"|fri adgang|reserv|besked|passer|binding|senest|pladserne|udsolgt")
 
 
 def _at_word_start(text: str, m: re.Match[str]) -> bool:

@@ -208,6 +208,7 @@ CATEGORIES: dict[str, list[tuple[str, set[str]]]] = {
         ("Klatring på klatrevæggen for begyndere.", {"motion"}),
         ("Morgensvømning i varmtvandsbassinet.", {"motion"}),
         ("Billard og pool i kælderen hver formiddag.", {"spil"}),
+        ("Padel og dart for seniorer.", {"motion", "spil"}),
         ("Nye motionsspillere søges til tennisholdet.", {"motion"}),
     ],
     "compound parts count": [
@@ -246,6 +247,9 @@ ACCESS: dict[str, list[tuple[str, dict[str, bool]]]] = {
         ("Der er ingen dørtrin ved indgangen.", {"step_free": True}),
         ("Loftet nås ad en smal hønsetrappe.", {"step_free": False}),
         ("Alt foregår i ét plan.", {"step_free": True}),
+    ],
+    "out of order": [
+        ("Teleslyngen i salen virker desværre ikke.", {"hearing_loop": False}),
     ],
     "a question answered": [
         ("Handicaptoilet? Nej. Trapper? Nej.", {"accessible_toilet": False, "step_free": True}),
@@ -288,11 +292,15 @@ DROP_IN: dict[str, list[tuple[str, bool | None]]] = {
         ("Banetider bookes i bookingsystemet dagen før.", False),
         ("Husk at reservere en plads på bibliotekets hjemmeside.", False),
     ],
+    "a ticket bought at the door is no sign-up": [
+        ("Billetter kan købes i døren fra kl. 18.30.", True),
+    ],
     "a room for hire is no sign-up": [
         ("Salen kan bookes til private fester.", None),
     ],
     "a message with a deadline": [
         ("Giv besked til formanden senest fredagen før, hvis du vil spise med.", False),
+        ("Send en sms til Bente senest onsdag, hvis du vil med.", False),
     ],
     "membership as a precondition": [
         ("Medlemskab er en forudsætning for at spille med.", False),
@@ -304,6 +312,7 @@ DROP_IN: dict[str, list[tuple[str, bool | None]]] = {
     ],
     "an open house for those signed up": [
         ("Holdet er fuldt – åbent hus for de tilmeldte på lørdag.", False),
+        ("Åbent hus i klubben, men pladserne på vinterholdet er besat.", False),
     ],
 }
 
