@@ -32,7 +32,7 @@ _AFTER_NO = re.compile(
     r"^\s*:?\s*(?:nej|ingen|findes\s+ikke|mangler)\b"
     r"|^\s*(?:er|virker)?\s*(?:desværre\s+|pt\.?\s+|i\s+øjeblikket\s+)?"
     r"(?:ude\s+af\s+drift|i\s+stykker|ikke\s+i\s+brug|lukket)"
-    r"|^\s*(?:virker|fungerer)\s+(?:desværre\s+|pt\.?\s+)?ikke\b"
+    r"|^(?:\s+\w+){0,3}?\s*(?:virker|fungerer)\s+(?:desværre\s+|pt\.?\s+)?ikke\b"
 )
 
 #: Features: (flag, pattern, what a plain mention means). Stairs mention a barrier, so a
