@@ -80,8 +80,8 @@ _PERFORMER_CUES = ("band", "trio", "duo", "kvartet", "orkest", "gruppen", "koret
 _STREET = re.compile(r"(?:stræde|vej|vejen|gade|gaden|allé|alle|plads|pladsen|torv|torvet"
                      r"|vænge|vænget)$")
 #: Clause ends; an abbreviation's stop ("inkl.", "kr.", "kl.") ends none.
-_CLAUSE = re.compile(r"(?<!\binkl)(?<!\bkr)(?<!\bkl)(?<!\bca)(?<!\bpr)(?<!\bevt)[.;!?\n]+"
-                     r"|\s[-–]\s")
+_CLAUSE = re.compile(r"(?:[.;!?\n](?<!\binkl\.)(?<!\bkr\.)(?<!\bkl\.)(?<!\bca\.)(?<!\bpr\.)"
+                     r"(?<!\bevt\.))+|\s[-–]\s")
 #: Both sexes named together: the men in it do not make the offer one for men.
 _MEN = r"(?:mænd|herrer|enkemænd|enkemand)"
 _WOMEN = r"(?:kvinder|damer|enker|enke)"

@@ -30,6 +30,8 @@ _AFTER_NO = re.compile(r"^\s*:?\s*(?:er\s+|kræves\s+|\w+\s+)?(?:ikke|unødvendi
 #: skranken"); "Det kræver ikke billet" is none. "Først til mølle" alone only says places are
 #: few: it is no sign-up (with "tilmelding" beside it, the sign-up decides).
 _SIGNUP = re.compile(
+    # The first letters of every branch, looked at once: most positions fail here, fast.
+    r"(?=[tmbkvlfhprgsu])(?:"
     r"tilmeld\w*|meld\w*\s+(?:dig|jer|sig|mig)\s+til\b"
     r"|billet\w*(?:[^.;!?]|(?<=kr)\.){0,40}?\b(?:købes|bestilles|hentes|reserveres|skal"
     r"|afhentes)\b(?!\s+(?:ved\s+(?:indgangen|døren)|i\s+døren|på\s+dagen))"
@@ -44,7 +46,7 @@ _SIGNUP = re.compile(
     r"|(?:giv|send|ring|skriv)\w*\s+(?:\w+\s+){0,3}?(?:besked|sms|mail|e-mail|til)\b"
     r"(?=[^.;!?]*\bsenest\b)"
     # The places are taken: an open house then is for those already on the team.
-    r"|pladserne\s+(?:på\s+(?:\w+\s+){1,2})?er\s+(?:besat|fordelt|optaget|udsolgt)|udsolgt\b"
+    r"|pladserne\s+(?:på\s+(?:\w+\s+){1,2})?er\s+(?:besat|fordelt|optaget|udsolgt)|udsolgt\b)"
 )
 #: Members only: not for a citizen who just turns up, whatever else is said.
 _MEMBERS_ONLY = re.compile(
@@ -55,6 +57,7 @@ _MEMBERS_ONLY = re.compile(
 )
 #: Invitations to just come.
 _COME = re.compile(
+    r"(?=[dmbknuåfsi])(?:"
     r"drop[\s-]?in\b|mød\w*\s+(?:bare\s+)?op\b|bare\s+(?:mød\w*\s+op|kom|komme|møde|dukke)"
     r"|kom\s+bare\b|dukke\s+op\b|kom\s+når\b|når\s+(?:du|man)\s+har\s+(?:tid|lyst)"
     r"|når\s+det\s+passer\b|kom\s+og\s+gå\b|kig\s+(?:ind|forbi)\b|kom\s+forbi\b"
@@ -64,7 +67,7 @@ _COME = re.compile(
     r"|kommer\s+og\s+går\b|som\s+det\s+passer\b|bare\s+at\s+(?:stille|møde|komme|dukke|kigge)"
     r"|ingen\s+binding\b|uden\s+binding\b|når\s+du\s+kommer\b"
     # A ticket bought at the door: no sign-up beforehand.
-    r"|billet\w*\s+(?:\w+\s+){0,3}?(?:ved\s+(?:indgangen|døren)|i\s+døren)"
+    r"|billet\w*\s+(?:\w+\s+){0,3}?(?:ved\s+(?:indgangen|døren)|i\s+døren))"
 )
 
 
