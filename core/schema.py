@@ -39,6 +39,8 @@ class PricePeriod(StrEnum):
     month = "month"
     quarter = "quarter"
     half_year = "half_year"
+    #: A club's season ("pr. sæson", "sæsonkort"): not a calendar year.
+    season = "season"
     year = "year"
 
 

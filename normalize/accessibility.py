@@ -32,6 +32,7 @@ _AFTER_NO = re.compile(
     r"^\s*:?\s*(?:nej|ingen|findes\s+ikke|mangler)\b"
     r"|^\s*(?:er|virker)?\s*(?:desværre\s+|pt\.?\s+|i\s+øjeblikket\s+)?"
     r"(?:ude\s+af\s+drift|i\s+stykker|ikke\s+i\s+brug|lukket)"
+    r"|^(?:\s+\w+){0,3}?\s*(?:virker|fungerer)\s+(?:desværre\s+|pt\.?\s+)?ikke\b"
 )
 
 #: Features: (flag, pattern, what a plain mention means). Stairs mention a barrier, so a
@@ -39,26 +40,43 @@ _AFTER_NO = re.compile(
 _FEATURES: list[tuple[str, re.Pattern[str], bool]] = [
     ("accessible_toilet", re.compile(
         r"\b(?:handicap|hc)[\s-]*toilet\w*|\btilgængelig\w*\s+toilet\w*"
-        r"|\btoilet\w*[^,]*?\b(?:handicapvenli\w*|handicapegnet\w*|tilgængelig\w*)"), True),
+        r"|\btoilet\w*[^,]*?\b(?:handicapvenli\w*|handicapegnet\w*|tilgængelig\w*)"
+        # "Toilet for handicappede"; "toilettet er for smalt til en kørestol" is about the toilet.
+        r"|\btoilet\w*\s+for\s+(?:handicappede|kørestolsbrugere|bevægelseshæmmede)"
+        r"|\btoilet\w*[^,.]*?\bkørestol\w*"), True),
     ("hearing_loop", re.compile(
         r"\b(?:tele|høre|t)[\s-]*slynge\w*|\bhøreapparat\w*\s+på\s+t\b|\bhearing\s+loop"), True),
     ("parking", re.compile(r"\b(?:handicap[\s-]*)?parkering\w*|\bp-plads\w*|\bparkeringsplads\w*"
                            r"|\bparkere\w*"), True),
     ("step_free", re.compile(r"\belevator\w*|\blift\b|\bniveaufri\w*|\btrinfri\w*|\brampe\w*"
-                             r"|\bstepfri\w*|\bramper\b"), True),
-    ("stairs", re.compile(r"\btrapp\w*|\btrin\b|\btrinnet\b"), False),
+                             r"|\bstepfri\w*|\bramper\b|\bi\s+(?:ét|et|eet|samme)\s+plan\b"), True),
+    # Stairs of any kind ("vindeltrappe", "trappetrin", "dørtrin"); "ingen dørtrin" is step-free.
+    ("stairs", re.compile(r"\b\w*trap(?:pe|per|perne|pen|pes)?\b|\btrapp\w*"
+                          r"|\b(?:dør|trappe|ind|ud)?trin(?:net|ene)?\b"), False),
     ("wheelchair", re.compile(
         r"\bkørestol\w*|\bhandicap[\s-]?venli\w*|\bhandicapegnet\w*"
         r"|\brullestol\w*|\bwheelchair\w*|\bhandicaptilgængelig\w*"), True),
 ]
-#: Places above or below the street: with stairs or no lift, a wheelchair cannot get there.
+#: Places above or below the street, or steps up to them: with no lift, a wheelchair cannot
+#: get there ("1. sal uden elevator"). A missing lift alone ("Elevator: nej") says no more
+#: than that the place is not step-free.
 _UP_OR_DOWN = re.compile(r"\b(?:\d\.|første|anden|øverste)\s*sal\b|\bkælder\w*|\btrapp\w*|\btrin\b"
-                         r"|\bovenpå\b|\bfirst\s+floor")
+                         r"|\bovenpå\b|\bfirst\s+floor|\bloft\w*")
+#: Only stairs lead there ("kan kun nås ad en trappe", "kun adgang via trappen"; a word that
+#: starts with "trap"): with steps, a wheelchair cannot get there. Steps alone ("14 trappetrin
+#: op til salen") say nothing of a lift, so they make `step_free` false only.
+_ONLY_STAIRS = re.compile(r"\bkun\b[^.;]*?\btrap")
+#: A question answered yes or no: "Trapper? Nej." reads as "Trapper: nej".
+_ANSWER = re.compile(r"\?\s*(ja|nej)\b")
+#: A negation reaches back to the last comma or "og": "uden trin, og der er lift" negates
+#: the steps, not the lift.
+_SCOPE = re.compile(r",|\bog\b")
 
 
 #: Cheap first look: any stem a feature pattern starts with.
 _ANY_FEATURE = re.compile(r"elevator|lift|trap|trin|kørestol|handicap|hc|slynge|høreappar|parker"
-                          r"|p-plads|niveau|rampe|toilet|rullestol|wheelchair|hearing|stepfri")
+                          r"|p-plads|niveau|rampe|toilet|rullestol|wheelchair|hearing|stepfri"
+                          r"|plan\b")
 
 
 def _clauses(text: str) -> list[str]:
@@ -67,7 +85,9 @@ def _clauses(text: str) -> list[str]:
 
 def _negated(clause: str, start: int, end: int) -> bool:
     # Up to the end of the match: "toilettet er ikke handicapvenligt" is one match.
-    return bool(_NEGATION.search(clause[:end])) or bool(_AFTER_NO.match(clause[end:]))
+    scope = [m.end() for m in _SCOPE.finditer(clause, 0, start)]
+    return (bool(_NEGATION.search(clause, scope[-1] if scope else 0, end))
+            or bool(_AFTER_NO.match(clause[end:])))
 
 
 def _mentions(clause: str) -> Iterator[tuple[str, bool]]:
@@ -88,6 +108,7 @@ class _Said:
     yes: dict[str, bool] = field(default_factory=dict)
     stairs: bool = False
     step_free_means: bool = False  # a lift or ramp that is there
+    no_lift: bool = False  # a lift or ramp said to be missing or out of order
 
     def add(self, flag: str, value: bool) -> None:
         yes = self.yes
@@ -98,8 +119,11 @@ class _Said:
             else:
                 self.stairs = True
             return
-        if flag == "step_free" and value:
-            self.step_free_means = True
+        if flag == "step_free":
+            if value:
+                self.step_free_means = True
+            else:
+                self.no_lift = True
         if flag == "wheelchair" and flag in yes and yes[flag] != value:
             value = False  # "handicapvenligt, men elevatoren er for lille til kørestole"
         yes[flag] = value if flag not in yes or not value else yes[flag]
@@ -111,8 +135,9 @@ class _Said:
             yes["step_free"] = True
         elif self.stairs:
             yes["step_free"] = False
-        if yes.get("step_free") is False and "wheelchair" not in yes and _UP_OR_DOWN.search(low):
-            yes["wheelchair"] = False
+        if (yes.get("step_free") is False and "wheelchair" not in yes
+                and ((self.no_lift and _UP_OR_DOWN.search(low)) or _ONLY_STAIRS.search(low))):
+            yes["wheelchair"] = False  # up or down with no lift, or only by stairs
         return yes
 
 
@@ -124,6 +149,7 @@ def parse_accessibility(text: str | None) -> Accessibility:
     low = text.casefold()
     if not _ANY_FEATURE.search(low):
         return Accessibility(text=text)
+    low = _ANSWER.sub(r": \1", low)
     said = _Said()
     for clause in _clauses(low):
         if _ANY_FEATURE.search(clause):

@@ -19,7 +19,7 @@ AGE_WORDS: list[tuple[re.Pattern[str], tuple[int | None, int | None]]] = [
 #: "medlemmer af Ældre Sagen" or "Ældre Sagens julefrokost" says nothing of who may come.
 _NAMES = re.compile(r"\bældre\s*sagen\w*")
 #: Cheap first look: a digit or an age word.
-_ANY_AGE = re.compile(r"\d|senior|pension|ældre|efterløn|alder")
+_ANY_AGE = re.compile(r"\d|senior|pension|ældre|efterløn|alder")  # grades hold a digit
 _AGE = r"(\d{1,3})"
 _YEARS = r"\s*(?:-\s*)?(?:år(?!s)|årige)\b"
 #: Ranges, most explicit first: "mellem 18 og 30 år", "18-30 år", "13-17-årige".
@@ -28,9 +28,13 @@ _RANGES = [
     re.compile(rf"(?:fra\s+)?{_AGE}\s*(?:-|til)\s*{_AGE}{_YEARS}"),
     re.compile(rf"alder(?:sgruppe(?:n)?)?\s*:?\s*{_AGE}\s*-\s*{_AGE}"),
 ]
+#: What a number after "over"/"under" counts when it is no age: "over 10 aftener", "under 8
+#: tilmeldte", "over 20 km" (a group size, a duration, a distance or a price).
+_COUNTED = (r"kr|deltag|pers|min|km|grader|gange|timer|uger|dage|mdr|måneder|meter|aftener"
+            r"|lektioner|weekend|sæson|medlem|tilmeld|spiller|hold|kampe|hul|plads|børn")
 #: Upper bounds: value and how it is read ("under 25" admits 24 at most).
 _MAX = [
-    (re.compile(rf"\bunder\s+{_AGE}(?:{_YEARS})?(?!\s*(?:kr|deltag|pers|min|km|grader))"), -1),
+    (re.compile(rf"\bunder\s+{_AGE}(?!\d)(?:{_YEARS})?(?!\s*(?:{_COUNTED}))"), -1),
     (re.compile(rf"\b(?:op\s+til|til\s+og\s+med|højst|max\.?|maks\.?)\s+{_AGE}{_YEARS}"), 0),
     (re.compile(rf"\bøvre\s+aldersgrænse\w*\s*(?::|er|på)?\s*{_AGE}"), 0),
 ]
@@ -40,9 +44,9 @@ _MIN = [
     re.compile(rf"(?<![\d+]){_AGE}\s*\+(?!\s*\d)"),
     re.compile(rf"(?<![\d+]){_AGE}\s*-?\s*plus\w*"),
     re.compile(rf"\b(?:nedre\s+)?aldersgrænse\w*\s*(?::|er|på)?\s*{_AGE}"),
+    re.compile(rf"\b(?:minimums|mindste|minimum\s+)alder\w*\s*(?::|er|på)?\s*{_AGE}"),
     re.compile(rf"(?<![\w\d])\+\s*{_AGE}\b(?!\s*\d)"),
-    re.compile(rf"\bover\s+{_AGE}(?:{_YEARS})?(?!\s*(?:kr|deltag|pers|min|km|grader|gange|timer"
-               rf"|uger|dage|mdr|måneder|meter|\d))"),
+    re.compile(rf"\bover\s+{_AGE}(?:{_YEARS})?(?!\s*(?:{_COUNTED}|\d))"),
     re.compile(rf"\b(?:fra|fyldt|mindst|minimum)\s+{_AGE}{_YEARS}"),
     re.compile(rf"\bfyldt\s+{_AGE}\b"),
     re.compile(rf"\bmindst\s+{_AGE}\b(?!\s*(?:kr|deltag|pers|min|gange|timer))"),
@@ -54,8 +58,16 @@ _PRICE_AGE = re.compile(
     r"(?:\d+(?:[.,]\d+)?\s*(?:kr\b\.?|kroner|,-)|\bgratis|\bhalv\s+pris|\brabat)\s*"
     r"(?:for\s+|til\s+)?(?:børn|unge|pensionister|studerende)\s+(?:under|over|op\s+til|fra)\s+"
     r"\d{1,3}(?:\s*år)?"
-    r"|\b(?:børn|unge)\s+(?:under|over|op\s+til)\s+\d{1,3}(?:\s*år)?\s*[:,]?\s*"
-    r"(?:gratis|halv\s+pris|\d+(?:[.,]\d+)?\s*(?:kr\b|kroner|,-))"
+    r"|\b(?:børn|unge|pensionister|studerende)\s+(?:under|over|op\s+til)\s+\d{1,3}(?:\s*år)?"
+    r"\s*[:,]?\s*(?:får\s+|betaler\s+|har\s+|går\s+|spiser\s+|er\s+)?"
+    r"(?:gratis|halv\s+pris|rabat|\d+(?:[.,]\d+)?\s*(?:kr\b|kroner|,-))"
+)
+#: An age that sets a condition, not a limit: "er du under 18 år, skal en forælder skrive
+#: under" (the offer is open to them, with a parent's signature).
+_CONDITION_CUES = ("foræld", "værge", "samtykke", "underskri", "skrive under")
+_CONDITION_AGE = re.compile(
+    r"\b(?:er\s+du|hvis\s+du\s+er|deltagere|du\s+som\s+er)\s+under\s+\d{1,3}(?:\s*år)?"
+    r"(?=[^.;]*\b(?:forælde?r\w*|værge|samtykke|underskri\w*|skrive\s+under))"
 )
 #: Numbers that are not ages: prices by age, clock times, phone numbers, amounts, postcodes,
 #: years, distances.
@@ -67,6 +79,35 @@ _NOISE = [
     re.compile(r"\b(?:19|20)\d\d\b"),
     re.compile(r"\b\d{4}\b"),
 ]
+
+
+#: School grades, read only where the text says grade ("klasse", "kl.", "klassetrin"): grade n
+#: is about age n + 6 (children start in 0. klasse the year they turn 6). "4.-10. klasse" is
+#: 10-16; "fra 2. klasse og op" is 8 and up; "7. klasse" alone is 13-13. An ordinal without
+#: the word ("2. sal", "3. gang") is no grade.
+_GRADE = r"(\d{1,2})\.\s*(?:klasse(?:trin)?\w*|kl\b(?!\.?\s*\d)\.?)"
+_GRADE_RANGE = re.compile(
+    rf"(\d{{1,2}})\.\s*(?:klasse\w*\s*|kl\.\s*)?(?:-|til(?:\s+og\s+med)?|og|eller)\s*{_GRADE}"
+)
+_GRADE_ONE = re.compile(rf"(\bfra\s+(?:og\s+med\s+)?)?{_GRADE}(\s*(?:og|eller)\s+(?:op|opefter"
+                        rf"|ældre|derover)\b)?")
+_GRADE_CUE = re.compile(r"\d\.\s*(?:kl|-)")
+GRADE_AGE = 6
+
+
+def _grades(low: str) -> tuple[int | None, int | None, str]:
+    """Ages from school grades, and the text without them."""
+    if not _GRADE_CUE.search(low):
+        return None, None, low
+    if m := _GRADE_RANGE.search(low):
+        lo, hi = int(m.group(1)) + GRADE_AGE, int(m.group(2)) + GRADE_AGE
+        if lo <= hi:
+            return lo, hi, low[: m.start()] + " " + low[m.end():]
+    if m := _GRADE_ONE.search(low):
+        age = int(m.group(2)) + GRADE_AGE
+        upward = bool(m.group(1) or m.group(3))
+        return age, (None if upward else age), low[: m.start()] + " " + low[m.end():]
+    return None, None, low
 
 
 _HAS_DIGIT = re.compile(r"\d")
@@ -102,15 +143,33 @@ def parse_age(text: str | None) -> AgeRange:
     True
     >>> parse_age("Ældre Sagens seniorbio").min
     60
+    >>> a = parse_age("for elever i 4.-10. klasse"); (a.min, a.max)
+    (10, 16)
+    >>> parse_age("Vi mødes på 2. sal").min is None
+    True
     """
     if not text:
         return AgeRange()
     low = _NAMES.sub(" ", re.sub(r"[\u2010-\u2015\u2212]", "-", text.casefold()))
     if not _ANY_AGE.search(low):
         return AgeRange(text=text)
+    g_lo, g_hi, low = _grades(low)
+    if g_lo is not None:
+        # A grade gives the lower bound; an age stated beside it may give the upper one
+        # ("fra 8. klasse til og med 25 år").
+        rest = _from_text(low, text)
+        hi = rest.max if rest.max is not None and rest.max >= g_lo else g_hi
+        return AgeRange(min=g_lo, max=hi, text=text)
+    return _from_text(low, text)
+
+
+def _from_text(low: str, text: str) -> AgeRange:
+    """Age range from case-folded text with plain dashes and no grades."""
     if not _AGE_CUE.search(low):
         return _from_words(low, text)  # numbers, but none said as an age
     low = _NOISE_ANY.sub(" ", low)
+    if "under" in low and any(c in low for c in _CONDITION_CUES):
+        low = _CONDITION_AGE.sub(" ", low)
     if not _HAS_DIGIT.search(low):
         return _from_words(low, text)
     words_text = low

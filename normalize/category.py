@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from normalize._phrases import CATEGORIES
+from normalize._phrases import CATEGORIES, GENERIC_HEADS, NOT_COMPOUNDS
 from normalize.analysis import split_compound, stem, words
 
 CATEGORY_LABELS: dict[str, str] = {slug: label for slug, (label, _) in CATEGORIES.items()}
@@ -38,6 +38,8 @@ CATEGORY_LABELS: dict[str, str] = {slug: label for slug, (label, _) in CATEGORIE
 _BEFORE_EXTRA = re.compile(
     r"\binkl\w*|\binklusive\b|\bslutte\w*\s+(?:af\s+)?med\b|\bafslutte\w*\s+med\b"
     r"|\bmedbring\w*|\bder\s+er\s+kaffe\b|\bmed\s+kaffe\b"
+    # "Busudflugt ... med frokost på kroen": the meal comes with the outing.
+    r"|\bmed\s+(?=(?:frokost|middag|morgenmad|aftensmad|kaffe|kage)\b)"
 )
 #: Words that put the word before them on the side ("frokost på vejen", "kaffe kan købes").
 _AFTER_EXTRA = re.compile(
@@ -45,7 +47,8 @@ _AFTER_EXTRA = re.compile(
 )
 #: Substrings without which neither pattern above can match.
 _EXTRA_CUES = ("inkl", "slut", "medbring", "kaffe", "bagefter", "undervejs", "vejen",
-               "købes", "serveres")
+               "købes", "serveres", "med frokost", "med middag", "med morgenmad", "med aftensmad",
+               "med kage")
 #: Music as accompaniment: "gymnastik til musik".
 _ACCOMPANIMENT = re.compile(r"\b(?:til|med)\s+musik\b")
 _WEAK = {"mad", "cafe_netvaerk"}
@@ -66,7 +69,19 @@ _PLACE_HEADS = {stem(w) for w in ("hus", "huset", "center", "centret", "centeret
                                    "gård", "gården", "skole", "skolen", "hal", "hallen",
                                    "bibliotek", "biblioteket", "kirke", "kirken", "lokale",
                                    "lokalet", "bygning", "stue", "stuen", "lokaler")}
-_CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s")
+#: A performer's name: the capitalised words after "bandet", "trioen", "koret", ... (on the
+#: text before case folding).
+_PERFORMER = re.compile(
+    r"((?i:band|bandet|trio|trioen|duo|duoen|kvartet|kvartetten|orkester|orkestret|orkesteret"
+    r"|gruppen|koret)\s+)[A-ZÆØÅ][\w'&.-]*(?:\s+[A-ZÆØÅ][\w'&.-]*)*"
+)
+_PERFORMER_CUES = ("band", "trio", "duo", "kvartet", "orkest", "gruppen", "koret")
+#: Street names: "Strandstræde 4", "Skovvej", "Havegade" are addresses.
+_STREET = re.compile(r"(?:stræde|vej|vejen|gade|gaden|allé|alle|plads|pladsen|torv|torvet"
+                     r"|vænge|vænget)$")
+#: Clause ends; an abbreviation's stop ("inkl.", "kr.", "kl.") ends none.
+_CLAUSE = re.compile(r"(?:[.;!?\n](?<!\binkl\.)(?<!\bkr\.)(?<!\bkl\.)(?<!\bca\.)(?<!\bpr\.)"
+                     r"(?<!\bevt\.))+|\s[-–]\s")
 #: Both sexes named together: the men in it do not make the offer one for men.
 _MEN = r"(?:mænd|herrer|enkemænd|enkemand)"
 _WOMEN = r"(?:kvinder|damer|enker|enke)"
@@ -77,6 +92,9 @@ _BOTH_SEXES = re.compile(
 )
 
 
+_GENERIC = {stem(w) for w in GENERIC_HEADS}
+#: "!programmeringssprog": words that decide alone, their parts not consulted.
+_WHOLE: dict[str, set[str]] = {}
 _BY_STEM: dict[str, set[str]] = {}  # keyword stem → slugs
 #: "=kor": this exact word or compound part only (the stem of "kors" is "kor" too).
 _EXACT: dict[str, set[str]] = {}
@@ -93,6 +111,8 @@ for _slug, (_label, _keywords) in CATEGORIES.items():
             _PHRASES.setdefault(_first, []).append((tuple(_rest), _slug))
         elif _kw.startswith("="):
             _EXACT.setdefault(_kw[1:], set()).add(_slug)
+        elif _kw.startswith("!"):
+            _WHOLE.setdefault(_kw[1:], set()).add(_slug)
         else:
             _EXACT.setdefault(_kw, set()).add(_slug)
             _stem = stem(_kw)
@@ -111,24 +131,49 @@ for _slug, _parts in _PATTERN_PARTS.items():
 _PREFIX_KEYS = sorted(_BY_PREFIX)
 
 
+def _lookup(piece: str) -> set[str]:
+    """Slugs of one word or compound part, by its stem or as an exact keyword."""
+    return _BY_STEM.get(stem(piece), set()) | _EXACT.get(piece, set())
+
+
+def _generic(part: str) -> bool:
+    """Whether a compound head leaves the meaning to the part before it ("-klubben")."""
+    return stem(part) in _GENERIC or part in GENERIC_HEADS
+
+
+def _joins(rest: str) -> bool:
+    """Whether what follows a keyword at a word's start makes the word that keyword's form or
+    its compound with a generic head: "-en", "-holdet", "-sklubben"; not "-ligvis"."""
+    if rest in _INFLECTIONS or rest in ("erne", "ens", "ers", "ets"):
+        return True
+    return _generic(rest) or (rest[:1] in ("s", "e") and _generic(rest[1:]))
+
+
 @lru_cache(maxsize=100_000)
 def _word_slugs(word: str) -> frozenset[str]:
-    """Slugs one word speaks for: by its stem, its compound parts, or a keyword it starts with."""
-    if word in _PLAY_VERBS:
-        return frozenset()
+    """Slugs one word speaks for: as a whole word, by its compound parts ("keglebillard",
+    "skakklubben"; not a street's or a place's), or by a keyword it starts with when the rest
+    is an ending or a generic head ("gymnastikholdet"; not "naturligvis")."""
+    if word in _PLAY_VERBS or _STREET.search(word):
+        return frozenset()  # "Strandstræde", "Skovvej": an address, not the beach or a wood
+    if word.startswith(NOT_COMPOUNDS):
+        # "formiddagen" is no "middag"; "eftermiddagskoncert" is still a concert.
+        rest = word[len(next(p for p in NOT_COMPOUNDS if word.startswith(p))):]
+        rest = rest[1:] if rest[:1] in ("s", "e") and len(rest) > 4 else rest
+        return _word_slugs(rest) if len(rest) >= 4 else frozenset()
+    if word in _WHOLE:
+        return frozenset(_WHOLE[word])
     parts = split_compound(word)
     if parts and stem(parts[-1]) in _PLACE_HEADS:
         # "kulturhuset", "musikhuset": a place, whatever it is named after.
-        parts = ()
-        if word not in _EXACT:
-            return frozenset()
-    found: set[str] = set()
-    for piece in (word, *parts):
-        found |= _BY_STEM.get(stem(piece), set())
-        found |= _EXACT.get(piece, set())
+        return frozenset(_EXACT.get(word, set()))
+    found = _lookup(word)
+    for piece in parts:
+        if piece not in _PLAY_VERBS:
+            found |= _lookup(piece)
     if len(word) >= 5:
         for kw in _PREFIX_KEYS:
-            if word.startswith(kw):
+            if word.startswith(kw) and _joins(word[len(kw):]):
                 found |= _BY_PREFIX[kw]
     return frozenset(found)
 
@@ -181,8 +226,19 @@ def _phrase_at(tokens: list[str], positions: list[int], rest: tuple[str, ...]) -
 
 
 def parse_categories(*texts: str | None) -> list[str]:
-    """Category slugs the texts are about, sorted."""
-    return list(_categories(" ".join(t for t in texts if t).casefold()))
+    """Category slugs the texts are about, sorted.
+
+    A performer's name says nothing about the activity: "coverbandet Alter Bridge Tribute"
+    is music, not the card game bridge.
+
+    >>> parse_categories("Koncert med coverbandet Alter Bridge Tribute")
+    ['musik_sang']
+    """
+    text = " ".join(t for t in texts if t)
+    low = text.casefold()
+    if any(cue in low for cue in _PERFORMER_CUES):
+        low = _PERFORMER.sub(r"\1", text).casefold()
+    return list(_categories(low))
 
 
 @lru_cache(maxsize=20_000)

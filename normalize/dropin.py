@@ -14,8 +14,9 @@ True
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
@@ -27,16 +28,38 @@ _NOT = re.compile(r"\bikke\b")
 _AFTER_NO = re.compile(r"^\s*:?\s*(?:er\s+|kræves\s+|\w+\s+)?(?:ikke|unødvendig|ingen)\b")
 #: Sign-up and closed-group words (their stems; "tilmeldning" is a common misspelling).
 _SIGNUP = re.compile(
-    r"tilmeld\w*|meld\w*\s+(?:dig|jer|sig|mig)\s+til\b|billet\w*\s+(?:købes|bestilles|skal)"
+    r"tilmeld\w*|meld\w*\s+(?:dig|jer|sig|mig)\s+til\b"
     r"|venteliste\w*|lukket\s+(?:hold|forløb|gruppe)|lukket\s+for\b|bindende\b"
-    r"|begrænset\s+antal|først\s+til\s+mølle|forsamtale|hele\s+forløbet"
+    r"|begrænset\s+antal|forsamtale|hele\s+forløbet"
     r"|holdet\s+er\s+fuldt|book\w*\s+(?:\w+\s+)?(?:plads|billet)|bestil\w*\s+(?:\w+\s+)?plads"
 )
+#: More sign-ups, each searched only where its word stands (a cheap guard; one long
+#: alternation scans slowly). A ticket to fetch or book, even a free one, is a sign-up
+#: ("Gratis billetter kan hentes i skranken"); "Det kræver ikke billet" is none; a ticket
+#: bought at the door is none either. "Først til mølle" alone only says places are few: it
+#: is no sign-up (with "tilmelding" beside it, the sign-up decides).
+_SIGNUP_MORE: list[tuple[str, re.Pattern[str]]] = [
+    ("billet", re.compile(
+        r"billet\w*(?:[^.;!?]|(?<=kr)\.){0,40}?\b(?:købes|bestilles|hentes|reserveres|skal"
+        r"|afhentes)\b(?!\s+(?:ved\s+(?:indgangen|døren)|i\s+døren|på\s+dagen))")),
+    ("billet", re.compile(r"kræve[rs]?\s+(?:\w+\s+)?billet\w*")),
+    # "Starttider bookes i Golfbox"; not "lokalet kan bookes til fester" (a room for hire).
+    ("bookes", re.compile(r"(?:tid|tider|plads|pladser|bane|baner|billetter)\s+bookes\b")),
+    ("reserv", re.compile(r"reserv\w*\s+(?:\w+\s+)?plads\w*|pladsreservation")),
+    # "Giv besked ... senest mandagen før": a deadline makes a message a sign-up.
+    ("senest", re.compile(r"(?:giv|send|ring|skriv)\w*\s+(?:\w+\s+){0,3}?"
+                          r"(?:besked|sms|mail|e-mail|til)\b(?=[^.;!?]*\bsenest\b)")),
+    # The places are taken: an open house then is for those already on the team.
+    ("pladserne", re.compile(
+        r"pladserne\s+(?:på\s+(?:\w+\s+){1,2})?er\s+(?:besat|fordelt|optaget|udsolgt)")),
+    ("udsolgt", re.compile(r"udsolgt\b")),
+]
 #: Members only: not for a citizen who just turns up, whatever else is said.
 _MEMBERS_ONLY = re.compile(
     r"kun\s+(?:for\s+)?(?:\w+\s+)?medlemmer|forbeholdt\s+(?:\w+\s+)?medlem\w*"
     r"|skal\s+være\s+medlem|kræver\s+medlemskab|medlemskab\s+(?:er\s+)?(?:kræves|påkrævet"
     r"|nødvendigt)|for\s+medlemmer\s+af\b"
+    r"|medlemskab\s+er\s+en\s+forudsætning|forudsætter\s+medlemskab"
 )
 #: Invitations to just come.
 _COME = re.compile(
@@ -45,24 +68,41 @@ _COME = re.compile(
     r"|når\s+det\s+passer\b|kom\s+og\s+gå\b|kig\s+(?:ind|forbi)\b|kom\s+forbi\b"
     r"|uforpligtende\b|åbent\s+hus\b|fri\s+adgang\b|du\s+kan\s+bare\b"
 )
+#: More invitations, phrased indirectly, each searched only where its word stands: "man
+#: kommer og går, som det passer én", "det er bare at stille op", "ingen binding ... du
+#: betaler, når du kommer", a ticket bought at the door.
+_COME_MORE: list[tuple[str, re.Pattern[str]]] = [
+    ("kommer", re.compile(r"kommer\s+og\s+går\b|når\s+du\s+kommer\b")),
+    ("passer", re.compile(r"som\s+det\s+passer\b")),
+    ("bare at", re.compile(r"bare\s+at\s+(?:stille|møde|komme|dukke|kigge)")),
+    ("binding", re.compile(r"(?:ingen|uden)\s+binding\b")),
+    ("billet", re.compile(r"billet\w*\s+(?:\w+\s+){0,3}?(?:ved\s+(?:indgangen|døren)"
+                          r"|i\s+døren)")),
+]
 
 
 #: Cheap first look: a stem that any cue above starts with.
-_ANY_CUE = re.compile(r"meld|billet|venteliste|lukket|bindende|begrænset|mølle|forsamtale|forløb"
-                      r"|fuldt|book|bestil|medlem|drop|mød|bare|dukke|kom|når|kig|uforpligt|åbent"
-                      r"|fri adgang")
+_ANY_CUE = ("meld", "billet", "venteliste", "lukket", "bindende", "begrænset", "forsamtale",
+            "forløb", "fuldt", "book", "bestil", "medlem", "drop", "mød", "bare", "dukke", "kom",
+            "når", "kig", "uforpligt", "åbent", "fri adgang", "reserv", "senest", "passer",
+            "binding", "pladserne", "udsolgt")
 
 
 def _at_word_start(text: str, m: re.Match[str]) -> bool:
     # The patterns leave out a leading \b (it makes Python's regex engine scan slowly);
     # a match inside a word is skipped here. "tilmeld" may stand inside a compound
-    # ("forhåndstilmelding").
-    return m.start() == 0 or not text[m.start() - 1].isalnum() or m.group(0).startswith("tilmeld")
+    # ("forhåndstilmelding"), and so may what is booked ("starttider bookes").
+    return (m.start() == 0 or not text[m.start() - 1].isalnum()
+            or m.group(0).startswith("tilmeld") or m.group(0).endswith("bookes"))
 
 
-def _cues(rx: re.Pattern[str], low: str) -> Iterator[re.Match[str]]:
-    """The matches of a cue pattern that start a word."""
-    return (m for m in rx.finditer(low) if _at_word_start(low, m))
+def _cues(rx: re.Pattern[str], low: str,
+          more: Sequence[tuple[str, re.Pattern[str]]] = ()) -> Iterator[re.Match[str]]:
+    """The matches of a cue pattern, and of the further patterns whose word the text holds,
+    that start a word."""
+    found = rx.finditer(low)
+    extra = [p.finditer(low) for word, p in more if word in low]
+    return (m for m in itertools.chain(found, *extra) if _at_word_start(low, m))
 
 
 def _clause(low: str, at: int) -> tuple[int, int]:
@@ -86,7 +126,7 @@ def _signup_needed(low: str) -> bool | None:
     """False: the text says no sign-up is needed (whatever else it says); True: it asks for
     one; None: it says neither."""
     said_no_signup = said_signup = False
-    for m in _cues(_SIGNUP, low):
+    for m in _cues(_SIGNUP, low, _SIGNUP_MORE):
         start, end = _clause(low, m.start())
         if _NEGATION.search(low, start, m.end()) or _AFTER_NO.match(low[m.end(): end]):
             if "medlem" not in m.group(0):  # "ikke medlem" is not about signing up
@@ -100,7 +140,7 @@ def _signup_needed(low: str) -> bool | None:
 
 def _invited(low: str) -> bool:
     """An invitation to just come that is not negated in its clause."""
-    for m in _cues(_COME, low):
+    for m in _cues(_COME, low, _COME_MORE):
         start, _ = _clause(low, m.start())
         if not _NOT.search(low[start: m.start()]):
             return True
@@ -113,7 +153,7 @@ def parse_drop_in(text: str | None) -> bool | None:
     if not text or not text.strip():
         return None
     low = _SPACES.sub(" ", text.casefold())
-    if not _ANY_CUE.search(low):
+    if not any(cue in low for cue in _ANY_CUE):
         return None
     # Each cue is judged within its own clause: "Tilmelding er ikke nødvendig, men ..."
     if _members_only(low):

@@ -37,6 +37,7 @@ PERIODS = {
     PricePeriod.month: " pr. måned",
     PricePeriod.quarter: " pr. kvartal",
     PricePeriod.half_year: " pr. halvår",
+    PricePeriod.season: " pr. sæson",
     PricePeriod.year: " pr. år",
 }
 

@@ -92,7 +92,7 @@ PRICES = [
     ("Kontingent: 350 kr. pr. halvår", 350.0, "half_year", False),
     ("200 kr. om året", 200.0, "year", False),
     ("pris pr. gang 30 kr.", 30.0, "per_time", False),
-    ("Medlemmer 75 kr. Ikke-medlemmer 125 kr.", 75.0, None, False),
+    ("Medlemmer 75 kr. Ikke-medlemmer 125 kr.", 125.0, None, False),  # a newcomer's price
     ("1.250 kr.", 1250.0, None, False),
     ("12,50 kr", 12.5, None, False),
     ("Pris: oplyses ved tilmelding", None, None, None),
