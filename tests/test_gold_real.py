@@ -1,6 +1,6 @@
-"""The real-style gold set (tests/gold_real/: 368 cases written by two annotators who never
+"""The real-style gold set (tests/gold/real/: 368 cases written by two annotators who never
 saw the rules), case by case. A case the normalisers still get wrong is listed, with why, in
-tests/gold_real/KNOWN_FAILURES.tsv and marked xfail(strict=True): it is seen, not hidden, and
+tests/gold/real/KNOWN_FAILURES.tsv and marked xfail(strict=True): it is seen, not hidden, and
 a fix that makes it pass fails this test until the list says so."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from fkort.evaluate import PARSERS, Case, _same, load_cases
 from tests.conftest import REPO
 
-GOLD_REAL = REPO / "tests" / "gold_real"
+GOLD_REAL = REPO / "tests" / "gold" / "real"
 KNOWN = GOLD_REAL / "KNOWN_FAILURES.tsv"
 
 

@@ -9,9 +9,7 @@ run at the end, with the known failures marked.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +17,6 @@ from hypothesis import strategies as st
 
 from core.clock import TZ
 from core.schema import RawActivity, Schedule, ScheduleKind, Source, SourceKind
-from fkort.evaluate import PARSERS, _same
 from normalize._calendar_words import MONTHS, WEEKDAY_ORDER, WEEKDAY_STEMS
 from normalize.activity import build_activity
 from normalize.schedule import from_calendar, last_start, next_occurrences
@@ -295,35 +292,3 @@ def test_a_stated_weekday_matches_every_date(day: str, n: int, month: str, year:
     wanted = WEEKDAY_ORDER.index(WEEKDAY_STEMS[day])
     starts = [s.start, *s.dates, *next_occurrences(s, s.start, 5)]
     assert {d.astimezone(TZ).weekday() for d in starts} == {wanted}, frame.format(when)
-
-
-# -- the real-style gold cases of these classes ----------------------------------------------------
-GOLD = Path(__file__).parents[1] / "gold_real"
-CLASSES = {"season_break", "weekday_date", "words_as_days", "easy"}
-#: Known failures, each with the reason it is left.
-KNOWN = {
-    "realB-schedule-050": "end_time of a past one-off: the label drops it (set B NOTES), the "
-                          "older gold keeps it (sched-013, sched-017); the reader keeps it",
-}
-
-
-def _gold() -> list[pytest.ParameterSet]:
-    out = []
-    for file in sorted(GOLD.glob("*/schedule.jsonl")):
-        for line in file.read_text(encoding="utf-8").splitlines():
-            case = json.loads(line) if line.strip() else None
-            if not case or case.get("class") not in CLASSES:
-                continue
-            marks = [pytest.mark.xfail(strict=True, reason=KNOWN[case["id"]])] \
-                if case["id"] in KNOWN else []
-            out.append(pytest.param(case, id=case["id"], marks=marks))
-    return out
-
-
-@pytest.mark.parametrize("case", _gold())
-def test_real_style_gold(case: dict[str, object]) -> None:
-    ref = date.fromisoformat(str(case["ref"]))
-    got = PARSERS["schedule"](str(case["text"]), ref)
-    expected = case["expected"]
-    assert isinstance(expected, dict)
-    assert _same("schedule", expected, got), got

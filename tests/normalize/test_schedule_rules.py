@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,8 +21,6 @@ from normalize.schedule import (
     weekdays,
 )
 from normalize.schedule_text import parse_schedule
-
-GOLD_REAL = Path(__file__).resolve().parents[1] / "gold_real"
 
 
 def _at(*args: int) -> datetime:
@@ -198,33 +195,6 @@ def test_a_past_first_date_does_not_move_the_series_a_year() -> None:
 ])
 def test_no_two_pairs_no_rules(text: str) -> None:
     assert parse_schedule(text, date(2026, 4, 14)).rules == []
-
-
-def _several_times_cases() -> list[object]:
-    cases = []
-    for path in sorted(GOLD_REAL.glob("*/schedule.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            case = json.loads(line)
-            if case.get("class") != "several_times":
-                continue
-            marks = []
-            if case["id"] in KNOWN_FAILURES:
-                marks = [pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case["id"]])]
-            cases.append(pytest.param(case, id=case["id"], marks=marks))
-    return cases
-
-
-#: gold_real cases of the class this reader is for that it still reads wrong, by id, with why
-#: (run as xfail(strict=True): one that starts to pass fails until it is taken off).
-KNOWN_FAILURES: dict[str, str] = {}
-
-
-@pytest.mark.parametrize("case", _several_times_cases())
-def test_gold_real_several_times(case: dict[str, object]) -> None:
-    from fkort.evaluate import PARSERS, _same_schedule
-
-    got = PARSERS["schedule"](str(case["text"]), date.fromisoformat(str(case["ref"])))
-    assert _same_schedule(case["expected"], got), got  # type: ignore[arg-type]
 
 
 def test_several_schema_org_event_schedules_become_several_rules() -> None:

@@ -1,6 +1,6 @@
 """The value readers on listing text as real pages write it (issue 15): price, age, category,
 accessibility and drop-in, one rule per group of cases, plus the property tests the issue asks
-for and the real-style gold set (tests/gold_real/) case by case.
+for (the real-style gold set, case by case: tests/test_gold_real.py).
 
 The texts here are written for these tests, in the style of Danish association, parish,
 library and municipal listings; none is copied from a page or from the gold sets.
@@ -9,11 +9,9 @@ library and municipal listings; none is copied from a page or from the gold sets
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 
 import pytest
 
-from fkort.evaluate import PARSERS, _same, load_cases
 from normalize.accessibility import parse_accessibility
 from normalize.age import parse_age
 from normalize.category import parse_categories
@@ -324,35 +322,3 @@ DROP_IN: dict[str, list[tuple[str, bool | None]]] = {
 )
 def test_drop_in(text: str, expected: bool | None) -> None:
     assert parse_drop_in(text) is expected
-
-
-# -- the real-style gold set, case by case ---------------------------------------------------------
-
-GOLD_REAL = Path(__file__).resolve().parents[1] / "gold_real"
-_MINE = ("price", "age", "category", "accessibility", "drop_in")
-#: Known failures, each with why it is left.
-KNOWN = {
-    "realA-accessibility-016": "'tre trin ... ingen rampe' is labelled step_free false only, but "
-                               "tests/gold acc-024 ('tre trin op til døren og ingen rampe') is "
-                               "labelled wheelchair false too; the older set is kept",
-}
-
-
-def _gold_cases() -> list[object]:
-    params: list[object] = []
-    for case in load_cases(GOLD_REAL):
-        if case.field not in _MINE:
-            continue
-        marks = ([pytest.mark.xfail(strict=True, reason=KNOWN[case.id])]
-                 if case.id in KNOWN else [])
-        params.append(pytest.param(case, id=case.id, marks=marks))
-    return params
-
-
-@pytest.mark.parametrize("case", _gold_cases())
-def test_gold_real(case: object) -> None:
-    from fkort.evaluate import Case
-
-    assert isinstance(case, Case)
-    got = PARSERS[case.field](case.text, case.ref)
-    assert _same(case.field, case.expected, got), (case.expected, got)
