@@ -123,12 +123,15 @@ class WriteStats:
     changed: int = 0
     unchanged: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
+    #: The ids written (new or changed): what the merge step looks at after a crawl.
+    written: list[str] = field(default_factory=list)
 
     def __iadd__(self, other: WriteStats) -> WriteStats:
         self.new += other.new
         self.changed += other.changed
         self.unchanged += other.unchanged
         self.errors.extend(other.errors)
+        self.written.extend(other.written)
         return self
 
 

@@ -126,12 +126,12 @@ def features(a: Activity, now: datetime) -> _Features:
 
 def _place(a: Activity, b: Activity) -> tuple[bool, float | None, str]:
     la, lb = a.location, b.location
-    if _precise(a) and _precise(b):
+    if precise_point(a) and precise_point(b):
         assert la.lat is not None and la.lon is not None
         assert lb.lat is not None and lb.lon is not None
         d = distance_km(la.lat, la.lon, lb.lat, lb.lon)
         return d <= NEAR_KM, d, f"{d:.2f} km apart"
-    if _town(a) and _town(a) == _town(b):
+    if town_key(a) and town_key(a) == town_key(b):
         return True, None, f"same town ({la.city or la.municipality}), no exact point"
     return False, None, "not the same place"
 
@@ -177,17 +177,19 @@ def compare(a: Activity, b: Activity, now: datetime,
 _COARSE = frozenset({Precision.town, Precision.municipality, Precision.none})
 
 
-def _precise(a: Activity) -> bool:
+def precise_point(a: Activity) -> bool:
+    """Whether the record has a point finer than its town (compared by distance)."""
     loc = a.location
     return loc.lat is not None and loc.lon is not None and loc.precision not in _COARSE
 
 
-def _town(a: Activity) -> str:
+def town_key(a: Activity) -> str:
+    """The town a record is compared by when a point is not precise ("" when unknown)."""
     return (a.location.city or a.location.municipality or "").casefold()
 
 
 def _cell(a: Activity) -> tuple[int, int] | None:
-    if not _precise(a):
+    if not precise_point(a):
         return None
     assert a.location.lat is not None and a.location.lon is not None
     return int(a.location.lat // _GRID), int(a.location.lon // (_GRID * 1.7))
@@ -229,8 +231,8 @@ def _home_places(a: Activity) -> list[_Key]:
     cell = _cell(a)
     if cell is not None:
         places.append(("g", *cell))
-    if _town(a):
-        places.append(("town", _town(a)))
+    if town_key(a):
+        places.append(("town", town_key(a)))
     return places
 
 
@@ -240,8 +242,8 @@ def _nearby_places(a: Activity) -> list[_Key]:
     if cell is not None:
         y, x = cell
         return [("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
-    if _town(a):
-        return [("town", _town(a))]
+    if town_key(a):
+        return [("town", town_key(a))]
     return []
 
 

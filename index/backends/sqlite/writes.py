@@ -39,6 +39,7 @@ def _upsert_one(con: sqlite3.Connection, a: Activity, stats: WriteStats) -> None
         stats.changed += 1
     else:
         stats.new += 1
+    stats.written.append(a.id)
     values = {"rid": rid, **row(a, digest)}
     cur = con.execute(
         f"INSERT INTO activities ({', '.join(values)}) "
