@@ -99,8 +99,15 @@ class EngineWrites:
         else:
             # An index made by an older version: add the fields this one writes (adding
             # fields is allowed on a live index; existing documents get them on re-index).
+            had = self.client.indices.get_mapping(index=self.alias)
+            known = {f for m in had.values() for f in m["mappings"].get("properties", {})}
             self.client.indices.put_mapping(index=self.alias,
                                             body={"properties": MAPPING["properties"]})
+            if "merged_from" not in known:
+                # The merge step's look-ups need these fields on every document: write them
+                # all again from their stored records (once).
+                self._ready = True
+                self._bulk(self.alias, list(self._scan({"match_all": {}})), datetime.now(TZ))
         if not self.client.indices.exists(index=self.org_index):
             self.client.indices.create(index=self.org_index, body={
                 "settings": {"number_of_shards": 1, "number_of_replicas": 0},
@@ -138,6 +145,21 @@ class EngineWrites:
         resp = self.client.mget(index=self.alias, body={"ids": ids})
         return {d["_id"]: Activity.model_validate(d["_source"]["doc"])
                 for d in resp.get("docs", []) if d.get("found")}
+
+    def _scan(self, query: dict[str, Any]) -> Iterator[Activity]:
+        """Every matching document, page by page (search_after on the id)."""
+        after: list[Any] | None = None
+        while True:
+            body: dict[str, Any] = {"query": query, "size": 1000, "sort": [{"id": "asc"}],
+                                    "_source": ["doc"]}
+            if after is not None:
+                body["search_after"] = after
+            hits = self.client.search(index=self.alias, body=body)["hits"]["hits"]
+            for h in hits:
+                yield Activity.model_validate(h["_source"]["doc"])
+            if len(hits) < 1000:
+                return
+            after = hits[-1]["sort"]
 
     def _stored_organization(self, org_id: str) -> Organization | None:
         try:
