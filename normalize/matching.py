@@ -274,6 +274,20 @@ class _Blocks:
         return seen
 
 
+def _title_words(a: Activity) -> set[str]:
+    """The words of the title that do not name the place (as `candidate_pairs` compares)."""
+    loc = a.location
+    place = _terms(" ".join(t for t in (loc.city, loc.name, loc.municipality) if t))
+    return set(_terms(a.title)) - set(place)
+
+
+def could_be_same(a: Activity, b: Activity) -> bool:
+    """What a pair judged the same must meet, checked without working out any meetings: at
+    the same place (`compare`), and sharing a title word that does not name the place
+    (`candidate_pairs`). The merge step filters an index's neighbours with it first."""
+    return _place(a, b)[0] and bool(_title_words(a) & _title_words(b))
+
+
 @dataclass(frozen=True)
 class Reach:
     """Where records that may pair with one record are (`candidate_pairs`' blocking, a little

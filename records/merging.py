@@ -30,6 +30,7 @@ from normalize.matching import (
     PairEvidence,
     candidate_pairs,
     compare,
+    could_be_same,
     features,
     find_clusters,
     reach,
@@ -172,7 +173,8 @@ def _same(index: IndexBackend, r: Activity, now: datetime,
     where = reach(r, feats[r.id])
     if where is None:
         return []
-    near = [o for o in index.records_near(where) if o.id != r.id and _comparable(o)]
+    near = [o for o in index.records_near(where)
+            if o.id != r.id and _comparable(o) and could_be_same(r, o)]
     for o in near:
         feats.setdefault(o.id, features(o, now))
     group = sorted([r, *near], key=lambda o: o.id)

@@ -213,3 +213,36 @@ def test_records_near_by_box_town_and_title_word(backend: Any) -> None:
     got = {a.id for a in backend.records_near(_reach(coarse))}
     assert got == {here.id, near.id, coarse.id, precise_far.id}
     assert backend.records_near(Reach(words=("strik",), box=None, town=None)) == []
+
+
+def test_fkort_duplicates_merge_around_ids_or_all(tmp_path: Path) -> None:
+    from index.backends.sqlite import SQLiteBackend
+    from tests.conftest import run_fkort
+
+    db = tmp_path / "fkort.db"
+    index = SQLiteBackend(db)
+    records = corpus()
+    index.upsert(records)
+    index.close()
+    env = {"FKORT_DATA_DIR": str(tmp_path / "data")}
+
+    def merged() -> list[Activity]:
+        b = SQLiteBackend(db)
+        try:
+            return [a for a in b.all_activities() if a.merged_from]
+        finally:
+            b.close()
+
+    proc = run_fkort("duplicates", "merge", "--db", str(db), env=env)
+    assert proc.returncode == 2 and "--all" in proc.stderr
+    assert merged() == []
+    # Around one copy: its cluster only.
+    copy = next(a for a in records if a.source.name in ("portal", "facebook"))
+    proc = run_fkort("duplicates", "merge", copy.id, "--db", str(db), env=env)
+    assert proc.returncode == 0, proc.stderr
+    (one,) = merged()
+    assert copy.id in one.merged_from
+    proc = run_fkort("duplicates", "merge", "--all", "--db", str(db), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert len(merged()) > 1
+    assert f"{len(merged())} aktiviteter fundet i flere kilder" in proc.stdout
