@@ -246,3 +246,60 @@ def test_fkort_duplicates_merge_around_ids_or_all(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert len(merged()) > 1
     assert f"{len(merged())} aktiviteter fundet i flere kilder" in proc.stdout
+
+
+def test_an_older_sqlite_file_gets_the_merge_look_ups(tmp_path: Path) -> None:
+    import sqlite3
+
+    from index.backends.sqlite import SQLiteBackend
+
+    index = SQLiteBackend(tmp_path / "old.db")
+    index.upsert(corpus())
+    merge_duplicates(index, NOW)
+    target = min((a for a in index.all_activities() if a.merged_from), key=lambda a: a.id)
+    index.close()
+    con = sqlite3.connect(tmp_path / "old.db")
+    con.executescript("DROP TABLE activity_members; DROP TABLE activity_towns;")
+    con.close()
+    index = SQLiteBackend(tmp_path / "old.db")  # as a file written before the tables
+    try:
+        assert [m.id for m in index.merged_with([target.merged_from[0]])] == [target.id]
+        member = index.get(target.merged_from[0])
+        assert member is not None and member.location.precision.value == "address"
+        assert member.id in {a.id for a in index.records_near(_reach(member))}
+    finally:
+        index.close()
+
+
+def test_an_older_engine_index_gets_the_merge_look_ups(tmp_path: Path) -> None:
+    """An index written before the merge step's fields: its documents are written again from
+    their stored records when the backend first opens it."""
+    import copy
+
+    from index.backends.engine.mapping import MAPPING, SETTINGS, to_document
+
+    engine = open_test_backend("opensearch", tmp_path)
+    try:
+        records = corpus()
+        sqlite_like = open_test_backend("sqlite", tmp_path)
+        sqlite_like.upsert(records)
+        merge_duplicates(sqlite_like, NOW)
+        stored = list(sqlite_like.all_activities())
+        sqlite_like.close()
+        old = copy.deepcopy(MAPPING)
+        new_fields = ("town", "precise", "merged_from", "starts")
+        for name in new_fields:
+            del old["properties"][name]
+        name = f"{engine.alias}-20260101000000-1"
+        engine.client.indices.create(index=name, body={"settings": SETTINGS, "mappings": old})
+        lines: list[Any] = []
+        for a in stored:
+            doc = {k: v for k, v in to_document(a, NOW).items() if k not in new_fields}
+            lines += [{"index": {"_index": name, "_id": a.id}}, doc]
+        engine.client.bulk(body=lines, refresh=True)
+        engine.client.indices.put_alias(index=name, name=engine.alias)
+        target = min((a for a in stored if a.merged_from), key=lambda a: a.id)
+        assert [m.id for m in engine.merged_with([target.merged_from[0]])] == [target.id]
+    finally:
+        engine.client.indices.delete(index=f"{engine.alias}*", ignore_unavailable=True)
+        engine.close()
