@@ -10,7 +10,13 @@ alone (`plan`: features, candidate pairs, comparisons, clusters, merged records;
 and, with `--index`, the whole step through the embedded SQLite index (read all, write merged
 records and statuses; wall time). The step runs after every crawl, so it must stay well
 inside a nightly crawl's minutes.
-Run: `.venv/bin/python bench/merge_step.py [--sizes 10000 50000] [--dup-share 0.1] [--index]`.
+With `--changed N`, after the whole-index pass N records change as a crawl changes them (a
+third retitled, a third new copies of offers by another source, a third gone stale) and the
+incremental step after the crawl (`merge_changed`: only the clusters around them) is timed
+against the whole-index pass on the same data; `--opensearch URL` does the same on a search
+engine (the whole-index pass there is not timed again).
+Run: `.venv/bin/python bench/merge_step.py [--sizes 10000 50000] [--dup-share 0.1] [--index]
+[--changed 10] [--opensearch URL]`.
 """
 
 from __future__ import annotations
@@ -27,8 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.clock import TZ  # noqa: E402
-from core.schema import Activity, activity_id  # noqa: E402
-from records.merging import merge_duplicates, plan  # noqa: E402
+from core.schema import Activity, Status, activity_id  # noqa: E402
+from index.contract import IndexBackend  # noqa: E402
+from records.merging import merge_changed, merge_duplicates, plan  # noqa: E402
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=TZ)
 WORDS = ["Strikkecafé", "Gåtur", "Fællesspisning", "Brætspil", "Seniordans", "Banko",
@@ -78,11 +85,56 @@ def make(rng: random.Random, n: int, dup_share: float) -> list[Activity]:
     return out
 
 
+def change(rng: random.Random, records: list[Activity], n: int) -> tuple[
+        list[Activity], list[str]]:
+    """What a crawl that changed `n` records writes, and the ids it names as gone: a third
+    retitled, a third new copies of offers by another source, a third gone."""
+    picked = rng.sample(records, n)
+    written: list[Activity] = []
+    gone: list[str] = []
+    for k, a in enumerate(picked):
+        if k % 3 == 0:
+            written.append(a.model_copy(update={"title": f"{a.title} (ny tid)",
+                                                "description": "Ændret: se opslaget."}))
+        elif k % 3 == 1:
+            written.append(a.model_copy(update={
+                "id": activity_id("nyportal", a.id), "title": f"{a.title} – alle velkomne",
+                "source": a.source.model_copy(update={"name": "nyportal"})}))
+        else:
+            gone.append(a.id)
+    return written, gone
+
+
+def incremental(index: IndexBackend, records: list[Activity], n: int, whole: bool
+                ) -> tuple[float, float | None, int, int, float]:
+    """Seconds of the merge step after a crawl that changed `n` records: incremental, and the
+    whole-index pass on the same data (when `whole`); records read; merged records written;
+    and this process's CPU seconds in the incremental step (on a shared machine the wall
+    time is mostly waiting for a core)."""
+    written, gone = change(random.Random(n), records, n)
+    index.upsert(written)
+    index.set_status(gone, Status.stale)
+    t, cpu = time.perf_counter(), time.process_time()
+    report = merge_changed(index, [a.id for a in written] + gone, NOW)
+    took, cpu = time.perf_counter() - t, time.process_time() - cpu
+    again = None
+    if whole:
+        t = time.perf_counter()
+        merge_duplicates(index, NOW)
+        again = time.perf_counter() - t
+    return took, again, report.looked_at, report.written, cpu
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     ap.add_argument("--dup-share", type=float, default=0.1)
     ap.add_argument("--index", action="store_true", help="also through a SQLite index")
+    ap.add_argument("--changed", type=int, default=0,
+                    help="then time the incremental step after a crawl that changed N records")
+    ap.add_argument("--opensearch", help="also the incremental step on this OpenSearch node")
+    ap.add_argument("--again", action="store_true",
+                    help="also time the whole-index pass again after the change")
     args = ap.parse_args()
     print(f"{'offers':>8} {'records':>8} {'merged':>7} {'decide s':>9} {'rec/s':>8} "
           f"{'index s':>8}")
@@ -92,7 +144,8 @@ def main() -> None:
         report, _ = plan(records, NOW)
         decide = time.process_time() - t0
         through = "-"
-        if args.index:
+        steps: list[str] = []
+        if args.index or args.changed:
             from index.backends.sqlite import SQLiteBackend
 
             with tempfile.TemporaryDirectory() as tmp:
@@ -100,10 +153,40 @@ def main() -> None:
                 backend.upsert(records)
                 t1 = time.perf_counter()
                 merge_duplicates(backend, NOW)
-                through = f"{time.perf_counter() - t1:.1f}"
+                whole = time.perf_counter() - t1
+                through = f"{whole:.1f}"
+                if args.changed:
+                    took, again, read, wrote, cpu = incremental(backend, records, args.changed,
+                                                                args.again)
+                    steps.append(f"sqlite: merge step after {args.changed} changed of "
+                                 f"{len(records)}: {took:.2f} s incremental ({cpu:.2f} s CPU; "
+                                 f"{read} records read, {wrote} written) vs {whole:.1f} s "
+                                 f"whole-index before the change"
+                                 + (f", {again:.1f} s after it" if again else "")
+                                 + f"; ratio {took / whole:.4f}")
                 backend.close()
+        if args.changed and args.opensearch:
+            steps.append(_on_engine(args.opensearch, records, size, args.changed))
         print(f"{size:>8} {len(records):>8} {len(report.clusters):>7} {decide:>9.2f} "
               f"{len(records) / decide:>8.0f} {through:>8}")
+        for line in steps:
+            print("   " + line, flush=True)
+
+
+def _on_engine(url: str, records: list[Activity], size: int, changed: int) -> str:
+    from index import open_backend
+
+    engine = open_backend("opensearch", url=url, alias=f"bench-merge-{size}")
+    try:
+        engine.rebuild(records)  # type: ignore[attr-defined]
+        merge_duplicates(engine, NOW)
+        took, _, read, wrote, cpu = incremental(engine, records, changed, False)
+    finally:
+        engine.client.indices.delete(index=f"bench-merge-{size}*",  # type: ignore[attr-defined]
+                                     ignore_unavailable=True)
+        engine.close()
+    return (f"opensearch: merge step after {changed} changed of {len(records)}: {took:.2f} s "
+            f"incremental ({cpu:.2f} s CPU here; {read} records read, {wrote} written)")
 
 
 if __name__ == "__main__":

@@ -189,3 +189,5 @@ class IndexPipeline:
             self.backend.close()
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("fkort/seen", sorted(self.seen))
+        # What this run wrote (new or changed): the merge step looks only around these.
+        self.crawler.stats.set_value("fkort/written", sorted(set(self.totals.written)))

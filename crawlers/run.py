@@ -26,7 +26,7 @@ from crawlers.spiders.municipal import MunicipalSpider
 from crawlers.spiders.portal import PortalSpider
 from index import IndexBackend, open_index
 from records.evidence import RunEvidence
-from records.merging import merge_duplicates
+from records.merging import merge_changed
 from records.request_store import load_overrides
 from records.runlog import Run, RunLog
 from records.sweep import SweepOutcome, SweepPolicy, SweepRun, sweep_source
@@ -101,11 +101,17 @@ class SourceReport:
     #: of the printed report).
     seen: list[str] = field(default_factory=list, repr=False)
     evidence: RunEvidence = field(default_factory=RunEvidence, repr=False)
+    #: The ids of the activities this run wrote (new or changed), for the merge step.
+    written: list[str] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        del out["seen"], out["evidence"]
+        del out["seen"], out["evidence"], out["written"]
         return out
+
+    def changed_ids(self) -> list[str]:
+        """The activities this run changed: written (new or changed) or gone stale."""
+        return sorted({*self.written, *(g["id"] for g in self.gone_items)})
 
     def settle(self, outcome: SweepOutcome) -> None:
         """Take the sweep's verdict: status, what went stale, what was kept and why."""
@@ -231,13 +237,16 @@ def _sweep(reports: list[SourceReport], started: datetime, db_path: Path, backen
 
 
 def _merge(reports: list[SourceReport], index: IndexBackend) -> None:
-    """Merge the same offer found by several sources into one record (the whole index: a
-    source crawled today may duplicate one crawled last week)."""
-    if all(r.new == 0 and r.changed == 0 and r.gone == 0 for r in reports):
+    """Merge the same offer found by several sources into one record: the clusters around
+    what the run changed (new, changed, gone), looked up across the whole index (a source
+    crawled today may duplicate one crawled last week); the rest is as the last merge left it.
+    The whole-index pass is `fkort duplicates merge --all`."""
+    changed = sorted({i for r in reports for i in r.changed_ids()})
+    if not changed:
         return  # nothing changed: the merge would find what it found last time
     try:
         overrides = load_overrides(get_settings().data_dir)
-        result = merge_duplicates(index, clock.now(), overrides)
+        result = merge_changed(index, changed, clock.now(), overrides)
     except Exception as exc:  # the crawl's data is in; only the merge is left for next time
         logger.exception("merge step failed")
         for r in reports:
@@ -288,6 +297,7 @@ def _report(source: SourceConfig, crawler: Crawler) -> SourceReport:
         revalidated=int(stats.get("httpcache/revalidate", 0)),
         retried=int(stats.get("retry/count", 0)),
         seen=list(stats.get("fkort/seen", [])),
+        written=list(stats.get("fkort/written", [])),
         evidence=evidence,
         failed_pages=[{"url": url, "reason": why} for url, why in evidence.failed.items()],
         repaired={k.removeprefix("fkort/repaired/"): int(v) for k, v in stats.items()

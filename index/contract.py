@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from core.schema import Activity, Organization, Status
 from core.text import fold
 from index.filters import Match, used
+from normalize.matching import Reach
 
 #: The widest search, in km: the API, the page and the command line refuse more.
 MAX_RADIUS_KM = 500
@@ -127,12 +128,15 @@ class WriteStats:
     changed: int = 0
     unchanged: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
+    #: The ids written (new or changed): what the merge step looks at after a crawl.
+    written: list[str] = field(default_factory=list)
 
     def __iadd__(self, other: WriteStats) -> WriteStats:
         self.new += other.new
         self.changed += other.changed
         self.unchanged += other.unchanged
         self.errors.extend(other.errors)
+        self.written.extend(other.written)
         return self
 
 
@@ -195,3 +199,18 @@ class IndexBackend(Protocol):
     def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]: ...
     def all_activities(self) -> Iterator[Activity]: ...
     def close(self) -> None: ...
+
+    # The merge step's look-ups (`records.merging.merge_changed`): the records around the
+    # ones a crawl changed, without reading the whole index.
+    def get_many(self, ids: Iterable[str]) -> dict[str, Activity]:
+        """The stored activities with these ids, by id (ids not stored are left out)."""
+        ...
+    def records_near(self, reach: Reach) -> list[Activity]:
+        """Every activity (any status) with a point inside `reach.box` or of the town
+        `reach.town` (`normalize.matching.town_key`; only those without a precise point when
+        `reach.coarse_only`), whose title's index terms hold one of `reach.words`. May hold
+        more, never less: the merge step compares them itself."""
+        ...
+    def merged_with(self, member_ids: Iterable[str]) -> list[Activity]:
+        """The merged records (any status) listing any of these ids among their members."""
+        ...

@@ -90,7 +90,7 @@ class Cluster:
 
 
 @dataclass(frozen=True)
-class _Features:
+class Features:
     """What the comparisons need of one record, worked out once per merge step."""
 
     title: tuple[str, ...]
@@ -108,12 +108,12 @@ def _terms(text: str | None) -> tuple[str, ...]:
     return tuple(w for w in index_terms(text).split() if w not in _SMALL_WORDS)
 
 
-def features(a: Activity, now: datetime) -> _Features:
+def features(a: Activity, now: datetime) -> Features:
     loc = a.location
     occ = tuple(d for d in next_occurrences(a.schedule, now, OCCURRENCES) if d <= now + HORIZON)
     slots = frozenset((d.weekday(), (d.hour * 60 + d.minute) // 30) for d in occ)
     desc = a.description or ""
-    return _Features(
+    return Features(
         title=_terms(a.title),
         description=_terms(desc) if len(desc) >= MIN_DESCRIPTION else None,
         place=frozenset(_terms(" ".join(t for t in (loc.city, loc.name, loc.municipality)
@@ -126,17 +126,17 @@ def features(a: Activity, now: datetime) -> _Features:
 
 def _place(a: Activity, b: Activity) -> tuple[bool, float | None, str]:
     la, lb = a.location, b.location
-    if _precise(a) and _precise(b):
+    if precise_point(a) and precise_point(b):
         assert la.lat is not None and la.lon is not None
         assert lb.lat is not None and lb.lon is not None
         d = distance_km(la.lat, la.lon, lb.lat, lb.lon)
         return d <= NEAR_KM, d, f"{d:.2f} km apart"
-    if _town(a) and _town(a) == _town(b):
+    if town_key(a) and town_key(a) == town_key(b):
         return True, None, f"same town ({la.city or la.municipality}), no exact point"
     return False, None, "not the same place"
 
 
-def _time(a: Activity, b: Activity, fa: _Features, fb: _Features) -> tuple[bool | None, str]:
+def _time(a: Activity, b: Activity, fa: Features, fb: Features) -> tuple[bool | None, str]:
     """True: they meet at the same time; False: never; None: one of the times is unknown."""
     if not fa.occurrences or not fb.occurrences:
         return None, "unknown for one of them"
@@ -154,7 +154,7 @@ def _text(terms: tuple[str, ...], drop: frozenset[str]) -> str:
 
 
 def compare(a: Activity, b: Activity, now: datetime,
-            fa: _Features | None = None, fb: _Features | None = None) -> PairEvidence:
+            fa: Features | None = None, fb: Features | None = None) -> PairEvidence:
     """The evidence on one pair of records (of different sources)."""
     fa = fa or features(a, now)
     fb = fb or features(b, now)
@@ -180,17 +180,19 @@ _COARSE = frozenset({Precision.postcode, Precision.town, Precision.municipality,
                      Precision.none})
 
 
-def _precise(a: Activity) -> bool:
+def precise_point(a: Activity) -> bool:
+    """Whether the record has a point finer than its town (compared by distance)."""
     loc = a.location
     return loc.lat is not None and loc.lon is not None and loc.precision not in _COARSE
 
 
-def _town(a: Activity) -> str:
+def town_key(a: Activity) -> str:
+    """The town a record is compared by when a point is not precise ("" when unknown)."""
     return (a.location.city or a.location.municipality or "").casefold()
 
 
 def _cell(a: Activity) -> tuple[int, int] | None:
-    if not _precise(a):
+    if not precise_point(a):
         return None
     assert a.location.lat is not None and a.location.lon is not None
     return int(a.location.lat // _GRID), int(a.location.lon // (_GRID * 1.7))
@@ -200,7 +202,7 @@ def _cell(a: Activity) -> tuple[int, int] | None:
 _Key = tuple[object, ...]
 
 
-def _filed(f: _Features, timed: bool) -> list[_Key]:
+def _filed(f: Features, timed: bool) -> list[_Key]:
     """The time keys a record is filed under: its weekday half hours and weekdays when it
     states a time, its weekdays when it does not ("u"), "?" when its meetings are unknown.
     (By weekday, not date: coarse, so that a weekly record has few keys; the comparison then
@@ -212,7 +214,7 @@ def _filed(f: _Features, timed: bool) -> list[_Key]:
     return [("u", wd) for wd in f.days]
 
 
-def _wanted(f: _Features, timed: bool) -> set[_Key]:
+def _wanted(f: Features, timed: bool) -> set[_Key]:
     """The time keys a record looks up: what it could share a meeting with."""
     if not f.occurrences:
         return {("any",)}
@@ -232,8 +234,8 @@ def _home_places(a: Activity) -> list[_Key]:
     cell = _cell(a)
     if cell is not None:
         places.append(("g", *cell))
-    if _town(a):
-        places.append(("town", _town(a)))
+    if town_key(a):
+        places.append(("town", town_key(a)))
     return places
 
 
@@ -243,8 +245,8 @@ def _nearby_places(a: Activity) -> list[_Key]:
     if cell is not None:
         y, x = cell
         return [("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
-    if _town(a):
-        return [("town", _town(a))]
+    if town_key(a):
+        return [("town", town_key(a))]
     return []
 
 
@@ -256,13 +258,13 @@ class _Blocks:
     by_key: defaultdict[tuple[_Key, _Key], list[int]] = field(
         default_factory=lambda: defaultdict(list))
 
-    def file(self, i: int, a: Activity, f: _Features) -> None:
+    def file(self, i: int, a: Activity, f: Features) -> None:
         for place in _home_places(a):
             self.by_place[place].append(i)
             for key in _filed(f, a.schedule.time_known):
                 self.by_key[(place, key)].append(i)
 
-    def near(self, a: Activity, f: _Features) -> set[int]:
+    def near(self, a: Activity, f: Features) -> set[int]:
         """The records at a place near `a` that could share a meeting with it."""
         wanted = _wanted(f, a.schedule.time_known)
         seen: set[int] = set()
@@ -275,8 +277,67 @@ class _Blocks:
         return seen
 
 
+def _title_words(a: Activity) -> set[str]:
+    """The words of the title that do not name the place (as `candidate_pairs` compares)."""
+    loc = a.location
+    place = _terms(" ".join(t for t in (loc.city, loc.name, loc.municipality) if t))
+    return set(_terms(a.title)) - set(place)
+
+
+def could_be_same(a: Activity, b: Activity) -> bool:
+    """What a pair judged the same must meet, checked without working out any meetings: at
+    the same place (`compare`), and sharing a title word that does not name the place
+    (`candidate_pairs`). The merge step filters an index's neighbours with it first."""
+    return _place(a, b)[0] and bool(_title_words(a) & _title_words(b))
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where records that may pair with one record are (`candidate_pairs`' blocking, a little
+    wider), for looking them up in an index: a point inside `box` (south, west, north, east),
+    or the town `town` (`town_key`; only records without a precise point when
+    `coarse_only`); and one of `words` among the index terms of the title."""
+
+    words: tuple[str, ...]
+    box: tuple[float, float, float, float] | None = None
+    town: str | None = None
+    coarse_only: bool = False
+
+
+def reach(a: Activity, f: Features) -> Reach | None:
+    """Where `a`'s candidate partners can be (None: it can have none). Every record that
+    `candidate_pairs` could pair with `a` is inside: a precise point in the cells around
+    `a`'s (or, for a record known only to its town, any record of that town), and a shared
+    title word.
+
+    >>> from datetime import datetime
+    >>> from core.clock import TZ
+    >>> a = Activity.model_validate({"id": "x:1", "title": "Strikkecafé i Hallen",
+    ...     "location": {"name": "Hallen", "city": "Struer", "lat": 56.49, "lon": 8.59,
+    ...                  "precision": "address"},
+    ...     "source": {"name": "x", "kind": "municipal", "url": "https://x.example/1",
+    ...                "fetched_at": "2026-11-22T12:00:00+01:00"},
+    ...     "first_seen": "2026-11-22T12:00:00+01:00", "last_seen": "2026-11-22T12:00:00+01:00"})
+    >>> r = reach(a, features(a, datetime(2026, 11, 22, tzinfo=TZ)))
+    >>> r.town, r.coarse_only, "hall" in r.words, r.box[0] < 56.49 < r.box[2]
+    ('struer', True, False, True)
+    """
+    words = tuple(sorted(set(f.title) - f.place))
+    if not words:
+        return None
+    town = town_key(a) or None
+    cell = _cell(a)
+    if cell is None:
+        return Reach(words, town=town) if town else None
+    y, x = cell
+    margin = 1e-6  # the cells' edges, computed in floating point, fall inside
+    box = ((y - 1) * _GRID - margin, (x - 1) * _GRID * 1.7 - margin,
+           (y + 2) * _GRID + margin, (x + 2) * _GRID * 1.7 + margin)
+    return Reach(words, box=box, town=town, coarse_only=True)
+
+
 def candidate_pairs(records: Sequence[Activity], now: datetime,
-                    feats: dict[str, _Features] | None = None
+                    feats: dict[str, Features] | None = None
                     ) -> list[tuple[Activity, Activity]]:
     """Pairs of records of different sources that may be the same activity, in id order.
 

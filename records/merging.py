@@ -6,16 +6,35 @@ records, the second run writes nothing. Members are kept as they were crawled, w
 `merged` (hidden from search); the merged record lists them all. A merged record keeps its id
 while any of its members is still in the cluster, so links to it survive re-crawls and new
 sources joining.
+
+After a crawl only the clusters around the records the run changed are worked out again
+(`merge_changed`): the records reachable from them through pairs judged the same, and through
+the merged records that list them, looked up in the index (`records_near`, `merged_with`).
+Clustering joins only records of one such group, so the result for them is the one the
+whole-index pass (`merge_duplicates`, `fkort duplicates merge --all`) finds, and the rest of the
+index is left as the last pass left it. What only time changes (an offer whose meetings move
+out of the compared months) is seen by the whole-index pass alone: run it now and then.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.schema import Activity, Status
 from index.contract import IndexBackend
-from normalize.matching import Cluster, PairEvidence, find_clusters
+from normalize.matching import (
+    Cluster,
+    Features,
+    PairEvidence,
+    candidate_pairs,
+    compare,
+    could_be_same,
+    features,
+    find_clusters,
+    reach,
+)
 from normalize.merging import merge, merged_id
 from records.overrides import Overrides
 
@@ -30,6 +49,7 @@ class MergeReport:
     hidden: int = 0  # members newly hidden behind a merged record
     released: int = 0  # members no longer in a cluster: shown again on their own
     retired: int = 0  # merged records no longer backed by two members
+    looked_at: int = 0  # records the step read (the whole index, or those around a change)
 
     @property
     def written(self) -> int:
@@ -72,11 +92,26 @@ def merge_duplicates(index: IndexBackend, now: datetime,
     Approved corrections of a merged record (`overrides`) are applied to it each time it is
     rebuilt, as the crawl applies them to the records it finds.
     """
-    report, status = plan(list(index.all_activities()), now)
-    records = list(report.records.values())
+    records = list(index.all_activities())
+    return _write(index, records, now, overrides)
+
+
+def merge_changed(index: IndexBackend, changed: Iterable[str], now: datetime,
+                  overrides: Overrides | None = None) -> MergeReport:
+    """The merge step after a crawl: only the clusters around the records that the run
+    changed (`changed`: ids of records new, changed or gone, whether or not still stored);
+    the same result for them as `merge_duplicates`, without reading the whole index."""
+    return _write(index, around(index, changed, now), now, overrides)
+
+
+def _write(index: IndexBackend, records: list[Activity], now: datetime,
+           overrides: Overrides | None) -> MergeReport:
+    report, status = plan(records, now)
+    report.looked_at = len(records)
+    merged = list(report.records.values())
     if overrides:
-        records = [overrides.apply(r) for r in records]
-    stats = index.upsert(records)
+        merged = [overrides.apply(r) for r in merged]
+    stats = index.upsert(merged)
     report.new, report.changed = stats.new, stats.changed
     for target in (Status.merged, Status.active, Status.stale):
         ids = sorted(i for i, s in status.items() if s is target)
@@ -88,6 +123,64 @@ def merge_duplicates(index: IndexBackend, now: datetime,
         else:
             report.retired = n
     return report
+
+
+def _comparable(r: Activity) -> bool:
+    """A record the clustering takes (as `find_clusters`): not merged, shown or merged."""
+    return not r.merged_from and r.status in (Status.active, Status.merged)
+
+
+def around(index: IndexBackend, ids: Iterable[str], now: datetime) -> list[Activity]:
+    """The records whose clusters a change to `ids` can touch, and the merged records that
+    list any of them: from each record, those it is judged the same as (`records_near` finds
+    the candidates, `normalize.matching` judges them) and the members of its merged records,
+    until nothing new is reached."""
+    records: dict[str, Activity] = {}  # reached (not merged records)
+    merged: dict[str, Activity] = {}
+    feats: dict[str, Features] = {}
+    visited: set[str] = set()
+    todo = set(ids)
+    known: dict[str, Activity] = {}  # fetched by a neighbour look-up, not visited yet
+    while todo:
+        batch = sorted(todo - visited)
+        todo = set()
+        visited.update(batch)
+        found = {i: known.pop(i) for i in batch if i in known}
+        found.update(index.get_many([i for i in batch if i not in found]))
+        for m in index.merged_with(batch):
+            merged[m.id] = m
+            todo.update(m.merged_from)
+        for r in found.values():
+            if r.merged_from:  # a merged record named itself: its members are the change
+                merged[r.id] = r
+                todo.update(r.merged_from)
+                continue
+            records[r.id] = r
+            if not _comparable(r):
+                continue
+            feats.setdefault(r.id, features(r, now))
+            for other in _same(index, r, now, feats):
+                if other.id not in visited:
+                    known[other.id] = other
+                    todo.add(other.id)
+        todo -= visited
+    return sorted([*records.values(), *merged.values()], key=lambda r: r.id)
+
+
+def _same(index: IndexBackend, r: Activity, now: datetime,
+          feats: dict[str, Features]) -> list[Activity]:
+    """The records that `find_clusters` would judge the same activity as `r`."""
+    where = reach(r, feats[r.id])
+    if where is None:
+        return []
+    near = [o for o in index.records_near(where)
+            if o.id != r.id and _comparable(o) and could_be_same(r, o)]
+    for o in near:
+        feats.setdefault(o.id, features(o, now))
+    group = sorted([r, *near], key=lambda o: o.id)
+    pairs = candidate_pairs(group, now, {o.id: feats[o.id] for o in group})
+    return [b if a.id == r.id else a for a, b in pairs if r.id in (a.id, b.id)
+            and compare(a, b, now, feats[a.id], feats[b.id]).same]
 
 
 def explain(index: IndexBackend, activity_id: str, now: datetime) -> list[str]:

@@ -7,7 +7,7 @@ parts: `mapping` (index settings, mapping, documents), `writes` (alias, writes, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +25,7 @@ from index.backends.engine.writes import EngineWrites
 from index.contract import Hit, OrganizationResult, SearchQuery, SearchResult
 from index.filters import matched
 from normalize.geo import distance_km
+from normalize.matching import Reach
 
 
 class EngineBackend(EngineWrites):
@@ -125,21 +126,6 @@ class EngineBackend(EngineWrites):
         buckets = resp["aggregations"]["known"]["buckets"]
         return frozenset(s for i, s in enumerate(stems) if not buckets[str(i)]["doc_count"])
 
-    def _scan(self, query: dict[str, Any]) -> Iterator[Activity]:
-        """Every matching document, page by page (search_after on the id)."""
-        after: list[Any] | None = None
-        while True:
-            body: dict[str, Any] = {"query": query, "size": 1000, "sort": [{"id": "asc"}],
-                                    "_source": ["doc"]}
-            if after is not None:
-                body["search_after"] = after
-            hits = self.client.search(index=self.alias, body=body)["hits"]["hits"]
-            for h in hits:
-                yield Activity.model_validate(h["_source"]["doc"])
-            if len(hits) < 1000:
-                return
-            after = hits[-1]["sort"]
-
     def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]:
         """Each activity of a source: when it was last seen, and its status."""
         self._ensure()
@@ -149,6 +135,42 @@ class EngineBackend(EngineWrites):
     def all_activities(self) -> Iterator[Activity]:
         self._ensure()
         yield from self._scan({"match_all": {}})
+
+    # -- the merge step's look-ups -----------------------------------------------------------
+    def get_many(self, ids: Iterable[str]) -> dict[str, Activity]:
+        self._ensure()
+        found: dict[str, Activity] = {}
+        wanted = list(ids)
+        for i in range(0, len(wanted), 1000):
+            found.update(self._get_many(wanted[i:i + 1000]))
+        return found
+
+    def merged_with(self, member_ids: Iterable[str]) -> list[Activity]:
+        self._ensure()
+        wanted = sorted(set(member_ids))
+        found: dict[str, Activity] = {}
+        for i in range(0, len(wanted), 1000):
+            found.update((a.id, a) for a in self._scan(
+                {"terms": {"merged_from": wanted[i:i + 1000]}}))
+        return sorted(found.values(), key=lambda a: a.id)
+
+    def records_near(self, reach: Reach) -> list[Activity]:
+        self._ensure()
+        places: list[dict[str, Any]] = []
+        if reach.box is not None:
+            south, west, north, east = reach.box
+            places.append({"geo_bounding_box": {"location": {
+                "top_left": {"lat": north, "lon": west},
+                "bottom_right": {"lat": south, "lon": east}}}})
+        if reach.town:
+            places.append({"bool": {"filter": [
+                term("town", reach.town), *([term("precise", False)] if reach.coarse_only
+                                            else [])]}})
+        if not places or not reach.words:
+            return []
+        return list(self._scan({"bool": {"filter": [
+            {"terms": {"terms_title": list(reach.words)}},
+            {"bool": {"should": places, "minimum_should_match": 1}}]}}))
 
     def close(self) -> None:
         self.client.close()

@@ -8,6 +8,7 @@ fields add relevance.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,11 +17,17 @@ from core.text import fold
 from index.contract import content_hash
 from index.filters import STORED_RULES, AnyOf, AtMost, Flag, Span
 from normalize import analysis, schedule
+from normalize.matching import precise_point, town_key
 
 #: Stated yes/no fields stored beside the soft filters' own (not filters yet).
 ALSO_STORED = ("accessible_toilet", "parking")
 #: Occurrences stored per activity, for "next" (re-computed at each write).
 OCCURRENCES = 30
+#: Settings of an index while a rebuild fills it (nobody searches it yet): no periodic
+#: refresh, the translog flushed in the background. `LIVE_SETTINGS` puts them back.
+BULK_LOAD_SETTINGS: dict[str, Any] = {"refresh_interval": "-1",
+                                      "translog.durability": "async"}
+LIVE_SETTINGS: dict[str, Any] = {"refresh_interval": None, "translog.durability": "request"}
 
 SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
@@ -65,13 +72,21 @@ MAPPING: dict[str, Any] = {
         "location": {"type": "geo_point"},
         **{flag: {"type": "boolean"} for flag in ALSO_STORED},
         "organizer_fold": {"type": "keyword"},
+        # Written by older versions (indexed dates); read only where `starts` is missing.
         "occurrences": {"type": "date"},
+        # The next starts as epoch milliseconds, for the "next" sort script only: doc values,
+        # not indexed (indexing 30 dates a document was a third of the engine's bulk work).
+        "starts": {"type": "long", "index": False},
         "last_start": {"type": "date"},
         "categories": {"type": "keyword"},
         "municipality": {"type": "keyword"},
         "source_kind": {"type": "keyword"},
         "source_name": {"type": "keyword"},
         "organization_id": {"type": "keyword"},
+        # For the merge step's neighbours (`records_near`, `merged_with`).
+        "town": {"type": "keyword"},
+        "precise": {"type": "boolean"},
+        "merged_from": {"type": "keyword"},
         "status": {"type": "keyword"},
         "event_status": {"type": "keyword"},
         "content_hash": {"type": "keyword"},
@@ -106,8 +121,21 @@ def _filter_values(a: Activity) -> dict[str, Any]:
     return values
 
 
-def to_document(a: Activity, now: datetime) -> dict[str, Any]:
-    """The engine's document for an activity."""
+def to_document(a: Activity, now: datetime, digest: str | None = None) -> dict[str, Any]:
+    """The engine's document for an activity (`digest`: its `content_hash`, when the caller
+    has it already)."""
+    return {**indexed_fields(a, now, digest), "doc": a.model_dump(mode="json")}
+
+
+def document_json(a: Activity, now: datetime, digest: str | None = None) -> str:
+    """`to_document` as JSON, the stored record written by pydantic's own serializer (the
+    bulk path: a third cheaper than building the nested dictionary and dumping it again)."""
+    head = json.dumps(indexed_fields(a, now, digest), ensure_ascii=False)
+    return f'{head[:-1]}, "doc": {a.model_dump_json()}}}'
+
+
+def indexed_fields(a: Activity, now: datetime, digest: str | None = None) -> dict[str, Any]:
+    """Every field of the document but the stored record itself (`doc`)."""
     loc, sch = a.location, a.schedule
     body = " ".join(t for t in (a.description, a.organizer.name, loc.name, loc.city,
                                 " ".join(a.categories)) if t)
@@ -117,7 +145,6 @@ def to_document(a: Activity, now: datetime) -> dict[str, Any]:
     occurrences = schedule.next_occurrences(sch, after, OCCURRENCES)
     doc: dict[str, Any] = {
         "id": a.id,
-        "doc": a.model_dump(mode="json"),
         "title": a.title,
         "body": body,
         "terms_title": analysis.index_terms(a.title),
@@ -125,16 +152,19 @@ def to_document(a: Activity, now: datetime) -> dict[str, Any]:
         "location": {"lat": loc.lat, "lon": loc.lon} if loc.lat is not None else None,
         **{flag: getattr(a.accessibility, flag) for flag in ALSO_STORED},
         "organizer_fold": fold(a.organizer.name) if a.organizer.name else None,
-        "occurrences": [utc(d) for d in occurrences] or None,
+        "starts": [int(d.timestamp() * 1000) for d in occurrences] or None,
         "last_start": utc(schedule.last_start(sch)),
         "categories": a.categories,
         "municipality": loc.municipality.casefold() if loc.municipality else None,
         "source_kind": a.source.kind.value,
         "source_name": a.source.name,
         "organization_id": a.organization_id,
+        "town": town_key(a) or None,
+        "precise": precise_point(a),
+        "merged_from": a.merged_from or None,
         "status": a.status.value,
         "event_status": a.event_status.value,
-        "content_hash": content_hash(a),
+        "content_hash": digest or content_hash(a),
         **_filter_values(a),
     }
     return {k: v for k, v in doc.items() if v is not None}

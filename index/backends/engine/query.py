@@ -116,7 +116,12 @@ for (def alternatives : params.stated) {
 return n;
 """
 _NEXT = """
-if (doc['occurrences'].size() == 0) { return Long.MAX_VALUE; }
+def starts = doc['starts'].size() > 0 ? doc['starts'] : null;
+if (starts != null) {
+  for (def t : starts) { if (t >= params.now) { return t; } }
+  return Long.MAX_VALUE;
+}
+// A document written by an older version: its indexed dates.
 for (def d : doc['occurrences']) { long t = d.toInstant().toEpochMilli();
   if (t >= params.now) { return t; } }
 return Long.MAX_VALUE;

@@ -5,20 +5,58 @@ earlier interrupted rebuilds left behind (their half-built indices), and only th
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from core.clock import TZ
 from core.schema import Activity, Organization, Status
 from core.text import fold
-from index.backends.engine.mapping import MAPPING, ORG_MAPPING, SETTINGS, to_document
+from index.backends.engine.mapping import (
+    BULK_LOAD_SETTINGS,
+    LIVE_SETTINGS,
+    MAPPING,
+    ORG_MAPPING,
+    SETTINGS,
+    document_json,
+)
 from index.contract import WriteStats, carry_over, content_hash, merge_organization
 
 logger = logging.getLogger(__name__)
+
+#: Documents per bulk request (some 3 KB each), and bulk requests in flight at once.
+BULK_DOCS = 500
+IN_FLIGHT = 2
+#: What a bulk answer needs to say (not each item's shard and version details).
+_BULK_ANSWER = "errors,items.*._id,items.*.result,items.*.error"
+
+
+def _chunks(items: Iterable[Activity], size: int) -> Iterator[list[Activity]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _count(resp: dict[str, Any], stats: WriteStats) -> None:
+    """Add one bulk response's outcomes to `stats`: new, changed, or refused and why."""
+    for item in resp.get("items", []):
+        op = item.get("index", {})
+        if op.get("error"):
+            reason = op["error"].get("reason") or str(op["error"])
+            stats.errors.append((str(op.get("_id")), reason))
+            continue
+        if op.get("result") == "created":
+            stats.new += 1
+        else:
+            stats.changed += 1
+        stats.written.append(str(op.get("_id")))
 
 
 class EngineWrites:
@@ -46,9 +84,10 @@ class EngineWrites:
         """
         return re.fullmatch(rf"{re.escape(self.alias)}-\d{{14}}-\d+", name) is not None
 
-    def _new_index(self) -> str:
+    def _new_index(self, settings: dict[str, Any] | None = None) -> str:
         name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 10**6}"
-        self.client.indices.create(index=name, body={"settings": SETTINGS, "mappings": MAPPING})
+        self.client.indices.create(index=name, body={
+            "settings": {**SETTINGS, **(settings or {})}, "mappings": MAPPING})
         return name
 
     def _ensure(self) -> None:
@@ -60,8 +99,15 @@ class EngineWrites:
         else:
             # An index made by an older version: add the fields this one writes (adding
             # fields is allowed on a live index; existing documents get them on re-index).
+            had = self.client.indices.get_mapping(index=self.alias)
+            known = {f for m in had.values() for f in m["mappings"].get("properties", {})}
             self.client.indices.put_mapping(index=self.alias,
                                             body={"properties": MAPPING["properties"]})
+            if "merged_from" not in known:
+                # The merge step's look-ups need these fields on every document: write them
+                # all again from their stored records (once).
+                self._ready = True
+                self._bulk(self.alias, list(self._scan({"match_all": {}})), datetime.now(TZ))
         if not self.client.indices.exists(index=self.org_index):
             self.client.indices.create(index=self.org_index, body={
                 "settings": {"number_of_shards": 1, "number_of_replicas": 0},
@@ -100,6 +146,21 @@ class EngineWrites:
         return {d["_id"]: Activity.model_validate(d["_source"]["doc"])
                 for d in resp.get("docs", []) if d.get("found")}
 
+    def _scan(self, query: dict[str, Any]) -> Iterator[Activity]:
+        """Every matching document, page by page (search_after on the id)."""
+        after: list[Any] | None = None
+        while True:
+            body: dict[str, Any] = {"query": query, "size": 1000, "sort": [{"id": "asc"}],
+                                    "_source": ["doc"]}
+            if after is not None:
+                body["search_after"] = after
+            hits = self.client.search(index=self.alias, body=body)["hits"]["hits"]
+            for h in hits:
+                yield Activity.model_validate(h["_source"]["doc"])
+            if len(hits) < 1000:
+                return
+            after = hits[-1]["sort"]
+
     def _stored_organization(self, org_id: str) -> Organization | None:
         try:
             resp = self.client.get(index=self.org_index, id=org_id)
@@ -109,41 +170,51 @@ class EngineWrites:
 
     # -- writes -------------------------------------------------------------------------
     def _bulk(self, index: str, activities: Iterable[Activity], now: datetime,
-              refresh: str | bool = "wait_for") -> WriteStats:
+              refresh: bool = True, digests: dict[str, str] | None = None) -> WriteStats:
+        """Write the activities in bulk requests of `BULK_DOCS`, at most `IN_FLIGHT` at a time:
+        the next request's documents are built while the engine indexes the last ones (it
+        works in its own process). One refresh at the end, when `refresh`, so what was written
+        is searchable when this returns (a refresh per request, or waiting for the periodic
+        one, cost up to a second a batch)."""
         stats = WriteStats()
-        actions: list[dict[str, Any]] = []
-        for a in activities:
-            actions.append({"index": {"_index": index, "_id": a.id}})
-            actions.append(to_document(a, now))
-        if not actions:
-            return stats
-        resp = self.client.bulk(body=actions, refresh=refresh)
-        for item in resp.get("items", []):
-            op = item.get("index", {})
-            if op.get("error"):
-                reason = op["error"].get("reason") or str(op["error"])
-                stats.errors.append((str(op.get("_id")), reason))
-            elif op.get("result") == "created":
-                stats.new += 1
-            else:
-                stats.changed += 1
+        digests = digests or {}
+        with ThreadPoolExecutor(max_workers=IN_FLIGHT) as pool:
+            pending: deque[Future[Any]] = deque()
+            for chunk in _chunks(activities, BULK_DOCS):
+                lines: list[str] = []
+                for a in chunk:
+                    lines.append(json.dumps({"index": {"_index": index, "_id": a.id}}))
+                    lines.append(document_json(a, now, digests.get(a.id)))
+                pending.append(pool.submit(self.client.bulk, body=lines, refresh=False,
+                                           filter_path=_BULK_ANSWER))
+                while len(pending) >= IN_FLIGHT:
+                    _count(pending.popleft().result(), stats)
+            while pending:
+                _count(pending.popleft().result(), stats)
+        if refresh and (stats.new or stats.changed):
+            self.client.indices.refresh(index=index)
         return stats
 
     def upsert(self, activities: Iterable[Activity]) -> WriteStats:
         self._ensure()
-        items = list(activities)
-        existing = self._get_many([a.id for a in items])
-        kept = []
         stats = WriteStats()
-        for a in items:
-            old = existing.get(a.id)
-            if old is not None:
-                a = carry_over(old, a)
-                if content_hash(old) == content_hash(a) and old.status == a.status:
-                    stats.unchanged += 1  # nothing new: no write
-                    continue
-            kept.append(a)
-        stats += self._bulk(self.alias, kept, datetime.now(TZ))
+        for chunk in _chunks(activities, 5 * BULK_DOCS):
+            existing = self._get_many([a.id for a in chunk])
+            kept = []
+            digests: dict[str, str] = {}
+            for a in chunk:
+                old = existing.get(a.id)
+                if old is not None:
+                    a = carry_over(old, a)
+                    digests[a.id] = content_hash(a)
+                    if content_hash(old) == digests[a.id] and old.status == a.status:
+                        stats.unchanged += 1  # nothing new: no write
+                        continue
+                kept.append(a)
+            stats += self._bulk(self.alias, kept, datetime.now(TZ), refresh=False,
+                                digests=digests)
+        if stats.new or stats.changed:
+            self.client.indices.refresh(index=self.alias)
         return stats
 
     def rebuild(self, activities: Iterable[Activity]) -> WriteStats:
@@ -153,17 +224,12 @@ class EngineWrites:
         self._ensure()
         self.remove_orphans()
         old = self.current_index()
-        new = self._new_index()
+        # Nobody searches the new index until it is complete: no periodic refresh and a
+        # background translog while it is filled; then the live settings and one refresh.
+        new = self._new_index(BULK_LOAD_SETTINGS)
         try:
-            stats = WriteStats()
-            batch: list[Activity] = []
-            for a in activities:
-                batch.append(a)
-                if len(batch) >= 1000:
-                    # Nobody searches the new index yet: no refresh until it is complete.
-                    stats += self._bulk(new, batch, datetime.now(TZ), refresh=False)
-                    batch = []
-            stats += self._bulk(new, batch, datetime.now(TZ), refresh=False)
+            stats = self._bulk(new, activities, datetime.now(TZ), refresh=False)
+            self.client.indices.put_settings(index=new, body={"index": LIVE_SETTINGS})
             self.client.indices.refresh(index=new)
         except BaseException:  # an error, or Ctrl-C: either way the new index is unfinished
             try:  # best effort: the engine may be the thing that went away
@@ -199,14 +265,12 @@ class EngineWrites:
 
     def delete(self, ids: Iterable[str]) -> int:
         self._ensure()
-        n = 0
-        for activity_id in ids:
-            try:
-                resp = self.client.delete(index=self.alias, id=activity_id, refresh="wait_for")
-            except self.not_found:
-                continue
-            n += resp.get("result") == "deleted"
-        return n
+        lines = [json.dumps({"delete": {"_index": self.alias, "_id": i}}) for i in ids]
+        if not lines:
+            return 0
+        resp = self.client.bulk(body=lines, refresh=True)
+        return sum(item.get("delete", {}).get("result") == "deleted"
+                   for item in resp.get("items", []))
 
     def set_status(self, ids: Iterable[str], status: Status) -> int:
         self._ensure()

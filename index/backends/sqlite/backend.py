@@ -23,6 +23,7 @@ from index.contract import (
     WriteStats,
     name_matches,
 )
+from normalize.matching import Reach
 
 
 def _name_matches(text: str | None, name: str | None) -> bool:
@@ -121,6 +122,47 @@ class SQLiteBackend:
         """Every stored activity, in id order."""
         for (doc,) in self._connections.get().execute("SELECT doc FROM activities ORDER BY id"):
             yield Activity.model_validate_json(doc)
+
+    # -- the merge step's look-ups -----------------------------------------------------------
+    def get_many(self, ids: Iterable[str]) -> dict[str, Activity]:
+        return {a.id: a for a in self._docs(
+            "SELECT doc FROM activities WHERE id IN ({})", list(ids))}
+
+    def merged_with(self, member_ids: Iterable[str]) -> list[Activity]:
+        found = self._docs("SELECT doc FROM activities WHERE rid IN (SELECT rid FROM "
+                           "activity_members WHERE member_id IN ({}))", list(member_ids))
+        return sorted({a.id: a for a in found}.values(), key=lambda a: a.id)
+
+    def records_near(self, reach: Reach) -> list[Activity]:
+        places = []
+        args: list[Any] = []
+        if reach.box is not None:
+            places.append("SELECT rid FROM activity_geo WHERE min_lat >= ? AND max_lat <= ? "
+                          "AND min_lon >= ? AND max_lon <= ?")
+            south, west, north, east = reach.box
+            args += [south, north, west, east]
+        if reach.town:
+            places.append("SELECT rid FROM activity_towns WHERE town = ?"
+                          + (" AND coarse = 1" if reach.coarse_only else ""))
+            args.append(reach.town)
+        if not places or not reach.words:
+            return []
+        words = " OR ".join('"' + w.replace('"', '""') + '"' for w in reach.words)
+        rows = self._connections.get().execute(
+            f"SELECT doc FROM activities WHERE rid IN ({' UNION '.join(places)}) "
+            "AND rid IN (SELECT rowid FROM activity_fts WHERE activity_fts MATCH ?) ORDER BY id",
+            [*args, f"title_terms : ({words})"])
+        return [Activity.model_validate_json(doc) for (doc,) in rows]
+
+    def _docs(self, sql: str, ids: list[str]) -> list[Activity]:
+        """The records a query with one `IN ({})` of ids finds, asked 500 ids at a time."""
+        out: list[Activity] = []
+        con = self._connections.get()
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            out.extend(Activity.model_validate_json(doc) for (doc,) in con.execute(
+                sql.format(", ".join("?" * len(part))), part))
+        return out
 
     def count(self) -> int:
         return int(self._connections.get().execute(

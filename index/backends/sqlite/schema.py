@@ -11,6 +11,7 @@ from typing import Any
 from core.schema import Activity, Schedule
 from index.filters import STORED_RULES, AnyOf, AtMost, Flag, Span
 from normalize import schedule
+from normalize.matching import precise_point, town_key
 
 #: Stated yes/no fields stored beside the soft filters' own (not filters yet).
 ALSO_STORED = ("accessible_toilet", "parking")
@@ -157,10 +158,57 @@ def ddl() -> str:
     return _ACTIVITIES.format(more=more) + _REST
 
 
+#: The merge step's look-ups (`records_near`, `merged_with`): each activity's town (for the
+#: records known only to their town) and each merged record's members.
+_MERGE_TABLES = """
+CREATE TABLE IF NOT EXISTS activity_towns (
+    town TEXT NOT NULL, coarse INTEGER NOT NULL, rid INTEGER NOT NULL,
+    PRIMARY KEY (town, coarse, rid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS activity_towns_rid ON activity_towns(rid);
+CREATE TABLE IF NOT EXISTS activity_members (
+    member_id TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (member_id, rid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS activity_members_rid ON activity_members(rid);
+"""
+
+
+def merge_rows(a: Activity) -> tuple[list[tuple[str, int]], list[str]]:
+    """An activity's rows in the merge step's tables: (town, coarse) and member ids."""
+    town = town_key(a)
+    towns = [(town, int(not precise_point(a)))] if town else []
+    return towns, list(a.merged_from)
+
+
+def write_merge_rows(con: sqlite3.Connection, rid: int, a: Activity) -> None:
+    towns, members = merge_rows(a)
+    con.executemany("INSERT OR IGNORE INTO activity_towns (town, coarse, rid) VALUES (?, ?, ?)",
+                    [(t, c, rid) for t, c in towns])
+    con.executemany("INSERT OR IGNORE INTO activity_members (member_id, rid) VALUES (?, ?)",
+                    [(m, rid) for m in members])
+
+
 def create(con: sqlite3.Connection) -> None:
     """Make the tables, and bring a file written by an older version up to them."""
+    had_merge_tables = con.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'activity_members'").fetchone() is not None
     con.executescript(ddl())
+    con.executescript(_MERGE_TABLES)
     migrate(con)
+    if not had_merge_tables:
+        _fill_merge_tables(con)
+
+
+def _fill_merge_tables(con: sqlite3.Connection) -> None:
+    """A file written before the merge step's tables: fill them from the stored records."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        for rid, doc in con.execute("SELECT rid, doc FROM activities").fetchall():
+            write_merge_rows(con, rid, Activity.model_validate_json(doc))
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def migrate(con: sqlite3.Connection) -> None:

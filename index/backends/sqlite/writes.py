@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from core.schema import Activity, Organization, Status
-from index.backends.sqlite.schema import row
+from index.backends.sqlite.schema import row, write_merge_rows
 from index.contract import WriteStats, carry_over, content_hash, merge_organization
 from normalize import analysis
 
@@ -39,11 +39,14 @@ def _upsert_one(con: sqlite3.Connection, a: Activity, stats: WriteStats) -> None
         stats.changed += 1
     else:
         stats.new += 1
+    stats.written.append(a.id)
     values = {"rid": rid, **row(a, digest)}
     cur = con.execute(
         f"INSERT INTO activities ({', '.join(values)}) "
         f"VALUES ({', '.join(':' + c for c in values)})", values)
     rid = cur.lastrowid
+    assert rid is not None
+    write_merge_rows(con, rid, a)
     loc = a.location
     con.executemany(
         "INSERT INTO activity_categories (rid, slug) VALUES (?, ?)",
@@ -65,6 +68,8 @@ def _upsert_one(con: sqlite3.Connection, a: Activity, stats: WriteStats) -> None
 
 
 def delete_rid(con: sqlite3.Connection, rid: int) -> None:
+    con.execute("DELETE FROM activity_towns WHERE rid = ?", (rid,))
+    con.execute("DELETE FROM activity_members WHERE rid = ?", (rid,))
     con.execute("DELETE FROM activity_fts WHERE rowid = ?", (rid,))
     con.execute("DELETE FROM activity_geo WHERE rid = ?", (rid,))
     con.execute("DELETE FROM activity_categories WHERE rid = ?", (rid,))
