@@ -5,7 +5,7 @@ SQLite file written before schedules had several rules is brought up to them whe
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +101,9 @@ def test_the_engine_document_holds_every_rules_meetings_and_days() -> None:
     from index.backends.engine.mapping import to_document
 
     doc = to_document(TWO_RULES, NOW)
-    assert doc["occurrences"][:3] == ["2026-09-02T11:00:00Z", "2026-09-07T16:30:00Z",
-                                      "2026-09-09T11:00:00Z"]
+    # The next starts, as epoch milliseconds (the "next" sort reads them).
+    assert [datetime.fromtimestamp(ms / 1000, UTC).isoformat() for ms in doc["starts"][:3]] == [
+        "2026-09-02T11:00:00+00:00", "2026-09-07T16:30:00+00:00", "2026-09-09T11:00:00+00:00"]
     assert doc["weekdays"] == [0, 2]
     assert doc["day_parts"] == ["aften", "eftermiddag"]
     assert "last_start" not in doc  # the rules go on
