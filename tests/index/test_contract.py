@@ -139,8 +139,9 @@ def test_categories_any_of_and_facets(backend: SQLiteBackend) -> None:
         make("b", "Madklub", categories=["mad", "maend"]),
         make("c", "Gåtur", categories=["motion"]),
     ])
-    r = backend.search(SearchQuery(categories=["spil", "mad"], now=NOW))
+    r = backend.search(SearchQuery(categories=["spil", "mad"], now=NOW, facets=True))
     assert sorted(ids(r)) == ["Brætspil", "Madklub"]
+    assert r.total == 2
     # Facets ignore the category filter itself, so other interests show their counts.
     assert r.facets["categories"] == {"mad": 1, "maend": 1, "motion": 1, "spil": 1}
 
@@ -369,3 +370,20 @@ def test_merge_step_on_the_backend_is_deterministic_and_writes_nothing_twice(
     assert (gone.retired, gone.released) == (1, 1)
     assert backend.get(portal.id).status is Status.active
     assert backend.get(merged_id).status is Status.stale
+
+
+def test_facets_only_when_asked(backend: SQLiteBackend) -> None:
+    backend.upsert([make("a", "Brætspil", categories=["spil"]),
+                    make("b", "Madklub", categories=["mad"])])
+    plain = backend.search(SearchQuery(now=NOW))
+    asked = backend.search(SearchQuery(now=NOW, facets=True))
+    assert plain.facets == {}
+    assert asked.facets == {"categories": {"mad": 1, "spil": 1}}
+    assert plain.total == asked.total == 2
+    assert ids(plain) == ids(asked)
+
+
+def test_total_past_the_last_page(backend: SQLiteBackend) -> None:
+    backend.upsert([make(str(i), f"Klub {i}") for i in range(3)])
+    r = backend.search(SearchQuery(now=NOW, offset=5))
+    assert (r.total, r.hits) == (3, [])

@@ -101,8 +101,12 @@ class EngineBackend(EngineWrites):
             total=int(total["value"] if isinstance(total, dict) else total),
             hits=hits,
             facets={"categories": {b["key"]: int(b["doc_count"]) for b in sorted(
-                buckets, key=lambda b: b["key"])}},
+                buckets, key=lambda b: b["key"])}} if q.facets else {},
         )
+
+    def refresh_next_starts(self, now: datetime, limit: int | None = None) -> int:
+        """Nothing to do: the engine's sort script reads the stored occurrences at `now`."""
+        return 0
 
     def _scan(self, query: dict[str, Any]) -> Iterator[Activity]:
         """Every matching document, page by page (search_after on the id)."""

@@ -8,7 +8,8 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from core.schema import Activity
+from core import clock
+from core.schema import Activity, Schedule
 from index.filters import STORED_RULES, AnyOf, AtMost, Flag, Span
 from normalize import schedule
 
@@ -37,6 +38,7 @@ CREATE TABLE IF NOT EXISTS activities (
 _REST = """
 CREATE INDEX IF NOT EXISTS activities_org ON activities(organization_id);
 CREATE INDEX IF NOT EXISTS activities_source ON activities(source_name);
+CREATE INDEX IF NOT EXISTS activities_muni ON activities(municipality);
 CREATE TABLE IF NOT EXISTS activity_categories (
     rid INTEGER NOT NULL REFERENCES activities(rid) ON DELETE CASCADE,
     slug TEXT NOT NULL,
@@ -55,6 +57,38 @@ CREATE TABLE IF NOT EXISTS organizations (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+#: The stored next start of an activity that meets no more, or whose time is unknown: it
+#: sorts after every time (a sort key, never shown).
+NO_NEXT = "~"
+#: The stored next-start columns and their index (made after `migrate`, which may add them).
+NEXT_COLUMNS = [("next_start", "TEXT"), ("next_ref", "TEXT")]
+_NEXT_INDEX = """
+CREATE INDEX IF NOT EXISTS activities_next ON activities(next_start, id);
+CREATE INDEX IF NOT EXISTS activities_next_ref ON activities(next_ref);
+"""
+
+
+def next_key(sched: Schedule, ref: str) -> str:
+    """The next start at or after `ref` (UTC ISO, as `utc` writes it), as the store keeps it:
+    UTC ISO, or `NO_NEXT`. Computed by `normalize.schedule.next_occurrences`, the one
+    function that gives occurrences.
+
+    It is exact for every later time `now` with `ref <= now <= next_start`: no meeting falls
+    between `ref` and the stored one. A search outside that window recomputes it
+    (`SQLiteBackend.refresh_next_starts`).
+    """
+    after = datetime.fromisoformat(ref).replace(tzinfo=UTC)
+    found = schedule.next_occurrences(sched, after, 1)
+    return (utc(found[0]) or NO_NEXT) if found else NO_NEXT
+
+
+def next_values(a: Activity, ref: datetime) -> dict[str, Any]:
+    """An activity's stored next start, computed at `ref`, with `ref` itself."""
+    at = utc(ref)
+    assert at is not None
+    return {"next_start": next_key(a.schedule, at), "next_ref": at}
 
 
 def utc(dt: datetime | None) -> str | None:
@@ -86,10 +120,11 @@ def _filter_columns() -> list[tuple[str, str]]:
     return columns
 
 
-def derived_values(a: Activity) -> dict[str, Any]:
-    """The columns an older file may lack, as made from the stored record: the soft filters'
-    and the event status (a record stored before it was read has none: unknown)."""
-    return {**filter_values(a), "event_status": a.event_status.value}
+def derived_values(a: Activity, ref: datetime) -> dict[str, Any]:
+    """The columns an older file may lack, as made from the stored record: the soft filters',
+    the event status (a record stored before it was read has none: unknown) and the next
+    start as of `ref`."""
+    return {**filter_values(a), "event_status": a.event_status.value, **next_values(a, ref)}
 
 
 def filter_values(a: Activity) -> dict[str, Any]:
@@ -112,12 +147,13 @@ def filter_values(a: Activity) -> dict[str, Any]:
 #: The soft filters' columns; and the stated flags kept beside them that are not among them.
 FILTER_COLUMNS = _filter_columns()
 #: Columns added after the first version: the soft filters' and the event status.
-DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT")]
+DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT"), *NEXT_COLUMNS]
 _ALSO = [f for f in ALSO_STORED if f not in {c for c, _ in FILTER_COLUMNS}]
 
 
-def row(a: Activity, digest: str) -> dict[str, Any]:
-    """An activity's row in `activities`, by column (rid is given by the writer)."""
+def row(a: Activity, digest: str, ref: datetime) -> dict[str, Any]:
+    """An activity's row in `activities`, by column (rid is given by the writer); its next
+    start as of `ref`."""
     loc, sch = a.location, a.schedule
     return {
         "id": a.id, "doc": a.model_dump_json(), "content_hash": digest,
@@ -131,6 +167,7 @@ def row(a: Activity, digest: str) -> dict[str, Any]:
         "source_name": a.source.name, "source_kind": a.source.kind.value,
         "organization_id": a.organization_id,
         **filter_values(a),
+        **next_values(a, ref),
     }
 
 
@@ -144,6 +181,7 @@ def create(con: sqlite3.Connection) -> None:
     """Make the tables, and bring a file written by an older version up to them."""
     con.executescript(ddl())
     migrate(con)
+    con.executescript(_NEXT_INDEX)
 
 
 def migrate(con: sqlite3.Connection) -> None:
@@ -160,8 +198,9 @@ def migrate(con: sqlite3.Connection) -> None:
             con.execute(f"ALTER TABLE activities ADD COLUMN {name} {kind}")
         rows = con.execute("SELECT rid, doc FROM activities").fetchall()
         updates = []
+        ref = clock.now()
         for rid, doc in rows:
-            values = derived_values(Activity.model_validate_json(doc))
+            values = derived_values(Activity.model_validate_json(doc), ref)
             updates.append((*(values[n] for n in names), rid))
         assignments = ", ".join(f"{n} = ?" for n in names)
         con.executemany(f"UPDATE activities SET {assignments} WHERE rid = ?", updates)
