@@ -330,11 +330,35 @@ def test_an_older_sqlite_file_gets_day_parts_filled(tmp_path: Path) -> None:
               make("morning", "Morgengymnastik", schedule=_weekly(9))])
     b.close()
     con = sqlite3.connect(tmp_path / "old.db")
-    con.execute("ALTER TABLE activities DROP COLUMN day_parts")  # as written before the column
+    # As written before the column (and before the search indexes that hold it).
+    for index in ("activities_search", "activities_place"):
+        con.execute(f"DROP INDEX {index}")
+    con.execute("ALTER TABLE activities DROP COLUMN day_parts")
     con.commit()
     con.close()
     reopened = SQLiteBackend(tmp_path / "old.db")
     assert search(reopened, time_of_day=["aften"], strict=True) == ["Aftensang"]
+    reopened.close()
+
+
+def test_an_older_sqlite_file_gets_next_starts_and_sorts_by_them(tmp_path: Path) -> None:
+    import sqlite3
+
+    b = SQLiteBackend(tmp_path / "old.db")
+    b.upsert([make("thu", "Torsdagsklub", schedule={"rrule": "FREQ=WEEKLY;BYDAY=TH"}),
+              make("mon", "Mandagsklub", schedule={"rrule": "FREQ=WEEKLY;BYDAY=MO"})])
+    b.close()
+    con = sqlite3.connect(tmp_path / "old.db")
+    for index in ("activities_search", "activities_place", "activities_next",
+                  "activities_next_ref"):
+        con.execute(f"DROP INDEX {index}")
+    for column in ("next_start", "next_ref"):
+        con.execute(f"ALTER TABLE activities DROP COLUMN {column}")
+    con.commit()
+    con.close()
+    reopened = SQLiteBackend(tmp_path / "old.db")
+    # NOW is Sunday 22 November: Monday the 23rd comes before Thursday the 26th.
+    assert search(reopened, sort="next") == ["Mandagsklub", "Torsdagsklub"]
     reopened.close()
 
 

@@ -70,6 +70,40 @@ CREATE INDEX IF NOT EXISTS activities_next_ref ON activities(next_ref);
 """
 
 
+#: The columns a search reads of an activity, in one covering index led by rid: a search
+#: walks its candidates (from the R*Tree or FTS5) by rid through this narrow index, never
+#: through the wide rows that hold each record's JSON.
+SEARCH_INDEX = "activities_search"
+
+
+def search_columns() -> list[str]:
+    """The columns of `SEARCH_INDEX`: rid, the hard filters', the soft filters', the sort
+    keys and the id (the last tie-break)."""
+    return ["rid", "status", "event_status", "last_start", "lat", "lon", "municipality",
+            *(c for c, _ in FILTER_COLUMNS), "next_start", "next_ref", "id"]
+
+
+#: The same columns led by the place: a search near a point reads the range of its box.
+PLACE_INDEX = "activities_place"
+
+
+def place_columns() -> list[str]:
+    """The columns of `PLACE_INDEX` (rid is in every index)."""
+    rest = [c for c in search_columns() if c not in {"rid", "lat", "lon"}]
+    return ["lat", "lon", *rest]
+
+
+def _ensure_search_indexes(con: sqlite3.Connection) -> None:
+    """Make `SEARCH_INDEX` and `PLACE_INDEX`, or make them again when the columns a search
+    reads have changed (a soft filter added)."""
+    for name, want in ((SEARCH_INDEX, search_columns()), (PLACE_INDEX, place_columns())):
+        have = [r[2] for r in con.execute(f"PRAGMA index_info({name})")]
+        if have == want:
+            continue
+        con.execute(f"DROP INDEX IF EXISTS {name}")
+        con.execute(f"CREATE INDEX {name} ON activities({', '.join(want)})")
+
+
 def next_key(sched: Schedule, ref: str) -> str:
     """The next start at or after `ref` (UTC ISO, as `utc` writes it), as the store keeps it:
     UTC ISO, or `NO_NEXT`. Computed by `normalize.schedule.next_occurrences`, the one
@@ -182,6 +216,7 @@ def create(con: sqlite3.Connection) -> None:
     con.executescript(ddl())
     migrate(con)
     con.executescript(_NEXT_INDEX)
+    _ensure_search_indexes(con)
 
 
 def migrate(con: sqlite3.Connection) -> None:
