@@ -82,6 +82,8 @@ def _search(request: Request, form: SearchForm, index: Any, geocoder: Any,
               if query.lat is not None else None)
     context.update(
         searched=True, results=results, total=result.total,
+        # How many hits each interest would give (the other filters kept): beside its box.
+        facets=result.facets.get("categories", {}),
         map_data={"markers": markers, "centre": centre},
         origin=formatting.PRECISION.get(origin.precision.value) if origin else None,
         point_given=origin is None and query.lat is not None,
