@@ -160,3 +160,14 @@ def test_prefix_expansion_is_bounded(typed: str, expected: str | None) -> None:
         assert got.count('"') // 2 == query.MAX_TERMS
         assert "*" not in got
 
+
+
+def test_a_circle_across_bands_of_latitude_finds_both_sides(tmp_path: Path) -> None:
+    b = SQLiteBackend(tmp_path / "i.db")
+    # 56.399 and 56.401 lie in different bands of the place index; 56.43 is over 3 km north.
+    b.upsert([make("s", "Syd for grænsen", at=(56.399, 8.62)),
+              make("n", "Nord for grænsen", at=(56.401, 8.62)),
+              make("far", "Langt mod nord", at=(56.43, 8.62))])
+    found = _titles(b, SUNDAY, lat=56.3995, lon=8.62, radius_km=3)
+    assert found == ["Syd for grænsen", "Nord for grænsen"]
+    b.close()

@@ -15,6 +15,7 @@ from index.backends.sqlite.schema import (
     NO_NEXT,
     PLACE_INDEX,
     SEARCH_INDEX,
+    lat_band,
     next_key,
     span_columns,
     utc,
@@ -277,7 +278,11 @@ def _where(q: SearchQuery, now: datetime, plan: _Plan, categories: bool = True
         where.append(_text_where(q, plan))
     if q.has_point and q.radius_km is not None:
         params.update(_box(q))
-        where.append("a.lat BETWEEN :lat0 AND :lat1 AND a.lon BETWEEN :lon0 AND :lon1")
+        if not plan.text_first:  # one range of the place index per band of the box
+            bands = range(lat_band(params["lat0"]) or 0, (lat_band(params["lat1"]) or 0) + 1)
+            params.update({f"band{i}": b for i, b in enumerate(bands)})
+            where.append(f"a.lat_band IN ({','.join(f':band{i}' for i in range(len(bands)))})")
+        where.append("a.lon BETWEEN :lon0 AND :lon1 AND a.lat BETWEEN :lat0 AND :lat1")
     elif q.has_point and q.effective_sort() is Sort.distance:
         where.append("a.lat IS NOT NULL")
     if q.categories and categories:

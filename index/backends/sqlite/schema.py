@@ -4,6 +4,7 @@ file written by an older version is brought up to them."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -83,14 +84,27 @@ def search_columns() -> list[str]:
             *(c for c, _ in FILTER_COLUMNS), "next_start", "next_ref", "id"]
 
 
-#: The same columns led by the place: a search near a point reads the range of its box.
+#: The same columns led by the place, by band of latitude and then longitude: a search near
+#: a point reads one short range per band its box spans (an R*Tree's work, in the index
+#: that also holds everything else the search reads of each place).
 PLACE_INDEX = "activities_place"
+#: Bands of latitude per degree (a band is about 11 km high).
+BANDS_PER_DEGREE = 10
+
+
+def lat_band(lat: float | None) -> int | None:
+    """The band of latitude a place lies in.
+
+    >>> lat_band(56.3601), lat_band(-0.01), lat_band(None)
+    (563, -1, None)
+    """
+    return None if lat is None else math.floor(lat * BANDS_PER_DEGREE)
 
 
 def place_columns() -> list[str]:
     """The columns of `PLACE_INDEX` (rid is in every index)."""
     rest = [c for c in search_columns() if c not in {"rid", "lat", "lon"}]
-    return ["lat", "lon", *rest]
+    return ["lat_band", "lon", "lat", *rest]
 
 
 def _ensure_search_indexes(con: sqlite3.Connection) -> None:
@@ -158,7 +172,8 @@ def derived_values(a: Activity, ref: datetime) -> dict[str, Any]:
     """The columns an older file may lack, as made from the stored record: the soft filters',
     the event status (a record stored before it was read has none: unknown) and the next
     start as of `ref`."""
-    return {**filter_values(a), "event_status": a.event_status.value, **next_values(a, ref)}
+    return {**filter_values(a), "event_status": a.event_status.value, **next_values(a, ref),
+            "lat_band": lat_band(a.location.lat)}
 
 
 def filter_values(a: Activity) -> dict[str, Any]:
@@ -181,7 +196,8 @@ def filter_values(a: Activity) -> dict[str, Any]:
 #: The soft filters' columns; and the stated flags kept beside them that are not among them.
 FILTER_COLUMNS = _filter_columns()
 #: Columns added after the first version: the soft filters' and the event status.
-DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT"), *NEXT_COLUMNS]
+DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT"), *NEXT_COLUMNS,
+                   ("lat_band", "INTEGER")]
 _ALSO = [f for f in ALSO_STORED if f not in {c for c, _ in FILTER_COLUMNS}]
 
 
@@ -202,6 +218,7 @@ def row(a: Activity, digest: str, ref: datetime) -> dict[str, Any]:
         "organization_id": a.organization_id,
         **filter_values(a),
         **next_values(a, ref),
+        "lat_band": lat_band(loc.lat),
     }
 
 
