@@ -171,3 +171,22 @@ def test_a_circle_across_bands_of_latitude_finds_both_sides(tmp_path: Path) -> N
     found = _titles(b, SUNDAY, lat=56.3995, lon=8.62, radius_km=3)
     assert found == ["Syd for grænsen", "Nord for grænsen"]
     b.close()
+
+
+def test_a_search_never_waits_for_a_crawls_write(clubs: SQLiteBackend) -> None:
+    import time
+
+    crawl = sqlite3.connect(clubs.path, isolation_level=None)
+    crawl.execute("BEGIN IMMEDIATE")  # another process's write transaction
+    try:
+        started = time.monotonic()
+        assert _titles(clubs, WEDNESDAY, sort="next") == [
+            "Torsdagsklub", "Tirsdagsklub", "Ukendt tid"]
+        assert time.monotonic() - started < 5  # the busy timeout is 30 s
+    finally:
+        crawl.execute("ROLLBACK")
+        crawl.close()
+    # Nothing was written back; the next search does it.
+    assert _stored(clubs.path)["Tirsdagsklub"][0] == "2026-11-24T13:00:00"
+    _titles(clubs, WEDNESDAY, sort="next")
+    assert _stored(clubs.path)["Tirsdagsklub"][0] == "2026-12-01T13:00:00"

@@ -82,15 +82,20 @@ class SQLiteBackend:
         Both are found by an index, so with nothing to do this costs two index probes.
 
         Called by the sweep after each run (every row), and lazily by a `sort=next` search
-        (at most `limit` rows; any left are computed in that query, see `query._next_sql`).
+        (at most `limit` rows, and only if the writer is free at once; any left are computed
+        in that query, see `query._next_sql`).
         Writing them back means the next search at a later time finds them exact."""
         at = utc(now)
         assert at is not None
         stale = writes.stale_next_starts(self._connections.get(), at, limit)
         if not stale:
             return 0
-        with self._connections.tx() as con:
-            return writes.refresh_next_starts(con, stale, at)
+        if limit is None:
+            with self._connections.tx() as con:
+                return writes.refresh_next_starts(con, stale, at)
+        # Lazily, from a search: never wait for a crawl's write; the search computes them.
+        with self._connections.tx_if_free() as free:
+            return 0 if free is None else writes.refresh_next_starts(free, stale, at)
 
     def get(self, activity_id: str) -> Activity | None:
         row = self._connections.get().execute(
