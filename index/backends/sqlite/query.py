@@ -109,7 +109,7 @@ def search(con: sqlite3.Connection, q: SearchQuery, now: datetime) -> SearchResu
         "unknowns, nxt, aid" if _soft(q) else "nxt, aid")
     if q.facets:
         rows, total, facets = _with_facets(con, cte, ids, order_by, params)
-    elif order_by == "nxt, aid" and next_sql == "a.next_start" and not plan.text_first:
+    elif order_by == "nxt, aid" and next_sql == "a.next_start" and plan.joins == _ALL:
         rows, total = _page_in_next_order(con, cte, ids, params)
         facets = None
     else:
@@ -221,6 +221,9 @@ def _box(q: SearchQuery) -> dict[str, float]:
             "lon1": q.lon + dlon}
 
 
+#: Every activity, in whatever order serves the search best (the next-start index for
+#: `sort=next`).
+_ALL = "activities a"
 #: The place first: the activities in the box, read from the search index that is ordered
 #: by place. (Measured with EXPLAIN QUERY PLAN at 100k activities: walking the R*Tree and
 #: then reading each of its rids took 12-16 times as long as this range of one index.)
@@ -241,7 +244,7 @@ def _plan(con: sqlite3.Connection, q: SearchQuery, fts: str | None) -> _Plan:
         # Categories give a set of rids, each read through the narrow index; with no such
         # set the planner is free to walk the next-start index for `sort=next`.
         return _Plan(f"activities a INDEXED BY {SEARCH_INDEX}" if q.categories
-                     else "activities a", text_first=False)
+                     else _ALL, text_first=False)
     text = _Plan(f"activity_fts CROSS JOIN activities a INDEXED BY {SEARCH_INDEX} "
                  "ON a.rid = activity_fts.rowid", text_first=True)
     if not place or q.effective_sort() is Sort.relevance:
