@@ -5,12 +5,15 @@ Run: `scripts/opensearch-node start` (prints the node's URL), then
 `.venv/bin/python bench/search_backends.py --opensearch URL --sizes 10000 100000`.
 Without --opensearch only SQLite is measured. Each size gets a fresh SQLite file and a fresh
 OpenSearch index; the query mix (near+radius, +age, +free, +category, +text) is run
-`--queries` times per kind from random towns.
+`--queries` times per kind from random towns. `--by-kind` adds p50/p95 per kind; with
+--opensearch the last line per size is SQLite's p95 over OpenSearch's.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import os
 import random
 import sys
 import tempfile
@@ -102,12 +105,15 @@ def measure(name: str, backend: Any, docs: list[Activity], queries: list[tuple[s
     for _, q in queries[:20]:  # warm caches
         backend.search(q)
     lat: list[float] = []
-    for _, q in queries:
+    by_kind: dict[str, list[float]] = collections.defaultdict(list)
+    for kind, q in queries:
         t = time.perf_counter()
         backend.search(q)
         lat.append((time.perf_counter() - t) * 1000)
+        by_kind[kind].append(lat[-1])
     return {"backend": name, "docs_s": len(docs) / index_s, "p50": pct(lat, 50),
-            "p95": pct(lat, 95), "p99": pct(lat, 99), "n": len(lat)}
+            "p95": pct(lat, 95), "p99": pct(lat, 99), "n": len(lat),
+            "kinds": {k: (pct(v, 50), pct(v, 95)) for k, v in by_kind.items()}}
 
 
 def main() -> None:
@@ -115,7 +121,11 @@ def main() -> None:
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     p.add_argument("--queries", type=int, default=100, help="queries per kind")
     p.add_argument("--opensearch", help="URL of a running OpenSearch node")
+    p.add_argument("--by-kind", action="store_true", help="also p50/p95 per query kind")
     args = p.parse_args()
+    # The corpus is written at the time it is searched at, as a live index is written
+    # before it is searched (the SQLite store keeps each activity's next start as of then).
+    os.environ["FKORT_NOW"] = NOW.isoformat()
     queries = query_mix(args.queries)
     print(f"{'size':>7} {'backend':<10} {'index docs/s':>12} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'p99 ms':>8} {'queries':>8}")
@@ -133,6 +143,11 @@ def main() -> None:
             for r in rows:
                 print(f"{size:>7} {r['backend']:<10} {r['docs_s']:>12,.0f} {r['p50']:>8.1f} "
                       f"{r['p95']:>8.1f} {r['p99']:>8.1f} {r['n']:>8}", flush=True)
+                if args.by_kind:
+                    print("        p50/p95 by kind: " + ", ".join(
+                        f"{k} {a:.1f}/{b:.1f}" for k, (a, b) in r["kinds"].items()))
+            if len(rows) == 2:
+                print(f"{size:>7} sqlite ÷ opensearch p95: {rows[0]['p95'] / rows[1]['p95']:.2f}")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,9 @@ class SearchQuery(BaseModel):
     offset: Annotated[int, Field(ge=0, le=100_000)] = 0
     #: Reference time: activities whose last meeting is before it are hidden.
     now: datetime | None = None
+    #: Count the hits per category (under every filter but the category one). Asked for by
+    #: the page; the API leaves it off unless asked, as it costs a pass over every hit.
+    facets: bool = False
 
     @model_validator(mode="after")
     def _point(self) -> SearchQuery:
@@ -194,6 +197,11 @@ class IndexBackend(Protocol):
         those known only as the organiser named on activities."""
         ...
     def search(self, query: SearchQuery) -> SearchResult: ...
+    def refresh_next_starts(self, now: datetime, limit: int | None = None) -> int:
+        """Bring stored next starts up to `now` (the sweep calls it after every run);
+        how many were recomputed. A backend that computes them at search time does
+        nothing."""
+        ...
     def count(self) -> int: ...
     def set_status(self, ids: Iterable[str], status: Status) -> int: ...
     def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]: ...

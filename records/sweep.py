@@ -14,6 +14,9 @@ Two guards hold the whole sweep back, so that a broken run never wipes a source:
 
 An activity goes stale only after `stale_after_runs` good runs did not find it, the last of
 them vouching that it is gone. A failed run marks nothing and records no sightings.
+
+The sweep of every run that did not fail also refreshes the index's stored next starts, so a
+`sort=next` search between crawls has only the meetings passed since then to recompute.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core import clock
 from core.schema import MERGED_PREFIX, Status
 from index.contract import IndexBackend
 from records.evidence import RunEvidence
@@ -48,6 +52,9 @@ class SweepOutcome:
     held_items: list[dict[str, str]] = field(default_factory=list)
     #: Activities of the source a failed run could not check (all kept).
     kept_unchecked: int = 0
+    #: Activities (of any source) whose stored next start the sweep brought up to now: a
+    #: meeting of theirs had passed (`IndexBackend.refresh_next_starts`).
+    next_refreshed: int = 0
 
 
 @dataclass
@@ -98,6 +105,7 @@ def sweep_source(log: RunLog, index: IndexBackend, run: SweepRun,
     if out.guard is None and len(candidates) > max_stale(total, policy.max_share):
         out.guard = (f"would mark {len(candidates)} of {total} activities stale, over "
                      f"{policy.max_share:.0%} of the source: nothing marked stale")
+    out.next_refreshed = index.refresh_next_starts(clock.now())
     if out.guard is not None:
         out.status = "guarded"
         out.held_items = candidates

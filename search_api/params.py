@@ -165,6 +165,9 @@ class SearchParams(BaseModel):
     sort: Sort | None = Field(None, description="distance, relevance or next.")
     limit: int = Field(20, ge=1, le=100, description="Hits per page.")
     offset: int = Field(0, ge=0, le=10_000, description="Hits to skip.")
+    facets: bool = Field(
+        False, description="Also count the hits per category (under every filter but "
+        "categories), in `facets`. Off unless asked: it costs a pass over every hit.")
 
     def to_query(self, geocoder: Any = None, limit: int | None = None
                  ) -> tuple[SearchQuery, Any]:

@@ -18,7 +18,7 @@ from search_api.formatting import FORM_ERRORS
 from search_api.params import ParamError, SearchParams, max_length, value_type
 
 #: Parameters the page does not ask for.
-_NOT_ON_PAGE = ("municipality", "limit", "offset")
+_NOT_ON_PAGE = ("municipality", "limit", "offset", "facets")
 #: The form's fields: the search's parameters as the page asks for them.
 FIELDS: dict[str, FieldInfo] = {name: field for name, field in SearchParams.model_fields.items()
                                 if name not in _NOT_ON_PAGE}
@@ -129,6 +129,8 @@ def to_query(form: SearchForm, geocoder: Any) -> tuple[SearchQuery, Any]:
     if errors:
         raise FormErrors(errors)
     try:
-        return params.to_query(geocoder, limit=PAGE_SIZE)
+        query, origin = params.to_query(geocoder, limit=PAGE_SIZE)
     except ParamError as exc:
         raise FormErrors({exc.param: FORM_ERRORS.get(exc.key, exc.da)}) from None
+    # The page shows how many hits each interest would give: it asks for the facets.
+    return query.model_copy(update={"facets": True}), origin

@@ -11,6 +11,7 @@ import pytest
 
 from core.clock import TZ
 from core.schema import Activity, Status, activity_id
+from index import SearchQuery, Sort
 from index.backends.sqlite import SQLiteBackend
 from records.evidence import RunEvidence
 from records.runlog import Run, RunLog
@@ -128,3 +129,22 @@ def test_the_sweep_keeps_what_failed_and_guards_the_share(
     index_before = index.source_last_seen("s")
     assert _run(index, log, 3, [], RunEvidence(), status="failed") == ("failed", [], [], [])
     assert index.source_last_seen("s") == index_before
+
+
+def test_the_sweep_brings_passed_next_starts_up_to_now(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FKORT_NOW", DAY1.isoformat())  # written on Friday 20 November
+    index = SQLiteBackend(tmp_path / "i.db")
+    index.upsert([_activity(n) for n in range(1, 4)])
+    log = RunLog(tmp_path / "crawls.db")
+    # The next Wednesday: every Tuesday meeting stored has passed.
+    wednesday = DAY1 + timedelta(days=5)
+    monkeypatch.setenv("FKORT_NOW", wednesday.isoformat())
+    everything = [activity_id("s", f"s-{n}") for n in range(1, 4)]
+    run = SweepRun("s", "ok", 3, everything, wednesday,
+                   RunEvidence(read={page(n) for n in range(1, 4)}))
+    assert sweep_source(log, index, run, SweepPolicy()).next_refreshed == 3
+    assert sweep_source(log, index, run, SweepPolicy()).next_refreshed == 0
+    hits = index.search(SearchQuery(now=wednesday, sort=Sort.next)).hits
+    assert {h.activity.schedule.rrule for h in hits} == {"FREQ=WEEKLY;BYDAY=TU"}
+    index.close()

@@ -17,6 +17,7 @@ router = APIRouter(prefix="/v1/categories", tags=["categories"])
 def list_categories(index: IndexDep) -> list[CategoryPublic]:
     """Every category, with how many current activities have it (the search's facet counts
     without filters: one cheap query)."""
-    counts = index.search(SearchQuery(limit=1, now=clock.now())).facets.get("categories", {})
+    found = index.search(SearchQuery(limit=1, now=clock.now(), facets=True))
+    counts = found.facets.get("categories", {})
     return [CategoryPublic(slug=slug, label=label, activities=counts.get(slug, 0))
             for slug, label in CATEGORY_LABELS.items()]

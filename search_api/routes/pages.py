@@ -90,6 +90,8 @@ def _search(request: Request, form: SearchForm, index: Any, geocoder: Any,
               if query.lat is not None else None)
     context.update(
         searched=True, results=results, total=result.total,
+        # How many hits each interest would give (the other filters kept): beside its box.
+        facets=result.facets.get("categories", {}),
         map_data={"markers": markers, "centre": centre},
         origin=formatting.origin_text(origin.precision.value, origin.note) if origin else None,
         origin_precision=origin.precision.value if origin else "address",

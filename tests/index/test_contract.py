@@ -139,8 +139,9 @@ def test_categories_any_of_and_facets(backend: SQLiteBackend) -> None:
         make("b", "Madklub", categories=["mad", "maend"]),
         make("c", "Gåtur", categories=["motion"]),
     ])
-    r = backend.search(SearchQuery(categories=["spil", "mad"], now=NOW))
+    r = backend.search(SearchQuery(categories=["spil", "mad"], now=NOW, facets=True))
     assert sorted(ids(r)) == ["Brætspil", "Madklub"]
+    assert r.total == 2
     # Facets ignore the category filter itself, so other interests show their counts.
     assert r.facets["categories"] == {"mad": 1, "maend": 1, "motion": 1, "spil": 1}
 
@@ -329,11 +330,35 @@ def test_an_older_sqlite_file_gets_day_parts_filled(tmp_path: Path) -> None:
               make("morning", "Morgengymnastik", schedule=_weekly(9))])
     b.close()
     con = sqlite3.connect(tmp_path / "old.db")
-    con.execute("ALTER TABLE activities DROP COLUMN day_parts")  # as written before the column
+    # As written before the column (and before the search indexes that hold it).
+    for index in ("activities_search", "activities_place"):
+        con.execute(f"DROP INDEX {index}")
+    con.execute("ALTER TABLE activities DROP COLUMN day_parts")
     con.commit()
     con.close()
     reopened = SQLiteBackend(tmp_path / "old.db")
     assert search(reopened, time_of_day=["aften"], strict=True) == ["Aftensang"]
+    reopened.close()
+
+
+def test_an_older_sqlite_file_gets_next_starts_and_sorts_by_them(tmp_path: Path) -> None:
+    import sqlite3
+
+    b = SQLiteBackend(tmp_path / "old.db")
+    b.upsert([make("thu", "Torsdagsklub", schedule={"rrule": "FREQ=WEEKLY;BYDAY=TH"}),
+              make("mon", "Mandagsklub", schedule={"rrule": "FREQ=WEEKLY;BYDAY=MO"})])
+    b.close()
+    con = sqlite3.connect(tmp_path / "old.db")
+    for index in ("activities_search", "activities_place", "activities_next",
+                  "activities_next_ref"):
+        con.execute(f"DROP INDEX {index}")
+    for column in ("next_start", "next_ref"):
+        con.execute(f"ALTER TABLE activities DROP COLUMN {column}")
+    con.commit()
+    con.close()
+    reopened = SQLiteBackend(tmp_path / "old.db")
+    # NOW is Sunday 22 November: Monday the 23rd comes before Thursday the 26th.
+    assert search(reopened, sort="next") == ["Mandagsklub", "Torsdagsklub"]
     reopened.close()
 
 
@@ -369,3 +394,20 @@ def test_merge_step_on_the_backend_is_deterministic_and_writes_nothing_twice(
     assert (gone.retired, gone.released) == (1, 1)
     assert backend.get(portal.id).status is Status.active
     assert backend.get(merged_id).status is Status.stale
+
+
+def test_facets_only_when_asked(backend: SQLiteBackend) -> None:
+    backend.upsert([make("a", "Brætspil", categories=["spil"]),
+                    make("b", "Madklub", categories=["mad"])])
+    plain = backend.search(SearchQuery(now=NOW))
+    asked = backend.search(SearchQuery(now=NOW, facets=True))
+    assert plain.facets == {}
+    assert asked.facets == {"categories": {"mad": 1, "spil": 1}}
+    assert plain.total == asked.total == 2
+    assert ids(plain) == ids(asked)
+
+
+def test_total_past_the_last_page(backend: SQLiteBackend) -> None:
+    backend.upsert([make(str(i), f"Klub {i}") for i in range(3)])
+    r = backend.search(SearchQuery(now=NOW, offset=5))
+    assert (r.total, r.hits) == (3, [])

@@ -65,6 +65,16 @@ def test_free_text_and_categories(api: httpx.Client) -> None:
     assert got.json()["count"] == 2
 
 
+def test_facets_only_when_asked(api: httpx.Client) -> None:
+    plain = api.get("/v1/activities", params={"categories": "maend"}).json()
+    assert plain["facets"] == {} and plain["count"] == 1
+    asked = api.get("/v1/activities", params={"categories": "maend", "facets": "true"}).json()
+    # Counted under every filter but the category one.
+    assert asked["facets"] == {"categories": {"kreativ": 1, "maend": 1, "spil": 1}}
+    assert asked["count"] == 1
+    assert api.get("/v1/activities", params={"facets": "måske"}).status_code == 422
+
+
 def test_weekday_in_danish(api: httpx.Client) -> None:
     assert api.get("/v1/activities", params={"weekday": "tirsdag"}).json()["count"] == 3
     assert api.get("/v1/activities", params={"weekday": "onsdag"}).json()["count"] == 0

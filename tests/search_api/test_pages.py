@@ -113,6 +113,17 @@ def test_map_data_has_a_marker_per_hit_with_a_point(site: httpx.Client) -> None:
     assert "Hver onsdag formiddag" in html and "(ingen adresse)" in html
 
 
+def test_each_interest_says_how_many_it_would_give(site: httpx.Client) -> None:
+    # Counted under every other filter: the chosen interests do not narrow their own counts.
+    html = site.post("/", data={"categories": ["motion", "maend"]}).text
+    assert "> For mænd (2)</label>" in html and "> Kreativ (2)</label>" in html
+    assert "> Motion og bevægelse (1)</label>" in html
+    html = site.post("/", data={"q": "strikker"}).text
+    assert "> Kreativ (1)</label>" in html and "> For mænd (0)</label>" in html
+    # The empty form counts nothing.
+    assert "> For mænd</label>" in site.get("/").text
+
+
 def test_strict_keeps_only_stated_fits(site: httpx.Client) -> None:
     html = site.post("/", data={"near": ADDRESS, "radius_km": "10", "hearing_loop": "true",
                                 "strict": "true"}).text

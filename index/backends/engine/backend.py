@@ -109,7 +109,7 @@ class EngineBackend(EngineWrites):
             total=int(total["value"] if isinstance(total, dict) else total),
             hits=hits,
             facets={"categories": {b["key"]: int(b["doc_count"]) for b in sorted(
-                buckets, key=lambda b: b["key"])}},
+                buckets, key=lambda b: b["key"])}} if q.facets else {},
         )
 
     def _unknown_stems(self, q: SearchQuery) -> frozenset[str]:
@@ -125,6 +125,10 @@ class EngineBackend(EngineWrites):
                 str(i): known_stem_query(s) for i, s in enumerate(stems)}}}}})
         buckets = resp["aggregations"]["known"]["buckets"]
         return frozenset(s for i, s in enumerate(stems) if not buckets[str(i)]["doc_count"])
+
+    def refresh_next_starts(self, now: datetime, limit: int | None = None) -> int:
+        """Nothing to do: the engine's sort script reads the stored occurrences at `now`."""
+        return 0
 
     def source_last_seen(self, source_name: str) -> dict[str, tuple[datetime, Status]]:
         """Each activity of a source: when it was last seen, and its status."""

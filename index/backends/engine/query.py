@@ -195,9 +195,13 @@ def build_search(q: SearchQuery, now: datetime, typos: frozenset[str] = frozense
         "from": q.offset,
         "size": q.limit,
         "track_total_hits": True,
-        "aggs": {"categories": {"terms": {"field": "categories", "size": 50}}},
     }
-    if q.categories:
-        # Facets count under every filter but the category one, as on the embedded backend.
-        body["post_filter"] = {"terms": {"categories": q.categories}}
+    if q.facets:
+        body["aggs"] = {"categories": {"terms": {"field": "categories", "size": 50}}}
+        if q.categories:
+            # Facets count under every filter but the category one, as on the embedded
+            # backend.
+            body["post_filter"] = {"terms": {"categories": q.categories}}
+    elif q.categories:
+        filters.append({"terms": {"categories": q.categories}})
     return body

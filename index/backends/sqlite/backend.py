@@ -16,14 +16,21 @@ from core.schema import Activity, Organization, Status
 from core.text import fold
 from index.backends.sqlite import query, schema, writes
 from index.backends.sqlite.connection import Connections
+from index.backends.sqlite.schema import utc
 from index.contract import (
     OrganizationResult,
     SearchQuery,
     SearchResult,
+    Sort,
     WriteStats,
     name_matches,
 )
 from normalize.matching import Reach
+
+#: At most this many stored next starts are rewritten by one `sort=next` search (a live
+#: server's searches find only those passed since the last one; more means a `now` far from
+#: the stored one, and those rows are computed in the query instead).
+LAZY_REFRESH_MAX = 2_000
 
 
 def _name_matches(text: str | None, name: str | None) -> bool:
@@ -40,7 +47,7 @@ class SQLiteBackend:
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connections = Connections(self.path, {
-            "fk_next": (5, query.next_start), "fk_name_matches": (2, _name_matches)})
+            "fk_next": (2, query.NextStarts()), "fk_name_matches": (2, _name_matches)})
         schema.create(self._connections.get())
 
     def close(self) -> None:
@@ -65,7 +72,31 @@ class SQLiteBackend:
 
     # -- reads ---------------------------------------------------------------------------
     def search(self, q: SearchQuery) -> SearchResult:
-        return query.search(self._connections.get(), q, q.now or datetime.now(TZ))
+        now = q.now or datetime.now(TZ)
+        if q.effective_sort() is Sort.next:
+            self.refresh_next_starts(now, limit=LAZY_REFRESH_MAX)
+        return query.search(self._connections.get(), q, now)
+
+    def refresh_next_starts(self, now: datetime, limit: int | None = None) -> int:
+        """Recompute the stored next start of the activities for which it is not exact at
+        `now`: a meeting has passed since it was computed, or it was computed after `now`.
+        Both are found by an index, so with nothing to do this costs two index probes.
+
+        Called by the sweep after each run (every row), and lazily by a `sort=next` search
+        (at most `limit` rows, and only if the writer is free at once; any left are computed
+        in that query, see `query._next_sql`).
+        Writing them back means the next search at a later time finds them exact."""
+        at = utc(now)
+        assert at is not None
+        stale = writes.stale_next_starts(self._connections.get(), at, limit)
+        if not stale:
+            return 0
+        if limit is None:
+            with self._connections.tx() as con:
+                return writes.refresh_next_starts(con, stale, at)
+        # Lazily, from a search: never wait for a crawl's write; the search computes them.
+        with self._connections.tx_if_free() as free:
+            return 0 if free is None else writes.refresh_next_starts(free, stale, at)
 
     def get(self, activity_id: str) -> Activity | None:
         row = self._connections.get().execute(

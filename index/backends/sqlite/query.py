@@ -6,17 +6,25 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
-from functools import lru_cache
+from dataclasses import dataclass
+from datetime import datetime
 from itertools import combinations
 from typing import Any
 
 from core.clock import TZ
-from core.schema import NOT_TAKING_PLACE, Activity, Schedule, ScheduleKind
-from index.backends.sqlite.schema import span_columns, utc
+from core.schema import NOT_TAKING_PLACE, Activity, Schedule
+from index.backends.sqlite.schema import (
+    NO_NEXT,
+    PLACE_INDEX,
+    SEARCH_INDEX,
+    lat_band,
+    next_key,
+    span_columns,
+    utc,
+)
 from index.contract import Hit, SearchQuery, SearchResult, Sort
 from index.filters import AnyOf, AtMost, Flag, Rule, Span, matched, used
-from normalize import question, schedule
+from normalize import question
 from normalize.geo import EARTH_RADIUS_KM, distance_km
 
 #: Cancelled and postponed are never hits (as SQL values: the enum's own, never user text).
@@ -25,20 +33,35 @@ _NOT_TAKING_PLACE = ", ".join(f"'{s.value}'" for s in sorted(NOT_TAKING_PLACE))
 #: bm25 weights of the FTS columns: a word in the title counts three times one in the text.
 _BM25 = "bm25(activity_fts, 3.0, 1.0)"
 
-#: Great-circle distance in SQL (C speed) for filtering and ordering: the same arc a search
-#: engine's geo_distance uses (mean Earth radius). Shown distances are computed exactly
-#: (ellipsoid) for the returned page only.
-_ARC_SQL = (
-    f"(2 * {EARTH_RADIUS_KM} * asin(min(1, sqrt("
-    "sin(radians(:plat - a.lat) / 2) * sin(radians(:plat - a.lat) / 2) + "
-    "cos(radians(a.lat)) * cos(radians(:plat)) * "
-    "sin(radians(:plon - a.lon) / 2) * sin(radians(:plon - a.lon) / 2)))))"
-)
+#: Great-circle nearness in SQL (C speed) for filtering and ordering: the haversine of the
+#: arc between the query's point and the place, the same arc a search engine's geo_distance
+#: uses (mean Earth radius), which grows with it, so a circle is `<= haversine(radius)` and
+#: nearest first is its order. Written with (1 - cos x) / 2 for sin²(x / 2): three calls per
+#: row instead of fifteen. Shown distances are computed exactly (ellipsoid) for the returned
+#: page only.
+_HAV_SQL = ("((1 - cos((a.lat - :plat) * :rad)) / 2 + "
+            ":cos_plat * cos(a.lat * :rad) * (1 - cos((a.lon - :plon) * :rad)) / 2)")
+
+
+def _haversine_of(km: float) -> float:
+    """The haversine of an arc of `km` on the mean Earth (what `_HAV_SQL` gives at it).
+
+    >>> round(_haversine_of(15) * 1e7, 4)
+    13.8582
+    """
+    return math.sin(km / EARTH_RADIUS_KM / 2) ** 2
 
 
 #: For typo tolerance: the index's terms one edit from a stem that the index does not hold
 #: (as a prefix); nothing for a known stem. None: no lookups.
 Typos = Callable[[str], set[str]] | None
+
+#: Terms of fewer letters match whole words only: a one- or two-letter prefix would expand
+#: to a large share of the vocabulary (the FTS5 prefix indexes start at two letters).
+MIN_PREFIX = 3
+#: At most this many groups of what was typed are searched (the rest cannot narrow much more,
+#: and each costs a doclist).
+MAX_TERMS = 8
 
 
 def fts_query(text: str, typos: Typos = None) -> str | None:
@@ -46,6 +69,7 @@ def fts_query(text: str, typos: Typos = None) -> str | None:
     group any of its terms (a stem as a prefix or exactly, and, for a typed word the index does
     not hold, the index's terms one edit away, when `typos` looks them up), at least `minimum`
     of the required groups, and the optional groups beside them so that bm25() counts them.
+    Prefixes are bounded (MIN_PREFIX) and so is the number of groups (MAX_TERMS).
 
     User text never reaches FTS5 syntax: only stems of letters, each quoted.
 
@@ -58,19 +82,18 @@ def fts_query(text: str, typos: Typos = None) -> str | None:
     >>> fts_query("!!!") is None
     True
     """
-    # Assumes the SQLite-scale work (wt-sqlite-scale) keeps taking the MATCH expression from
-    # here as one string: how the expression is built is this function's business only.
     p = question.plan(text)
     if p is None:
         return None
-    req = [_fts_group(g, typos) for g in p.required]
-    if p.minimum >= len(req):
+    req = [_fts_group(g, typos) for g in p.required[:MAX_TERMS]]
+    minimum = min(p.minimum, len(req))
+    if minimum >= len(req):
         expr = " AND ".join(req)
     else:
-        expr = " OR ".join("(" + " AND ".join(c) + ")"
-                           for c in combinations(req, p.minimum))
-    if p.optional:
-        opt = " OR ".join(_fts_group(g, typos) for g in p.optional)
+        expr = " OR ".join("(" + " AND ".join(c) + ")" for c in combinations(req, minimum))
+    optional = p.optional[:max(0, MAX_TERMS - len(req))]
+    if optional:
+        opt = " OR ".join(_fts_group(g, typos) for g in optional)
         expr = f"({expr}) OR (({expr}) AND ({opt}))"
     return expr
 
@@ -78,7 +101,8 @@ def fts_query(text: str, typos: Typos = None) -> str | None:
 def _fts_group(g: question.Group, typos: Typos) -> str:
     alts: list[str] = []
     for t in g.terms:
-        alts.append(f'"{t.stem}"*' if t.prefix else f'"{t.stem}"')
+        prefix = t.prefix and len(t.stem) >= MIN_PREFIX
+        alts.append(f'"{t.stem}"*' if prefix else f'"{t.stem}"')
         if t.fuzzy and typos is not None:
             alts.extend(f'"{v}"' for v in sorted(typos(t.stem)))
     return "(" + " OR ".join(alts) + ")"
@@ -103,42 +127,57 @@ def _typos(con: sqlite3.Connection) -> Typos:
     return typos
 
 
+@dataclass
+class _Plan:
+    """How one search finds its ids: the FROM clause, and whether the text or the place
+    drives it (chosen by estimated counts, `_plan`)."""
+
+    joins: str
+    text_first: bool
+
+
 def search(con: sqlite3.Connection, q: SearchQuery, now: datetime) -> SearchResult:
-    where, params, joins = _where(q, now)
-    sort = q.effective_sort()
+    """The matching ids are computed once: the page, the total and (when asked) the facets
+    all come from that one set."""
     fts = fts_query(q.text, _typos(con)) if q.text else None
-    dist_sql = _ARC_SQL if q.has_point else "NULL"
-    rank_sql = _BM25 if fts and not _text_by_place(q) else "NULL"
-    next_sql = "NULL"
-    if sort is Sort.distance:
-        order = "dist"
-    elif sort is Sort.relevance and fts:
-        order = "rank"
-    else:
-        order = "nxt IS NULL, nxt"
-        next_sql = "fk_next(a.sched_kind, a.first_start, a.rrule, a.sched, :now)"
-    params.update(plat=q.lat, plon=q.lon, now=utc(now))
-    select = f"""
-        SELECT a.doc, a.id AS aid, {dist_sql} AS dist, {rank_sql} AS rank,
-               {_unknowns(q)} AS unknowns, {next_sql} AS nxt
-        FROM activities a {joins}
-        WHERE {" AND ".join(where)}
-    """
-    radius = "WHERE dist <= :radius" if q.radius_km is not None else ""
-    params["radius"] = q.radius_km
-    sql = f"""SELECT * FROM ({select}) {radius}
-              ORDER BY unknowns, {order}, aid
-              LIMIT :limit OFFSET :offset"""
-    params.update(limit=q.limit, offset=q.offset)
-    count_sql = f"SELECT count(*) FROM ({select}) {radius}"
+    plan = _plan(con, q, fts)
+    where, params = _where(q, now, plan, categories=not q.facets)
+    sort = q.effective_sort()
+    dist_sql = _HAV_SQL if q.has_point else "NULL"
+    rank_sql = _BM25 if plan.text_first and fts else "NULL"
+    order = {Sort.distance: "dist", Sort.relevance: "rank" if fts else "nxt"}.get(sort, "nxt")
+    params.update(plat=q.lat, plon=q.lon, now=utc(now), limit=q.limit, offset=q.offset,
+                  rad=math.pi / 180,
+                  cos_plat=None if q.lat is None else math.cos(math.radians(q.lat)),
+                  radius=None if q.radius_km is None else _haversine_of(q.radius_km))
     if fts is not None:
         params["fts"] = fts
-    rows = con.execute(sql, params).fetchall()
-    total = int(con.execute(count_sql, params).fetchone()[0])
-    facets = _facets(con, q, now)
+    hit_sql = _category_test(q, params) if q.facets else "1"
+    # The candidates are kept once (each row's nearness computed once); the circle, the
+    # page and the total are taken from them.
+    next_sql = _next_sql(con, params) if order == "nxt" else "NULL"
+    in_next_order = order == "nxt" and next_sql == "a.next_start" and plan.joins == _ALL
+    materialized = "NOT MATERIALIZED" if in_next_order and not _soft(q) else "MATERIALIZED"
+    cte = f"""WITH cand AS {materialized} (
+        SELECT a.rid AS rid, a.id AS aid, {dist_sql} AS dist, {rank_sql} AS rank,
+               {_unknowns(q)} AS unknowns, {next_sql} AS nxt, {hit_sql} AS hit
+        FROM {plan.joins}
+        WHERE {" AND ".join(where)})"""
+    ids = "cand WHERE dist <= :radius" if q.radius_km is not None else "cand"
+    order_by = f"unknowns, {order}, aid" if order != "nxt" else (
+        "unknowns, nxt, aid" if _soft(q) else "nxt, aid")
+    if q.facets:
+        rows, total, facets = _with_facets(con, cte, ids, order_by, params)
+    elif order_by == "nxt, aid" and in_next_order:
+        rows, total = _page_in_next_order(con, cte, ids, params)
+        facets = None
+    else:
+        rows, total = _page(con, cte, ids, order_by, params)
+        facets = None
+    docs = _docs(con, [r[0] for r in rows])
     hits = []
-    for doc, _aid, dist, rank, _unknowns_n, _nxt in rows:
-        activity = Activity.model_validate_json(doc)
+    for rid, dist, rank in rows:
+        activity = Activity.model_validate_json(docs[rid])
         if dist is not None:
             dist = _exact_km(activity, q)
         hits.append(Hit(
@@ -147,7 +186,85 @@ def search(con: sqlite3.Connection, q: SearchQuery, now: datetime) -> SearchResu
             score=None if rank is None else round(-rank, 4),
             matched=matched(activity, q),
         ))
-    return SearchResult(total=total, hits=hits, facets={"categories": facets})
+    return SearchResult(total=total, hits=hits,
+                        facets={} if facets is None else {"categories": facets})
+
+
+Row = tuple[int, float | None, float | None]  # rid, arc distance, bm25
+
+
+def _page(con: sqlite3.Connection, cte: str, ids: str, order_by: str, params: dict[str, Any]
+          ) -> tuple[list[Row], int]:
+    """The page and the total from the matching ids, computed once (`cand` is
+    materialized): the total counts them, the page is the first of them in order (a
+    bounded sort: a window count over the same rows would sort them all)."""
+    found = con.execute(
+        f"""{cte} SELECT rid, dist, rank, (SELECT count(*) FROM {ids}) FROM {ids}
+            ORDER BY {order_by} LIMIT :limit OFFSET :offset""", params).fetchall()
+    if found:
+        return [(r, d, k) for r, d, k, _ in found], int(found[0][3])
+    if not params["offset"]:
+        return [], 0
+    # A page past the end holds no row to carry the count.
+    return [], int(con.execute(f"{cte} SELECT count(*) FROM {ids}", params).fetchone()[0])
+
+
+def _page_in_next_order(con: sqlite3.Connection, cte: str, ids: str, params: dict[str, Any]
+                        ) -> tuple[list[Row], int]:
+    """`sort=next` with nothing else to order by: the page is read in the order of the
+    next-start index (no sort of every hit), the total counted over the same ids (a scan of
+    the narrow search index)."""
+    rows = con.execute(f"""{cte} SELECT rid, dist, rank FROM {ids}
+                           ORDER BY nxt, aid LIMIT :limit OFFSET :offset""", params).fetchall()
+    total = int(con.execute(f"{cte} SELECT count(*) FROM {ids}", params).fetchone()[0])
+    return rows, total
+
+
+def _with_facets(con: sqlite3.Connection, cte: str, ids: str, order_by: str,
+                 params: dict[str, Any]) -> tuple[list[Row], int, dict[str, int]]:
+    """The page, the total and the category facets from the matching ids, kept once in a
+    temporary table. The set is taken without the category filter (`hit` says who meets
+    it), so the facets can count what the other interests would give. The counts walk the
+    set and look each rid up in `activity_categories` (CROSS JOIN keeps that order: never a
+    scan of the whole table)."""
+    con.execute("""CREATE TEMP TABLE IF NOT EXISTS fk_ids (
+        rid INTEGER PRIMARY KEY, aid TEXT, dist REAL, rank REAL, unknowns INTEGER, nxt TEXT,
+        hit INTEGER)""")
+    con.execute("DELETE FROM temp.fk_ids")
+    con.execute(f"""{cte} INSERT INTO temp.fk_ids
+                    SELECT rid, aid, dist, rank, unknowns, nxt, hit FROM {ids}""", params)
+    rows = con.execute(
+        f"""SELECT rid, dist, rank FROM temp.fk_ids WHERE hit
+            ORDER BY {order_by} LIMIT :limit OFFSET :offset""", params).fetchall()
+    total = int(con.execute("SELECT count(*) FROM temp.fk_ids WHERE hit").fetchone()[0])
+    facets = {slug: n for slug, n in con.execute(
+        """SELECT c.slug, count(*) FROM temp.fk_ids h
+           CROSS JOIN activity_categories c ON c.rid = h.rid
+           GROUP BY c.slug ORDER BY c.slug""")}
+    con.execute("DELETE FROM temp.fk_ids")
+    return rows, total, facets
+
+
+def _docs(con: sqlite3.Connection, rids: list[int]) -> dict[int, str]:
+    """The stored records of the page's rows only."""
+    if not rids:
+        return {}
+    marks = ",".join("?" * len(rids))
+    return dict(con.execute(f"SELECT rid, doc FROM activities WHERE rid IN ({marks})", rids))
+
+
+def _next_sql(con: sqlite3.Connection, params: dict[str, Any]) -> str:
+    """The sort key of `sort=next`: the stored, indexed next start. Rows for which it is not
+    exact at this `now` (normally none: the backend refreshes them before a search, see
+    `SQLiteBackend.refresh_next_starts`; more remain only for a `now` before the stored
+    one, or past the refresh's bound) get it computed in the query."""
+    stale = con.execute("""SELECT 1 FROM activities WHERE next_start < :now
+                           UNION ALL SELECT 1 FROM activities WHERE next_ref > :now LIMIT 1""",
+                        {"now": params["now"]}).fetchone()
+    if stale is None:
+        return "a.next_start"
+    return ("(CASE WHEN a.next_ref <= :now AND a.next_start >= :now THEN a.next_start "
+            "ELSE fk_next(json_extract(a.doc, '$.schedule'), :now) END)")
 
 
 def _exact_km(activity: Activity, q: SearchQuery) -> float | None:
@@ -158,58 +275,87 @@ def _exact_km(activity: Activity, q: SearchQuery) -> float | None:
     return distance_km(lat, lon, q.lat, q.lon)
 
 
-def _facets(con: sqlite3.Connection, q: SearchQuery, now: datetime) -> dict[str, int]:
-    # Counts per category under every filter except the category filter itself, so the
-    # page can show how many the other interests would give.
-    unfiltered = q.model_copy(update={"categories": []})
-    where, params, joins = _where(unfiltered, now)
-    params.update(plat=q.lat, plon=q.lon, radius=q.radius_km)
-    if q.text:
-        params["fts"] = fts_query(q.text, _typos(con))
-    dist = f" AND {_ARC_SQL} <= :radius" if q.radius_km is not None else ""
-    rows = con.execute(
-        f"""SELECT c.slug, count(*) FROM activities a {joins}
-            JOIN activity_categories c ON c.rid = a.rid
-            WHERE {" AND ".join(where)} {dist}
-            GROUP BY c.slug ORDER BY c.slug""",
-        params,
-    ).fetchall()
-    return {slug: n for slug, n in rows}
+def _box(q: SearchQuery) -> dict[str, float]:
+    """The box around the query's circle (the R*Tree's pre-filter)."""
+    assert q.lat is not None and q.lon is not None and q.radius_km is not None
+    dlat = q.radius_km / 110.574
+    dlon = q.radius_km / (111.320 * max(math.cos(math.radians(q.lat)), 0.01))
+    return {"lat0": q.lat - dlat, "lat1": q.lat + dlat, "lon0": q.lon - dlon,
+            "lon1": q.lon + dlon}
 
 
-def _where(q: SearchQuery, now: datetime) -> tuple[list[str], dict[str, Any], str]:
+#: Every activity, in whatever order serves the search best (the next-start index for
+#: `sort=next`).
+_ALL = "activities a"
+#: The place first: the activities in the box, read from the search index that is ordered
+#: by place. (Measured with EXPLAIN QUERY PLAN at 100k activities: walking the R*Tree and
+#: then reading each of its rids took 12-16 times as long as this range of one index.)
+_BY_PLACE = f"activities a INDEXED BY {PLACE_INDEX}"
+_IN_BOX = ("g.min_lat >= :lat0 AND g.max_lat <= :lat1 "
+           "AND g.min_lon >= :lon0 AND g.max_lon <= :lon1")
+
+
+def _plan(con: sqlite3.Connection, q: SearchQuery, fts: str | None) -> _Plan:
+    """Which of text and place drives the search. Relevance needs the text's own scores,
+    so the text drives it; otherwise the rarer of the two, by estimated counts: how many
+    places the R*Tree holds in the box, and whether FTS5 finds fewer matches than that
+    (counted only up to the box's count, so a common word costs no more than the box)."""
+    place = q.has_point and q.radius_km is not None
+    if fts is None or not q.text:
+        if place:
+            return _Plan(_BY_PLACE, text_first=False)
+        # Categories give a set of rids, each read through the narrow index; with no such
+        # set the planner is free to walk the next-start index for `sort=next`.
+        return _Plan(f"activities a INDEXED BY {SEARCH_INDEX}" if q.categories
+                     else _ALL, text_first=False)
+    text = _Plan(f"activity_fts CROSS JOIN activities a INDEXED BY {SEARCH_INDEX} "
+                 "ON a.rid = activity_fts.rowid", text_first=True)
+    if not place or q.effective_sort() is Sort.relevance:
+        return text
+    box = _box(q)
+    in_box = int(con.execute(f"SELECT count(*) FROM activity_geo g WHERE {_IN_BOX}",
+                             box).fetchone()[0])
+    matches = int(con.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM activity_fts WHERE activity_fts MATCH :fts "
+        "LIMIT :cap)", {"fts": fts, "cap": in_box + 1}).fetchone()[0])
+    if matches <= in_box:
+        return text
+    return _Plan(_BY_PLACE, text_first=False)
+
+
+def _category_test(q: SearchQuery, params: dict[str, Any]) -> str:
+    """Whether a row has any of the asked categories (by the (slug, rid) key: no scan)."""
+    if not q.categories:
+        return "1"
+    marks = ",".join(f":cat{i}" for i in range(len(q.categories)))
+    params.update({f"cat{i}": c for i, c in enumerate(q.categories)})
+    return (f"EXISTS (SELECT 1 FROM activity_categories c WHERE c.rid = a.rid "
+            f"AND c.slug IN ({marks}))")
+
+
+def _where(q: SearchQuery, now: datetime, plan: _Plan, categories: bool = True
+           ) -> tuple[list[str], dict[str, Any]]:
     where = ["a.status = 'active'", f"IFNULL(a.event_status, '') NOT IN ({_NOT_TAKING_PLACE})",
              "(a.last_start IS NULL OR a.last_start >= :now_day)"]
     # A one-off is shown the whole day it happens.
     day_start = now.astimezone(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     params: dict[str, Any] = {"now_day": utc(day_start)}
-    joins = ""
     if q.text:
-        fts = fts_query(q.text)
-        if fts is None:
-            where.append("0")  # nothing searchable was typed: nothing matches
-        elif _text_by_place(q):
-            # Near a point, the place narrows most: walk the R*Tree, and check each
-            # candidate against the text matches (materialised once).
-            where.append("a.rid IN (SELECT rowid FROM activity_fts "
-                         "WHERE activity_fts MATCH :fts)")
-        else:
-            joins += " JOIN activity_fts f ON f.rowid = a.rid AND activity_fts MATCH :fts"
+        where.append(_text_where(q, plan))
     if q.has_point and q.radius_km is not None:
-        assert q.lat is not None and q.lon is not None
-        dlat = q.radius_km / 110.574
-        dlon = q.radius_km / (111.320 * max(math.cos(math.radians(q.lat)), 0.01))
-        joins += " JOIN activity_geo g ON g.rid = a.rid"
-        where.append("g.min_lat >= :lat0 AND g.max_lat <= :lat1 "
-                     "AND g.min_lon >= :lon0 AND g.max_lon <= :lon1")
-        params.update(lat0=q.lat - dlat, lat1=q.lat + dlat, lon0=q.lon - dlon,
-                      lon1=q.lon + dlon)
+        params.update(_box(q))
+        if not plan.text_first:  # one range of the place index per band of the box
+            bands = range(lat_band(params["lat0"]) or 0, (lat_band(params["lat1"]) or 0) + 1)
+            params.update({f"band{i}": b for i, b in enumerate(bands)})
+            where.append(f"a.lat_band IN ({','.join(f':band{i}' for i in range(len(bands)))})")
+        where.append("a.lon BETWEEN :lon0 AND :lon1 AND a.lat BETWEEN :lat0 AND :lat1")
     elif q.has_point and q.effective_sort() is Sort.distance:
         where.append("a.lat IS NOT NULL")
-    if q.categories:
+    if q.categories and categories:
+        # A set from the (slug, rid) key: it can drive the search when it is the narrowest.
+        _category_test(q, params)
         marks = ",".join(f":cat{i}" for i in range(len(q.categories)))
         where.append(f"a.rid IN (SELECT rid FROM activity_categories WHERE slug IN ({marks}))")
-        params.update({f"cat{i}": c for i, c in enumerate(q.categories)})
     if q.municipality:
         where.append("a.municipality = :muni")
         params["muni"] = q.municipality.casefold()
@@ -220,7 +366,21 @@ def _where(q: SearchQuery, now: datetime) -> tuple[list[str], dict[str, Any], st
         if q.strict:
             where.append(f"({stated})")
         params.update(values)
-    return where, params, joins
+    return where, params
+
+
+def _text_where(q: SearchQuery, plan: _Plan) -> str:
+    """The text's condition. Assumes of `fts_query` (worked on with the free-text recall
+    work) only that it gives one FTS5 MATCH expression, or None when nothing searchable was
+    typed."""
+    if q.text and fts_query(q.text) is None:
+        return "0"  # nothing searchable was typed: nothing matches
+    if plan.text_first:
+        return "activity_fts MATCH :fts"
+    # The place drives: each candidate in the box is checked against the text.
+    # FTS5 cannot check one rowid cheaply (it reads the term's whole doclist each time), so
+    # the matches are read once into a set that each candidate is looked up in.
+    return "a.rid IN (SELECT rowid FROM activity_fts WHERE activity_fts MATCH :fts)"
 
 
 def _soft(q: SearchQuery) -> list[tuple[str, str, dict[str, Any]]]:
@@ -255,25 +415,30 @@ def _unknowns(q: SearchQuery) -> str:
                             for _, stated, _ in soft) + ")"
 
 
-def _text_by_place(q: SearchQuery) -> bool:
-    """Whether a text search near a point is better driven by the place than by the text."""
-    return bool(q.text and q.has_point and q.radius_km is not None
-                and q.effective_sort() is not Sort.relevance)
+class NextStarts:
+    """The SQL function `fk_next(schedule JSON, now)`: an activity's next start at or after
+    `now` (UTC ISO), or `NO_NEXT`, for the rows whose stored one is not exact at `now`.
 
+    Cached by schedule, each answer with the time it was computed at: it stays exact for
+    every `now` from then until that next start, so a live server (whose `now` moves on with
+    every request) still finds it; the cache never keys on `now` itself.
+    """
 
-@lru_cache(maxsize=100_000)
-def next_start(kind: str, first_start: str | None, rrule: str | None, sched: str | None,
-               now: str) -> str | None:
-    """Next start (UTC ISO) at or after `now`, for ordering by "next"; None when unknown.
-    A schedule with further rules or dates comes whole in `sched` (JSON); otherwise its first
-    rule is enough. (The SQL function `fk_next`.)"""
-    if first_start is None:
-        return None
-    try:
-        sched_ = (Schedule.model_validate_json(sched) if sched else Schedule(
-            kind=ScheduleKind(kind), start=datetime.fromisoformat(first_start), rrule=rrule))
-    except ValueError:
-        return None
-    after = datetime.fromisoformat(now).replace(tzinfo=UTC)
-    nxt = schedule.next_occurrences(sched_, after, 1)
-    return utc(nxt[0]) if nxt else None
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self._known: dict[str, tuple[str, str]] = {}  # schedule → (computed at, next start)
+
+    def __call__(self, sched: str | None, now: str) -> str:
+        if sched is None:
+            return NO_NEXT
+        known = self._known.get(sched)
+        if known is not None and known[0] <= now <= known[1]:
+            return known[1]
+        try:
+            key = next_key(Schedule.model_validate_json(sched), now)
+        except ValueError:
+            return NO_NEXT
+        if len(self._known) >= self.size:
+            self._known.clear()
+        self._known[sched] = (now, key)
+        return key

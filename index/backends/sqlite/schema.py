@@ -4,10 +4,12 @@ file written by an older version is brought up to them."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
+from core import clock
 from core.schema import Activity, Schedule
 from index.filters import STORED_RULES, AnyOf, AtMost, Flag, Span
 from normalize import schedule
@@ -38,6 +40,7 @@ CREATE TABLE IF NOT EXISTS activities (
 _REST = """
 CREATE INDEX IF NOT EXISTS activities_org ON activities(organization_id);
 CREATE INDEX IF NOT EXISTS activities_source ON activities(source_name);
+CREATE INDEX IF NOT EXISTS activities_muni ON activities(municipality);
 CREATE TABLE IF NOT EXISTS activity_categories (
     rid INTEGER NOT NULL REFERENCES activities(rid) ON DELETE CASCADE,
     slug TEXT NOT NULL,
@@ -56,6 +59,85 @@ CREATE TABLE IF NOT EXISTS organizations (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+#: The stored next start of an activity that meets no more, or whose time is unknown: it
+#: sorts after every time (a sort key, never shown).
+NO_NEXT = "~"
+#: The stored next-start columns and their index (made after `migrate`, which may add them).
+NEXT_COLUMNS = [("next_start", "TEXT"), ("next_ref", "TEXT")]
+_NEXT_INDEX = """
+CREATE INDEX IF NOT EXISTS activities_next ON activities(next_start, id);
+CREATE INDEX IF NOT EXISTS activities_next_ref ON activities(next_ref);
+"""
+
+
+#: The columns a search reads of an activity, in one covering index led by rid: a search
+#: walks its candidates (from the R*Tree or FTS5) by rid through this narrow index, never
+#: through the wide rows that hold each record's JSON.
+SEARCH_INDEX = "activities_search"
+
+
+def search_columns() -> list[str]:
+    """The columns of `SEARCH_INDEX`: rid, the hard filters', the soft filters', the sort
+    keys and the id (the last tie-break)."""
+    return ["rid", "status", "event_status", "last_start", "lat", "lon", "municipality",
+            *(c for c, _ in FILTER_COLUMNS), "next_start", "next_ref", "id"]
+
+
+#: The same columns led by the place, by band of latitude and then longitude: a search near
+#: a point reads one short range per band its box spans (an R*Tree's work, in the index
+#: that also holds everything else the search reads of each place).
+PLACE_INDEX = "activities_place"
+#: Bands of latitude per degree (a band is about 11 km high).
+BANDS_PER_DEGREE = 10
+
+
+def lat_band(lat: float | None) -> int | None:
+    """The band of latitude a place lies in.
+
+    >>> lat_band(56.3601), lat_band(-0.01), lat_band(None)
+    (563, -1, None)
+    """
+    return None if lat is None else math.floor(lat * BANDS_PER_DEGREE)
+
+
+def place_columns() -> list[str]:
+    """The columns of `PLACE_INDEX` (rid is in every index)."""
+    rest = [c for c in search_columns() if c not in {"rid", "lat", "lon"}]
+    return ["lat_band", "lon", "lat", *rest]
+
+
+def _ensure_search_indexes(con: sqlite3.Connection) -> None:
+    """Make `SEARCH_INDEX` and `PLACE_INDEX`, or make them again when the columns a search
+    reads have changed (a soft filter added)."""
+    for name, want in ((SEARCH_INDEX, search_columns()), (PLACE_INDEX, place_columns())):
+        have = [r[2] for r in con.execute(f"PRAGMA index_info({name})")]
+        if have == want:
+            continue
+        con.execute(f"DROP INDEX IF EXISTS {name}")
+        con.execute(f"CREATE INDEX {name} ON activities({', '.join(want)})")
+
+
+def next_key(sched: Schedule, ref: str) -> str:
+    """The next start at or after `ref` (UTC ISO, as `utc` writes it), as the store keeps it:
+    UTC ISO, or `NO_NEXT`. Computed by `normalize.schedule.next_occurrences`, the one
+    function that gives occurrences.
+
+    It is exact for every later time `now` with `ref <= now <= next_start`: no meeting falls
+    between `ref` and the stored one. A search outside that window recomputes it
+    (`SQLiteBackend.refresh_next_starts`).
+    """
+    after = datetime.fromisoformat(ref).replace(tzinfo=UTC)
+    found = schedule.next_occurrences(sched, after, 1)
+    return (utc(found[0]) or NO_NEXT) if found else NO_NEXT
+
+
+def next_values(a: Activity, ref: datetime) -> dict[str, Any]:
+    """An activity's stored next start, computed at `ref`, with `ref` itself."""
+    at = utc(ref)
+    assert at is not None
+    return {"next_start": next_key(a.schedule, at), "next_ref": at}
 
 
 def utc(dt: datetime | None) -> str | None:
@@ -87,12 +169,14 @@ def _filter_columns() -> list[tuple[str, str]]:
     return columns
 
 
-def derived_values(a: Activity) -> dict[str, Any]:
+def derived_values(a: Activity, ref: datetime) -> dict[str, Any]:
     """The columns made from the stored record that an older file may lack or have made by
     older rules: the soft filters', the event status (a record stored before it was read has
-    none: unknown), the schedule's further rules and dates, and its last meeting."""
+    none: unknown), the schedule's further rules and dates, its last meeting, the next start
+    as of `ref`, and the band of latitude the place index is led by."""
     return {**filter_values(a), "event_status": a.event_status.value,
-            "sched": sched_json(a.schedule), "last_start": utc(schedule.last_start(a.schedule))}
+            "sched": sched_json(a.schedule), "last_start": utc(schedule.last_start(a.schedule)),
+            **next_values(a, ref), "lat_band": lat_band(a.location.lat)}
 
 
 def sched_json(sch: Schedule) -> str | None:
@@ -123,9 +207,10 @@ def filter_values(a: Activity) -> dict[str, Any]:
 
 #: The soft filters' columns; and the stated flags kept beside them that are not among them.
 FILTER_COLUMNS = _filter_columns()
-#: Columns added after the first version: the soft filters', the event status and the
-#: schedule beyond its first rule.
-DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT"), ("sched", "TEXT")]
+#: Columns added after the first version: the soft filters', the event status, the schedule
+#: beyond its first rule, the stored next start and the place index's band of latitude.
+DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT"), ("sched", "TEXT"), *NEXT_COLUMNS,
+                   ("lat_band", "INTEGER")]
 #: Version of the rules that make the derived columns (`derived_values`) from a record. A
 #: file made by lower versions has them all made again from its stored records when opened.
 #: 2: schedules of several rules (weekdays, parts of the day, next and last meeting of
@@ -134,8 +219,9 @@ DERIVED_VERSION = 2
 _ALSO = [f for f in ALSO_STORED if f not in {c for c, _ in FILTER_COLUMNS}]
 
 
-def row(a: Activity, digest: str) -> dict[str, Any]:
-    """An activity's row in `activities`, by column (rid is given by the writer)."""
+def row(a: Activity, digest: str, ref: datetime) -> dict[str, Any]:
+    """An activity's row in `activities`, by column (rid is given by the writer); its next
+    start as of `ref`."""
     loc, sch = a.location, a.schedule
     return {
         "id": a.id, "doc": a.model_dump_json(), "content_hash": digest,
@@ -149,6 +235,8 @@ def row(a: Activity, digest: str) -> dict[str, Any]:
         "source_name": a.source.name, "source_kind": a.source.kind.value,
         "organization_id": a.organization_id,
         **filter_values(a),
+        **next_values(a, ref),
+        "lat_band": lat_band(loc.lat),
     }
 
 
@@ -197,6 +285,8 @@ def create(con: sqlite3.Connection) -> None:
     migrate(con)
     if not had_merge_tables:
         _fill_merge_tables(con)
+    con.executescript(_NEXT_INDEX)
+    _ensure_search_indexes(con)
 
 
 def _fill_merge_tables(con: sqlite3.Connection) -> None:
@@ -227,8 +317,9 @@ def migrate(con: sqlite3.Connection) -> None:
             for name, kind in missing:
                 con.execute(f"ALTER TABLE activities ADD COLUMN {name} {kind}")
             updates = []
+            ref = clock.now()
             for rid, doc in con.execute("SELECT rid, doc FROM activities").fetchall():
-                values = derived_values(Activity.model_validate_json(doc))
+                values = derived_values(Activity.model_validate_json(doc), ref)
                 updates.append((*(values[n] for n in names), rid))
             assignments = ", ".join(f"{n} = ?" for n in names)
             if names:

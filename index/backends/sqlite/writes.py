@@ -5,24 +5,28 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from datetime import datetime
 
-from core.schema import Activity, Organization, Status
-from index.backends.sqlite.schema import row, write_merge_rows
+from core import clock
+from core.schema import Activity, Organization, Schedule, Status
+from index.backends.sqlite.schema import next_key, row, write_merge_rows
 from index.contract import WriteStats, carry_over, content_hash, merge_organization
 from normalize import analysis
 
 
 def upsert(con: sqlite3.Connection, activities: Iterable[Activity]) -> WriteStats:
     stats = WriteStats()
+    ref = clock.now()  # the stored next starts are computed as of now
     for activity in activities:
         try:
-            _upsert_one(con, activity, stats)
+            _upsert_one(con, activity, stats, ref)
         except (sqlite3.Error, ValueError) as exc:
             stats.errors.append((activity.id, f"{type(exc).__name__}: {exc}"))
     return stats
 
 
-def _upsert_one(con: sqlite3.Connection, a: Activity, stats: WriteStats) -> None:
+def _upsert_one(con: sqlite3.Connection, a: Activity, stats: WriteStats, ref: datetime
+                ) -> None:
     found = con.execute(
         "SELECT rid, content_hash, doc FROM activities WHERE id = ?", (a.id,)
     ).fetchone()
@@ -40,7 +44,7 @@ def _upsert_one(con: sqlite3.Connection, a: Activity, stats: WriteStats) -> None
     else:
         stats.new += 1
     stats.written.append(a.id)
-    values = {"rid": rid, **row(a, digest)}
+    values = {"rid": rid, **row(a, digest, ref)}
     cur = con.execute(
         f"INSERT INTO activities ({', '.join(values)}) "
         f"VALUES ({', '.join(':' + c for c in values)})", values)
@@ -120,3 +124,23 @@ def upsert_organizations(con: sqlite3.Connection, organizations: Iterable[Organi
             (org.id, org.name, org.model_dump_json()),
         )
     return stats
+
+
+def stale_next_starts(con: sqlite3.Connection, now: str, limit: int | None = None
+                      ) -> list[tuple[int, str]]:
+    """Rows whose stored next start is not exact for `now` (UTC ISO): a meeting has passed
+    since it was computed, or it was computed after `now`. Both found by an index."""
+    return con.execute(
+        """SELECT rid, json_extract(doc, '$.schedule') FROM activities
+           WHERE rid IN (SELECT rid FROM activities WHERE next_start < :now
+                         UNION SELECT rid FROM activities WHERE next_ref > :now)
+           LIMIT :limit""", {"now": now, "limit": -1 if limit is None else limit}).fetchall()
+
+
+def refresh_next_starts(con: sqlite3.Connection, stale: list[tuple[int, str]], now: str
+                        ) -> int:
+    """Store the next start as of `now` for the `stale` rows (rid, schedule JSON)."""
+    con.executemany(
+        "UPDATE activities SET next_start = ?, next_ref = ? WHERE rid = ?",
+        [(next_key(Schedule.model_validate_json(s), now), now, rid) for rid, s in stale])
+    return len(stale)
