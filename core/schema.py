@@ -195,6 +195,15 @@ class Location(_Model):
 
 
 @lru_cache(maxsize=4096)
+def _checked_rrule(v: str) -> str:
+    """An RRULE body without its "RRULE:" prefix; ValueError saying what is wrong with it."""
+    body = v.strip().removeprefix("RRULE:")
+    problem = _rrule_problem(body)
+    if problem:
+        raise ValueError(f"invalid RRULE {v!r}: {problem}")
+    return body
+
+
 def _rrule_problem(body: str) -> str | None:
     """Why an RRULE body is invalid, or None. Cached: crawls repeat the same few rules."""
     from dateutil.rrule import rrulestr
@@ -224,11 +233,7 @@ class ScheduleRule(_Model):
     @field_validator("rrule")
     @classmethod
     def _rrule_is_valid(cls, v: str) -> str:
-        body = v.strip().removeprefix("RRULE:")
-        problem = _rrule_problem(body)
-        if problem:
-            raise ValueError(f"invalid RRULE {v!r}: {problem}")
-        return body
+        return _checked_rrule(v)
 
     @model_validator(mode="after")
     def _coherent(self) -> ScheduleRule:
@@ -286,13 +291,7 @@ class Schedule(_Model):
     @field_validator("rrule")
     @classmethod
     def _rrule_is_valid(cls, v: str | None) -> str | None:
-        if v is None:
-            return v
-        body = v.strip().removeprefix("RRULE:")
-        problem = _rrule_problem(body)
-        if problem:
-            raise ValueError(f"invalid RRULE {v!r}: {problem}")
-        return body
+        return None if v is None else _checked_rrule(v)
 
     @model_validator(mode="after")
     def _coherent(self) -> Schedule:
