@@ -177,8 +177,8 @@ def test_free() -> None:
 
 @pytest.mark.parametrize(("event", "amount"), [
     ("Spis sammen på Aktivitetscentret", 95.0), ("Julefrokost for medlemmer", 325.0),
-    ("Krolf ved Vinderup Hallen", 20.0), ("Bustur til Ulfborg og Vesterhavet", 395.0),
-    ("AFLYST: Foredrag om Holstebros købstadshistorie", 50.0)])
+    ("Krolf ved Vinderup Hallen", 20.0), ("Bustur til Ulfborg og Vesterhavet", 445.0),
+    ("AFLYST: Foredrag om Holstebros købstadshistorie", 75.0)])  # a newcomer: a non-member
 def test_priced(event: str, amount: float) -> None:
     assert (EVENTS[event].price.amount_dkk, EVENTS[event].price.is_free) == (amount, False)
 

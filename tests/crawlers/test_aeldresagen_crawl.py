@@ -103,7 +103,7 @@ def test_place_price_and_organiser_stored(crawled: Crawled) -> None:
     assert (loc.name, loc.address, loc.postcode, loc.city, loc.municipality) == (
         "Busholdepladsen ved Vinderup Station", "Stationsvej 1", "7830", "Vinderup",
         "Holstebro")
-    assert (trip.price.amount_dkk, trip.organizer.name) == (395.0, "Ældre Sagen Vinderup")
+    assert (trip.price.amount_dkk, trip.organizer.name) == (445.0, "Ældre Sagen Vinderup")
     assert {a.organizer.name for a in crawled[1].values()} == {
         "Ældre Sagen Holstebro", "Ældre Sagen Vinderup"}
 

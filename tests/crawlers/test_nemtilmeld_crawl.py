@@ -114,7 +114,7 @@ def test_availability_indexed(crawled: Crawled, title: str, places: Availability
 def test_price_indexed(crawled: Crawled) -> None:
     assert {t: a.price.amount_dkk for t, a in crawled[1].items()} == {
         "Strikkecafé på Vinderup Bibliotek": 0.0, "Julefrokost for seniorer i Ulfborg": 150.0,
-        "Gåtur langs Storå": 0.0, "Foredrag: Livet på heden i Vestjylland": 50.0,
+        "Gåtur langs Storå": 0.0, "Foredrag: Livet på heden i Vestjylland": 75.0,
         "Banko i Vinderup Hallen": 40.0}
 
 
