@@ -125,10 +125,21 @@ def from_platform(state: str | None) -> tuple[Found[EventStatus], Found[Availabi
     return parse_event_status(state), parse_availability(state)
 
 
+#: Words without one of which no phrase of the table can match (a cheap look first: most
+#: texts say nothing of status or places). Each phrase of `_status_phrases` holds one.
+_STATUS_CUES = ("aflys", "cancel", "udsat", "postpon", "udskud", "udsætte", "udskyde",
+                "flyttet", "dato")
+_PLACES_CUES = ("udsolgt", "fuldt", "overtegnet", "pladser", "venteliste", "sold",
+                "overbooket", "fyldt")
+
+
 def _first_stated(text: str | None, table: tuple[tuple[re.Pattern[str], T], ...],
-                  unknown: T) -> Found[T]:
+                  unknown: T, cues: tuple[str, ...]) -> Found[T]:
     """The first sentence that states a value by `table` and is not in doubt."""
     if not text or not text.strip():
+        return Found(unknown)
+    folded = text.casefold()
+    if not any(cue in folded for cue in cues):
         return Found(unknown)
     for sentence in _sentences(text):
         low = sentence.casefold()
@@ -145,14 +156,14 @@ def _first_stated(text: str | None, table: tuple[tuple[re.Pattern[str], T], ...]
 def parse_event_status(text: str | None) -> Found[EventStatus]:
     """Cancelled or postponed as Danish text says it; unknown otherwise (text never says
     "scheduled": that it is announced is no statement that it takes place)."""
-    return _first_stated(text, _STATUS, EventStatus.unknown)
+    return _first_stated(text, _STATUS, EventStatus.unknown, _STATUS_CUES)
 
 
 @lru_cache(maxsize=20_000)
 def parse_availability(text: str | None) -> Found[Availability]:
     """Full, waiting list or places left, as Danish text says it; "tilmelding lukket" is no
     statement that it is full."""
-    return _first_stated(text, _AVAILABILITY, Availability.unknown)
+    return _first_stated(text, _AVAILABILITY, Availability.unknown, _PLACES_CUES)
 
 
 def _day(m: re.Match[str]) -> Day | None:
@@ -176,7 +187,7 @@ def parse_cancelled_days(text: str | None) -> tuple[tuple[Day, str], ...]:
     >>> parse_cancelled_days("Vi ses hver tirsdag. Bemærk: aflyst d. 12. december.")
     ((Day(day=12, month=12, year=None), 'Bemærk: aflyst d. 12. december.'),)
     """
-    if not text:
+    if not text or "aflys" not in text.casefold():  # every CANCELLED_DAY phrase says it
         return ()
     found: list[tuple[Day, str]] = []
     for sentence in _sentences(text):
