@@ -111,6 +111,22 @@ def from_offers(offers: object) -> Found[Availability]:
     return Found(known[0][0], known[0][1]) if known else _NO_PLACES
 
 
+def is_status_code(value: str) -> bool:
+    """Whether a status is a format's code (one word of the structured or platform tables:
+    "CANCELLED", "https://schema.org/EventCancelled", "SoldOut"), not a sentence of the
+    source's own.
+
+    >>> is_status_code("CANCELLED"), is_status_code("Arrangementet er aflyst.")
+    (True, False)
+    """
+    if not value.strip() or any(c.isspace() for c in value.strip()):
+        return False
+    word = _word(value)
+    return any(word in table for table in (
+        phrases.STRUCTURED_EVENT_STATUS, phrases.STRUCTURED_AVAILABILITY,
+        phrases.PLATFORM_EVENT_STATUS, phrases.PLATFORM_AVAILABILITY))
+
+
 def from_platform(state: str | None) -> tuple[Found[EventStatus], Found[Availability]]:
     """A platform's raw state as one word ("Cancelled", "SoldOut", "CANCELLED"); what is no
     known state word is read as Danish text ("Arrangementet er aflyst")."""

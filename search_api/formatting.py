@@ -18,6 +18,7 @@ from core.schema import (
     Schedule,
 )
 from index.contract import MAX_RADIUS_KM
+from normalize.event_status import is_status_code
 from normalize.schedule import rules
 
 UNKNOWN = "ikke oplyst"
@@ -272,15 +273,9 @@ def status_banner(activity: Activity) -> dict[str, str] | None:
     if kind not in STATUS_BANNERS:
         return None
     heading, advice = STATUS_BANNERS[kind]
-    if said and _MACHINE_STATUS.fullmatch(said.strip()):
+    if said and is_status_code(said):
         said = ""  # a feed's code ("CANCELLED", "EventCancelled"): the heading says it
     return {"kind": kind, "heading": heading, "advice": advice, "said": said or ""}
-
-
-#: Status values that are a format's codes, not a source's words: not quoted to the reader.
-_MACHINE_STATUS = re.compile(
-    r"(?i)(?:https?://schema\.org/)?(?:event)?(?:cancell?ed|postponed|rescheduled|"
-    r"movedonline|soldout|sold_out|full|waitlist|waiting_list|tentative|confirmed)")
 
 
 def drop_in(value: bool | None) -> str:

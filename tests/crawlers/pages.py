@@ -6,6 +6,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -16,6 +17,7 @@ from scrapy.responsetypes import responsetypes
 from scrapy.utils.test import get_crawler
 
 from core import clock
+from core.clock import TZ
 from core.schema import Activity
 from crawlers.items import ActivityItem
 from crawlers.sources import SourceConfig
@@ -96,3 +98,15 @@ def activities(items: Iterable[Any]) -> list[ActivityItem]:
 
 def requests(items: Iterable[Any]) -> list[Request]:
     return [i for i in items if isinstance(i, Request)]
+
+
+def at(day: str, hour: int, minute: int = 0) -> datetime:
+    """A Copenhagen time from "YYYY-MM-DD" and a clock time."""
+    y, m, d = (int(x) for x in day.split("-"))
+    return datetime(y, m, d, hour, minute, tzinfo=TZ)
+
+
+def item_named(items: Iterable[Any], title: str) -> ActivityItem:
+    """The one item whose structured data has this name."""
+    (item,) = [i for i in activities(items) if (i.raw.structured or {}).get("name") == title]
+    return item

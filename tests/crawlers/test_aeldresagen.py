@@ -7,7 +7,6 @@ to its page, the page's labelled facts read, each department the organiser of it
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from core.schema import Activity, Availability, EventStatus, ScheduleKind, Sourc
 from crawlers.platforms import PLATFORMS
 from crawlers.sources import SourceConfig
 from crawlers.spiders.municipal import MunicipalSpider
-from tests.conftest import FILES, TZ
+from tests.conftest import FILES
 from tests.crawlers import pages
 
 SITE = FILES / "aeldresagen" / "holstebro"
@@ -56,10 +55,6 @@ CAFE = EVENTS["IT-café: hjælp til MitID og telefon"]
 KROLF = EVENTS["Krolf ved Vinderup Hallen"]
 TRIP = EVENTS["Bustur til Ulfborg og Vesterhavet"]
 
-
-def _at(day: str, hour: int, minute: int = 0) -> datetime:
-    y, m, d = (int(x) for x in day.split("-"))
-    return datetime(y, m, d, hour, minute, tzinfo=TZ)
 
 
 def _skipped() -> list[tuple[str, str, str]]:
@@ -141,21 +136,21 @@ def test_title_whitespace_folded() -> None:
 def test_weekly_activity_from_its_next_occurrence() -> None:
     s = WALK.schedule
     assert (s.kind, s.rrule, s.start, s.end) == (
-        ScheduleKind.recurring, "FREQ=WEEKLY;BYDAY=TU", _at("2026-11-24", 9, 30),
-        _at("2026-11-24", 11))
+        ScheduleKind.recurring, "FREQ=WEEKLY;BYDAY=TU", pages.at("2026-11-24", 9, 30),
+        pages.at("2026-11-24", 11))
 
 
 def test_every_other_week() -> None:
     s = KROLF.schedule
     assert (s.rrule, s.start, s.end) == ("FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
-                                         _at("2026-11-25", 14), _at("2026-11-25", 16))
+                                         pages.at("2026-11-25", 14), pages.at("2026-11-25", 16))
 
 
 def test_each_date_of_a_series() -> None:
     s = MEAL.schedule
-    assert [s.start, *s.dates] == [_at("2026-12-03", 12), _at("2027-01-14", 12),
-                                   _at("2027-02-11", 12)]
-    assert s.end == _at("2026-12-03", 14)
+    assert [s.start, *s.dates] == [pages.at("2026-12-03", 12), pages.at("2027-01-14", 12),
+                                   pages.at("2027-02-11", 12)]
+    assert s.end == pages.at("2026-12-03", 14)
 
 
 @pytest.mark.parametrize(("event", "start", "end"), [
@@ -168,7 +163,7 @@ def test_each_date_of_a_series() -> None:
 def test_one_off_start_and_end(event: str, start: tuple[str, int, int],
                                end: tuple[str, int, int]) -> None:
     s = EVENTS[event].schedule
-    assert (s.kind, s.start, s.end) == (ScheduleKind.once, _at(*start), _at(*end))
+    assert (s.kind, s.start, s.end) == (ScheduleKind.once, pages.at(*start), pages.at(*end))
 
 
 def test_free() -> None:

@@ -5,8 +5,6 @@ state handed on as `texts["status"]` (the crawl with robots.txt: test_dpl_cms_cr
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
 from core.schema import Activity, SourceKind
@@ -14,7 +12,7 @@ from crawlers.items import ActivityItem
 from crawlers.platforms import PLATFORMS
 from crawlers.sources import SourceConfig
 from crawlers.spiders.jsonapi import JsonApiSpider
-from tests.conftest import FILES, TZ
+from tests.conftest import FILES
 from tests.crawlers import pages
 
 SITE = FILES / "dpl-cms" / "holstebro"
@@ -38,14 +36,6 @@ KNIT = EVENTS["Strikkecafé på biblioteket"]
 CRIME = EVENTS["Krimiaften: Mord i Vestjylland"]
 
 
-def _at(day: str, hour: int, minute: int = 0) -> datetime:
-    y, m, d = (int(x) for x in day.split("-"))
-    return datetime(y, m, d, hour, minute, tzinfo=TZ)
-
-
-def _raw(title: str) -> ActivityItem:
-    (item,) = [i for i in ITEMS if (i.raw.structured or {}).get("name") == title]
-    return item
 
 
 def test_the_platform_fills_in_the_source() -> None:
@@ -78,24 +68,24 @@ def test_occurrences_of_a_series_are_one_activity() -> None:
 
 
 def test_series_id_is_the_origin() -> None:
-    assert _raw("Strikkecafé på biblioteket").raw.origin_id == (
+    assert pages.item_named(ITEMS, "Strikkecafé på biblioteket").raw.origin_id == (
         "9b0f3c2d-6e5a-4f1b-8c7d-1a2b3c4da001")
 
 
 def test_series_start() -> None:
-    assert KNIT.schedule.start == _at("2026-12-03", 14)
+    assert KNIT.schedule.start == pages.at("2026-12-03", 14)
 
 
 def test_series_end_of_the_first_meeting() -> None:
-    assert KNIT.schedule.end == _at("2026-12-03", 16)
+    assert KNIT.schedule.end == pages.at("2026-12-03", 16)
 
 
 def test_series_further_dates_without_the_cancelled_one() -> None:
-    assert KNIT.schedule.dates == [_at("2026-12-10", 14), _at("2027-01-07", 14)]
+    assert KNIT.schedule.dates == [pages.at("2026-12-10", 14), pages.at("2027-01-07", 14)]
 
 
 def test_series_cancelled_meeting_is_handed_on_as_skipped() -> None:
-    assert _raw("Strikkecafé på biblioteket").raw.calendar["exdates"] == [  # type: ignore[index]
+    assert pages.item_named(ITEMS, "Strikkecafé på biblioteket").raw.calendar["exdates"] == [  # type: ignore[index]
         "2026-12-17T14:00:00+01:00"]
 
 
@@ -126,7 +116,7 @@ def test_no_ticket_categories_price_unknown() -> None:
 
 def test_one_off_start_and_end() -> None:
     assert (CRIME.schedule.kind.value, CRIME.schedule.start, CRIME.schedule.end) == (
-        "once", _at("2026-12-08", 19), _at("2026-12-08", 21))
+        "once", pages.at("2026-12-08", 19), pages.at("2026-12-08", 21))
 
 
 def test_place() -> None:
@@ -146,7 +136,7 @@ def test_description() -> None:
 
 
 def test_tags_as_keywords() -> None:
-    assert _raw("Krimiaften: Mord i Vestjylland").raw.structured["keywords"] == (  # type: ignore[index]
+    assert pages.item_named(ITEMS, "Krimiaften: Mord i Vestjylland").raw.structured["keywords"] == (  # type: ignore[index]
         "Litteratur, Foredrag")
 
 
@@ -158,7 +148,7 @@ def test_tags_as_keywords() -> None:
     ("Læseklub for voksne i Vinderup", "TicketSaleNotOpen"),
 ])
 def test_state_is_handed_on_as_status(title: str, state: str) -> None:
-    assert _raw(title).raw.texts["status"] == state
+    assert pages.item_named(ITEMS, title).raw.texts["status"] == state
 
 
 def test_no_problems() -> None:

@@ -7,7 +7,7 @@ test_nemtilmeld_crawl.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from scrapy.http import HtmlResponse, Request
@@ -19,7 +19,7 @@ from crawlers.platforms.nemtilmeld import EVENT_PAGE
 from crawlers.sources import SourceConfig
 from crawlers.spiders.municipal import MunicipalSpider
 from normalize.schedule import next_occurrences
-from tests.conftest import FILES, TZ
+from tests.conftest import FILES
 from tests.crawlers import pages
 
 SITE = FILES / "nemtilmeld" / "holstebro"
@@ -52,10 +52,6 @@ WALK = EVENTS["Gåtur langs Storå"]
 TALK = EVENTS["Foredrag: Livet på heden i Vestjylland"]
 BINGO = EVENTS["Banko i Vinderup Hallen"]
 
-
-def _at(day: str, hour: int, minute: int = 0) -> datetime:
-    y, m, d = (int(x) for x in day.split("-"))
-    return datetime(y, m, d, hour, minute, tzinfo=TZ)
 
 
 def _item(title: str) -> ActivityItem:
@@ -128,18 +124,18 @@ def test_every_date_of_the_weekly_series() -> None:
     sched = KNIT.schedule
     assert (sched.kind, sched.rrule) == (
         ScheduleKind.recurring, "FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;UNTIL=20270126T225959Z")
-    dates = next_occurrences(sched, _at("2026-11-22", 0), count=20)
-    assert dates == [_at("2026-12-01", 14) + timedelta(weeks=w) for w in range(9)]
-    assert sched.end == _at("2026-12-01", 16)
+    dates = next_occurrences(sched, pages.at("2026-11-22", 0), count=20)
+    assert dates == [pages.at("2026-12-01", 14) + timedelta(weeks=w) for w in range(9)]
+    assert sched.end == pages.at("2026-12-01", 16)
 
 
 def test_start_and_end_of_a_one_off() -> None:
     assert (LUNCH.schedule.kind, LUNCH.schedule.start, LUNCH.schedule.end) == (
-        ScheduleKind.once, _at("2026-12-10", 12), _at("2026-12-10", 15, 30))
+        ScheduleKind.once, pages.at("2026-12-10", 12), pages.at("2026-12-10", 15, 30))
 
 
 def test_no_end_stays_unknown() -> None:
-    assert (WALK.schedule.start, WALK.schedule.end) == (_at("2026-11-28", 10), None)
+    assert (WALK.schedule.start, WALK.schedule.end) == (pages.at("2026-11-28", 10), None)
 
 
 @pytest.mark.parametrize(("title", "amount", "free"), [

@@ -6,16 +6,14 @@ address and a page size; two pages read and no third (the plugin answers 404 pas
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from core.schema import Activity, SourceKind
-from crawlers.items import ActivityItem
 from crawlers.platforms import PLATFORMS
 from crawlers.spiders.jsonapi import JsonApiSpider
-from tests.conftest import FILES, TZ
+from tests.conftest import FILES
 from tests.crawlers import pages
 from tests.crawlers.test_jsonapi import walk
 
@@ -44,14 +42,6 @@ WALK = EVENTS["Gåtur langs Vinderup Å"]
 CLUB_NIGHT = EVENTS["Bridge – klubaften"]
 
 
-def _at(day: str, hour: int, minute: int = 0) -> datetime:
-    y, m, d = (int(x) for x in day.split("-"))
-    return datetime(y, m, d, hour, minute, tzinfo=TZ)
-
-
-def _raw(title: str) -> ActivityItem:
-    (item,) = [i for i in ITEMS if (i.raw.structured or {}).get("name") == title]
-    return item
 
 
 # -- the preset ------------------------------------------------------------------------------
@@ -106,7 +96,7 @@ def test_without_total_pages_a_full_page_asks_for_the_next(tmp_path: Path) -> No
 # -- fields ----------------------------------------------------------------------------------
 
 def test_post_id_is_the_origin() -> None:
-    assert _raw("Strikkecafé i klubhuset").raw.origin_id == "1201"
+    assert pages.item_named(ITEMS, "Strikkecafé i klubhuset").raw.origin_id == "1201"
 
 
 def test_id_is_namespaced_by_the_source() -> None:
@@ -126,15 +116,15 @@ def test_description_html_as_text() -> None:
 def test_start_and_end_local_time() -> None:
     assert (KNIT.schedule.kind.value, KNIT.schedule.start, KNIT.schedule.end,
             KNIT.schedule.time_known) == (
-        "once", _at("2026-12-03", 14), _at("2026-12-03", 16, 30), True)
+        "once", pages.at("2026-12-03", 14), pages.at("2026-12-03", 16, 30), True)
 
 
 def test_winter_time_of_january_events() -> None:
-    assert CLUB_NIGHT.schedule.start == _at("2027-01-05", 19)
+    assert CLUB_NIGHT.schedule.start == pages.at("2027-01-05", 19)
 
 
 def test_all_day_is_time_unknown() -> None:
-    assert (MARKET.schedule.start, MARKET.schedule.time_known) == (_at("2026-12-12", 0), False)
+    assert (MARKET.schedule.start, MARKET.schedule.time_known) == (pages.at("2026-12-12", 0), False)
 
 
 def test_the_events_page() -> None:
@@ -177,14 +167,15 @@ def test_of_two_organisers_the_first() -> None:
 
 
 def test_categories_as_keywords() -> None:
-    assert _raw("Bridge for begyndere").raw.structured["keywords"] == (  # type: ignore[index]
+    assert pages.item_named(ITEMS, "Bridge for begyndere").raw.structured["keywords"] == (  # type: ignore[index]
         "Bridge, Kortspil")
 
 
 def test_event_without_venue_has_no_place() -> None:
     loc = WALK.location
     assert (loc.name, loc.address, loc.postcode, loc.lat) == (None, None, None, None)
-    assert "location" not in (_raw("Gåtur langs Vinderup Å").raw.structured or {})
+    walk = pages.item_named(ITEMS, "Gåtur langs Vinderup Å")
+    assert "location" not in (walk.raw.structured or {})
 
 
 def test_event_without_organiser() -> None:
@@ -192,7 +183,7 @@ def test_event_without_organiser() -> None:
 
 
 def test_event_without_venue_is_still_indexed_with_its_time() -> None:
-    assert (WALK.schedule.start, WALK.price.is_free) == (_at("2026-12-15", 10), True)
+    assert (WALK.schedule.start, WALK.price.is_free) == (pages.at("2026-12-15", 10), True)
 
 
 @pytest.mark.parametrize("activity", EVENTS.values(), ids=lambda a: a.title)

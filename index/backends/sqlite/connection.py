@@ -56,12 +56,8 @@ class Connections:
         with self._write_lock:
             con = self.get()
             con.execute("BEGIN IMMEDIATE")
-            try:
+            with _committed(con):
                 yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
 
     @contextmanager
     def tx_if_free(self, wait_s: float = 0.05) -> Iterator[sqlite3.Connection | None]:
@@ -81,12 +77,8 @@ class Connections:
                 return
             finally:
                 con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
-            try:
+            with _committed(con):
                 yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
         finally:
             self._write_lock.release()
 
@@ -106,3 +98,14 @@ def _ensure_math(con: sqlite3.Connection) -> None:
         for name, fn in (("asin", math.asin), ("sqrt", math.sqrt), ("sin", math.sin),
                          ("cos", math.cos), ("radians", math.radians)):
             con.create_function(name, 1, fn, deterministic=True)
+
+
+@contextmanager
+def _committed(con: sqlite3.Connection) -> Iterator[None]:
+    """The open transaction committed when the block ends, rolled back if it raises."""
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
