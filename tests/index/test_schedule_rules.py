@@ -69,15 +69,14 @@ def test_next_sorts_by_the_sooner_rule(backend: Any) -> None:
 
 
 def test_an_older_sqlite_file_is_brought_up_to_several_rules(tmp_path: Path) -> None:
-    """A file whose derived columns were made before schedules had several rules (no `sched`
-    column, weekday and day-part bits of the first rule only, no derived version) answers as a
-    new one once opened: the columns are made again from the stored records."""
+    """A file whose derived columns were made before schedules had several rules (weekday and
+    day-part bits of the first rule only, no derived version) answers as a new one once
+    opened: the columns are made again from the stored records."""
     path = tmp_path / "old.db"
     b = SQLiteBackend(path)
     b.upsert(ALL)
     b.close()
     con = sqlite3.connect(path)
-    con.execute("ALTER TABLE activities DROP COLUMN sched")
     # As the older rules made them: Monday only, evening only.
     con.execute("UPDATE activities SET weekdays = 1, day_parts = 8 WHERE title = ?",
                 ("Motionsbadminton",))

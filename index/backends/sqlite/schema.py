@@ -172,20 +172,12 @@ def _filter_columns() -> list[tuple[str, str]]:
 def derived_values(a: Activity, ref: datetime) -> dict[str, Any]:
     """The columns made from the stored record that an older file may lack or have made by
     older rules: the soft filters', the event status (a record stored before it was read has
-    none: unknown), the schedule's further rules and dates, its last meeting, the next start
-    as of `ref`, and the band of latitude the place index is led by."""
+    none: unknown), the schedule's last meeting (over every rule), the next start as of
+    `ref`, and the band of latitude the place index is led by."""
     return {**filter_values(a), "event_status": a.event_status.value,
-            "sched": sched_json(a.schedule), "last_start": utc(schedule.last_start(a.schedule)),
+            "last_start": utc(schedule.last_start(a.schedule)),
             **next_values(a, ref), "lat_band": lat_band(a.location.lat)}
 
-
-def sched_json(sch: Schedule) -> str | None:
-    """What "next" needs of a schedule beyond its first rule (`first_start`, `rrule`): the
-    whole schedule without its text, when it has further rules, dates or skipped meetings;
-    NULL when the first rule is all there is."""
-    if not (sch.rules or sch.dates or sch.exdates):
-        return None
-    return sch.model_dump_json(exclude={"text"})
 
 
 def filter_values(a: Activity) -> dict[str, Any]:
@@ -207,9 +199,10 @@ def filter_values(a: Activity) -> dict[str, Any]:
 
 #: The soft filters' columns; and the stated flags kept beside them that are not among them.
 FILTER_COLUMNS = _filter_columns()
-#: Columns added after the first version: the soft filters', the event status, the schedule
-#: beyond its first rule, the stored next start and the place index's band of latitude.
-DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT"), ("sched", "TEXT"), *NEXT_COLUMNS,
+#: Columns added after the first version: the soft filters', the event status, the stored
+#: next start (read from the whole schedule, every rule) and the place index's band of
+#: latitude.
+DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT"), *NEXT_COLUMNS,
                    ("lat_band", "INTEGER")]
 #: Version of the rules that make the derived columns (`derived_values`) from a record. A
 #: file made by lower versions has them all made again from its stored records when opened.
@@ -230,7 +223,7 @@ def row(a: Activity, digest: str, ref: datetime) -> dict[str, Any]:
         **{f: tri(getattr(a.accessibility, f)) for f in _ALSO},
         "sched_kind": sch.kind.value, "rrule": sch.rrule,
         "first_start": sch.start.isoformat() if sch.start else None,
-        "last_start": utc(schedule.last_start(sch)), "sched": sched_json(sch),
+        "last_start": utc(schedule.last_start(sch)),
         "municipality": loc.municipality.casefold() if loc.municipality else None,
         "source_name": a.source.name, "source_kind": a.source.kind.value,
         "organization_id": a.organization_id,
