@@ -5,10 +5,11 @@ and `upsert` (a crawl writing into the live index in the pipeline's batches of 2
 corpus is `bench/search_backends.py`'s. The machine is shared, so compare figures measured in
 one run (e.g. this checkout against another one given with --other, alternately).
 Run: `.venv/bin/python bench/engine_bulk.py --opensearch URL [--size 10000] [--rounds 2]
-[--other /path/to/other/checkout] [--node-pid PID]`. With the engine's process id it also
-reports the CPU time per document of this process and of the engine: on a loaded machine
-they say more than the wall time (the quiet machine's rate is about 1 / the larger of them
-when the two overlap, 1 / their sum when they take turns).
+[--other /path/to/other/checkout] [--node-pid PID] [--no-upsert]` (`--no-upsert`: the rebuild
+only). With the engine's process id it also reports the CPU time per document of this
+process and of the engine: on a loaded machine they say more than the wall time (the quiet
+machine's rate is about 1 / the larger of them when the two overlap, 1 / their sum when they
+take turns).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def cpu_s(pid: int | None) -> float:
 
 
 def measure(url: str, size: int, batch: int, code: Path = ROOT,
-            node_pid: int | None = None) -> dict[str, float]:
+            node_pid: int | None = None, upsert: bool = True) -> dict[str, float]:
     sys.path.insert(0, str(code))
     from bench.search_backends import corpus
     from index import open_backend
@@ -47,18 +48,21 @@ def measure(url: str, size: int, batch: int, code: Path = ROOT,
         rebuild = size / (time.perf_counter() - t)
         client_ms = (time.process_time() - c) / size * 1000
         node_ms = (cpu_s(node_pid) - n) / size * 1000
-        engine.client.indices.delete(index=f"{alias}*")  # type: ignore[attr-defined]
-        engine = open_backend("opensearch", url=url, alias=alias)
-        t = time.perf_counter()
-        for i in range(0, size, batch):
-            engine.upsert(docs[i:i + batch])
-        upsert = size / (time.perf_counter() - t)
         assert engine.count() == size
+        written = 0.0
+        if upsert:
+            engine.client.indices.delete(index=f"{alias}*")  # type: ignore[attr-defined]
+            engine = open_backend("opensearch", url=url, alias=alias)
+            t = time.perf_counter()
+            for i in range(0, size, batch):
+                engine.upsert(docs[i:i + batch])
+            written = size / (time.perf_counter() - t)
+            assert engine.count() == size
     finally:
         engine.client.indices.delete(index=f"{alias}*",  # type: ignore[attr-defined]
                                      ignore_unavailable=True)
         engine.close()
-    return {"rebuild": rebuild, "upsert": upsert, "client_ms": client_ms, "node_ms": node_ms}
+    return {"rebuild": rebuild, "upsert": written, "client_ms": client_ms, "node_ms": node_ms}
 
 
 def main() -> None:
@@ -71,10 +75,11 @@ def main() -> None:
     p.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--code", default=str(ROOT), help=argparse.SUPPRESS)
     p.add_argument("--node-pid", type=int, help="the engine's process, to count its CPU time")
+    p.add_argument("--no-upsert", action="store_true", help="measure the rebuild only")
     args = p.parse_args()
     if args.json:  # one measurement, for the parent process
         print(json.dumps(measure(args.opensearch, args.size, args.batch, Path(args.code),
-                                args.node_pid)))
+                                args.node_pid, upsert=not args.no_upsert)))
         return
     checkouts = [ROOT] + ([Path(args.other).resolve()] if args.other else [])
     print(f"{'round':>5} {'checkout':<28} {'rebuild docs/s':>15} {'upsert docs/s':>14} "
@@ -85,7 +90,8 @@ def main() -> None:
                 [sys.executable, str(ROOT / "bench" / "engine_bulk.py"), "--json",
                  "--opensearch", args.opensearch, "--size", str(args.size),
                  "--batch", str(args.batch), "--code", str(checkout),
-                 *(["--node-pid", str(args.node_pid)] if args.node_pid else [])],
+                 *(["--node-pid", str(args.node_pid)] if args.node_pid else []),
+                 *(["--no-upsert"] if args.no_upsert else [])],
                 cwd=checkout,
                 capture_output=True, text=True, check=True)
             m = json.loads(out.stdout)

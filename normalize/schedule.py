@@ -262,6 +262,7 @@ def _first_at_or_after(body: str, dtstart: datetime, after: datetime) -> datetim
     return None if nxt is None else nxt.replace(tzinfo=TZ)
 
 
+@lru_cache(maxsize=4096)
 def _naive_until(body: str) -> str:
     # UNTIL is stored in UTC (RFC 5545 with a zoned DTSTART); the expansion runs on naive local
     # time, so turn it into local wall time first.
@@ -307,6 +308,19 @@ def next_occurrences(schedule: Schedule, after: datetime, count: int = 3) -> lis
     return [start for start, _ in next_meetings(schedule, after, count)]
 
 
+def next_start_millis(schedule: Schedule, after: datetime, count: int = 3) -> list[int]:
+    """`next_occurrences` as epoch milliseconds (what a search engine sorts by).
+
+    >>> s = Schedule(kind="recurring", start=datetime(2026, 3, 3, 14, tzinfo=TZ),
+    ...              rrule="FREQ=WEEKLY;BYDAY=TU")
+    >>> next_start_millis(s, datetime(2026, 3, 25, tzinfo=TZ), 2)
+    [1774958400000, 1775563200000]
+    """
+    if schedule.kind is ScheduleKind.recurring and schedule.rrule and schedule.start:
+        return list(_recurring_millis(recurrence_key(schedule), after, count))
+    return [int(d.timestamp() * 1000) for d in next_occurrences(schedule, after, count)]
+
+
 def next_meetings(schedule: Schedule, after: datetime, count: int = 3
                   ) -> list[tuple[datetime, timedelta | None]]:
     """The next `count` meetings at or after `after`: each start with how long that meeting
@@ -321,21 +335,53 @@ def next_meetings(schedule: Schedule, after: datetime, count: int = 3
     """
     if schedule.start is None or count <= 0:
         return []
-    length = duration(schedule)
     if schedule.kind is ScheduleKind.once:
+        length = duration(schedule)
         starts = sorted({schedule.start, *schedule.dates})
         return [(s, length) for s in starts if s >= after][:count]
-    all_rules = rules(schedule)
-    if not all_rules:
+    if schedule.kind is not ScheduleKind.recurring or not schedule.rrule:
         return []
-    earliest = min(r.start for r in all_rules)
+    # Many activities share a schedule ("tirsdag kl. 14"), and a bulk write asks each from the
+    # same time: the expansion is remembered by what it depends on (a copy of the list out).
+    return list(_recurring_meetings(recurrence_key(schedule), after, count))
+
+
+#: One rule as `_recurring_meetings` reads it: RRULE, first start with its UTC offset (the
+#: day of a meeting, hence its length, is read in the offset it was given), end of the first
+#: meeting with its offset, and the meetings it skips.
+_RuleKey = tuple[str, datetime, "timedelta | None", "datetime | None", "timedelta | None",
+                 tuple[datetime, ...]]
+#: A recurring schedule as its meetings depend on it: its rules, the first first, and the
+#: schedule's own extra meetings (RDATE) and skipped ones (EXDATE).
+RecurrenceKey = tuple[tuple[_RuleKey, ...], tuple[datetime, ...], tuple[datetime, ...]]
+
+
+def recurrence_key(schedule: Schedule) -> RecurrenceKey:
+    """Everything of a recurring schedule its meetings depend on, as a hashable value: two
+    schedules with equal keys have equal `next_meetings` (not its text, `time_known`...)."""
+    assert schedule.rrule is not None and schedule.start is not None
+    first = (schedule.rrule, schedule.start, schedule.start.utcoffset(), schedule.end,
+             schedule.end.utcoffset() if schedule.end else None, ())
+    more = tuple((r.rrule, r.start, r.start.utcoffset(), r.end,
+                  r.end.utcoffset() if r.end else None, tuple(r.exdates))
+                 for r in schedule.rules)
+    return (first, *more), tuple(schedule.dates), tuple(schedule.exdates)
+
+
+@lru_cache(maxsize=4096)
+def _recurring_meetings(key: RecurrenceKey, after: datetime, count: int
+                        ) -> tuple[tuple[datetime, timedelta | None], ...]:
+    all_rules, extra, skipped = key
+    earliest = min(r[1] for r in all_rules)
     cursor = max(after, earliest).astimezone(TZ).replace(tzinfo=None)
     if len(all_rules) == 1:
         # One pass from the cursor (calling after() per occurrence would restart every time).
-        starts = _rule_set(schedule, all_rules[0], first=True).xafter(cursor, count=count,
-                                                                     inc=True)
-        return [(d.replace(tzinfo=TZ), length) for d in starts]
-    streams = [_stream(schedule, r, i == 0, cursor, count) for i, r in enumerate(all_rules)]
+        body, start, _, end, _, _ = all_rules[0]
+        length = _meeting_length(start, end)
+        starts = _rule_set(body, start, extra, skipped).xafter(cursor, count=count, inc=True)
+        return tuple((d.replace(tzinfo=TZ), length) for d in starts)
+    streams = [_stream(r, extra if i == 0 else (), (*skipped, *r[5]), cursor, count)
+               for i, r in enumerate(all_rules)]
     out: list[tuple[datetime, timedelta | None]] = []
     for d, n in heapq.merge(*streams, key=lambda m: m[0]):
         if out and out[-1][0] == d.replace(tzinfo=TZ):
@@ -343,14 +389,20 @@ def next_meetings(schedule: Schedule, after: datetime, count: int = 3
         out.append((d.replace(tzinfo=TZ), n))
         if len(out) == count:
             break
-    return out
+    return tuple(out)
 
 
-def _stream(schedule: Schedule, r: ScheduleRule, first: bool, cursor: datetime, count: int
-            ) -> Iterator[tuple[datetime, timedelta | None]]:
+@lru_cache(maxsize=4096)
+def _recurring_millis(key: RecurrenceKey, after: datetime, count: int) -> tuple[int, ...]:
+    return tuple(int(d.timestamp() * 1000) for d, _ in _recurring_meetings(key, after, count))
+
+
+def _stream(r: _RuleKey, extra: tuple[datetime, ...], skipped: tuple[datetime, ...],
+            cursor: datetime, count: int) -> Iterator[tuple[datetime, timedelta | None]]:
     """One rule's next meetings from `cursor` (naive local), each with the rule's length."""
-    length = _meeting_length(r.start, r.end)
-    for d in _rule_set(schedule, r, first=first).xafter(cursor, count=count, inc=True):
+    body, start, _, end, _, _ = r
+    length = _meeting_length(start, end)
+    for d in _rule_set(body, start, extra, skipped).xafter(cursor, count=count, inc=True):
         yield d, length
 
 
@@ -358,12 +410,12 @@ def _naive_local(dt: datetime) -> datetime:
     return dt.astimezone(TZ).replace(tzinfo=None)
 
 
-def _rule_set(schedule: Schedule, r: ScheduleRule, *, first: bool) -> rrule | rruleset:
-    """One rule as dateutil expands it, with the meetings it skips (its own EXDATEs and the
-    schedule's) and, for the first rule, the schedule's extra meetings (RDATE)."""
-    rule = _rule(_naive_until(r.rrule), r.start.astimezone(TZ))
-    extra = schedule.dates if first else []
-    skipped = [*schedule.exdates, *([] if first else r.exdates)]
+def _rule_set(body: str, start: datetime, extra: tuple[datetime, ...],
+              skipped: tuple[datetime, ...]) -> rrule | rruleset:
+    """One rule as dateutil expands it, with the meetings it skips (for every rule the
+    schedule's EXDATEs, and its own) and extra meetings (RDATE: the schedule's, for its first
+    rule)."""
+    rule = _rule(_naive_until(body), start.astimezone(TZ))
     if not extra and not skipped:
         return rule
     rules = rruleset()
@@ -485,21 +537,30 @@ def weekdays(schedule: Schedule, horizon_days: int = 70) -> set[int]:
     if schedule.kind is ScheduleKind.once:
         return {d.astimezone(TZ).weekday() for d in (schedule.start, *schedule.dates)}
     days: set[int] = set()
-    for r in rules(schedule):
-        days |= _rule_weekdays(r.rrule, r.start, horizon_days)
+    for body, start in _bodies(schedule):
+        days |= _rule_weekdays(body, start, horizon_days)
     return days
 
 
-def _rule_weekdays(body: str, start: datetime, horizon_days: int) -> set[int]:
+def _bodies(schedule: Schedule) -> list[tuple[str, datetime]]:
+    """Each rule's RRULE and first start, as `rules` gives them (without building rules)."""
+    if schedule.kind is not ScheduleKind.recurring or not schedule.rrule or not schedule.start:
+        return []
+    return [(schedule.rrule, schedule.start), *((r.rrule, r.start) for r in schedule.rules)]
+
+
+@lru_cache(maxsize=4096)
+def _rule_weekdays(body: str, start: datetime, horizon_days: int) -> frozenset[int]:
     m = re.search(r"BYDAY=([^;]+)", body)
     if m:
         codes = {re.sub(r"^[+-]?\d+", "", c) for c in m.group(1).split(",")}
         if codes <= _BYDAY_INDEX.keys():
-            return {_BYDAY_INDEX[c] for c in codes}
+            return frozenset(_BYDAY_INDEX[c] for c in codes)
     start = start.astimezone(TZ)
     rule = _rule(_naive_until(body), start)
     limit = start.replace(tzinfo=None) + timedelta(days=horizon_days)
-    return {d.weekday() for d in rule.between(start.replace(tzinfo=None), limit, inc=True)}
+    return frozenset(d.weekday()
+                     for d in rule.between(start.replace(tzinfo=None), limit, inc=True))
 
 
 def last_start(schedule: Schedule) -> datetime | None:
@@ -514,15 +575,16 @@ def last_start(schedule: Schedule) -> datetime | None:
     if schedule.kind is ScheduleKind.once:
         last = max((schedule.start, *schedule.dates)) if schedule.start else None
         return schedule.end if schedule.end and last == schedule.start else last
-    all_rules = rules(schedule)
+    all_rules = _bodies(schedule)
     if not all_rules:
         return None
-    lasts = [_rule_last(r.rrule, r.start) for r in all_rules]
+    lasts = [_rule_last(body, start) for body, start in all_rules]
     if any(last is None for last in lasts):
         return None
     return max(d for d in lasts if d is not None)
 
 
+@lru_cache(maxsize=4096)
 def _rule_last(body: str, start: datetime) -> datetime | None:
     if "UNTIL=" not in body and "COUNT=" not in body:
         return None

@@ -12,7 +12,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from core.schema import Activity
+from core.schema import Activity, ScheduleKind
 from core.text import fold
 from index.contract import content_hash
 from index.filters import STORED_RULES, AnyOf, AtMost, Flag, Span
@@ -140,9 +140,9 @@ def indexed_fields(a: Activity, now: datetime, digest: str | None = None) -> dic
     body = " ".join(t for t in (a.description, a.organizer.name, loc.name, loc.city,
                                 " ".join(a.categories)) if t)
     # From the first meeting of any rule (a further rule may start before the first one).
-    starts = [r.start for r in schedule.rules(sch)] or ([sch.start] if sch.start else [])
-    after = min(now, *starts) if starts else now
-    occurrences = schedule.next_occurrences(sch, after, OCCURRENCES)
+    after = now if sch.start is None else min(now, sch.start, *(
+        r.start for r in sch.rules if sch.kind is ScheduleKind.recurring and sch.rrule))
+    starts = schedule.next_start_millis(sch, after, OCCURRENCES)
     doc: dict[str, Any] = {
         "id": a.id,
         "title": a.title,
@@ -152,7 +152,7 @@ def indexed_fields(a: Activity, now: datetime, digest: str | None = None) -> dic
         "location": {"lat": loc.lat, "lon": loc.lon} if loc.lat is not None else None,
         **{flag: getattr(a.accessibility, flag) for flag in ALSO_STORED},
         "organizer_fold": fold(a.organizer.name) if a.organizer.name else None,
-        "starts": [int(d.timestamp() * 1000) for d in occurrences] or None,
+        "starts": starts or None,
         "last_start": utc(schedule.last_start(sch)),
         "categories": a.categories,
         "municipality": loc.municipality.casefold() if loc.municipality else None,
