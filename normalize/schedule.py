@@ -346,6 +346,12 @@ def next_meetings(schedule: Schedule, after: datetime, count: int = 3
     return list(_recurring_meetings(recurrence_key(schedule), after, count))
 
 
+def forget() -> None:
+    """Forget the remembered expansions (a test compares them with fresh ones)."""
+    for memo in (_recurring_meetings, _recurring_millis, _rule_weekdays, _rule_last):
+        memo.cache_clear()
+
+
 #: One rule as `_recurring_meetings` reads it: RRULE, first start with its UTC offset (the
 #: day of a meeting, hence its length, is read in the offset it was given), end of the first
 #: meeting with its offset, and the meetings it skips.
