@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 #: Documents per bulk request (some 3 KB each), and bulk requests in flight at once.
 BULK_DOCS = 500
 IN_FLIGHT = 2
+#: Bulk requests built ahead while a rebuild's new index is being created (a few MB).
+AHEAD = 8
 #: What a bulk answer needs to say (not each item's shard and version details).
 _BULK_ANSWER = "errors,items.*._id,items.*.result,items.*.error"
 
@@ -85,10 +87,16 @@ class EngineWrites:
         return re.fullmatch(rf"{re.escape(self.alias)}-\d{{14}}-\d+", name) is not None
 
     def _new_index(self, settings: dict[str, Any] | None = None) -> str:
-        name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 10**6}"
+        name = self._new_name()
+        self._create(name, settings)
+        return name
+
+    def _new_name(self) -> str:
+        return f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 10**6}"
+
+    def _create(self, name: str, settings: dict[str, Any] | None = None) -> None:
         self.client.indices.create(index=name, body={
             "settings": {**SETTINGS, **(settings or {})}, "mappings": MAPPING})
-        return name
 
     def _ensure(self) -> None:
         if getattr(self, "_ready", False):
@@ -108,14 +116,23 @@ class EngineWrites:
                 # all again from their stored records (once).
                 self._ready = True
                 self._bulk(self.alias, list(self._scan({"match_all": {}})), datetime.now(TZ))
+        self._ensure_organizations()
+        self._ready = True
+
+    def _ensure_organizations(self) -> None:
+        """The organisations' index, created or brought up to the mapping."""
         if not self.client.indices.exists(index=self.org_index):
             self.client.indices.create(index=self.org_index, body={
                 "settings": {"number_of_shards": 1, "number_of_replicas": 0},
                 "mappings": ORG_MAPPING})
-        else:
+            return
+        # Put the mapping only when it says something new (a put is a cluster-state update,
+        # even when it changes nothing).
+        had = self.client.indices.get_mapping(index=self.org_index)
+        stored = next(iter(had.values()))["mappings"].get("properties", {})
+        if any(stored.get(name) != spec for name, spec in ORG_MAPPING["properties"].items()):
             self.client.indices.put_mapping(index=self.org_index,
                                             body={"properties": ORG_MAPPING["properties"]})
-        self._ready = True
 
     def remove_orphans(self) -> list[str]:
         """Delete the half-built indices that interrupted rebuilds of this alias left behind
@@ -170,24 +187,33 @@ class EngineWrites:
 
     # -- writes -------------------------------------------------------------------------
     def _bulk(self, index: str, activities: Iterable[Activity], now: datetime,
-              refresh: bool = True, digests: dict[str, str] | None = None) -> WriteStats:
+              refresh: bool = True, digests: dict[str, str] | None = None,
+              ready: Future[Any] | None = None) -> WriteStats:
         """Write the activities in bulk requests of `BULK_DOCS`, at most `IN_FLIGHT` at a time:
         the next request's documents are built while the engine indexes the last ones (it
         works in its own process). One refresh at the end, when `refresh`, so what was written
         is searchable when this returns (a refresh per request, or waiting for the periodic
-        one, cost up to a second a batch)."""
+        one, cost up to a second a batch). `ready`: the index's creation, still under way;
+        until it is done, up to `AHEAD` requests are built and wait for it."""
         stats = WriteStats()
         digests = digests or {}
+
+        def send(lines: list[str]) -> Any:
+            if ready is not None:
+                ready.result()  # its error, if any, is this request's
+            return self.client.bulk(body=lines, index=index, refresh=False,
+                                    filter_path=_BULK_ANSWER)
+
         with ThreadPoolExecutor(max_workers=IN_FLIGHT) as pool:
             pending: deque[Future[Any]] = deque()
             for chunk in _chunks(activities, BULK_DOCS):
                 lines: list[str] = []
                 for a in chunk:
-                    lines.append(json.dumps({"index": {"_index": index, "_id": a.id}}))
+                    lines.append(f'{{"index":{{"_id":{json.dumps(a.id)}}}}}')
                     lines.append(document_json(a, now, digests.get(a.id)))
-                pending.append(pool.submit(self.client.bulk, body=lines, refresh=False,
-                                           filter_path=_BULK_ANSWER))
-                while len(pending) >= IN_FLIGHT:
+                pending.append(pool.submit(send, lines))
+                waiting = ready is not None and not ready.done()
+                while len(pending) >= (AHEAD if waiting else IN_FLIGHT):
                     _count(pending.popleft().result(), stats)
             while pending:
                 _count(pending.popleft().result(), stats)
@@ -220,29 +246,42 @@ class EngineWrites:
     def rebuild(self, activities: Iterable[Activity]) -> WriteStats:
         """Fill a new index, then point the alias at it in one step; the old one is deleted.
         If anything fails on the way, the alias still points at the last complete index.
-        Half-built indices of earlier interrupted rebuilds are removed first."""
-        self._ensure()
+        Half-built indices of earlier interrupted rebuilds are removed first.
+
+        Each change of the engine's indices and aliases is a cluster-state update that the
+        engine writes to disk (a tenth of a second to half a second each): a rebuild makes
+        only those it needs. It brings no index it is about to replace up to the mapping (nor
+        makes one where there was none), creates the organisations' index while it creates
+        the new one, and deletes the old index in the same step that moves the alias."""
         self.remove_orphans()
         old = self.current_index()
-        # Nobody searches the new index until it is complete: no periodic refresh and a
-        # background translog while it is filled; then the live settings and one refresh.
-        new = self._new_index(BULK_LOAD_SETTINGS)
-        try:
-            stats = self._bulk(new, activities, datetime.now(TZ), refresh=False)
-            self.client.indices.put_settings(index=new, body={"index": LIVE_SETTINGS})
-            self.client.indices.refresh(index=new)
-        except BaseException:  # an error, or Ctrl-C: either way the new index is unfinished
-            try:  # best effort: the engine may be the thing that went away
-                self.client.indices.delete(index=new, ignore_unavailable=True)
-            except Exception:  # noqa: BLE001 - the original error is the one to report
-                pass
-            raise
-        actions = [{"add": {"index": new, "alias": self.alias}}]
+        new = self._new_name()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            # Nobody searches the new index until it is complete: no periodic refresh and a
+            # background translog while it is filled; then the live settings and one refresh.
+            # The first documents are built while the engine creates it.
+            created = pool.submit(self._create, new, BULK_LOAD_SETTINGS)
+            organizations = pool.submit(self._ensure_organizations)
+            try:
+                stats = self._bulk(new, activities, datetime.now(TZ), refresh=False,
+                                   ready=created)
+                created.result()
+                organizations.result()
+                self.client.indices.put_settings(index=new, body={"index": LIVE_SETTINGS})
+                self.client.indices.refresh(index=new)
+            except BaseException:  # an error, or Ctrl-C: either way the new index is unfinished
+                created.exception()  # (its creation over first, so that nothing re-creates it)
+                try:  # best effort: the engine may be the thing that went away
+                    self.client.indices.delete(index=new, ignore_unavailable=True)
+                except Exception:  # noqa: BLE001 - the original error is the one to report
+                    pass
+                raise
+        actions: list[dict[str, Any]] = [{"add": {"index": new, "alias": self.alias}}]
         if old:
-            actions.insert(0, {"remove": {"index": old, "alias": self.alias}})
+            # The old index goes in the same step (searches move to the new one with it).
+            actions.append({"remove_index": {"index": old}})
         self.client.indices.update_aliases(body={"actions": actions})
-        if old:
-            self.client.indices.delete(index=old, ignore_unavailable=True)
+        self._ready = True  # the alias points at an index of this mapping
         return stats
 
     def upsert_organizations(self, organizations: Iterable[Organization]) -> WriteStats:
