@@ -176,6 +176,10 @@ BREAK_HINT = re.compile(r"ingen|lukket|aflyst|pause|ferie|ikke|undtagen|sidste|s
 #: Words that can make a text a rule (for a rule in the text over one structured date).
 RULE_HINT = re.compile(rf"\bhver\b|\balle\s+uger|\bugentlig|(?<![\w])(?:{DAY_RX})e\b|"
                        r"i\s+måneden|hver\s+måned|månedlig|hverdage\b|dagligt|lige\s+uger")
+#: Words every RULE_HINT match holds ("hver", "uge" of "alle uger"/"ugentlig"/"lige uger",
+#: "dage" of a plural weekday, every stem ending in "dag", "måned", "daglig"): a text with
+#: none of them has no rule, found without the pattern's slower look at every position.
+RULE_CUES = ("hver", "uge", "dage", "måned", "daglig")
 #: "de fleste onsdage og enkelte lørdage", "nogle torsdage": days with a vague quantifier are
 #: no rule; they are taken out, and what is left decides (often nothing: unknown).
 VAGUE_DAYS = re.compile(

@@ -680,7 +680,8 @@ def _read(text: str, day0: date) -> Schedule:
 def may_state_a_rule(text: str) -> bool:
     """Whether the text has a word that can make it a recurring rule ("hver", "tirsdage", "i
     måneden", "dagligt"): a cheap look before reading a long description."""
-    return bool(rx.RULE_HINT.search(text.casefold()))
+    folded = text.casefold()
+    return any(cue in folded for cue in rx.RULE_CUES) and bool(rx.RULE_HINT.search(folded))
 
 
 def _relative(t: str) -> int | None:
