@@ -3,13 +3,21 @@ remember what feeds and sites repeat on every item and every crawl (a place, a s
 
 from __future__ import annotations
 
-import json
+import marshal
+
+#: marshal's format 2, without the back-references of 3 and later, which are written by how
+#: many references an object has: one value would get different bytes from one call to the next.
+_NO_REFS = 2
 
 
-def frozen(value: object) -> object:
-    """A hashable stand-in for a JSON-like value (dicts, lists, tuples, strings, numbers,
-    booleans, None, as JSON and extruct give them), equal only for values that read the same,
-    types included; TypeError for anything else (a datetime, a set, an object).
+def frozen(value: object) -> bytes:
+    """A hashable stand-in for a plain value (dicts, lists, tuples, strings, numbers, booleans,
+    None, as JSON and extruct give them), equal only for values that read the same, types
+    included; TypeError for anything else (a datetime, an object, a subclass of dict).
+
+    marshal writes every value of those exact types (and nothing else) so that it can be read
+    back: two values with the same bytes are the same value, in C and fast. Equal values may
+    still get different bytes (two equal sets in another order), which only costs a reading.
 
     >>> frozen({"byDay": ["Monday"], "n": 1}) == frozen({"byDay": ["Monday"], "n": 1})
     True
@@ -18,23 +26,21 @@ def frozen(value: object) -> object:
     >>> frozen({1: "a"}) == frozen({"1": "a"}), frozen(-0.0) == frozen(0.0)
     (False, False)
     """
-    if value is None or type(value) is str:
-        return value  # the common case, said apart from the repr()s below by their type
-    json.dumps(value)  # only to refuse what is not JSON-like (TypeError)
-    # For those types repr() tells every two values apart (1, 1.0, True, "1"; a list from a
-    # tuple; {1: ...} from {"1": ...}), and is also written in C.
-    return (repr(value),)
+    try:
+        return marshal.dumps(value, _NO_REFS)
+    except ValueError as exc:
+        raise TypeError(str(exc)) from None
 
 
 class Key:
-    """Values as a cache key: hashed and compared by `frozen()` of each, read by the cached
-    function from `values` (TypeError from the constructor when they are not JSON-like)."""
+    """Values as a cache key: hashed and compared by `frozen(values)`, read by the cached
+    function from `values` (TypeError from the constructor when they are not plain)."""
 
     __slots__ = ("key", "values")
 
     def __init__(self, *values: object) -> None:
         self.values = values
-        self.key = tuple(frozen(v) for v in values)
+        self.key = frozen(values)
 
     def __hash__(self) -> int:
         return hash(self.key)

@@ -6,9 +6,10 @@ import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from core.schema import Location, Precision
+from normalize._memo import Key
 
 #: Denmark with Bornholm and a margin; a point outside is a broken coordinate, not a place.
 DENMARK_BBOX = (54.4, 58.0, 7.8, 15.3)  # min lat, max lat, min lon, max lon
@@ -107,16 +108,19 @@ def from_schema_org(place: object, *, municipality: str | None = None) -> Locati
     >>> loc.address, loc.postcode, loc.city, loc.precision.value
     ('Nørregade 21', '7500', 'Holstebro', 'address')
     """
-    if place is None or isinstance(place, str):
-        # A record's own copy: no record that changes its location changes another's.
-        return _remembered(place, municipality).model_copy()
-    return _read(place, municipality)
+    try:
+        stated = Key(place, municipality)
+    except TypeError:  # not plain data: read afresh
+        return _read(place, municipality)
+    # A record's own copy: no record that changes its location changes another's.
+    return _remembered(stated).model_copy()
 
 
 @lru_cache(maxsize=20_000)
-def _remembered(place: str | None, municipality: str | None) -> Location:
-    # Sites write the same address text on every item of a place, and every crawl.
-    return _read(place, municipality)
+def _remembered(stated: Key) -> Location:
+    # Sites give the same place, or address text, on every item held there and every crawl.
+    place, municipality = stated.values
+    return _read(place, cast("str | None", municipality))
 
 
 def _read(place: object, municipality: str | None) -> Location:
