@@ -27,7 +27,7 @@ def frozen(value: object) -> bytes:
     (False, False)
     """
     try:
-        return marshal.dumps(value, _NO_REFS)
+        return marshal.dumps(value, _NO_REFS)  # type: ignore[arg-type]  # it refuses the rest
     except ValueError as exc:
         raise TypeError(str(exc)) from None
 
