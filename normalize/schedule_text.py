@@ -681,7 +681,7 @@ def may_state_a_rule(text: str) -> bool:
     """Whether the text has a word that can make it a recurring rule ("hver", "tirsdage", "i
     måneden", "dagligt"): a cheap look before reading a long description."""
     folded = text.casefold()
-    return any(cue in folded for cue in rx.RULE_CUES) and bool(rx.RULE_HINT.search(folded))
+    return any(cue in folded and hint.search(folded) for cue, hint in rx.RULE_HINTS)
 
 
 def _relative(t: str) -> int | None:

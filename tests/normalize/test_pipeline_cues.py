@@ -4,6 +4,7 @@ each is checked against the full reader on every gold text and on phrases in the
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 
 import pytest
@@ -35,13 +36,27 @@ TEXTS = [str(c["text"]) for c in GOLD]
 
 
 def test_every_weekday_stem_ends_in_dag() -> None:
-    # RULE_CUES holds "dage" for the plural weekdays: true only while every stem ends so.
+    # RULE_HINTS looks for the plural weekdays behind "dage": right only while every stem ends so.
     assert all(stem.endswith("dag") for stem in WEEKDAY_STEMS)
 
 
-@pytest.mark.parametrize("text", RULES + TEXTS)
-def test_the_rule_cues_change_no_answer(text: str) -> None:
-    assert may_state_a_rule(text) is bool(rx.RULE_HINT.search(text.casefold()))
+#: RULE_HINT as one alternation, as it was before it was split behind its words.
+_ONE_PATTERN = re.compile(
+    rf"\bhver\b|\balle\s+uger|\bugentlig|(?<![\w])(?:{rx.DAY_RX})e\b|"
+    r"i\s+måneden|hver\s+måned|månedlig|hverdage\b|dagligt|lige\s+uger")
+
+
+@pytest.mark.parametrize("text", RULES + TEXTS + [t.upper() for t in RULES])
+def test_the_rule_hints_behind_their_words_change_no_answer(text: str) -> None:
+    assert may_state_a_rule(text) is bool(_ONE_PATTERN.search(text.casefold()))
+    assert bool(rx.RULE_HINT.search(text.casefold())) is may_state_a_rule(text)
+
+
+def test_each_rule_hint_holds_its_word() -> None:
+    # "dage" (the plural weekdays) holds by the stems' ending, tested above.
+    for word, hint in rx.RULE_HINTS:
+        if word != "dage":
+            assert all(word in alternative for alternative in hint.pattern.split("|")), word
 
 
 def test_the_rule_cues_find_the_rules() -> None:
