@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from core.clock import TZ
 from core.schema import (
@@ -20,6 +21,7 @@ from core.schema import (
     plain_email,
 )
 from normalize import age, event_status, geo, price, schedule
+from normalize._memo import Key
 from normalize.accessibility import from_amenity_features
 from normalize.category import parse_categories
 from normalize.contact import find_email, find_phone, read_contact
@@ -30,6 +32,10 @@ from normalize.text import clean_text
 EVENT_TYPES = {"Event", "SocialEvent", "EducationEvent", "SportsEvent", "MusicEvent",
                "ExhibitionEvent", "Festival", "LiteraryEvent", "FoodEvent", "CourseInstance",
                "ChildrensEvent", "TheaterEvent", "DanceEvent", "ComedyEvent", "VisualArtsEvent"}
+
+
+#: An association's id by its name: a site names the same few on every item.
+_organization_id = lru_cache(maxsize=20_000)(organization_id)
 
 
 class NotAnActivity(ValueError):
@@ -54,6 +60,22 @@ def _organizer(data: Mapping[str, Any], texts: Mapping[str, str]) -> Organizer:
     email/telephone, or its contactPoint's), then the page's contact field, then its organiser
     field ("Ældre Sagen, tlf. 96 63 14 20"). What none of them gives stays unknown."""
     org = _first(data.get("organizer"))
+    try:
+        stated = Key(org, texts.get("contact"), texts.get("organizer"))
+    except TypeError:  # not plain JSON: read afresh
+        return _read_organizer(org, texts.get("contact"), texts.get("organizer"))
+    # A record's own copy: no record that changes its organiser changes another's.
+    return _remembered_organizer(stated).model_copy()
+
+
+@lru_cache(maxsize=20_000)
+def _remembered_organizer(stated: Key) -> Organizer:
+    # A site names the same organiser, with the same contact, on every item it lists.
+    org, contact, named = stated.values
+    return _read_organizer(org, cast("str | None", contact), cast("str | None", named))
+
+
+def _read_organizer(org: object, contact_text: str | None, named: str | None) -> Organizer:
     if isinstance(org, Mapping):
         point = _first(org.get("contactPoint"))
         point = point if isinstance(point, Mapping) else {}
@@ -64,13 +86,14 @@ def _organizer(data: Mapping[str, Any], texts: Mapping[str, str]) -> Organizer:
             phone=_str(org.get("telephone") or point.get("telephone")),
         )
     else:
-        found = Organizer(name=_str(org) or clean_text(texts.get("organizer")))
-    for text in (texts.get("contact"), texts.get("organizer")):
+        found = Organizer(name=_str(org) or clean_text(named))
+    for text in (contact_text, named):
         if found.email and found.phone:
             break
         contact = read_contact(text)
-        found = found.model_copy(update={"email": found.email or contact.email,
-                                         "phone": found.phone or contact.phone})
+        email, phone = found.email or contact.email, found.phone or contact.phone
+        if (email, phone) != (found.email, found.phone):
+            found = found.model_copy(update={"email": email, "phone": phone})
     return found
 
 
@@ -128,7 +151,7 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
         title=title,
         description=description,
         organizer=organizer,
-        organization_id=organization_id(organizer.name) if organizer.name else None,
+        organization_id=_organization_id(organizer.name) if organizer.name else None,
         categories=parse_categories(title, _keywords(data.get("keywords")), description,
                                     texts.get("category")),
         location=location,
@@ -153,18 +176,22 @@ def _schedule(raw: RawActivity, data: Mapping[str, Any], texts: Mapping[str, str
               description: str | None, fetched: datetime) -> Schedule:
     """When it meets: the calendar or schema.org first, the page's time field or description
     where they say nothing, and a rule in the text over one structured date (`_text_rule`)."""
-    sched = schedule.from_schema_org(
-        data.get("startDate"), data.get("endDate"), data.get("eventSchedule"),
-        ref=fetched, text=texts.get("when"),
-    )
+    when = texts.get("when")
+    stated = [data.get(k) for k in ("startDate", "endDate", "eventSchedule")]
+    # Without any of them schema.org says nothing: unknown, which the rest may fill.
+    sched = None if all(v is None for v in stated) else schedule.from_schema_org(
+        *stated, ref=fetched, text=when)
+    unknown = sched is None or sched.kind is ScheduleKind.unknown
     if raw.calendar:
-        sched = schedule.from_calendar(raw.calendar, text=texts.get("when"))
-    elif sched.kind is ScheduleKind.unknown and texts.get("when"):
-        sched = parse_schedule(texts["when"], fetched)
-    elif sched.kind is ScheduleKind.unknown and description and not raw.structured:
+        sched = schedule.from_calendar(raw.calendar, text=when)
+    elif unknown and when:
+        sched = parse_schedule(when, fetched)
+    elif unknown and description and not raw.structured:
         # Posts and pages with no time field often say it in the text: "hver tirsdag kl. 10".
         sched = parse_schedule(description, fetched)
-    return _text_rule(sched, texts.get("when"), description)
+    if sched is None:
+        return Schedule(kind=ScheduleKind.unknown, text=when)
+    return _text_rule(sched, when, description)
 
 
 def _text_rule(sched: Schedule, *texts: str | None) -> Schedule:

@@ -217,6 +217,24 @@ def parse_cancelled_days(text: str | None) -> tuple[tuple[Day, str], ...]:
     return tuple(found)
 
 
+#: Every word a status, places or a cancelled day can be read by ("aflys", which every
+#: CANCELLED_DAY phrase holds, is a status cue).
+_ANY_CUE = _STATUS_CUES + _PLACES_CUES
+
+_TextReading = tuple[Found[EventStatus], Found[Availability], tuple[tuple[Day, str], ...]]
+
+
+@lru_cache(maxsize=20_000)
+def _text_reading(text: str) -> _TextReading:
+    """What one Danish text says of status, places and cancelled days: the three readers,
+    after one look for any of their cue words (most texts hold none, and say nothing)."""
+    folded = text.casefold()
+    for cue in _ANY_CUE:
+        if cue in folded:
+            return parse_event_status(text), parse_availability(text), parse_cancelled_days(text)
+    return _NO_STATUS, _NO_PLACES, ()
+
+
 def read(sources: Iterable[tuple[str, object]]) -> StatusReading:
     """Everything an item says, in order of trust: ("eventStatus", ...), ("offers", ...),
     ("state", ...) for a platform's raw state, and ("text", ...) for each Danish text.
@@ -237,9 +255,10 @@ def read(sources: Iterable[tuple[str, object]]) -> StatusReading:
             statuses.append(status)
             places.append(place)
         elif isinstance(value, str):
-            statuses.append(parse_event_status(value))
-            places.append(parse_availability(value))
-            days.extend(parse_cancelled_days(value))
+            status, place, cancelled = _text_reading(value)
+            statuses.append(status)
+            places.append(place)
+            days.extend(cancelled)
     place_order = (Availability.waitlist, Availability.full, Availability.available)
     return StatusReading(_best(statuses, _STATUS_ORDER, _NO_STATUS),
                          _best(places, place_order, _NO_PLACES), tuple(days), tuple(statuses))

@@ -19,6 +19,7 @@ from dateutil.rrule import rrule, rruleset, rrulestr
 
 from core.clock import TZ
 from core.schema import Schedule, ScheduleKind, ScheduleRule
+from normalize._memo import Key
 
 #: schema.org day names (also as https://schema.org/Tuesday URLs) to RFC 5545 BYDAY codes.
 SCHEMA_DAYS = {
@@ -145,6 +146,28 @@ def from_schema_org(
     >>> from_schema_org(ref=ref).kind.value
     'unknown'
     """
+    try:
+        stated = Key(start_date, end_date, event_schedule)
+    except TypeError:  # not plain JSON (a datetime, a set): read afresh
+        return _read_schema_org(start_date, end_date, event_schedule, ref=ref, text=text)
+    return own_copy(_remembered_schema_org(stated, ref, text))
+
+
+def own_copy(s: Schedule) -> Schedule:
+    """A record's own copy of a remembered schedule (its own lists): no record that changes
+    its copy changes another's."""
+    return s.model_copy(update={"dates": list(s.dates), "exdates": list(s.exdates),
+                                "rules": list(s.rules)})
+
+
+@lru_cache(maxsize=20_000)
+def _remembered_schema_org(stated: Key, ref: datetime, text: str | None) -> Schedule:
+    # Feeds and sites repeat the same dates and schedules on every item and every crawl.
+    return _read_schema_org(*stated.values, ref=ref, text=text)
+
+
+def _read_schema_org(start_date: object, end_date: object, event_schedule: object, *,
+                     ref: datetime, text: str | None) -> Schedule:
     if text is None:
         # Keep what the page said, so a reader can check how it was understood.
         stated = {k: v for k, v in (("startDate", start_date), ("endDate", end_date),

@@ -35,6 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from dateutil.easter import easter
 
@@ -54,7 +55,7 @@ from normalize._calendar_words import (
     WEEKDAY_STEMS,
     WEEKENDS,
 )
-from normalize.schedule import _first_at_or_after, _naive_until, _rule
+from normalize.schedule import _first_at_or_after, _naive_until, _rule, own_copy
 from normalize.schedule_rules import parse_several
 
 
@@ -647,11 +648,27 @@ def _end(start: datetime, end: time | None) -> datetime | None:
     return e if e > start else e + timedelta(days=1)
 
 
+#: Texts up to this long are remembered with the day they were read on: a crawl repeats its
+#: time fields ("Hver mandag kl. 14", "Tirsdage 10-12") far more often than its descriptions.
+_REMEMBERED_CHARS = 300
+
+
 def parse_schedule(text: str | None, ref: date | datetime) -> Schedule:
     """Schedule from Danish text, read on `ref`; unknown (with the text kept) when unsure."""
     if not text or not text.strip():
         return Schedule(kind=ScheduleKind.unknown, text=text or None)
     day0 = ref.astimezone(TZ).date() if isinstance(ref, datetime) else ref
+    if len(text) <= _REMEMBERED_CHARS:
+        return own_copy(_remembered(text, day0))
+    return _read(text, day0)
+
+
+@lru_cache(maxsize=20_000)
+def _remembered(text: str, day0: date) -> Schedule:
+    return _read(text, day0)
+
+
+def _read(text: str, day0: date) -> Schedule:
     try:
         t = _prep(text)
         # Several times on different days: one schedule of several rules (schedule_rules).
@@ -663,7 +680,8 @@ def parse_schedule(text: str | None, ref: date | datetime) -> Schedule:
 def may_state_a_rule(text: str) -> bool:
     """Whether the text has a word that can make it a recurring rule ("hver", "tirsdage", "i
     måneden", "dagligt"): a cheap look before reading a long description."""
-    return bool(rx.RULE_HINT.search(text.casefold()))
+    folded = text.casefold()
+    return any(cue in folded and hint.search(folded) for cue, hint in rx.RULE_HINTS)
 
 
 def _relative(t: str) -> int | None:

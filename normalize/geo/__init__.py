@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from core.schema import Location, Precision
+from normalize._memo import Key
 
 #: Denmark with Bornholm and a margin; a point outside is a broken coordinate, not a place.
 DENMARK_BBOX = (54.4, 58.0, 7.8, 15.3)  # min lat, max lat, min lon, max lon
@@ -106,6 +108,22 @@ def from_schema_org(place: object, *, municipality: str | None = None) -> Locati
     >>> loc.address, loc.postcode, loc.city, loc.precision.value
     ('Nørregade 21', '7500', 'Holstebro', 'address')
     """
+    try:
+        stated = Key(place, municipality)
+    except TypeError:  # not plain data: read afresh
+        return _read(place, municipality)
+    # A record's own copy: no record that changes its location changes another's.
+    return _remembered(stated).model_copy()
+
+
+@lru_cache(maxsize=20_000)
+def _remembered(stated: Key) -> Location:
+    # Sites give the same place, or address text, on every item held there and every crawl.
+    place, municipality = stated.values
+    return _read(place, cast("str | None", municipality))
+
+
+def _read(place: object, municipality: str | None) -> Location:
     places: list[Any] = place if isinstance(place, list) else [place]
     for p in places:
         if isinstance(p, Mapping) and p.get("@type") not in ("VirtualLocation",):

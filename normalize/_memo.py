@@ -1,0 +1,49 @@
+"""Cache keys for JSON-like values (schema.org data as extracted), so that a parser can
+remember what feeds and sites repeat on every item and every crawl (a place, a schedule)."""
+
+from __future__ import annotations
+
+import marshal
+
+#: marshal's format 2, without the back-references of 3 and later, which are written by how
+#: many references an object has: one value would get different bytes from one call to the next.
+_NO_REFS = 2
+
+
+def frozen(value: object) -> bytes:
+    """A hashable stand-in for a plain value (dicts, lists, tuples, strings, numbers, booleans,
+    None, as JSON and extruct give them), equal only for values that read the same, types
+    included; TypeError for anything else (a datetime, an object, a subclass of dict).
+
+    marshal writes every value of those exact types (and nothing else) so that it can be read
+    back: two values with the same bytes are the same value, in C and fast. Equal values may
+    still get different bytes (two equal sets in another order), which only costs a reading.
+
+    >>> frozen({"byDay": ["Monday"], "n": 1}) == frozen({"byDay": ["Monday"], "n": 1})
+    True
+    >>> frozen({"n": 1}) == frozen({"n": 1.0}), frozen(["a"]) == frozen(("a",))
+    (False, False)
+    >>> frozen({1: "a"}) == frozen({"1": "a"}), frozen(-0.0) == frozen(0.0)
+    (False, False)
+    """
+    try:
+        return marshal.dumps(value, _NO_REFS)  # type: ignore[arg-type]  # it refuses the rest
+    except ValueError as exc:
+        raise TypeError(str(exc)) from None
+
+
+class Key:
+    """Values as a cache key: hashed and compared by `frozen(values)`, read by the cached
+    function from `values` (TypeError from the constructor when they are not plain)."""
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, *values: object) -> None:
+        self.values = values
+        self.key = frozen(values)
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Key) and self.key == other.key
