@@ -81,6 +81,15 @@ _COME_MORE: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+#: Words one of which every match of a cue pattern starts with (see `_cues`).
+_STARTS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _SIGNUP: ("tilmeld", "meld", "venteliste", "lukket", "bindende", "begrænset", "forsamtale",
+              "hele", "holdet", "book", "bestil"),
+    _MEMBERS_ONLY: ("kun", "forbeholdt", "skal", "kræver", "medlemskab", "for", "forudsætter"),
+    _COME: ("drop", "mød", "bare", "kom", "dukke", "når", "kig", "uforpligtende", "åbent", "fri",
+            "du"),
+}
+
 #: Cheap first look: a stem that any cue above starts with.
 _ANY_CUE = ("meld", "billet", "venteliste", "lukket", "bindende", "begrænset", "forsamtale",
             "forløb", "fuldt", "book", "bestil", "medlem", "drop", "mød", "bare", "dukke", "kom",
@@ -99,10 +108,32 @@ def _at_word_start(text: str, m: re.Match[str]) -> bool:
 def _cues(rx: re.Pattern[str], low: str,
           more: Sequence[tuple[str, re.Pattern[str]]] = ()) -> Iterator[re.Match[str]]:
     """The matches of a cue pattern, and of the further patterns whose word the text holds,
-    that start a word."""
-    found = rx.finditer(low)
+    that start a word.
+
+    Every match of a cue pattern starts with one of its words in _STARTS (a test reads each
+    branch of the patterns to check it), so the pattern is tried only where one of them
+    stands, left to right, each try after the last match: the matches `rx.finditer(low)`
+    gives (none is empty), without trying the long alternation at every place of the text."""
+    found = _matches_at(rx, low, _STARTS[rx])
     extra = [p.finditer(low) for word, p in more if word in low]
     return (m for m in itertools.chain(found, *extra) if _at_word_start(low, m))
+
+
+def _matches_at(rx: re.Pattern[str], low: str, starts: Sequence[str]
+                ) -> Iterator[re.Match[str]]:
+    """The matches of `rx` that start where one of `starts` stands, leftmost first and none
+    overlapping (as `finditer` finds them when every match starts so and none is empty)."""
+    places: set[int] = set()
+    for word in starts:
+        at = low.find(word)
+        while at >= 0:
+            places.add(at)
+            at = low.find(word, at + 1)
+    pos = 0
+    for at in sorted(places):
+        if at >= pos and (m := rx.match(low, at)):
+            yield m
+            pos = m.end()
 
 
 def _clause(low: str, at: int) -> tuple[int, int]:
@@ -114,7 +145,22 @@ def _clause(low: str, at: int) -> tuple[int, int]:
     return (starts[-1] if starts else lo), (nxt.start() if nxt else len(low))
 
 
+def _one_space(text: str) -> str:
+    """Each run of white space made one space, as `_SPACES.sub(" ", text)` does (str.split
+    and the regex's \\s know the same white space), without a regex match per space.
+
+    >>> _one_space(" Kom  bare\\n\\tforbi "), _one_space("   ")
+    (' Kom bare forbi ', ' ')
+    """
+    joined = " ".join(text.split())
+    if not joined:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + joined + (" " if text[-1].isspace() else "")
+
+
 def _members_only(low: str) -> bool:
+    if "medlem" not in low:
+        return False  # every branch of _MEMBERS_ONLY holds it
     for m in _cues(_MEMBERS_ONLY, low):
         start, _ = _clause(low, m.start())
         if not _NEGATION.search(low, start, m.start()):
@@ -152,7 +198,7 @@ def parse_drop_in(text: str | None) -> bool | None:
     """True: no sign-up, come when you like. False: sign-up, closed or members only."""
     if not text or not text.strip():
         return None
-    low = _SPACES.sub(" ", text.casefold())
+    low = _one_space(text.casefold())
     if not any(cue in low for cue in _ANY_CUE):
         return None
     # Each cue is judged within its own clause: "Tilmelding er ikke nødvendig, men ..."
