@@ -149,12 +149,13 @@ def _top_level_or(src: str) -> bool:
 def _required_word(src: str) -> tuple[str | None, bool]:
     """A literal word every match of a regex holds, and whether every match starts with it:
     the word after a leading \\b (unless a quantifier follows it), else the word the regex
-    ends with after a group or a repeat ("(?:på\\s+)?dansk\\b"), when the regex is no
-    alternation at its top level. (None, False) when neither is sure."""
+    ends with after a group or a repeat ("(?:på\\s+)?dansk\\b"); none for a regex that is
+    an alternation at its top level. (None, False) when neither is sure."""
+    if _top_level_or(src):
+        return None, False
     if m := re.match(r"\\b([a-zæøå]{3,})(?![?*+{])", src):
         return m.group(1), True
-    m = re.search(r"(?<=[)?+*])([a-zæøå]{3,})\\b$", src)
-    if m and not _top_level_or(src):
+    if m := re.search(r"(?<=[)?+*])([a-zæøå]{3,})\\b$", src):
         return m.group(1), False
     return None, False
 
@@ -245,8 +246,8 @@ def _hits(text: str, only: frozenset[str] | None = None) -> set[str]:
     for slug, literal, leading, rx in _PATTERNS:
         if slug in found or (only is not None and slug not in only):
             continue
-        at = 0 if literal is None else text.find(literal)
-        if at >= 0 and rx.search(text, at if leading else 0):
+        first = 0 if literal is None else text.find(literal)
+        if first >= 0 and rx.search(text, first if leading else 0):
             found.add(slug)
     return found
 
