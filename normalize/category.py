@@ -62,6 +62,8 @@ RECRUITING = re.compile(
 #: Words every branch of RECRUITING holds: a text without them is no call for volunteers.
 _RECRUITING_CUES = ("frivillig", "bliv", "vil", "mangler", "hjælpe")
 _HELP_CAFE = re.compile(r"\b(it|reparation|reparations|lektie|computer)[\s-]?caf[ée]\w*")
+#: The words of _HELP_CAFE before "caf": one of them stands within 12 characters before it.
+_HELP_DESKS = ("it", "reparation", "lektie", "computer")
 #: Verb forms of "spille" (music as often as games) and players of any game.
 _PLAY_VERBS = {"spiller", "spille", "spillede", "spilles", "spillere", "spillerne"}
 #: "i caféen": the venue's café, not a café-style meeting.
@@ -92,8 +94,9 @@ _AND = r"\s*(?:,|\s(?:og|eller|&|samt|såvel\s+som))\s+"
 _BOTH_SEXES = re.compile(
     rf"\b(?:både\s+)?(?:{_MEN}{_AND}{_WOMEN}|{_WOMEN}{_AND}{_MEN})\b"
 )
-#: Substrings one of which every word of _MEN holds ("enkemænd" holds "mænd").
+#: Substrings one of which every word of _MEN (of _WOMEN) holds ("enkemænd" holds "mænd").
 _MEN_CUES = ("mænd", "herrer", "enkemand")
+_WOMEN_CUES = ("kvinder", "damer", "enke")
 
 
 _GENERIC = {stem(w) for w in GENERIC_HEADS}
@@ -161,8 +164,8 @@ def _required_word(src: str) -> tuple[str | None, bool]:
 
 
 #: Regexes, each with a literal word every match holds (if one is known): searched only when
-#: the text holds that word, and from its first place when every match starts with it (a
-#: match cannot start before it), which saves most of the scanning.
+#: the text holds that word, and tried only where it stands when every match starts with it,
+#: which saves most of the scanning.
 _PATTERNS: list[tuple[str, str | None, bool, re.Pattern[str]]] = []
 for _slug, _parts in _PATTERN_PARTS.items():
     for _src in _parts:
@@ -234,11 +237,8 @@ def _hits(text: str, only: frozenset[str] | None = None) -> set[str]:
         found &= only
     firsts = unique & _PHRASES.keys()
     if firsts:
-        positions: dict[str, list[int]] = {}
-        for i, t in enumerate(tokens):
-            if t in firsts:
-                positions.setdefault(t, []).append(i)
-        for w, at in positions.items():
+        for w in firsts:
+            at = _places(tokens, w)
             for rest, slug in _PHRASES[w]:
                 if (slug not in found and (only is None or slug in only)
                         and _phrase_at(tokens, at, rest)):
@@ -246,10 +246,36 @@ def _hits(text: str, only: frozenset[str] | None = None) -> set[str]:
     for slug, literal, leading, rx in _PATTERNS:
         if slug in found or (only is not None and slug not in only):
             continue
-        first = 0 if literal is None else text.find(literal)
-        if first >= 0 and rx.search(text, first if leading else 0):
+        if literal is None:
+            hit = rx.search(text) is not None
+        elif leading:
+            hit = _match_at(rx, text, literal)
+        else:
+            hit = literal in text and rx.search(text) is not None
+        if hit:
             found.add(slug)
     return found
+
+
+def _match_at(rx: re.Pattern[str], text: str, literal: str) -> bool:
+    """Whether a regex whose every match starts with `literal` matches the text: tried only
+    where the literal stands (as `rx.search(text)` would find, without trying every place)."""
+    at = text.find(literal)
+    while at >= 0:
+        if rx.match(text, at):
+            return True
+        at = text.find(literal, at + 1)
+    return False
+
+
+def _places(tokens: list[str], word: str) -> list[int]:
+    """Where a word stands among the tokens (it stands at least once)."""
+    at: list[int] = []
+    try:
+        while True:
+            at.append(tokens.index(word, at[-1] + 1 if at else 0))
+    except ValueError:
+        return at
 
 
 def _phrase_at(tokens: list[str], positions: list[int], rest: tuple[str, ...]) -> bool:
@@ -291,16 +317,19 @@ def _categories(low: str) -> tuple[str, ...]:
         return ()
     if any(cue in low for cue in _RECRUITING_CUES) and RECRUITING.search(low):
         return ("frivillig",)
-    # Each rewrite below changes only a text that holds its literal words ("caf", "musik", a
-    # word for men), so a text without them skips it (a substring test is far cheaper than
-    # a regex scan). The tests run in the rewrites' order, each on the text as rewritten.
-    if "caf" in low:
+    # Each rewrite below changes only a text that holds its literal words ("caféen", a help
+    # desk's word just before "caf", "musik", a word for men and one for women), so a text
+    # without them skips it (a substring test is far cheaper than a regex scan). The looks
+    # run in the rewrites' order, each on the text as rewritten so far.
+    if "cafeen" in low or "caféen" in low:
+        low = _VENUE_CAFE.sub(" ", low)
+    if _near(low, "caf", _HELP_DESKS, 12):
         # A help desk called a café ("IT-café", "reparationscafé") is help, not a meeting
         # place.
-        low = _HELP_CAFE.sub(r"\1hjælp", _VENUE_CAFE.sub(" ", low))
+        low = _HELP_CAFE.sub(r"\1hjælp", low)
     if "musik" in low:
         low = _ACCOMPANIMENT.sub(" ", low)
-    if any(cue in low for cue in _MEN_CUES):
+    if any(cue in low for cue in _MEN_CUES) and any(cue in low for cue in _WOMEN_CUES):
         low = _BOTH_SEXES.sub(_without_men, low)
     found = _hits(low)
     if found & _WEAK and any(cue in low for cue in _EXTRA_CUES):
@@ -308,6 +337,16 @@ def _categories(low: str) -> tuple[str, ...]:
         main = " . ".join(c[: _main_length(c)] for c in _CLAUSE.split(low))
         found = (found - _WEAK) | _hits(main, _WEAK)
     return tuple(sorted(found))
+
+
+def _near(low: str, anchor: str, words: tuple[str, ...], reach: int) -> bool:
+    """Whether one of `words` stands within `reach` characters before an `anchor`."""
+    at = low.find(anchor)
+    while at >= 0:
+        if any(w in low[max(0, at - reach):at] for w in words):
+            return True
+        at = low.find(anchor, at + 1)
+    return False
 
 
 def _without_men(m: re.Match[str]) -> str:
