@@ -18,12 +18,14 @@ from tests.conftest import REPO
 #: Texts written for this test: each guard's words, spaced and cased oddly, and near misses.
 WRITTEN = [
     "Bliv frivillig hos os!", "Vil du  være besøgsven?", "Vi mangler hjælpere.",
-    "IT-café i biblioteket; mødes i caféen kl. 10", "Reparations-\ncafé", "kit-café", "Gymnastik til musik", "for MÆND og kvinder",
+    "IT-café i biblioteket; mødes i caféen kl. 10", "Reparations-\ncafé", "kit-café",
+    "Gymnastik til musik", "for MÆND og kvinder",
     "Enker, enkemænd og herrer", "Tilmelding  er ikke nødvendig", "Kun for medlemmer af klubben",
     "Medlemskab er påkrævet", "Kom bare forbi\n– drop-in", "Book  en plads", "Holdet er fuldt.",
     "Du kan bare møde op", "Gratis for børn under 12 år, kl. 14-16, tlf. 12 34 56 78",
     "+45 12345678; 25 kr. for pensionister over 65 år", "Ældre Sagen: 60+ (2026)",
-    "Vi lærer  dansk sammen", "Dansk for udlændinge", "kaffe og snak; tur til skoven",
+    "Vi lærer  dansk sammen", "Dansk for udlændinge", "Opkræves kvartalsvis; prøv gratis",
+    "kaffe og snak; tur til skoven",
     "mandeklub, herreaften og havedag", "Klub for spillere; spiller kort", "",
 ]
 
@@ -147,3 +149,20 @@ def _category_looks(low: str) -> None:
             fast = category._match_at(rx, low, word) if leading else word in low
             assert fast == bool(rx.search(low)) or (not leading and fast)
     assert category._hits(low, category._WEAK) == category._hits(low) & category._WEAK
+
+
+def test_price_looks_change_no_reading() -> None:
+    from normalize import _price_patterns as pp
+    from normalize import price
+
+    for low in LOWS + ["30 -\t50 kr.", "kl.10 - 12", "pris 50 kr \n-\n kaffe kan  købes"]:
+        if not price._spaced_dash(low):
+            assert pp.SPACED_DASH.sub(" ; ", low) == low, low
+        if not any(word in low for word in pp.EXTRAS_CUES):
+            assert not pp.EXTRAS.search(low), low
+        if "gratis" not in low:
+            assert pp.FREE_AFTER_PAYING.sub(" ", low) == low, low
+        if "kl" not in low:
+            assert pp.CLOCK_TIME.sub(" ", low) == low, low
+        if "vis" not in low:
+            assert pp.BILLING.sub(" ", low) == low, low
