@@ -166,3 +166,16 @@ def test_price_looks_change_no_reading() -> None:
             assert pp.CLOCK_TIME.sub(" ", low) == low, low
         if "vis" not in low:
             assert pp.BILLING.sub(" ", low) == low, low
+
+
+def test_accessibility_feature_cues_change_no_reading() -> None:
+    from normalize import accessibility as acc
+
+    extra = ["Toilet for kørestolsbrugere", "Teleslynge; T-slynge", "høreapparat på t",
+             "p-pladser og parkering", "i ét plan, ingen dørtrin", "Trappetrin op",
+             "hearing loop", "wheelchair access", "Rullestol", "HC-toilet"]
+    for text in TEXTS + extra:
+        for clause in acc._clauses(text.casefold()):
+            for flag, rx, _ in acc._FEATURES:
+                if not any(cue in clause for cue in acc._FEATURE_CUES[flag]):
+                    assert not rx.search(clause), (flag, clause)
