@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
+_OTHER_SPACE = re.compile(r"[^\S ]")
 _CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s|,|\bmen\b")
 _NEGATION = re.compile(r"\b(?:ikke|ingen|intet|uden|behøver\s+ikke|ej)\b")
 #: What negates an invitation before it in its clause ("du kan ikke bare møde op").
@@ -140,9 +141,34 @@ def _clause(low: str, at: int) -> tuple[int, int]:
     """The clause around a position: from the last boundary before it (looked for in the
     300 characters before) to the next one after it."""
     lo = max(0, at - 300)
-    starts = [m.end() + lo for m in _CLAUSE.finditer(low[lo:at])]
     nxt = _CLAUSE.search(low, at)
-    return (starts[-1] if starts else lo), (nxt.start() if nxt else len(low))
+    return lo + _last_boundary_end(low[lo:at]), (nxt.start() if nxt else len(low))
+
+
+def _last_boundary_end(part: str) -> int:
+    """Where the last match of _CLAUSE in `part` ends (0 when none), as scanning it from the
+    start finds them, read from the end instead. `part` has one space for any white space (as
+    `parse_drop_in` makes it). No two kinds of boundary share a character, so the last of
+    each kind is a match: a run of stops ends at the last stop; a "men" counts between
+    non-word characters (or the part's ends). Only spaced dashes can overlap (" - - "): then
+    the part is scanned as before."""
+    end = max(map(part.rfind, ".;!?\n,")) + 1
+    dash = max(part.rfind(" - "), part.rfind(" – "))
+    if dash >= 0:
+        if dash >= 2 and part[dash - 2: dash + 1] in (" - ", " – "):
+            return max([m.end() for m in _CLAUSE.finditer(part)], default=0)
+        end = max(end, dash + 3)
+    men = part.rfind("men")
+    while men >= 0 and men + 3 > end:
+        if not (_word_char(part, men - 1) or _word_char(part, men + 3)):
+            return men + 3
+        men = part.rfind("men", 0, men + 2)
+    return end
+
+
+def _word_char(text: str, i: int) -> bool:
+    """Whether text[i] is a word character for the regex engine's \\b (False off the ends)."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
 def _one_space(text: str) -> str:
@@ -152,6 +178,8 @@ def _one_space(text: str) -> str:
     >>> _one_space(" Kom  bare\\n\\tforbi "), _one_space("   ")
     (' Kom bare forbi ', ' ')
     """
+    if "  " not in text and not _OTHER_SPACE.search(text):
+        return text  # one space already wherever there is space: the common case
     joined = " ".join(text.split())
     if not joined:
         return " " if text else ""

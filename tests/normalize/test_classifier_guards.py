@@ -179,3 +179,13 @@ def test_accessibility_feature_cues_change_no_reading() -> None:
             for flag, rx, _ in acc._FEATURES:
                 if not any(cue in clause for cue in acc._FEATURE_CUES[flag]):
                     assert not rx.search(clause), (flag, clause)
+
+
+def test_dropin_clause_start_read_from_the_end_as_the_scan_finds_it() -> None:
+    extra = ["a - - b men, c", "men", "x.men", "kommentar men amen. - men -", "a –  – b"]
+    for text in TEXTS + extra:
+        low = dropin._one_space(text.casefold())
+        for at in range(0, len(low) + 1):
+            part = low[max(0, at - 300):at]
+            want = max([m.end() for m in dropin._CLAUSE.finditer(part)], default=0)
+            assert dropin._last_boundary_end(part) == want, (part, at)
