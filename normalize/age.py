@@ -214,10 +214,18 @@ def _from_text(low: str, text: str) -> AgeRange:
     return _from_words(words_text, text)
 
 
+#: A word every match of each pattern in _RANGES, _MIN, _MAX (in their order) and AGE_WORDS
+#: holds (_YEARS holds "år"): a text without it is not searched with that pattern.
+_RANGE_CUES = ("mellem", "år", "alder")
+_MIN_CUES = ("+", "plus", "aldersgrænse", "alder", "+", "over", "år", "fyldt", "mindst", "år")
+_MAX_CUES = ("under", "år", "aldersgrænse")
+_AGE_WORD_CUES = ("senior", "pension", "ældre", "efterløn")
+
+
 def _range(low: str) -> tuple[int, int] | None:
     """The first valid range ("mellem 18 og 30 år"), trying the most explicit writing first."""
-    for rx in _RANGES:
-        if m := rx.search(low):
+    for rx, cue in zip(_RANGES, _RANGE_CUES, strict=True):
+        if cue in low and (m := rx.search(low)):
             lo, hi = int(m.group(1)), int(m.group(2))
             if _valid(lo, hi):
                 return lo, hi
@@ -226,16 +234,16 @@ def _range(low: str) -> tuple[int, int] | None:
 
 def _lower(low: str) -> int | None:
     """The lower bound the first matching lower-bound pattern states."""
-    for rx in _MIN:
-        if m := rx.search(low):
+    for rx, cue in zip(_MIN, _MIN_CUES, strict=True):
+        if cue in low and (m := rx.search(low)):
             return int(m.group(1))
     return None
 
 
 def _upper(low: str) -> int | None:
     """The upper bound the first matching upper-bound pattern states ("under 25": 24)."""
-    for rx, shift in _MAX:
-        if m := rx.search(low):
+    for (rx, shift), cue in zip(_MAX, _MAX_CUES, strict=True):
+        if cue in low and (m := rx.search(low)):
             return int(m.group(1)) + shift
     return None
 
@@ -253,6 +261,8 @@ def _around_numbers(low: str, reach: int = 40) -> str:
 
 
 def _from_words(low: str, text: str) -> AgeRange:
+    if not any(cue in low for cue in _AGE_WORD_CUES):
+        return AgeRange(text=text)
     for rx, (lo, hi) in AGE_WORDS:
         if rx.search(low):
             return AgeRange(min=lo, max=hi, text=text)

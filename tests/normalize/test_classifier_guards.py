@@ -189,3 +189,15 @@ def test_dropin_clause_start_read_from_the_end_as_the_scan_finds_it() -> None:
             part = low[max(0, at - 300):at]
             want = max([m.end() for m in dropin._CLAUSE.finditer(part)], default=0)
             assert dropin._last_boundary_end(part) == want, (part, at)
+
+
+def test_age_pattern_cues_change_no_reading() -> None:
+    tables = [(age._RANGES, age._RANGE_CUES), (age._MIN, age._MIN_CUES),
+              ([rx for rx, _ in age._MAX], age._MAX_CUES)]
+    for low in LOWS + ["18 -  30 årige", "+ 60", "60plus", "øvre aldersgrænse: 30"]:
+        for rxs, cues in tables:
+            for rx, cue in zip(rxs, cues, strict=True):
+                if cue not in low:
+                    assert not rx.search(low), (rx.pattern, low)
+        if not any(cue in low for cue in age._AGE_WORD_CUES):
+            assert not any(rx.search(low) for rx, _ in age.AGE_WORDS), low
