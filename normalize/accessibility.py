@@ -87,6 +87,15 @@ _SCOPE = re.compile(r",|\bog\b")
 _ANY_FEATURE = re.compile(r"elevator|lift|trap|trin|kørestol|handicap|hc|slynge|høreappar|parker"
                           r"|p-plads|niveau|rampe|toilet|rullestol|wheelchair|hearing|stepfri"
                           r"|plan\b")
+#: _ANY_FEATURE's words, looked for as substrings (faster than its scan); "plan" needs the
+#: regex for its word end.
+_FEATURE_WORDS = tuple(_ANY_FEATURE.pattern.split("|")[:-1])
+
+
+def _any_feature(text: str) -> bool:
+    """Whether `_ANY_FEATURE.search(text)` finds anything."""
+    return (any(word in text for word in _FEATURE_WORDS)
+            or ("plan" in text and _ANY_FEATURE.search(text) is not None))
 
 
 def _clauses(text: str) -> list[str]:
@@ -166,12 +175,12 @@ def _read(text: str) -> tuple[tuple[str, bool], ...]:
     """(flag, value) for each flag the text speaks of: `parse_accessibility` without building
     a model, for `from_amenity_features`, which only reads the flags."""
     low = text.casefold()
-    if not _ANY_FEATURE.search(low):
+    if not _any_feature(low):
         return ()
     low = _ANSWER.sub(r": \1", low)
     said = _Said()
     for clause in _clauses(low):
-        if _ANY_FEATURE.search(clause):
+        if _any_feature(clause):
             for flag, value in _mentions(clause):
                 said.add(flag, value)
     return tuple(said.flags(low).items())

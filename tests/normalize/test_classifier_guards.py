@@ -201,3 +201,14 @@ def test_age_pattern_cues_change_no_reading() -> None:
                     assert not rx.search(low), (rx.pattern, low)
         if not any(cue in low for cue in age._AGE_WORD_CUES):
             assert not any(rx.search(low) for rx, _ in age.AGE_WORDS), low
+
+
+def test_accessibility_first_look_as_the_scan() -> None:
+    from normalize import accessibility as acc
+
+    assert acc._ANY_FEATURE.pattern.endswith(r"|plan\b") and "\\" not in "".join(
+        acc._FEATURE_WORDS)
+    for text in TEXTS + ["planen", "i ét plan", "p-plads", "HC"]:
+        low = text.casefold()
+        for piece in [low, *acc._clauses(low)]:
+            assert acc._any_feature(piece) == bool(acc._ANY_FEATURE.search(piece)), piece
