@@ -84,6 +84,8 @@ _PERFORMER_CUES = ("band", "trio", "duo", "kvartet", "orkest", "gruppen", "koret
 _STREET = re.compile(r"(?:stræde|vej|vejen|gade|gaden|allé|alle|plads|pladsen|torv|torvet"
                      r"|vænge|vænget)$")
 #: Clause ends; an abbreviation's stop ("inkl.", "kr.", "kl.") ends none.
+#: The clause marks of _CLAUSE that are no stop.
+_SPACED_DASH = re.compile(r"\s[-–]\s")
 _CLAUSE = re.compile(r"(?:[.;!?\n](?<!\binkl\.)(?<!\bkr\.)(?<!\bkl\.)(?<!\bca\.)(?<!\bpr\.)"
                      r"(?<!\bevt\.))+|\s[-–]\s")
 #: Both sexes named together: the men in it do not make the offer one for men.
@@ -334,8 +336,13 @@ def _categories(low: str) -> tuple[str, ...]:
     found = _hits(low)
     if found & _WEAK and any(cue in low for cue in _EXTRA_CUES):
         # Meal and café words count only outside what a clause mentions on the side.
-        main = " . ".join(c[: _main_length(c)] for c in _CLAUSE.split(low))
-        found = (found - _WEAK) | _hits(main, _WEAK)
+        clauses = _CLAUSE.split(low)
+        kept = [c[: _main_length(c)] for c in clauses]
+        # When no clause is cut and every clause mark is a stop already (no line break, no
+        # spaced dash), the clauses joined by " . " hold the same words, phrases (a stop
+        # ends them in both) and patterns as the text: its meal and café words stand.
+        if kept != clauses or "\n" in low or _SPACED_DASH.search(low):
+            found = (found - _WEAK) | _hits(" . ".join(kept), _WEAK)
     return tuple(sorted(found))
 
 

@@ -212,3 +212,16 @@ def test_accessibility_first_look_as_the_scan() -> None:
         low = text.casefold()
         for piece in [low, *acc._clauses(low)]:
             assert acc._any_feature(piece) == bool(acc._ANY_FEATURE.search(piece)), piece
+
+
+def test_category_uncut_clauses_read_as_the_whole_text() -> None:
+    extra = ["Vi spiser sammen. Kaffe og snak!", "Spise\nsammen, kaffe", "tur - til kaffe",
+             "kaffe!og snak; hyggeligt samvær...", "Gåtur. Vi slutter med kaffe.",
+             "laver mad; kaffe? spise sammen"]
+    for text in TEXTS + extra:
+        low = text.casefold()
+        clauses = category._CLAUSE.split(low)
+        kept = [c[: category._main_length(c)] for c in clauses]
+        if kept == clauses and "\n" not in low and not category._SPACED_DASH.search(low):
+            main = " . ".join(kept)
+            assert category._hits(main, category._WEAK) == category._hits(low) & category._WEAK
