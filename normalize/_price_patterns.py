@@ -60,6 +60,8 @@ FREE_AFTER_PAYING = re.compile(
 )
 #: Things for sale beside the activity: their prices are not the activity's price.
 EXTRAS = re.compile(r"kan\s+købes|sælges|kan\s+erhverves|købes\s+på\s+stedet")
+#: Words one of which every match of EXTRAS holds: a cheap first look.
+EXTRAS_CUES = ("købes", "sælges", "erhverves")
 CLAUSE_MARK = re.compile(r"[.!?,;]")
 #: Where a clause ends, for telling whom an amount is for: a stop that is not an
 #: abbreviation's ("kr.", "pr.", "md.", "inkl."), a comma, a semicolon, a bracket, a new line.

@@ -57,6 +57,16 @@ _FEATURES: list[tuple[str, re.Pattern[str], bool]] = [
         r"\bkørestol\w*|\bhandicap[\s-]?venli\w*|\bhandicapegnet\w*"
         r"|\brullestol\w*|\bwheelchair\w*|\bhandicaptilgængelig\w*"), True),
 ]
+#: Words one of which every match of a feature's pattern holds: a clause without them is not
+#: searched for that feature (a substring test is far cheaper than the pattern's scan).
+_FEATURE_CUES: dict[str, tuple[str, ...]] = {
+    "accessible_toilet": ("toilet",),
+    "hearing_loop": ("slynge", "høreapparat", "hearing"),
+    "parking": ("parker", "p-plads"),
+    "step_free": ("elevator", "lift", "niveaufri", "trinfri", "rampe", "stepfri", "plan"),
+    "stairs": ("trap", "trin"),
+    "wheelchair": ("kørestol", "handicap", "rullestol", "wheelchair"),
+}
 #: Places above or below the street, or steps up to them: with no lift, a wheelchair cannot
 #: get there ("1. sal uden elevator"). A missing lift alone ("Elevator: nej") says no more
 #: than that the place is not step-free.
@@ -77,6 +87,15 @@ _SCOPE = re.compile(r",|\bog\b")
 _ANY_FEATURE = re.compile(r"elevator|lift|trap|trin|kørestol|handicap|hc|slynge|høreappar|parker"
                           r"|p-plads|niveau|rampe|toilet|rullestol|wheelchair|hearing|stepfri"
                           r"|plan\b")
+#: _ANY_FEATURE's words, looked for as substrings (faster than its scan); "plan" needs the
+#: regex for its word end.
+_FEATURE_WORDS = tuple(_ANY_FEATURE.pattern.split("|")[:-1])
+
+
+def _any_feature(text: str) -> bool:
+    """Whether `_ANY_FEATURE.search(text)` finds anything."""
+    return (any(word in text for word in _FEATURE_WORDS)
+            or ("plan" in text and _ANY_FEATURE.search(text) is not None))
 
 
 def _clauses(text: str) -> list[str]:
@@ -94,6 +113,8 @@ def _mentions(clause: str) -> Iterator[tuple[str, bool]]:
     """(feature, what is said of it) for each feature the clause mentions, in table order."""
     taken: list[tuple[int, int]] = []
     for flag, rx, plain in _FEATURES:
+        if not any(cue in clause for cue in _FEATURE_CUES[flag]):
+            continue
         for m in rx.finditer(clause):
             if any(s <= m.start() < e for s, e in taken):
                 continue  # "handicaptoilet" is a toilet, not a wheelchair statement
@@ -146,16 +167,23 @@ def parse_accessibility(text: str | None) -> Accessibility:
     """Flags the text speaks of (True stated yes, False stated no); the others stay unknown."""
     if not text or not text.strip():
         return Accessibility()
+    return Accessibility(**dict(_read(text)), text=text)
+
+
+@lru_cache(maxsize=20_000)
+def _read(text: str) -> tuple[tuple[str, bool], ...]:
+    """(flag, value) for each flag the text speaks of: `parse_accessibility` without building
+    a model, for `from_amenity_features`, which only reads the flags."""
     low = text.casefold()
-    if not _ANY_FEATURE.search(low):
-        return Accessibility(text=text)
+    if not _any_feature(low):
+        return ()
     low = _ANSWER.sub(r": \1", low)
     said = _Said()
     for clause in _clauses(low):
-        if _ANY_FEATURE.search(clause):
+        if _ANY_FEATURE.search(clause):  # (on a short clause the regex is the faster)
             for flag, value in _mentions(clause):
                 said.add(flag, value)
-    return Accessibility(**said.flags(low), text=text)
+    return tuple(said.flags(low).items())
 
 
 def from_amenity_features(features: object, text: str | None = None) -> Accessibility:
@@ -176,14 +204,12 @@ def from_amenity_features(features: object, text: str | None = None) -> Accessib
         value = feat.get("value", True)
         stated = not (value is False or str(value).casefold() in {"false", "nej", "0"})
         parts.append(name if stated else f"{name}: nej")
-        found = parse_accessibility(name)
-        for flag in FLAGS:
-            if getattr(found, flag) is not None:
-                flags[flag] = bool(getattr(found, flag)) if stated else False
-    from_text = parse_accessibility(text)
+        for flag, value in _read(name):
+            flags[flag] = value if stated else False
+    from_text = dict(_read(text)) if text and text.strip() else {}
     for flag in FLAGS:
-        if flag not in flags and getattr(from_text, flag) is not None:
-            flags[flag] = getattr(from_text, flag)
+        if flag not in flags and flag in from_text:
+            flags[flag] = from_text[flag]
     joined = "; ".join(parts)
     source_text = " ".join(t for t in (joined, text) if t) or None
     return Accessibility(**flags, text=source_text) if flags else Accessibility(text=source_text)

@@ -117,6 +117,35 @@ _AGE_CUE = re.compile(r"år|\+|plus|alder|over|under|fra|fyldt|mindst|minimum|me
 _NOISE_ANY = re.compile("|".join(f"(?:{rx.pattern})" for rx in _NOISE))
 
 
+#: Where a match of _NOISE_ANY can start: every pattern in _NOISE starts with a digit, "+45",
+#: "kl" or one of _PRICE_AGE's first words. (A lookahead, so that no place is skipped.)
+_NOISE_START = re.compile(
+    r"(?=[\d+]|kl|gratis|halv|rabat|børn|unge|pensionister|studerende)"
+)
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+
+
+def _drop_noise(low: str) -> str:
+    """The text with each match of _NOISE_ANY made a space: `_NOISE_ANY.sub(" ", low)`, with
+    a match tried only where one can start (scanning for all the patterns at every place
+    was the slowest step of reading an age). Every match holds a digit, so none is empty.
+
+    >>> _drop_noise("kl. 14 for børn under 12 år: 20 kr. tlf. 12 34 56 78")
+    '  for  . tlf.  '
+    """
+    out: list[str] = []
+    pos = 0
+    for cand in _NOISE_START.finditer(low):
+        at = cand.start()
+        if at >= pos and (m := _NOISE_ANY.match(low, at)):
+            out += (low[pos:at], " ")
+            pos = m.end()
+    if not out:
+        return low
+    out.append(low[pos:])
+    return "".join(out)
+
+
 def _valid(lo: int | None, hi: int | None) -> bool:
     return all(v is None or 0 <= v <= 120 for v in (lo, hi)) and (
         lo is None or hi is None or lo <= hi
@@ -150,7 +179,9 @@ def parse_age(text: str | None) -> AgeRange:
     """
     if not text:
         return AgeRange()
-    low = _NAMES.sub(" ", re.sub(r"[\u2010-\u2015\u2212]", "-", text.casefold()))
+    low = _DASHES.sub("-", text.casefold())
+    if "sagen" in low:  # every match of _NAMES holds it
+        low = _NAMES.sub(" ", low)
     if not _ANY_AGE.search(low):
         return AgeRange(text=text)
     g_lo, g_hi, low = _grades(low)
@@ -167,7 +198,7 @@ def _from_text(low: str, text: str) -> AgeRange:
     """Age range from case-folded text with plain dashes and no grades."""
     if not _AGE_CUE.search(low):
         return _from_words(low, text)  # numbers, but none said as an age
-    low = _NOISE_ANY.sub(" ", low)
+    low = _drop_noise(low)
     if "under" in low and any(c in low for c in _CONDITION_CUES):
         low = _CONDITION_AGE.sub(" ", low)
     if not _HAS_DIGIT.search(low):
@@ -183,10 +214,18 @@ def _from_text(low: str, text: str) -> AgeRange:
     return _from_words(words_text, text)
 
 
+#: A word every match of each pattern in _RANGES, _MIN, _MAX (in their order) and AGE_WORDS
+#: holds (_YEARS holds "år"): a text without it is not searched with that pattern.
+_RANGE_CUES = ("mellem", "år", "alder")
+_MIN_CUES = ("+", "plus", "aldersgrænse", "alder", "+", "over", "år", "fyldt", "mindst", "år")
+_MAX_CUES = ("under", "år", "aldersgrænse")
+_AGE_WORD_CUES = ("senior", "pension", "ældre", "efterløn")
+
+
 def _range(low: str) -> tuple[int, int] | None:
     """The first valid range ("mellem 18 og 30 år"), trying the most explicit writing first."""
-    for rx in _RANGES:
-        if m := rx.search(low):
+    for rx, cue in zip(_RANGES, _RANGE_CUES, strict=True):
+        if cue in low and (m := rx.search(low)):
             lo, hi = int(m.group(1)), int(m.group(2))
             if _valid(lo, hi):
                 return lo, hi
@@ -195,16 +234,16 @@ def _range(low: str) -> tuple[int, int] | None:
 
 def _lower(low: str) -> int | None:
     """The lower bound the first matching lower-bound pattern states."""
-    for rx in _MIN:
-        if m := rx.search(low):
+    for rx, cue in zip(_MIN, _MIN_CUES, strict=True):
+        if cue in low and (m := rx.search(low)):
             return int(m.group(1))
     return None
 
 
 def _upper(low: str) -> int | None:
     """The upper bound the first matching upper-bound pattern states ("under 25": 24)."""
-    for rx, shift in _MAX:
-        if m := rx.search(low):
+    for (rx, shift), cue in zip(_MAX, _MAX_CUES, strict=True):
+        if cue in low and (m := rx.search(low)):
             return int(m.group(1)) + shift
     return None
 
@@ -222,6 +261,8 @@ def _around_numbers(low: str, reach: int = 40) -> str:
 
 
 def _from_words(low: str, text: str) -> AgeRange:
+    if not any(cue in low for cue in _AGE_WORD_CUES):
+        return AgeRange(text=text)
     for rx, (lo, hi) in AGE_WORDS:
         if rx.search(low):
             return AgeRange(min=lo, max=hi, text=text)

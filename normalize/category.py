@@ -51,7 +51,7 @@ _EXTRA_CUES = ("inkl", "slut", "medbring", "kaffe", "bagefter", "undervejs", "ve
                "med kage")
 #: Music as accompaniment: "gymnastik til musik".
 _ACCOMPANIMENT = re.compile(r"\b(?:til|med)\s+musik\b")
-_WEAK = {"mad", "cafe_netvaerk"}
+_WEAK = frozenset({"mad", "cafe_netvaerk"})
 #: A call for volunteers.
 RECRUITING = re.compile(
     r"\bbliv\s+(?:frivillig|besøgsven|\w+ven)\b|\bfrivillige\s+søges\b|\bsøger\s+(?:nye\s+)?"
@@ -59,7 +59,11 @@ RECRUITING = re.compile(
     r"(?:hjælpere|frivillige)\b|\bsom\s+frivillig\b|\bfrivilligt\s+arbejde\b"
     r"|\bhar\s+du\s+lyst\s+til\s+at\s+hjælpe"
 )
+#: Words every branch of RECRUITING holds: a text without them is no call for volunteers.
+_RECRUITING_CUES = ("frivillig", "bliv", "vil", "mangler", "hjælpe")
 _HELP_CAFE = re.compile(r"\b(it|reparation|reparations|lektie|computer)[\s-]?caf[ée]\w*")
+#: The words of _HELP_CAFE before "caf": one of them stands within 12 characters before it.
+_HELP_DESKS = ("it", "reparation", "lektie", "computer")
 #: Verb forms of "spille" (music as often as games) and players of any game.
 _PLAY_VERBS = {"spiller", "spille", "spillede", "spilles", "spillere", "spillerne"}
 #: "i caféen": the venue's café, not a café-style meeting.
@@ -80,6 +84,8 @@ _PERFORMER_CUES = ("band", "trio", "duo", "kvartet", "orkest", "gruppen", "koret
 _STREET = re.compile(r"(?:stræde|vej|vejen|gade|gaden|allé|alle|plads|pladsen|torv|torvet"
                      r"|vænge|vænget)$")
 #: Clause ends; an abbreviation's stop ("inkl.", "kr.", "kl.") ends none.
+#: The clause marks of _CLAUSE that are no stop.
+_SPACED_DASH = re.compile(r"\s[-–]\s")
 _CLAUSE = re.compile(r"(?:[.;!?\n](?<!\binkl\.)(?<!\bkr\.)(?<!\bkl\.)(?<!\bca\.)(?<!\bpr\.)"
                      r"(?<!\bevt\.))+|\s[-–]\s")
 #: Both sexes named together: the men in it do not make the offer one for men.
@@ -90,6 +96,9 @@ _AND = r"\s*(?:,|\s(?:og|eller|&|samt|såvel\s+som))\s+"
 _BOTH_SEXES = re.compile(
     rf"\b(?:både\s+)?(?:{_MEN}{_AND}{_WOMEN}|{_WOMEN}{_AND}{_MEN})\b"
 )
+#: Substrings one of which every word of _MEN (of _WOMEN) holds ("enkemænd" holds "mænd").
+_MEN_CUES = ("mænd", "herrer", "enkemand")
+_WOMEN_CUES = ("kvinder", "damer", "enke")
 
 
 _GENERIC = {stem(w) for w in GENERIC_HEADS}
@@ -121,13 +130,48 @@ for _slug, (_label, _keywords) in CATEGORIES.items():
                 _BY_STEM.setdefault(_stem, set()).add(_slug)
             if len(_kw) >= 5:
                 _BY_PREFIX.setdefault(_kw, set()).add(_slug)
-#: Regexes, each with the literal word it starts with (if any): searched only when the text
-#: holds that literal, which saves most searches.
-_PATTERNS: list[tuple[str, str | None, re.Pattern[str]]] = []
+
+
+def _top_level_or(src: str) -> bool:
+    """Whether a regex is an alternation outside any group ("a|b", not "(?:a|b)c")."""
+    depth, escaped, in_class = 0, False, False
+    for ch in src:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return True
+    return False
+
+
+def _required_word(src: str) -> tuple[str | None, bool]:
+    """A literal word every match of a regex holds, and whether every match starts with it:
+    the word after a leading \\b (unless a quantifier follows it), else the word the regex
+    ends with after a group or a repeat ("(?:på\\s+)?dansk\\b"); none for a regex that is
+    an alternation at its top level. (None, False) when neither is sure."""
+    if _top_level_or(src):
+        return None, False
+    if m := re.match(r"\\b([a-zæøå]{3,})(?![?*+{])", src):
+        return m.group(1), True
+    if m := re.search(r"(?<=[)?+*])([a-zæøå]{3,})\\b$", src):
+        return m.group(1), False
+    return None, False
+
+
+#: Regexes, each with a literal word every match holds (if one is known): searched only when
+#: the text holds that word, and tried only where it stands when every match starts with it,
+#: which saves most of the scanning.
+_PATTERNS: list[tuple[str, str | None, bool, re.Pattern[str]]] = []
 for _slug, _parts in _PATTERN_PARTS.items():
     for _src in _parts:
-        _lit = re.match(r"\\b([a-zæøå]{3,})", _src)
-        _PATTERNS.append((_slug, _lit.group(1) if _lit else None, re.compile(_src)))
+        _PATTERNS.append((_slug, *_required_word(_src), re.compile(_src)))
 _PREFIX_KEYS = sorted(_BY_PREFIX)
 
 
@@ -183,29 +227,57 @@ _TOKEN = re.compile(r"[^\W\d_]+|[^\w\s-]")
 _INFLECTIONS = ("", "e", "en", "er", "et", "ne", "s")
 
 
-def _hits(text: str) -> set[str]:
+def _hits(text: str, only: frozenset[str] | None = None) -> set[str]:
     """Slugs a text speaks for: its words (stems, compound parts, word starts), its phrases
-    and its patterns. Phrases do not reach across punctuation."""
+    and its patterns. Phrases do not reach across punctuation. With `only`, just those of
+    its slugs that are in `only` (the same as `_hits(text) & only`, with fewer searches)."""
     tokens = _TOKEN.findall(text)
     unique = set(tokens)
-    found: set[str] = set()
-    for w in unique:
-        if slugs := _word_slugs(w):
-            found |= slugs
+    # One union over the (cached) slugs of each distinct word: no Python loop per word.
+    found: set[str] = set().union(*map(_word_slugs, unique))
+    if only is not None:
+        found &= only
     firsts = unique & _PHRASES.keys()
     if firsts:
-        positions: dict[str, list[int]] = {}
-        for i, t in enumerate(tokens):
-            if t in firsts:
-                positions.setdefault(t, []).append(i)
-        for w, at in positions.items():
+        for w in firsts:
+            at = _places(tokens, w)
             for rest, slug in _PHRASES[w]:
-                if slug not in found and _phrase_at(tokens, at, rest):
+                if (slug not in found and (only is None or slug in only)
+                        and _phrase_at(tokens, at, rest)):
                     found.add(slug)
-    for slug, literal, rx in _PATTERNS:
-        if slug not in found and (literal is None or literal in text) and rx.search(text):
+    for slug, literal, leading, rx in _PATTERNS:
+        if slug in found or (only is not None and slug not in only):
+            continue
+        if literal is None:
+            hit = rx.search(text) is not None
+        elif leading:
+            hit = _match_at(rx, text, literal)
+        else:
+            hit = literal in text and rx.search(text) is not None
+        if hit:
             found.add(slug)
     return found
+
+
+def _match_at(rx: re.Pattern[str], text: str, literal: str) -> bool:
+    """Whether a regex whose every match starts with `literal` matches the text: tried only
+    where the literal stands (as `rx.search(text)` would find, without trying every place)."""
+    at = text.find(literal)
+    while at >= 0:
+        if rx.match(text, at):
+            return True
+        at = text.find(literal, at + 1)
+    return False
+
+
+def _places(tokens: list[str], word: str) -> list[int]:
+    """Where a word stands among the tokens (it stands at least once)."""
+    at: list[int] = []
+    try:
+        while True:
+            at.append(tokens.index(word, at[-1] + 1 if at else 0))
+    except ValueError:
+        return at
 
 
 def _phrase_at(tokens: list[str], positions: list[int], rest: tuple[str, ...]) -> bool:
@@ -245,17 +317,43 @@ def parse_categories(*texts: str | None) -> list[str]:
 def _categories(low: str) -> tuple[str, ...]:
     if not low.strip():
         return ()
-    if RECRUITING.search(low):
+    if any(cue in low for cue in _RECRUITING_CUES) and RECRUITING.search(low):
         return ("frivillig",)
-    # A help desk called a café ("IT-café", "reparationscafé") is help, not a meeting place.
-    low = _ACCOMPANIMENT.sub(" ", _HELP_CAFE.sub(r"\1hjælp", _VENUE_CAFE.sub(" ", low)))
-    low = _BOTH_SEXES.sub(_without_men, low)
+    # Each rewrite below changes only a text that holds its literal words ("caféen", a help
+    # desk's word just before "caf", "musik", a word for men and one for women), so a text
+    # without them skips it (a substring test is far cheaper than a regex scan). The looks
+    # run in the rewrites' order, each on the text as rewritten so far.
+    if "cafeen" in low or "caféen" in low:
+        low = _VENUE_CAFE.sub(" ", low)
+    if _near(low, "caf", _HELP_DESKS, 12):
+        # A help desk called a café ("IT-café", "reparationscafé") is help, not a meeting
+        # place.
+        low = _HELP_CAFE.sub(r"\1hjælp", low)
+    if "musik" in low:
+        low = _ACCOMPANIMENT.sub(" ", low)
+    if any(cue in low for cue in _MEN_CUES) and any(cue in low for cue in _WOMEN_CUES):
+        low = _BOTH_SEXES.sub(_without_men, low)
     found = _hits(low)
     if found & _WEAK and any(cue in low for cue in _EXTRA_CUES):
         # Meal and café words count only outside what a clause mentions on the side.
-        main = " . ".join(c[: _main_length(c)] for c in _CLAUSE.split(low))
-        found = (found - _WEAK) | (_hits(main) & _WEAK)
+        clauses = _CLAUSE.split(low)
+        kept = [c[: _main_length(c)] for c in clauses]
+        # When no clause is cut and every clause mark is a stop already (no line break, no
+        # spaced dash), the clauses joined by " . " hold the same words, phrases (a stop
+        # ends them in both) and patterns as the text: its meal and café words stand.
+        if kept != clauses or "\n" in low or _SPACED_DASH.search(low):
+            found = (found - _WEAK) | _hits(" . ".join(kept), _WEAK)
     return tuple(sorted(found))
+
+
+def _near(low: str, anchor: str, words: tuple[str, ...], reach: int) -> bool:
+    """Whether one of `words` stands within `reach` characters before an `anchor`."""
+    at = low.find(anchor)
+    while at >= 0:
+        if any(w in low[max(0, at - reach):at] for w in words):
+            return True
+        at = low.find(anchor, at + 1)
+    return False
 
 
 def _without_men(m: re.Match[str]) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
+_OTHER_SPACE = re.compile(r"[^\S ]")
 _CLAUSE = re.compile(r"[.;!?\n]+|\s[-–]\s|,|\bmen\b")
 _NEGATION = re.compile(r"\b(?:ikke|ingen|intet|uden|behøver\s+ikke|ej)\b")
 #: What negates an invitation before it in its clause ("du kan ikke bare møde op").
@@ -81,6 +82,15 @@ _COME_MORE: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+#: Words one of which every match of a cue pattern starts with (see `_cues`).
+_STARTS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _SIGNUP: ("tilmeld", "meld", "venteliste", "lukket", "bindende", "begrænset", "forsamtale",
+              "hele", "holdet", "book", "bestil"),
+    _MEMBERS_ONLY: ("kun", "forbeholdt", "skal", "kræver", "medlemskab", "for", "forudsætter"),
+    _COME: ("drop", "mød", "bare", "kom", "dukke", "når", "kig", "uforpligtende", "åbent", "fri",
+            "du"),
+}
+
 #: Cheap first look: a stem that any cue above starts with.
 _ANY_CUE = ("meld", "billet", "venteliste", "lukket", "bindende", "begrænset", "forsamtale",
             "forløb", "fuldt", "book", "bestil", "medlem", "drop", "mød", "bare", "dukke", "kom",
@@ -99,22 +109,86 @@ def _at_word_start(text: str, m: re.Match[str]) -> bool:
 def _cues(rx: re.Pattern[str], low: str,
           more: Sequence[tuple[str, re.Pattern[str]]] = ()) -> Iterator[re.Match[str]]:
     """The matches of a cue pattern, and of the further patterns whose word the text holds,
-    that start a word."""
-    found = rx.finditer(low)
+    that start a word.
+
+    Every match of a cue pattern starts with one of its words in _STARTS (a test reads each
+    branch of the patterns to check it), so the pattern is tried only where one of them
+    stands, left to right, each try after the last match: the matches `rx.finditer(low)`
+    gives (none is empty), without trying the long alternation at every place of the text."""
+    found = _matches_at(rx, low, _STARTS[rx])
     extra = [p.finditer(low) for word, p in more if word in low]
     return (m for m in itertools.chain(found, *extra) if _at_word_start(low, m))
+
+
+def _matches_at(rx: re.Pattern[str], low: str, starts: Sequence[str]
+                ) -> Iterator[re.Match[str]]:
+    """The matches of `rx` that start where one of `starts` stands, leftmost first and none
+    overlapping (as `finditer` finds them when every match starts so and none is empty)."""
+    places: set[int] = set()
+    for word in starts:
+        at = low.find(word)
+        while at >= 0:
+            places.add(at)
+            at = low.find(word, at + 1)
+    pos = 0
+    for at in sorted(places):
+        if at >= pos and (m := rx.match(low, at)):
+            yield m
+            pos = m.end()
 
 
 def _clause(low: str, at: int) -> tuple[int, int]:
     """The clause around a position: from the last boundary before it (looked for in the
     300 characters before) to the next one after it."""
     lo = max(0, at - 300)
-    starts = [m.end() + lo for m in _CLAUSE.finditer(low[lo:at])]
     nxt = _CLAUSE.search(low, at)
-    return (starts[-1] if starts else lo), (nxt.start() if nxt else len(low))
+    return lo + _last_boundary_end(low[lo:at]), (nxt.start() if nxt else len(low))
+
+
+def _last_boundary_end(part: str) -> int:
+    """Where the last match of _CLAUSE in `part` ends (0 when none), as scanning it from the
+    start finds them, read from the end instead. `part` has one space for any white space (as
+    `parse_drop_in` makes it). No two kinds of boundary share a character, so the last of
+    each kind is a match: a run of stops ends at the last stop; a "men" counts between
+    non-word characters (or the part's ends). Only spaced dashes can overlap (" - - "): then
+    the part is scanned as before."""
+    end = max(map(part.rfind, ".;!?\n,")) + 1
+    dash = max(part.rfind(" - "), part.rfind(" – "))
+    if dash >= 0:
+        if dash >= 2 and part[dash - 2: dash + 1] in (" - ", " – "):
+            return max([m.end() for m in _CLAUSE.finditer(part)], default=0)
+        end = max(end, dash + 3)
+    men = part.rfind("men")
+    while men >= 0 and men + 3 > end:
+        if not (_word_char(part, men - 1) or _word_char(part, men + 3)):
+            return men + 3
+        men = part.rfind("men", 0, men + 2)
+    return end
+
+
+def _word_char(text: str, i: int) -> bool:
+    """Whether text[i] is a word character for the regex engine's \\b (False off the ends)."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+
+def _one_space(text: str) -> str:
+    """Each run of white space made one space, as `_SPACES.sub(" ", text)` does (str.split
+    and the regex's \\s know the same white space), without a regex match per space.
+
+    >>> _one_space(" Kom  bare\\n\\tforbi "), _one_space("   ")
+    (' Kom bare forbi ', ' ')
+    """
+    if "  " not in text and not _OTHER_SPACE.search(text):
+        return text  # one space already wherever there is space: the common case
+    joined = " ".join(text.split())
+    if not joined:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + joined + (" " if text[-1].isspace() else "")
 
 
 def _members_only(low: str) -> bool:
+    if "medlem" not in low:
+        return False  # every branch of _MEMBERS_ONLY holds it
     for m in _cues(_MEMBERS_ONLY, low):
         start, _ = _clause(low, m.start())
         if not _NEGATION.search(low, start, m.start()):
@@ -152,7 +226,7 @@ def parse_drop_in(text: str | None) -> bool | None:
     """True: no sign-up, come when you like. False: sign-up, closed or members only."""
     if not text or not text.strip():
         return None
-    low = _SPACES.sub(" ", text.casefold())
+    low = _one_space(text.casefold())
     if not any(cue in low for cue in _ANY_CUE):
         return None
     # Each cue is judged within its own clause: "Tilmelding er ikke nødvendig, men ..."

@@ -21,6 +21,7 @@ from normalize._price_patterns import (
     DASHES,
     DATES,
     EXTRAS,
+    EXTRAS_CUES,
     FREE,
     FREE_AFTER_PAYING,
     FREE_CUES,
@@ -32,6 +33,17 @@ from normalize._price_patterns import (
     WHO_AFTER,
     WHO_RANK,
 )
+
+
+def _spaced_dash(low: str) -> bool:
+    """Whether a "-" stands between white space somewhere, as every match of SPACED_DASH has
+    it."""
+    at = low.find("-")
+    while at >= 0:
+        if 0 < at < len(low) - 1 and low[at - 1].isspace() and low[at + 1].isspace():
+            return True
+        at = low.find("-", at + 1)
+    return False
 
 
 def _drop_extras(low: str) -> str:
@@ -190,10 +202,20 @@ def parse_price(text: str | None) -> Price:
     low = DASHES.sub("-", text.casefold()).replace("\u00a0", " ")
     if not ANY_PRICE.search(low):
         return Price(text=text)  # no number and no price word: nothing to read
-    low = SPACED_DASH.sub(" ; ", low)
-    low = _drop_extras(low)
-    low = FREE_AFTER_PAYING.sub(" ", low)
-    low = BILLING.sub(" ", DATES.sub(" ", CLOCK_TIME.sub(" ", low)))
+    # Each rewrite is skipped where the text lacks what every match of it holds (a spaced
+    # dash, "gratis", "kl", "vis"): a substring test is far cheaper than a regex scan, and
+    # the text comes out the same. The looks run in order, on the text as rewritten so far.
+    if _spaced_dash(low):
+        low = SPACED_DASH.sub(" ; ", low)
+    if any(word in low for word in EXTRAS_CUES):
+        low = _drop_extras(low)
+    if "gratis" in low:
+        low = FREE_AFTER_PAYING.sub(" ", low)
+    if "kl" in low:
+        low = CLOCK_TIME.sub(" ", low)
+    low = DATES.sub(" ", low)
+    if "vis" in low:
+        low = BILLING.sub(" ", low)
     amounts = _read_amounts(low, _amounts(low))
     paid = [a for a in amounts if a.value > 0]
     newcomer = [a for a in paid if a.who > WHO_RANK["child"]]
