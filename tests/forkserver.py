@@ -116,12 +116,37 @@ def _read(path: str) -> str:
         return f.read()
 
 
+#: What a crawl imports only once it runs (Scrapy's components, ours named in the settings).
+#: Never the reactor: the crawl installs the one its settings ask for.
+CRAWL_TIME = (
+    "crawlers.extensions", "crawlers.httpcache", "crawlers.logformatter", "crawlers.middlewares",
+    "crawlers.pipelines", "crawlers.politeness", "protego", "queuelib", "tldextract",
+    "scrapy.downloadermiddlewares.cookies", "scrapy.downloadermiddlewares.defaultheaders",
+    "scrapy.downloadermiddlewares.downloadtimeout", "scrapy.downloadermiddlewares.httpauth",
+    "scrapy.downloadermiddlewares.httpcache", "scrapy.downloadermiddlewares.httpcompression",
+    "scrapy.downloadermiddlewares.httpproxy", "scrapy.downloadermiddlewares.offsite",
+    "scrapy.downloadermiddlewares.redirect", "scrapy.downloadermiddlewares.retry",
+    "scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.stats",
+    "scrapy.downloadermiddlewares.useragent", "scrapy.dupefilters", "scrapy.extensions.closespider",
+    "scrapy.extensions.corestats", "scrapy.extensions.feedexport", "scrapy.extensions.httpcache",
+    "scrapy.extensions.logstats", "scrapy.extensions.memdebug", "scrapy.extensions.memusage",
+    "scrapy.extensions.spiderstate", "scrapy.extensions.telnet", "scrapy.extensions.throttle",
+    "scrapy.core.downloader.handlers.datauri", "scrapy.core.downloader.handlers.file",
+    "scrapy.core.downloader.handlers.ftp", "scrapy.core.downloader.handlers.s3",
+    "scrapy.pqueues", "scrapy.robotstxt", "scrapy.spidermiddlewares.depth",
+    "scrapy.spidermiddlewares.referer", "scrapy.spidermiddlewares.urllength",
+    "scrapy.squeues", "scrapy.statscollectors", "scrapy.logformatter",
+)
+
+
 def serve() -> dict[str, Any] | None:
     """The server's loop: returns a request in the forked child, None in the server at EOF."""
     from fkort import cli
 
-    for name in cli.COMMANDS:
-        import_module(f"fkort.commands.{name}")
+    for name in (*[f"fkort.commands.{c}" for c in cli.COMMANDS], *CRAWL_TIME):
+        import_module(name)
+    # Read at import time from the environment: each child must import them itself.
+    assert not [m for m in sys.modules if m.startswith("crawlers.settings")]
     # Objects of the warm process stay out of the children's garbage collections: they are
     # never freed there, and leaving them be keeps their memory shared (no copy on write).
     gc.freeze()
