@@ -21,6 +21,7 @@ import uvicorn
 from core.settings import Settings
 from fkort.sites import SiteServer
 from index.backends.sqlite import SQLiteBackend
+from tests.forkserver import ForkServer
 
 REPO = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "files"
@@ -114,10 +115,24 @@ def run_fkort(*args: str, env: dict[str, str] | None = None, timeout: float = 12
               ) -> subprocess.CompletedProcess[str]:
     """Run the real `fkort` command in a child process."""
     full_env = {**os.environ, "FKORT_NOW": FROZEN_NOW, **(env or {})}
+    if _FORK_SERVER is not None:
+        return _FORK_SERVER.run(list(args), full_env, REPO, timeout)
     return subprocess.run(
         [sys.executable, "-m", "fkort", *args], capture_output=True, text=True, env=full_env,
         timeout=timeout, cwd=REPO,
     )
+
+
+#: `run_fkort` forks each command from one warm process (tests/forkserver.py) unless
+#: FKORT_TEST_FORK=0 asks for a fresh interpreter each time.
+_FORK_SERVER = ForkServer() if os.environ.get("FKORT_TEST_FORK") != "0" else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fork_server() -> Iterator[None]:
+    yield
+    if _FORK_SERVER is not None:
+        _FORK_SERVER.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,72 @@
+"""The tests' fork server (tests/forkserver.py) answers as `python -m fkort` in a fresh
+interpreter does: the same exit code, stdout and stderr, and a timeout that kills."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FROZEN_NOW, REPO
+from tests.forkserver import ForkServer
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ForkServer]:
+    s = ForkServer()
+    yield s
+    s.close()
+
+
+CASES = {
+    "version": ["--version"],
+    "misspelt-command": ["crawll"],
+    "missing-sources-file": ["crawl", "--sources", "/nonexistent/sources.toml"],
+    "bad-point": ["search", "spil", "--near", "nowhere at all"],
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_forked_command_answers_as_a_fresh_interpreter(
+        name: str, server: ForkServer, tmp_path: Path) -> None:
+    env = {**os.environ, "FKORT_NOW": FROZEN_NOW, "FKORT_DATA_DIR": str(tmp_path / "data"),
+           "FKORT_DB_PATH": str(tmp_path / "x.db")}
+    fresh = subprocess.run([sys.executable, "-m", "fkort", *CASES[name]], capture_output=True,
+                           text=True, env=env, cwd=REPO, timeout=120)
+    forked = server.run(CASES[name], env, REPO, 120)
+    assert (forked.returncode, forked.stdout, forked.stderr) == (
+        fresh.returncode, fresh.stdout, fresh.stderr)
+
+
+def test_the_childs_environment_is_the_one_given(server: ForkServer, tmp_path: Path) -> None:
+    # A database path only this call names: the command's error must name it.
+    db = tmp_path / "not-a-folder" / "x.db"
+    (tmp_path / "not-a-folder").write_text("a file, not a folder")
+    env = {**os.environ, "FKORT_NOW": FROZEN_NOW, "FKORT_DB_PATH": str(db)}
+    forked = server.run(["search", "spil"], env, REPO, 120)
+    fresh = subprocess.run([sys.executable, "-m", "fkort", "search", "spil"],
+                           capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
+    assert forked.returncode == fresh.returncode != 0
+    assert forked.stdout == fresh.stdout
+    # A traceback: the same from fkort's own entry point on (above it, the fork server's
+    # frames stand where a fresh interpreter's runpy frames do).
+    assert str(db.parent) in forked.stderr
+    assert _from_main(forked.stderr) == _from_main(fresh.stderr) != ""
+
+
+def _from_main(stderr: str) -> str:
+    at = stderr.find(str(REPO / "fkort" / "__main__.py"))
+    return stderr[at:] if at >= 0 else ""
+
+
+def test_a_command_past_its_timeout_is_killed(server: ForkServer, tmp_path: Path) -> None:
+    env = {**os.environ, "FKORT_NOW": FROZEN_NOW, "FKORT_DB_PATH": str(tmp_path / "x.db"),
+           "FKORT_DATA_DIR": str(tmp_path / "data")}
+    with pytest.raises(subprocess.TimeoutExpired):
+        server.run(["serve", "--port", "0"], env, REPO, 2)
+    # The server goes on: the next command runs.
+    assert server.run(["--version"], env, REPO, 60).stdout.startswith("fkort ")
