@@ -113,11 +113,15 @@ def _typos(con: sqlite3.Connection) -> Typos:
     of the vocabulary (about 16 ms at 300k terms) is paid only for a word that would find
     nothing as typed."""
     def typos(stem: str) -> set[str]:
-        if con.execute("SELECT 1 FROM activity_fts WHERE activity_fts MATCH ? LIMIT 1",
-                       (f'"{stem}"*',)).fetchone():
-            return set()
         con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.activity_vocab "
                     "USING fts5vocab(main, activity_fts, row)")
+        # Whether the index holds a term that starts with the stem: one seek in the
+        # vocabulary (a MATCH of a prefix longer than FTS5's prefix indexes merges the
+        # doclists of every such term first: 2 ms for "strik" at 100k activities).
+        after = stem[:-1] + chr(ord(stem[-1]) + 1)
+        if con.execute("SELECT 1 FROM temp.activity_vocab WHERE term >= ? AND term < ? "
+                       "LIMIT 1", (stem, after)).fetchone():
+            return set()
         edits = sorted(question.one_edit(stem))
         marks = ",".join("?" * len(edits))
         rows = con.execute(f"SELECT term FROM temp.activity_vocab WHERE term IN ({marks})",
