@@ -6,7 +6,9 @@ Run: `scripts/opensearch-node start` (prints the node's URL), then
 Without --opensearch only SQLite is measured. Each size gets a fresh SQLite file and a fresh
 OpenSearch index; the query mix (near+radius, +age, +free, +category, +text) is run
 `--queries` times per kind from random towns. `--by-kind` adds p50/p95 per kind; with
---opensearch the last line per size is SQLite's p95 over OpenSearch's.
+--opensearch the last line per size is SQLite's p95 over OpenSearch's. `--keep DIR` keeps
+each size's SQLite file in DIR and reuses it on the next run (no indexing figure then;
+the corpus is the same for a size, the file is opened, and brought up to date, as found).
 """
 
 from __future__ import annotations
@@ -93,15 +95,19 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def measure(name: str, backend: Any, docs: list[Activity], queries: list[tuple[str, Any]]
-            ) -> dict[str, Any]:
+def measure(name: str, backend: Any, docs: list[Activity], queries: list[tuple[str, Any]],
+            index: bool = True) -> dict[str, Any]:
     started = time.perf_counter()
-    if hasattr(backend, "rebuild"):
+    cpu = time.process_time()
+    if not index:
+        pass
+    elif hasattr(backend, "rebuild"):
         backend.rebuild(docs)
     else:
         for i in range(0, len(docs), 1000):
             backend.upsert(docs[i: i + 1000])
     index_s = time.perf_counter() - started
+    index_cpu = time.process_time() - cpu
     for _, q in queries[:20]:  # warm caches
         backend.search(q)
     lat: list[float] = []
@@ -111,7 +117,8 @@ def measure(name: str, backend: Any, docs: list[Activity], queries: list[tuple[s
         backend.search(q)
         lat.append((time.perf_counter() - t) * 1000)
         by_kind[kind].append(lat[-1])
-    return {"backend": name, "docs_s": len(docs) / index_s, "p50": pct(lat, 50),
+    return {"backend": name, "docs_s": len(docs) / index_s if index else None,
+            "cpu_docs_s": len(docs) / index_cpu if index else None, "p50": pct(lat, 50),
             "p95": pct(lat, 95), "p99": pct(lat, 99), "n": len(lat),
             "kinds": {k: (pct(v, 50), pct(v, 95)) for k, v in by_kind.items()}}
 
@@ -122,17 +129,23 @@ def main() -> None:
     p.add_argument("--queries", type=int, default=100, help="queries per kind")
     p.add_argument("--opensearch", help="URL of a running OpenSearch node")
     p.add_argument("--by-kind", action="store_true", help="also p50/p95 per query kind")
+    p.add_argument("--keep", type=Path, metavar="DIR",
+                   help="keep each size's SQLite file in DIR and reuse it when there")
     args = p.parse_args()
     # The corpus is written at the time it is searched at, as a live index is written
     # before it is searched (the SQLite store keeps each activity's next start as of then).
     os.environ["FKORT_NOW"] = NOW.isoformat()
     queries = query_mix(args.queries)
-    print(f"{'size':>7} {'backend':<10} {'index docs/s':>12} {'p50 ms':>8} {'p95 ms':>8} "
-          f"{'p99 ms':>8} {'queries':>8}")
+    print(f"{'size':>7} {'backend':<10} {'index docs/s':>12} {'(cpu)':>8} {'p50 ms':>8} "
+          f"{'p95 ms':>8} {'p99 ms':>8} {'queries':>8}")
     for size in args.sizes:
         docs = corpus(size)
         with tempfile.TemporaryDirectory() as tmp:
-            rows = [measure("sqlite", SQLiteBackend(Path(tmp) / "bench.db"), docs, queries)]
+            path = (args.keep or Path(tmp)) / f"bench-{size}.db"
+            fresh = not path.exists()
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+            rows = [measure("sqlite", SQLiteBackend(path), docs, queries, index=fresh)]
             if args.opensearch:
                 engine = open_backend("opensearch", url=args.opensearch, alias=f"bench-{size}")
                 try:
@@ -141,7 +154,9 @@ def main() -> None:
                     engine.client.indices.delete(index=f"bench-{size}*",
                                                  ignore_unavailable=True)
             for r in rows:
-                print(f"{size:>7} {r['backend']:<10} {r['docs_s']:>12,.0f} {r['p50']:>8.1f} "
+                speed = "-" if r["docs_s"] is None else f"{r['docs_s']:,.0f}"
+                cpu = "-" if r["cpu_docs_s"] is None else f"{r['cpu_docs_s']:,.0f}"
+                print(f"{size:>7} {r['backend']:<10} {speed:>12} {cpu:>8} {r['p50']:>8.1f} "
                       f"{r['p95']:>8.1f} {r['p99']:>8.1f} {r['n']:>8}", flush=True)
                 if args.by_kind:
                     print("        p50/p95 by kind: " + ", ".join(

@@ -192,3 +192,60 @@ def test_a_search_never_waits_for_a_crawls_write(clubs: SQLiteBackend) -> None:
     assert _stored(clubs.path)["Tirsdagsklub"][0] == "2026-11-24T13:00:00"
     _titles(clubs, WEDNESDAY, sort="next")
     assert _stored(clubs.path)["Tirsdagsklub"][0] == "2026-12-01T13:00:00"
+
+
+# -- the nearest page from a smaller circle ------------------------------------------------
+
+def _spread(n: int, seed: int) -> list[Activity]:
+    """`n` activities scattered over 30 km around Holstebro and its neighbours: mixed words,
+    categories and stated or unknown ages (so that soft filters leave unknowns)."""
+    import random
+
+    rng = random.Random(seed)
+    titles = ["Brætspilsaften", "Strikkeklub", "Fællessang", "Gåtur", "Kortspil og kaffe"]
+    cats = ["spil", "kreativ", "musik_sang", "motion", "mad"]
+    return [make(f"p{i}", f"{rng.choice(titles)} {i}",
+                 at=(HOLSTEBRO[0] + rng.uniform(-0.25, 0.25),
+                     HOLSTEBRO[1] + rng.uniform(-0.4, 0.4)),
+                 categories=rng.sample(cats, rng.randint(1, 2)),
+                 age=rng.choice([{}, {"min": 60}, {"min": 18, "max": 30}]))
+            for i in range(n)]
+
+
+def test_the_nearest_page_is_the_nearest_of_the_whole_circle(tmp_path: Path) -> None:
+    """The page of a search near a point (looked for in a smaller circle first) against
+    every stored place sorted here: stated fits first, then nearest (the circle and the
+    order by the arc on the mean Earth, as the contract has it), then id."""
+    import math
+
+    from normalize.geo import EARTH_RADIUS_KM
+
+    def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+        p1, p2 = math.radians(lat1), math.radians(lat2)
+        h = (math.sin((p2 - p1) / 2) ** 2
+             + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+        return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+    docs = _spread(600, seed=3)
+    b = SQLiteBackend(tmp_path / "i.db")
+    b.upsert(docs)
+    lat, lon = HOLSTEBRO
+    for age, offset in [(None, 0), (None, 40), (72, 0), (72, 25), (25, 10)]:
+        q = SearchQuery(lat=lat, lon=lon, radius_km=12, now=SUNDAY, limit=10, offset=offset,
+                        age=age)
+        inside = []
+        for a in docs:
+            assert a.location.lat is not None and a.location.lon is not None
+            d = distance_km(lat, lon, a.location.lat, a.location.lon)
+            low, high = a.age.min, a.age.max
+            misfit = age is not None and ((low is not None and low > age)
+                                          or (high is not None and high < age))
+            if d <= 12 and not misfit:
+                unknown = int(age is not None and low is None and high is None)
+                inside.append((unknown, d, a.id))
+        inside.sort()
+        found = b.search(q)
+        assert found.total == len(inside)
+        assert [h.activity.id for h in found.hits] == [i for _, _, i in
+                                                      inside[offset:offset + 10]]
+    b.close()

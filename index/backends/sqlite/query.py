@@ -113,11 +113,15 @@ def _typos(con: sqlite3.Connection) -> Typos:
     of the vocabulary (about 16 ms at 300k terms) is paid only for a word that would find
     nothing as typed."""
     def typos(stem: str) -> set[str]:
-        if con.execute("SELECT 1 FROM activity_fts WHERE activity_fts MATCH ? LIMIT 1",
-                       (f'"{stem}"*',)).fetchone():
-            return set()
         con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.activity_vocab "
                     "USING fts5vocab(main, activity_fts, row)")
+        # Whether the index holds a term that starts with the stem: one seek in the
+        # vocabulary (a MATCH of a prefix longer than FTS5's prefix indexes merges the
+        # doclists of every such term first: 2 ms for "strik" at 100k activities).
+        after = stem[:-1] + chr(ord(stem[-1]) + 1)
+        if con.execute("SELECT 1 FROM temp.activity_vocab WHERE term >= ? AND term < ? "
+                       "LIMIT 1", (stem, after)).fetchone():
+            return set()
         edits = sorted(question.one_edit(stem))
         marks = ",".join("?" * len(edits))
         rows = con.execute(f"SELECT term FROM temp.activity_vocab WHERE term IN ({marks})",
@@ -141,39 +145,21 @@ def search(con: sqlite3.Connection, q: SearchQuery, now: datetime) -> SearchResu
     all come from that one set."""
     fts = fts_query(q.text, _typos(con)) if q.text else None
     plan = _plan(con, q, fts)
-    where, params = _where(q, now, plan, categories=not q.facets)
     sort = q.effective_sort()
-    dist_sql = _HAV_SQL if q.has_point else "NULL"
-    rank_sql = _BM25 if plan.text_first and fts else "NULL"
     order = {Sort.distance: "dist", Sort.relevance: "rank" if fts else "nxt"}.get(sort, "nxt")
-    params.update(plat=q.lat, plon=q.lon, now=utc(now), limit=q.limit, offset=q.offset,
-                  rad=math.pi / 180,
-                  cos_plat=None if q.lat is None else math.cos(math.radians(q.lat)),
-                  radius=None if q.radius_km is None else _haversine_of(q.radius_km))
-    if fts is not None:
-        params["fts"] = fts
-    hit_sql = _category_test(q, params) if q.facets else "1"
-    # The candidates are kept once (each row's nearness computed once); the circle, the
-    # page and the total are taken from them.
-    next_sql = _next_sql(con, params) if order == "nxt" else "NULL"
-    in_next_order = order == "nxt" and next_sql == "a.next_start" and plan.joins == _ALL
-    materialized = "NOT MATERIALIZED" if in_next_order and not _soft(q) else "MATERIALIZED"
-    cte = f"""WITH cand AS {materialized} (
-        SELECT a.rid AS rid, a.id AS aid, {dist_sql} AS dist, {rank_sql} AS rank,
-               {_unknowns(q)} AS unknowns, {next_sql} AS nxt, {hit_sql} AS hit
-        FROM {plan.joins}
-        WHERE {" AND ".join(where)})"""
+    cte, params, in_next_order = _candidates(con, q, now, plan, fts, order)
     ids = "cand WHERE dist <= :radius" if q.radius_km is not None else "cand"
     order_by = f"unknowns, {order}, aid" if order != "nxt" else (
         "unknowns, nxt, aid" if _soft(q) else "nxt, aid")
+    facets = None
     if q.facets:
         rows, total, facets = _with_facets(con, cte, ids, order_by, params)
     elif order_by == "nxt, aid" and in_next_order:
         rows, total = _page_in_next_order(con, cte, ids, params)
-        facets = None
+    elif order == "dist" and q.radius_km is not None and not (q.text or q.categories):
+        rows, total = _page_nearest(con, q, now, plan, fts, order_by)
     else:
         rows, total = _page(con, cte, ids, order_by, params)
-        facets = None
     docs = _docs(con, [r[0] for r in rows])
     hits = []
     for rid, dist, rank in rows:
@@ -188,6 +174,76 @@ def search(con: sqlite3.Connection, q: SearchQuery, now: datetime) -> SearchResu
         ))
     return SearchResult(total=total, hits=hits,
                         facets={} if facets is None else {"categories": facets})
+
+
+def _candidates(con: sqlite3.Connection, q: SearchQuery, now: datetime, plan: _Plan,
+                fts: str | None, order: str, materialized: bool | None = None
+                ) -> tuple[str, dict[str, Any], bool]:
+    """The candidates as a CTE (`cand`: rid, id, nearness, bm25, unknowns, sort key, category
+    hit), its parameters, and whether it is read in the order of the next-start index.
+    `materialized`: None lets the search's shape decide (kept once when read twice)."""
+    where, params = _where(q, now, plan, fts, categories=not q.facets)
+    dist_sql = _HAV_SQL if q.has_point else "NULL"
+    rank_sql = _BM25 if plan.text_first and fts else "NULL"
+    params.update(plat=q.lat, plon=q.lon, now=utc(now), limit=q.limit, offset=q.offset,
+                  rad=math.pi / 180,
+                  cos_plat=None if q.lat is None else math.cos(math.radians(q.lat)),
+                  radius=None if q.radius_km is None else _haversine_of(q.radius_km))
+    if fts is not None:
+        params["fts"] = fts
+    hit_sql = _category_test(q, params) if q.facets else "1"
+    # The candidates are kept once (each row's nearness computed once); the circle, the
+    # page and the total are taken from them.
+    next_sql = _next_sql(con, params) if order == "nxt" else "NULL"
+    in_next_order = order == "nxt" and next_sql == "a.next_start" and plan.joins == _ALL
+    if materialized is None:
+        materialized = not (in_next_order and not _soft(q))
+    cte = f"""WITH cand AS {"" if materialized else "NOT "}MATERIALIZED (
+        SELECT a.rid AS rid, a.id AS aid, {dist_sql} AS dist, {rank_sql} AS rank,
+               {_unknowns(q)} AS unknowns, {next_sql} AS nxt, {hit_sql} AS hit
+        FROM {plan.joins}
+        WHERE {" AND ".join(where)})"""
+    return cte, params, in_next_order
+
+
+#: The nearest page is first looked for in a smaller circle expected to hold this many
+#: times the rows the page needs (`_page_nearest`).
+NEAREST_MARGIN = 4
+
+
+def _page_nearest(con: sqlite3.Connection, q: SearchQuery, now: datetime, plan: _Plan,
+                  fts: str | None, order_by: str) -> tuple[list[Row], int]:
+    """Nearest first in a circle, the place driving: the total is counted over the circle
+    (nothing kept, nothing sorted), and the page is looked for in a smaller circle around
+    the same point, one expected to hold `NEAREST_MARGIN` times the rows the page needs
+    (the circle's area scaled by the share of the total the page needs). That page is the
+    circle's own when it is full and each of its rows meets every soft filter as stated
+    (no unknowns, the first sort key): every row outside the smaller circle is farther than
+    every row in it. Otherwise the page is taken from the whole circle.
+
+    Not with text or categories: their set of rids would be built again by each statement
+    (with them the materialized candidates serve better)."""
+    assert q.radius_km is not None
+    cte, params, _ = _candidates(con, q, now, plan, fts, "dist", materialized=False)
+    total = int(con.execute(f"{cte} SELECT count(*) FROM cand WHERE dist <= :radius",
+                            params).fetchone()[0])
+    need = q.offset + q.limit
+    if total == 0 or need == 0:
+        return [], total
+    share = NEAREST_MARGIN * need / total
+    if share < 0.5:
+        inner = q.model_copy(update={"radius_km": q.radius_km * math.sqrt(share)})
+        cte, params, _ = _candidates(con, inner, now, plan, fts, "dist", materialized=False)
+        params["need"] = need
+        found = con.execute(f"""{cte} SELECT rid, dist, rank, unknowns FROM cand
+                                WHERE dist <= :radius ORDER BY {order_by} LIMIT :need""",
+                            params).fetchall()
+        if len(found) == need and found[-1][3] == 0:
+            return [(r, d, k) for r, d, k, _ in found[q.offset:]], total
+    cte, params, _ = _candidates(con, q, now, plan, fts, "dist", materialized=False)
+    rows = con.execute(f"""{cte} SELECT rid, dist, rank FROM cand WHERE dist <= :radius
+                           ORDER BY {order_by} LIMIT :limit OFFSET :offset""", params).fetchall()
+    return rows, total
 
 
 Row = tuple[int, float | None, float | None]  # rid, arc distance, bm25
@@ -295,11 +351,19 @@ _IN_BOX = ("g.min_lat >= :lat0 AND g.max_lat <= :lat1 "
            "AND g.min_lon >= :lon0 AND g.max_lon <= :lon1")
 
 
+#: The text drives a search near a point when it matches at most this share of the places
+#: in the box. Measured at 100k activities: a text match costs about four times what a
+#: place read from the box and checked against the text's set of matches costs (each match
+#: is looked up by rid in the search index, and bm25 read for it).
+TEXT_FIRST_SHARE = 0.25
+
+
 def _plan(con: sqlite3.Connection, q: SearchQuery, fts: str | None) -> _Plan:
     """Which of text and place drives the search. Relevance needs the text's own scores,
     so the text drives it; otherwise the rarer of the two, by estimated counts: how many
-    places the R*Tree holds in the box, and whether FTS5 finds fewer matches than that
-    (counted only up to the box's count, so a common word costs no more than the box)."""
+    places the R*Tree holds in the box, and whether FTS5 finds at most `TEXT_FIRST_SHARE` of
+    that (counted only up to there, so a common word costs no more than a share of the
+    box)."""
     place = q.has_point and q.radius_km is not None
     if fts is None or not q.text:
         if place:
@@ -315,10 +379,11 @@ def _plan(con: sqlite3.Connection, q: SearchQuery, fts: str | None) -> _Plan:
     box = _box(q)
     in_box = int(con.execute(f"SELECT count(*) FROM activity_geo g WHERE {_IN_BOX}",
                              box).fetchone()[0])
+    cap = int(in_box * TEXT_FIRST_SHARE)
     matches = int(con.execute(
         "SELECT count(*) FROM (SELECT 1 FROM activity_fts WHERE activity_fts MATCH :fts "
-        "LIMIT :cap)", {"fts": fts, "cap": in_box + 1}).fetchone()[0])
-    if matches <= in_box:
+        "LIMIT :cap)", {"fts": fts, "cap": cap + 1}).fetchone()[0])
+    if matches <= cap:
         return text
     return _Plan(_BY_PLACE, text_first=False)
 
@@ -333,15 +398,13 @@ def _category_test(q: SearchQuery, params: dict[str, Any]) -> str:
             f"AND c.slug IN ({marks}))")
 
 
-def _where(q: SearchQuery, now: datetime, plan: _Plan, categories: bool = True
-           ) -> tuple[list[str], dict[str, Any]]:
+def _where(q: SearchQuery, now: datetime, plan: _Plan, fts: str | None,
+           categories: bool = True) -> tuple[list[str], dict[str, Any]]:
     where = ["a.status = 'active'", f"IFNULL(a.event_status, '') NOT IN ({_NOT_TAKING_PLACE})",
              "(a.last_start IS NULL OR a.last_start >= :now_day)"]
     # A one-off is shown the whole day it happens.
     day_start = now.astimezone(TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     params: dict[str, Any] = {"now_day": utc(day_start)}
-    if q.text:
-        where.append(_text_where(q, plan))
     if q.has_point and q.radius_km is not None:
         params.update(_box(q))
         if not plan.text_first:  # one range of the place index per band of the box
@@ -349,6 +412,8 @@ def _where(q: SearchQuery, now: datetime, plan: _Plan, categories: bool = True
             params.update({f"band{i}": b for i, b in enumerate(bands)})
             where.append(f"a.lat_band IN ({','.join(f':band{i}' for i in range(len(bands)))})")
         where.append("a.lon BETWEEN :lon0 AND :lon1 AND a.lat BETWEEN :lat0 AND :lat1")
+    if q.text:
+        where.append(_text_where(plan, fts))
     elif q.has_point and q.effective_sort() is Sort.distance:
         where.append("a.lat IS NOT NULL")
     if q.categories and categories:
@@ -369,11 +434,10 @@ def _where(q: SearchQuery, now: datetime, plan: _Plan, categories: bool = True
     return where, params
 
 
-def _text_where(q: SearchQuery, plan: _Plan) -> str:
-    """The text's condition. Assumes of `fts_query` (worked on with the free-text recall
-    work) only that it gives one FTS5 MATCH expression, or None when nothing searchable was
-    typed."""
-    if q.text and fts_query(q.text) is None:
+def _text_where(plan: _Plan, fts: str | None) -> str:
+    """The text's condition (`fts`: its FTS5 expression, None when nothing searchable was
+    typed)."""
+    if fts is None:
         return "0"  # nothing searchable was typed: nothing matches
     if plan.text_first:
         return "activity_fts MATCH :fts"
