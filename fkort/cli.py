@@ -7,6 +7,7 @@ import argparse
 import sys
 from importlib import import_module
 
+from core.errors import IndexUnavailable
 from fkort import __version__
 
 #: In the order `fkort --help` lists them; each is the module `fkort.commands.<name>`.
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
+    except IndexUnavailable as exc:  # a clear line instead of a traceback
+        print(f"fkort {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

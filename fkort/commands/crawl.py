@@ -23,6 +23,7 @@ from fkort.commands._base import (
     EXIT_USAGE,
     Subparsers,
 )
+from index import open_index
 from records.locks import SourceLocks
 from records.runlog import RunLog
 
@@ -225,6 +226,10 @@ def run(args: argparse.Namespace) -> int:
     except _Stop as stop:
         return stop.code
     try:
+        # An index that cannot be used stops the run before any request (IndexUnavailable:
+        # one clear line, exit 2), instead of a crawl whose every item would fail.
+        open_index(settings.model_copy(update={"db_path": Path(args.db or settings.db_path)}),
+                   settings.backend).close()
         if args.log_format == "text":
             print(f"Crawler {len(sources)} kilde(r) ind i {args.db or settings.db_path} ...",
                   file=sys.stderr)

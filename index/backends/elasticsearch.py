@@ -13,6 +13,7 @@ class ElasticsearchBackend(EngineBackend):
     def __init__(self, url: str | None = None, username: str | None = None,
                  password: str | None = None, verify_certs: bool = True,
                  alias: str = "fkort-activities", **_: Any) -> None:
+        from elastic_transport import ConnectionError as Unreachable
         from elasticsearch import Elasticsearch, NotFoundError
 
         if not url:
@@ -21,4 +22,5 @@ class ElasticsearchBackend(EngineBackend):
         client = Elasticsearch(url, basic_auth=auth, verify_certs=verify_certs,
                                request_timeout=30)
         self.not_found = NotFoundError
+        self.unreachable = Unreachable
         super().__init__(client, alias=alias)

@@ -14,6 +14,7 @@ class OpenSearchBackend(EngineBackend):
                  password: str | None = None, verify_certs: bool = True,
                  alias: str = "fkort-activities", **_: Any) -> None:
         from opensearchpy import OpenSearch
+        from opensearchpy.exceptions import ConnectionError as Unreachable
         from opensearchpy.exceptions import NotFoundError
 
         if not url:
@@ -22,4 +23,5 @@ class OpenSearchBackend(EngineBackend):
         client = OpenSearch(hosts=[url], http_auth=auth, verify_certs=verify_certs,
                             ssl_show_warn=False, timeout=30)
         self.not_found = NotFoundError
+        self.unreachable = Unreachable
         super().__init__(client, alias=alias)

@@ -17,6 +17,7 @@ from itertools import islice
 from typing import Any
 
 from core.clock import TZ
+from core.errors import IndexUnavailable
 from core.schema import Activity, Organization, Status
 from core.text import fold
 from index.backends.engine.mapping import (
@@ -66,6 +67,8 @@ class EngineWrites:
 
     #: The client library's "not found" exception.
     not_found: type[Exception] = LookupError
+    #: The client's error for a node that does not answer (set by the subclass).
+    unreachable: type[Exception] = ConnectionError
 
     def __init__(self, client: Any, alias: str = "fkort-activities", **_: Any) -> None:
         self.client = client
@@ -101,6 +104,15 @@ class EngineWrites:
     def _ensure(self) -> None:
         if getattr(self, "_ready", False):
             return
+        try:
+            self._prepare()
+        except self.unreachable as exc:
+            raise IndexUnavailable(
+                f"the search engine holding {self.alias!r} does not answer: {exc}") from exc
+        self._ready = True
+
+    def _prepare(self) -> None:
+        """The alias and both indices exist and have this version's mapping."""
         if not self.client.indices.exists_alias(name=self.alias):
             index = self._new_index()
             self.client.indices.put_alias(index=index, name=self.alias)
@@ -117,7 +129,6 @@ class EngineWrites:
                 self._ready = True
                 self._bulk(self.alias, list(self._scan({"match_all": {}})), datetime.now(TZ))
         self._ensure_organizations()
-        self._ready = True
 
     def _ensure_organizations(self) -> None:
         """The organisations' index, created or brought up to the mapping."""

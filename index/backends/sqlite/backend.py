@@ -6,12 +6,14 @@ The parts: `schema` (tables, the soft filters' columns, migration of older files
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from core.clock import TZ
+from core.errors import IndexUnavailable
 from core.schema import Activity, Organization, Status
 from core.text import fold
 from index.backends.sqlite import query, schema, writes
@@ -45,10 +47,18 @@ class SQLiteBackend:
     def __init__(self, path: str | Path = "data/fkort.db", **_: Any) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise IndexUnavailable(
+                    f"the SQLite index {self.path} cannot be created: {exc}") from exc
         self._connections = Connections(self.path, {
             "fk_next": (2, query.NextStarts()), "fk_name_matches": (2, _name_matches)})
-        schema.create(self._connections.get())
+        try:
+            schema.create(self._connections.get())
+        except sqlite3.DatabaseError as exc:  # not a database, unreadable, no such folder
+            self._connections.close()
+            raise IndexUnavailable(f"the SQLite index {self.path} cannot be used: {exc}") from exc
 
     def close(self) -> None:
         self._connections.close()
