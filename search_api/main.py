@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.settings import Settings, get_settings
-from index import IndexBackend, open_index
+from index import IndexBackend, IndexUnavailable, open_index
 from index.contract import MAX_RADIUS_KM
 from normalize.geo.chain import make_geocoder
 from normalize.geo.logfilter import hide_queries_in_library_logs, hide_queries_in_logs
@@ -123,6 +123,16 @@ def create_app(settings: Settings | None = None, index: IndexBackend | None = No
             da, en = _NOT_FOUND.get(str(exc.detail), ("Siden findes ikke.", "Not found."))
             return _error(404, "not_found", da, en)
         return _error(exc.status_code, "http_error", str(exc.detail), str(exc.detail))
+
+    @app.exception_handler(IndexUnavailable)
+    async def _unavailable(request: Request, exc: IndexUnavailable) -> JSONResponse:
+        # The message names the index and the cause, never the query.
+        logger.error("Index unavailable on %s %s: %s", request.method, request.url.path, exc)
+        resp = _error(503, "index_unavailable",
+                      "Søgningen er ikke tilgængelig lige nu. Prøv igen om lidt.",
+                      "The search index is not available right now. Please try again shortly.")
+        resp.headers["Retry-After"] = "30"
+        return resp
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:

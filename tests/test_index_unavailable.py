@@ -55,3 +55,25 @@ def test_search_engine_that_does_not_answer(tmp_path: Path) -> None:
     assert "fkort search: the search engine holding 'fkort-activities' does not answer" in (
         done.stderr)
     assert "strikkecafé" not in done.stderr
+
+
+def test_api_answers_503_when_the_engine_does_not_answer(tmp_path: Path) -> None:
+    import httpx
+
+    from core.settings import Settings
+    from search_api.main import create_app
+    from tests.conftest import LiveServer
+
+    port = free_port()
+    app = create_app(Settings(backend="opensearch", search_url=f"http://127.0.0.1:{port}",
+                              data_dir=tmp_path))
+    with LiveServer(app=app) as server:
+        resp = httpx.get(f"{server.url}/v1/activities",
+                         params={"q": "strikkecafé", "near": "Vestergade 12, 7500 Holstebro"},
+                         timeout=60)
+    assert resp.status_code == 503, resp.text
+    assert resp.headers["retry-after"] == "30"
+    body = resp.json()
+    assert body["error"] == "index_unavailable"
+    assert "Prøv igen" in body["message_da"]
+    assert "Vestergade" not in resp.text and "strikkecafé" not in resp.text
