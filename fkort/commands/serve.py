@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 from typing import Any
 
 import uvicorn
@@ -28,10 +29,24 @@ def add_parser(sub: Subparsers) -> None:
     p.add_argument("--db", help="SQLite index file")
     p.add_argument("--log-level", choices=list(LOG_LEVELS), default="warning",
                    help="for every logger, ours and the libraries' (default: warning)")
+    p.add_argument("--workers", type=int, default=default_workers(),
+                   help="server processes, each with its own open index (default: one per CPU "
+                        f"core, at most {MAX_DEFAULT_WORKERS}; here {default_workers()})")
     p.add_argument("--access-log", action="store_true",
                    help="log each request (on stdout), with the values in its query string "
                         "hidden: a `near` there is a citizen's address")
     p.set_defaults(func=run)
+
+
+#: The default's ceiling: a search is CPU work in Python, so more processes than cores only
+#: queue; each holds its own index handle and geocoder.
+MAX_DEFAULT_WORKERS = 4
+
+
+def default_workers() -> int:
+    """One server process per CPU core this process may use, at most MAX_DEFAULT_WORKERS."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_DEFAULT_WORKERS, cores or 1))
 
 
 def log_config(level: str) -> dict[str, Any]:
@@ -47,13 +62,19 @@ def log_config(level: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_for(args)
-    app = create_app(settings)
+    workers = max(1, getattr(args, "workers", None) or default_workers())
+    # Several processes each build the app (uvicorn imports it by name in each), from the
+    # environment: the index file `--db` names is handed on there.
+    app: Any = create_app(settings) if workers == 1 else "search_api.main:app_factory"
+    if workers > 1:
+        os.environ["FKORT_DB_PATH"] = str(settings.db_path)
     print(f"Fællesskabskort kører på http://{args.host}:{args.port}/", flush=True)
     # The access log is off unless asked for: request lines may carry a citizen's address in
     # `near` (GET /v1/activities). When on, every query value is hidden. (`fkort demo` calls
-    # this without the logging options: the defaults then.)
+    # this without the logging and worker options: the defaults then.)
     level = getattr(args, "log_level", "warning")
-    uvicorn.run(app, host=args.host, port=args.port,
+    uvicorn.run(app, host=args.host, port=args.port, factory=workers > 1,
+                workers=workers if workers > 1 else None,
                 access_log=getattr(args, "access_log", False),
                 log_level=level, log_config=log_config(level),
                 proxy_headers=False)  # the app reads them: FKORT_FORWARDED_ALLOW_IPS
