@@ -284,8 +284,8 @@ def main() -> None:
     p.add_argument("--other", type=Path, help="another checkout to measure alternately")
     p.add_argument("--other-serve-args", default="", help="its `fkort serve` options")
     p.add_argument("--path", action="append", default=[],
-                   help="also on the servers' import path (e.g. a folder with httptools and "
-                        "uvloop installed, which uvicorn then uses)")
+                   help="also on this checkout's server's import path (e.g. a folder with "
+                        "httptools and uvloop installed, which uvicorn then uses)")
     args = p.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
     started = time.process_time()
@@ -306,7 +306,7 @@ def main() -> None:
         for name, checkout in checkouts:
             extra = serve_args if name == "this" else args.other_serve_args.split()
             r = measure(db, checkout, extra, queries, text, args.clients, args.requests,
-                        args.path)
+                        args.path if name == "this" else [])
             report(name, inproc, r, args.clients)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
+from fastapi.concurrency import run_in_threadpool
 
 from core import clock
 from core.schema import Status
@@ -66,13 +67,21 @@ def to_public(result: SearchResult, origin_precision: str = "address") -> Activi
 
 
 @router.get("", response_model=ActivitiesPublic, responses={422: {"model": ErrorPublic}})
-def search_activities(
+async def search_activities(
     index: IndexDep,
     settings: SettingsDep,
     geocoder: GeocoderDep,
     params: Annotated[SearchParams, Query()],
 ) -> ActivitiesPublic:
     """Search activities near a point, for a citizen's age, wallet, body and wishes."""
+    # The geocoder and the index block: one hop to the thread pool for both (a plain `def`
+    # route would take a second one for checking its answer against the response model).
+    return await run_in_threadpool(search, index, settings, geocoder, params)
+
+
+def search(index: IndexDep, settings: Settings, geocoder: GeocoderDep, params: SearchParams
+           ) -> ActivitiesPublic:
+    """The API's search, for the route (blocking: a geocoder may ask a server)."""
     query, origin = params.to_query(geocoder, limit=min(params.limit, settings.max_limit))
     precision = origin.precision.value if origin is not None else "address"
     result = to_public(run_search(index, query, settings), precision)
