@@ -10,9 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from core import clock
 from core.schema import Status
 from core.settings import Settings
-from index import SearchQuery, SearchResult
+from index import IndexBackend, SearchQuery, SearchResult
 from index.empty import explain_empty
 from normalize.category import CATEGORY_LABELS
+from normalize.geo.chain import Geocoder
 from search_api import formatting
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep
 from search_api.models import (
@@ -79,7 +80,7 @@ async def search_activities(
     return await run_in_threadpool(search, index, settings, geocoder, params)
 
 
-def search(index: IndexDep, settings: Settings, geocoder: GeocoderDep, params: SearchParams
+def search(index: IndexBackend, settings: Settings, geocoder: Geocoder, params: SearchParams
            ) -> ActivitiesPublic:
     """The API's search, for the route (blocking: a geocoder may ask a server)."""
     query, origin = params.to_query(geocoder, limit=min(params.limit, settings.max_limit))
