@@ -7,8 +7,14 @@ The index is built with bench/search_backends.py's generator and kept under the 
 names (rebuilt when the generator or the SQLite backend's code changes). The server is
 `fkort serve` in a child process on 127.0.0.1, as an operator starts it. `--other PATH` also
 serves from another checkout (e.g. the start commit) and measures both alternately in one run,
-so a noisy shared machine affects both alike. Figures: wall-clock latencies, and the
-server's CPU time per request (read from /proc, steadier than wall time on a loaded machine).
+so a noisy shared machine affects both alike (`--serve-args "--workers 1"` and
+`--other-serve-args` set each server's options; `fkort serve` starts one process per core by
+default). Figures: wall-clock latencies, and the server's CPU time per request (read from
+/proc, steadier than wall time on a loaded machine) beside the in-process search's.
+
+The generated corpus has only 18 distinct schedules (6 weekdays × 3 hours), so the API's
+memory of next meetings (search_api/upcoming.py) is nearly always used here; a real index's
+schedules differ more, and its hit rate is that of activities shown again within a week.
 """
 
 from __future__ import annotations
