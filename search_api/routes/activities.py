@@ -48,9 +48,11 @@ def to_public(result: SearchResult, origin_precision: str = "address") -> Activi
     for hit in result.hits:
         place = hit.activity.location.precision.value
         known = hit.distance_km is not None
-        # The activity was validated when it was read: its fields are taken as they are
-        # (dumping and validating them again cost more than the search at 100k).
-        data.append(ActivityPublic.model_construct(
+        # The activity's fields as they are: its parts (place, schedule, ...) are models
+        # already validated, which pydantic takes without checking them again (dumping the
+        # activity to a dict and validating that took 4× the time; model_construct, in
+        # Python, even more).
+        data.append(ActivityPublic(
             **dict(hit.activity),
             distance_km=None if hit.distance_km is None else round(hit.distance_km, 2),
             distance_approximate=(place in formatting.APPROXIMATE
@@ -103,5 +105,5 @@ def get_activity(activity_id: str, index: IndexDep, settings: SettingsDep) -> Ac
         raise HTTPException(404, "activity")
     (activity,) = last_seen(settings, [activity])
     return ActivityPublic(
-        **activity.model_dump(), next_occurrences=UPCOMING.starts(activity.schedule, clock.now())
+        **dict(activity), next_occurrences=UPCOMING.starts(activity.schedule, clock.now())
     )
