@@ -1,4 +1,7 @@
-"""Request-scoped dependencies: the settings and the open index."""
+"""Request-scoped dependencies: the settings and the open index.
+
+They only read what the app built once at start-up, so they are `async`: FastAPI runs a plain
+`def` dependency in its thread pool, a hop per dependency on every request."""
 
 from __future__ import annotations
 
@@ -11,15 +14,15 @@ from index import IndexBackend
 from normalize.geo.chain import Geocoder
 
 
-def get_index(request: Request) -> IndexBackend:
+async def get_index(request: Request) -> IndexBackend:
     return request.app.state.index  # type: ignore[no-any-return]
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_geocoder(request: Request) -> Geocoder:
+async def get_geocoder(request: Request) -> Geocoder:
     return request.app.state.geocoder  # type: ignore[no-any-return]
 
 

@@ -33,6 +33,8 @@ def last_seen(settings: Settings, activities: list[Activity]) -> list[Activity]:
 
 def with_last_seen(settings: Settings, result: SearchResult) -> SearchResult:
     activities = last_seen(settings, [h.activity for h in result.hits])
-    hits = [h.model_copy(update={"activity": a}) for h, a in zip(result.hits, activities,
-                                                                  strict=True)]
+    if all(a is h.activity for h, a in zip(result.hits, activities, strict=True)):
+        return result  # nothing seen later than the index says: no copies
+    hits = [h if a is h.activity else h.model_copy(update={"activity": a})
+            for h, a in zip(result.hits, activities, strict=True)]
     return result.model_copy(update={"hits": hits})

@@ -315,3 +315,39 @@ def test_access_lines_stay_formattable_and_tracebacks_are_hidden_too() -> None:
     assert text.startswith("Request failed: 'Max retries exceeded with url: /search?q=[skjult]")
     assert "ValueError: Max retries exceeded with url: /search?q=[skjult]&format=[skjult]" in text
     assert not any(p in text for p in PIECES)
+
+
+def test_serve_with_workers_answers_from_its_db_and_hides_near(tmp_path: Path) -> None:
+    """`fkort serve --workers 2`: each process builds the app from the environment, so the
+    index `--db` names must reach them, and so must the access log's hiding of `near`."""
+    db = tmp_path / "elsewhere.db"  # not FKORT_DB_PATH's default
+    b = SQLiteBackend(db)
+    b.upsert([make("x", "Brætspilsaften", at=(56.3601, 8.6155))])
+    b.close()
+    port, log = free_port(), tmp_path / "serve.log"
+    env = {k: v for k, v in os.environ.items() if k != "FKORT_DB_PATH"}
+    env.update(FKORT_DATA_DIR=str(tmp_path / "data"), FKORT_NOW=FROZEN_NOW)
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "fkort", "serve", "--port", str(port), "--db", str(db),
+             "--workers", "2", "--access-log", "--log-level", "info"],
+            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(300):
+                try:
+                    httpx.get(f"{url}/health", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            with httpx.Client(base_url=url, timeout=30) as client:
+                answers = [client.get("/v1/activities", params={
+                    "near": "56.36123,8.61789", "radius_km": 5}) for _ in range(6)]
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    assert all(a.status_code == 200 and a.json()["count"] == 1 for a in answers)
+    written = log.read_text()
+    assert written.count("Started server process") == 2  # two workers
+    assert written.count('"GET /v1/activities?near=[skjult]&radius_km=[skjult] HTTP/1.1" 200') == 6
+    assert "56.36123" not in written and "8.61789" not in written

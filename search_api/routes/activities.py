@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
+from fastapi.concurrency import run_in_threadpool
 
 from core import clock
 from core.schema import Status
 from core.settings import Settings
-from index import SearchQuery, SearchResult
+from index import IndexBackend, SearchQuery, SearchResult
 from index.empty import explain_empty
 from normalize.category import CATEGORY_LABELS
-from normalize.schedule import next_occurrences
+from normalize.geo.chain import Geocoder
 from search_api import formatting
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep
 from search_api.models import (
@@ -24,6 +25,7 @@ from search_api.models import (
 )
 from search_api.params import SearchParams
 from search_api.seen import last_seen, with_last_seen
+from search_api.upcoming import UPCOMING
 
 router = APIRouter(prefix="/v1/activities", tags=["activities"])
 
@@ -46,15 +48,19 @@ def to_public(result: SearchResult, origin_precision: str = "address") -> Activi
     for hit in result.hits:
         place = hit.activity.location.precision.value
         known = hit.distance_km is not None
+        # The activity's fields as they are: its parts (place, schedule, ...) are models
+        # already validated, which pydantic takes without checking them again (dumping the
+        # activity to a dict and validating that took 4× the time; model_construct, in
+        # Python, even more).
         data.append(ActivityPublic(
-            **hit.activity.model_dump(),
+            **dict(hit.activity),
             distance_km=None if hit.distance_km is None else round(hit.distance_km, 2),
             distance_approximate=(place in formatting.APPROXIMATE
                                   or origin_precision in formatting.APPROXIMATE) if known
             else None,
             same_town=formatting.same_town(hit.distance_km, place, origin_precision) if known
             else None,
-            next_occurrences=next_occurrences(hit.activity.schedule, now, 3),
+            next_occurrences=UPCOMING.starts(hit.activity.schedule, now, 3),
             matched=hit.matched,
         ))
     return ActivitiesPublic(
@@ -64,13 +70,21 @@ def to_public(result: SearchResult, origin_precision: str = "address") -> Activi
 
 
 @router.get("", response_model=ActivitiesPublic, responses={422: {"model": ErrorPublic}})
-def search_activities(
+async def search_activities(
     index: IndexDep,
     settings: SettingsDep,
     geocoder: GeocoderDep,
     params: Annotated[SearchParams, Query()],
 ) -> ActivitiesPublic:
     """Search activities near a point, for a citizen's age, wallet, body and wishes."""
+    # The geocoder and the index block: one hop to the thread pool for both (a plain `def`
+    # route would take a second one for checking its answer against the response model).
+    return await run_in_threadpool(search, index, settings, geocoder, params)
+
+
+def search(index: IndexBackend, settings: Settings, geocoder: Geocoder, params: SearchParams
+           ) -> ActivitiesPublic:
+    """The API's search, for the route (blocking: a geocoder may ask a server)."""
     query, origin = params.to_query(geocoder, limit=min(params.limit, settings.max_limit))
     precision = origin.precision.value if origin is not None else "address"
     result = to_public(run_search(index, query, settings), precision)
@@ -91,5 +105,5 @@ def get_activity(activity_id: str, index: IndexDep, settings: SettingsDep) -> Ac
         raise HTTPException(404, "activity")
     (activity,) = last_seen(settings, [activity])
     return ActivityPublic(
-        **activity.model_dump(), next_occurrences=next_occurrences(activity.schedule, clock.now())
+        **dict(activity), next_occurrences=UPCOMING.starts(activity.schedule, clock.now())
     )

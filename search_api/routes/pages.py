@@ -12,7 +12,6 @@ from fastapi.responses import HTMLResponse
 from core import clock
 from core.schema import Activity, Status
 from normalize.category import CATEGORY_LABELS
-from normalize.schedule import next_meetings, next_occurrences
 from search_api import formatting
 from search_api.deps import GeocoderDep, IndexDep, SettingsDep
 from search_api.routes.activities import run_search
@@ -20,6 +19,7 @@ from search_api.searchform import SORTS, FormErrors, SearchForm, to_query
 from search_api.seen import last_seen
 from search_api.templating import templates
 from search_api.trip import destination_text, rejseplanen_url
+from search_api.upcoming import UPCOMING
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -31,7 +31,7 @@ def _map_settings(settings: Any) -> dict[str, Any]:
 def _dates(activity: Activity, count: int) -> list[str]:
     # Each meeting with its own rule's length (a Monday evening, a Wednesday afternoon).
     return [formatting.when(d, length)
-            for d, length in next_meetings(activity.schedule, clock.now(), count)]
+            for d, length in UPCOMING.meetings(activity.schedule, clock.now(), count)]
 
 
 def card_url(activity_id: str) -> str:
@@ -111,7 +111,7 @@ def match_card(activity_id: str, request: Request, index: IndexDep, settings: Se
     if activity is None or activity.status is Status.removed:
         return templates.TemplateResponse(request, "not_found.html", {}, status_code=404)
     (activity,) = last_seen(settings, [activity])
-    starts = next_occurrences(activity.schedule, clock.now(), 5)
+    starts = UPCOMING.starts(activity.schedule, clock.now(), 5)
     return templates.TemplateResponse(request, "kort.html", {
         "a": activity, "next": _dates(activity, 5), "access": formatting.access_items(activity),
         "trip_url": rejseplanen_url(activity, starts[0] if starts else None),
