@@ -17,6 +17,7 @@ from fkort.commands._base import (
     Subparsers,
     settings_for,
 )
+from index import open_index
 from normalize.geo.logfilter import HideQueries
 from search_api.main import create_app
 
@@ -81,6 +82,9 @@ def log_config(level: str) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     settings = settings_for(args)
     workers = max(1, getattr(args, "workers", None) or default_workers())
+    # An index that cannot be used is one clear line here (IndexUnavailable, exit 2), not a
+    # traceback in each worker process that its supervisor would keep restarting.
+    open_index(settings).close()
     print(f"Fællesskabskort kører på http://{args.host}:{args.port}/", flush=True)
     # The access log is off unless asked for: request lines may carry a citizen's address in
     # `near` (GET /v1/activities). When on, every query value is hidden. (`fkort demo` calls
