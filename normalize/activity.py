@@ -64,8 +64,10 @@ def _organizer(data: Mapping[str, Any], texts: Mapping[str, str]) -> Organizer:
         stated = Key(org, texts.get("contact"), texts.get("organizer"))
     except TypeError:  # not plain JSON: read afresh
         return _read_organizer(org, texts.get("contact"), texts.get("organizer"))
-    # A record's own copy: no record that changes its organiser changes another's.
-    return _remembered_organizer(stated).model_copy()
+    # One instance for every record that names this organiser, uncopied: no code changes an
+    # organiser in place (a correction is applied to a dump of the record and validated anew,
+    # records/overrides.py), so no record's change can reach another's.
+    return _remembered_organizer(stated)
 
 
 @lru_cache(maxsize=20_000)
