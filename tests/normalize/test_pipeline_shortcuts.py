@@ -1,7 +1,8 @@
 """The pipeline's second round of shortcuts (issue 15's throughput) change no reading: each
 pattern tried only at its start words finds what a full scan finds (its words checked against
 the pattern's own branches, then on every gold text and on phrases written for this test), the
-shared unknown values cannot be changed, and a shared organiser is changed by no record."""
+shared unknown values cannot be changed, and a shared organiser, schedule or place is
+changed by no record."""
 
 from __future__ import annotations
 
@@ -68,14 +69,21 @@ def _item(n: int) -> RawActivity:
     source = Source(name="t", kind="municipal", url=f"https://x.example/{n}",
                     fetched_at=datetime(2026, 11, 22, tzinfo=UTC))
     return RawActivity(source=source, origin_id=str(n), texts={
-        "title": f"Strikkeklub {n}", "organizer": "Ældre Sagen Lemvig", "contact": "tlf. 96631420"})
+        "title": f"Strikkeklub {n}", "organizer": "Ældre Sagen Lemvig", "contact": "tlf. 96631420",
+        "when": "Hver tirsdag kl. 10-12", "where": "Aktivitetshuset, Vestergade 12, 7500 Holstebro"})
 
 
-def test_a_shared_organiser_is_changed_by_no_record() -> None:
+def test_shared_parts_are_changed_by_no_record() -> None:
     one, two = build_activity(_item(1)), build_activity(_item(2))
-    assert one.organizer is two.organizer  # remembered, not copied
-    fixed = Overrides({("activity", one.id): {"organizer.name": "Ældre Sagen"}}).apply(one)
-    assert fixed.organizer.name == "Ældre Sagen"
-    assert one.organizer.phone == "96 63 14 20"
-    assert two.organizer.name == one.organizer.name == "Ældre Sagen Lemvig"
-    assert build_activity(_item(3)).organizer.name == "Ældre Sagen Lemvig"
+    # Remembered, not copied: the organiser, the schedule and the place.
+    assert one.organizer is two.organizer
+    assert one.schedule is two.schedule and one.location is two.location
+    assert one.schedule.rrule == "FREQ=WEEKLY;BYDAY=TU" and one.location.postcode == "7500"
+    fixed = Overrides({("activity", one.id): {
+        "organizer.name": "Ældre Sagen", "location.name": "Huset",
+        "schedule.exdates": ["2026-11-24T10:00:00+01:00"]}}).apply(one)
+    assert (fixed.organizer.name, fixed.location.name) == ("Ældre Sagen", "Huset")
+    assert fixed.schedule.exdates and one.organizer.phone == "96 63 14 20"
+    for record in (one, two, build_activity(_item(3))):
+        assert record.organizer.name == "Ældre Sagen Lemvig"
+        assert record.location.name != "Huset" and record.schedule.exdates == []
