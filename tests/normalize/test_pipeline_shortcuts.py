@@ -18,6 +18,7 @@ from normalize import age, price
 from normalize._starts import found_at
 from normalize.activity import build_activity
 from records.overrides import Overrides
+from tests.conftest import REPO
 from tests.normalize.test_classifier_guards import TEXTS, _every_match_starts_with
 
 #: Written for this test: each start word inside another word, at a text's ends, and spaced.
@@ -70,7 +71,8 @@ def _item(n: int) -> RawActivity:
                     fetched_at=datetime(2026, 11, 22, tzinfo=UTC))
     return RawActivity(source=source, origin_id=str(n), texts={
         "title": f"Strikkeklub {n}", "organizer": "Ældre Sagen Lemvig", "contact": "tlf. 96631420",
-        "when": "Hver tirsdag kl. 10-12", "where": "Aktivitetshuset, Vestergade 12, 7500 Holstebro"})
+        "when": "Hver tirsdag kl. 10-12",
+        "where": "Aktivitetshuset, Vestergade 12, 7500 Holstebro"})
 
 
 def test_shared_parts_are_changed_by_no_record() -> None:
@@ -87,3 +89,31 @@ def test_shared_parts_are_changed_by_no_record() -> None:
     for record in (one, two, build_activity(_item(3))):
         assert record.organizer.name == "Ældre Sagen Lemvig"
         assert record.location.name != "Huset" and record.schedule.exdates == []
+
+
+#: A change in place of a record's schedule, place or organiser (`a.location.name = ...`,
+#: `sched.exdates.append(...)`): what the shared, uncopied readings forbid.
+_IN_PLACE = re.compile(
+    r"\b\w*(?:schedule|sched|location|loc|place|organizer|org)\.\w+\s*(?:=[^=]|\+=)"
+    r"|\b\w*(?:schedule|sched)\.(?:dates|exdates|rules)\.(?:append|extend|insert|remove|pop"
+    r"|sort|clear)\(")
+
+
+def test_in_place_change_scan_sees_one() -> None:
+    assert _IN_PLACE.search("    activity.location.name = 'x'")
+    assert _IN_PLACE.search("sched.exdates.append(day)")
+    assert not _IN_PLACE.search("found = found.model_copy(update={'email': e})")
+    assert not _IN_PLACE.search("if place.name == name:")
+
+
+def test_no_code_changes_a_shared_reading_in_place() -> None:
+    found = []
+    for folder in ("normalize", "index", "records", "search_api", "fkort", "core", "crawlers",
+                   "bench", "tests"):
+        for file in sorted((REPO / folder).rglob("*.py")):
+            if file.name == "test_pipeline_shortcuts.py":
+                continue
+            for n, line in enumerate(file.read_text("utf-8").splitlines(), 1):
+                if _IN_PLACE.search(line):
+                    found.append(f"{file.relative_to(REPO)}:{n}: {line.strip()}")
+    assert found == []
