@@ -38,7 +38,8 @@ BILLING = re.compile(r"\b(?:opkræves|opkrævet|afregnes|trækkes)\s+\w+vis\b")
 # -- what is said about paying ---------------------------------------------------------------------
 #: Cheap first look: a digit or a word that can state a price or its absence.
 ANY_PRICE = re.compile(r"\d|gratis|betal|koste|kontingent|entr|pris|gebyr|beregning|vederlag")
-#: Substrings without which FREE cannot match: a cheap guard for a slow pattern.
+#: The words every match of FREE starts with (a test reads its branches): FREE is tried only
+#: where one stands, a cheap guard for a slow pattern.
 FREE_CUES = ("gratis", "koster", "ingen", "uden", "fri", "kr", "vederlag", "gebyr")
 #: Free: "gratis" introducing the activity, not a free extra ("gratis kaffe").
 FREE = re.compile(

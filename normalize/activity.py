@@ -64,8 +64,10 @@ def _organizer(data: Mapping[str, Any], texts: Mapping[str, str]) -> Organizer:
         stated = Key(org, texts.get("contact"), texts.get("organizer"))
     except TypeError:  # not plain JSON: read afresh
         return _read_organizer(org, texts.get("contact"), texts.get("organizer"))
-    # A record's own copy: no record that changes its organiser changes another's.
-    return _remembered_organizer(stated).model_copy()
+    # One instance for every record that names this organiser, uncopied: no code changes an
+    # organiser in place (a correction is applied to a dump of the record and validated anew,
+    # records/overrides.py), so no record's change can reach another's.
+    return _remembered_organizer(stated)
 
 
 @lru_cache(maxsize=20_000)
@@ -97,6 +99,14 @@ def _read_organizer(org: object, contact_text: str | None, named: str | None) ->
     return found
 
 
+@lru_cache(maxsize=20_000)
+def _address_text(where: str) -> str:
+    """An address over several lines as one: "Aktivitetshuset / Østergade 12, 7620 Lemvig".
+    Remembered: a site names the same few places on every item it lists, every crawl."""
+    lines = (clean_text(where, keep_lines=True) or "").splitlines()
+    return ", ".join(x.strip(" ,") for x in lines if x.strip(" ,"))
+
+
 def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity:
     """Interpret one extracted item. Raises NotAnActivity (with a reason) when it is not one.
 
@@ -104,11 +114,12 @@ def build_activity(raw: RawActivity, *, now: datetime | None = None) -> Activity
     page's own field for it ("Hvornår", "Pris", ...), then the description.
     """
     data: Mapping[str, Any] = raw.structured or {}
-    texts = {k: v for k, v in ((k, clean_text(v)) for k, v in raw.texts.items()) if v}
-    if raw.texts.get("where"):
-        # An address over several lines: "Aktivitetshuset / Østergade 12, 7620 Lemvig".
-        lines = (clean_text(raw.texts["where"], keep_lines=True) or "").splitlines()
-        texts["where"] = ", ".join(x.strip(" ,") for x in lines if x.strip(" ,"))
+    where = raw.texts.get("where")
+    # The place is read by `_address_text` below, not cleaned twice.
+    texts = {k: v for k, v in ((k, clean_text(v)) for k, v in raw.texts.items()
+                               if not (where and k == "where")) if v}
+    if where:
+        texts["where"] = _address_text(where)
     title = _str(data.get("name")) or texts.get("title")
     if not title:
         raise NotAnActivity("no title")

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from core.schema import AgeRange
+from normalize._starts import found_at
 
 #: Age words and the age range we read them as. "Senior" and "pensionist" have no legal age in
 #: Danish; municipalities' senior offers commonly open at 60 (Ældre Sagen's "60+" groups), and
@@ -18,6 +19,8 @@ AGE_WORDS: list[tuple[re.Pattern[str], tuple[int | None, int | None]]] = [
 #: Names that hold an age word but state no age: Ældre Sagen's members join from any age, and
 #: "medlemmer af Ældre Sagen" or "Ældre Sagens julefrokost" says nothing of who may come.
 _NAMES = re.compile(r"\bældre\s*sagen\w*")
+#: An age range nothing states. AgeRange is frozen: one instance serves every record.
+_UNKNOWN = AgeRange()
 #: Cheap first look: a digit or an age word.
 _ANY_AGE = re.compile(r"\d|senior|pension|ældre|efterløn|alder")  # grades hold a digit
 _AGE = r"(\d{1,3})"
@@ -178,7 +181,7 @@ def parse_age(text: str | None) -> AgeRange:
     True
     """
     if not text:
-        return AgeRange()
+        return _UNKNOWN
     low = _DASHES.sub("-", text.casefold())
     if "sagen" in low:  # every match of _NAMES holds it
         low = _NAMES.sub(" ", low)
@@ -220,6 +223,10 @@ _RANGE_CUES = ("mellem", "år", "alder")
 _MIN_CUES = ("+", "plus", "aldersgrænse", "alder", "+", "over", "år", "fyldt", "mindst", "år")
 _MAX_CUES = ("under", "år", "aldersgrænse")
 _AGE_WORD_CUES = ("senior", "pension", "ældre", "efterløn")
+#: The words every match of each pattern in AGE_WORDS starts with (after its \b): the pattern
+#: is tried only where one of them stands (a \b-led alternation scans slowly; a test reads
+#: each branch of the patterns to check the words).
+_AGE_WORD_STARTS = ("senior", "pension", "folkepension", "ældre", "efterløn")
 
 
 def _range(low: str) -> tuple[int, int] | None:
@@ -264,9 +271,10 @@ def _from_words(low: str, text: str) -> AgeRange:
     if not any(cue in low for cue in _AGE_WORD_CUES):
         return AgeRange(text=text)
     for rx, (lo, hi) in AGE_WORDS:
-        if rx.search(low):
+        if found_at(rx, low, _AGE_WORD_STARTS):
             return AgeRange(min=lo, max=hi, text=text)
     return AgeRange(text=text)
+
 
 
 def from_schema_org(typical_age_range: object, audience: object = None) -> AgeRange:
@@ -298,7 +306,7 @@ def from_schema_org(typical_age_range: object, audience: object = None) -> AgeRa
                 return AgeRange(min=lo, max=hi, text=_audience_text(aud))
             if aud.get("audienceType"):
                 return parse_age(str(aud["audienceType"]))
-    return AgeRange()
+    return _UNKNOWN
 
 
 def _int(value: object) -> int | None:

@@ -76,10 +76,12 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
-def _word(value: object) -> str:
+@lru_cache(maxsize=4096)
+def _word(value: str) -> str:
     """A structured value as one lower-case word: "https://schema.org/EventCancelled" →
-    "eventcancelled", "Sold out" → "soldout"."""
-    text = str(value).rstrip("/").rsplit("/", 1)[-1]
+    "eventcancelled", "Sold out" → "soldout". Remembered: feeds and platforms write the
+    same few status codes on every item."""
+    text = value.rstrip("/").rsplit("/", 1)[-1]
     return re.sub(r"[^a-zæøå]", "", text.casefold())
 
 

@@ -33,6 +33,10 @@ from normalize._price_patterns import (
     WHO_AFTER,
     WHO_RANK,
 )
+from normalize._starts import found_at
+
+#: A price nothing states. Price is frozen: one instance serves every record.
+_UNKNOWN = Price()
 
 
 def _spaced_dash(low: str) -> bool:
@@ -198,7 +202,7 @@ def parse_price(text: str | None) -> Price:
     True
     """
     if not text:
-        return Price()
+        return _UNKNOWN
     low = DASHES.sub("-", text.casefold()).replace("\u00a0", " ")
     if not ANY_PRICE.search(low):
         return Price(text=text)  # no number and no price word: nothing to read
@@ -223,7 +227,8 @@ def parse_price(text: str | None) -> Price:
         chosen = max(newcomer, key=lambda a: (a.who, a.membership, -a.value))
         return Price(amount_dkk=chosen.value, period=_period_of(low, chosen, amounts),
                      is_free=False, text=text)
-    free = any(c in low for c in FREE_CUES) and bool(FREE.search(low))
+    # Every match of FREE starts with one of FREE_CUES: it is tried only where one stands.
+    free = found_at(FREE, low, FREE_CUES)
     if paid and not (free and _free_for_all(low)):
         return Price(text=text)  # only children's prices: an adult's is not stated
     if free or amounts:
@@ -280,7 +285,7 @@ def from_schema_org(offers: object, free: object = None, text: str | None = None
         if offer.get("description"):
             descriptions.append(str(offer["description"]))
     desc = " ".join(descriptions) or text
-    from_text = parse_price(desc) if desc else Price()
+    from_text = parse_price(desc) if desc else _UNKNOWN
     if amounts:
         amount = _newcomer_offer(amounts, named)
         if amount == 0:

@@ -150,14 +150,10 @@ def from_schema_org(
         stated = Key(start_date, end_date, event_schedule)
     except TypeError:  # not plain JSON (a datetime, a set): read afresh
         return _read_schema_org(start_date, end_date, event_schedule, ref=ref, text=text)
-    return own_copy(_remembered_schema_org(stated, ref, text))
-
-
-def own_copy(s: Schedule) -> Schedule:
-    """A record's own copy of a remembered schedule (its own lists): no record that changes
-    its copy changes another's."""
-    return s.model_copy(update={"dates": list(s.dates), "exdates": list(s.exdates),
-                                "rules": list(s.rules)})
+    # One instance for every record with these dates, uncopied: no code changes a schedule
+    # (or its lists) in place; a change makes a new one (`model_copy(update=...)`, as
+    # event_status.apply_cancelled_days does; a correction validates a dump anew).
+    return _remembered_schema_org(stated, ref, text)
 
 
 @lru_cache(maxsize=20_000)

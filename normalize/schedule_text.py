@@ -55,7 +55,7 @@ from normalize._calendar_words import (
     WEEKDAY_STEMS,
     WEEKENDS,
 )
-from normalize.schedule import _first_at_or_after, _naive_until, _rule, own_copy
+from normalize.schedule import _first_at_or_after, _naive_until, _rule
 from normalize.schedule_rules import parse_several
 
 
@@ -659,7 +659,8 @@ def parse_schedule(text: str | None, ref: date | datetime) -> Schedule:
         return Schedule(kind=ScheduleKind.unknown, text=text or None)
     day0 = ref.astimezone(TZ).date() if isinstance(ref, datetime) else ref
     if len(text) <= _REMEMBERED_CHARS:
-        return own_copy(_remembered(text, day0))
+        # Shared, uncopied: no code changes a schedule in place (see schedule.from_schema_org).
+        return _remembered(text, day0)
     return _read(text, day0)
 
 

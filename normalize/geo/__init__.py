@@ -112,8 +112,9 @@ def from_schema_org(place: object, *, municipality: str | None = None) -> Locati
         stated = Key(place, municipality)
     except TypeError:  # not plain data: read afresh
         return _read(place, municipality)
-    # A record's own copy: no record that changes its location changes another's.
-    return _remembered(stated).model_copy()
+    # One instance for every record held there, uncopied: no code changes a location in place
+    # (a correction validates a dump of the record anew, records/overrides.py).
+    return _remembered(stated)
 
 
 @lru_cache(maxsize=20_000)
