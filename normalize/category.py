@@ -76,7 +76,9 @@ _PLACE_HEADS = {stem(w) for w in ("hus", "huset", "center", "centret", "centeret
 #: A performer's name: the capitalised words after "bandet", "trioen", "koret", ... (on the
 #: text before case folding).
 _PERFORMER = re.compile(
-    r"((?i:band|bandet|trio|trioen|duo|duoen|kvartet|kvartetten|orkester|orkestret|orkesteret"
+    # The lookahead (the first letters of the words below, as (?i) matches them) lets the
+    # scan skip other places quickly; it matches nothing the words would not.
+    r"(?=(?i:[btdkog]))((?i:band|bandet|trio|trioen|duo|duoen|kvartet|kvartetten|orkester|orkestret|orkesteret"
     r"|gruppen|koret)\s+)[A-ZÆØÅ][\w'&.-]*(?:\s+[A-ZÆØÅ][\w'&.-]*)*"
 )
 _PERFORMER_CUES = ("band", "trio", "duo", "kvartet", "orkest", "gruppen", "koret")
@@ -231,20 +233,29 @@ def _hits(text: str, only: frozenset[str] | None = None) -> set[str]:
     """Slugs a text speaks for: its words (stems, compound parts, word starts), its phrases
     and its patterns. Phrases do not reach across punctuation. With `only`, just those of
     its slugs that are in `only` (the same as `_hits(text) & only`, with fewer searches)."""
+    return _reading(text, only)[1]
+
+
+def _reading(text: str, only: frozenset[str] | None = None) -> tuple[set[str], set[str]]:
+    """`_hits`, and apart the slugs its words alone speak for (phrases and patterns not
+    counted)."""
     tokens = _TOKEN.findall(text)
     unique = set(tokens)
-    # One union over the (cached) slugs of each distinct word: no Python loop per word.
-    found: set[str] = set().union(*map(_word_slugs, unique))
+    from_words = _words_hits(unique)
     if only is not None:
-        found &= only
+        from_words &= only
+    found = set(from_words)
     firsts = unique & _PHRASES.keys()
-    if firsts:
-        for w in firsts:
-            at = _places(tokens, w)
-            for rest, slug in _PHRASES[w]:
-                if (slug not in found and (only is None or slug in only)
-                        and _phrase_at(tokens, at, rest)):
-                    found.add(slug)
+    for w in firsts:
+        at: list[int] | None = None
+        for rest, slug in _PHRASES[w]:
+            if (slug in found or (only is not None and slug not in only)
+                    or not _may_follow(rest, unique)):
+                continue
+            if at is None:
+                at = _places(tokens, w)
+            if _phrase_at(tokens, at, rest):
+                found.add(slug)
     for slug, literal, leading, rx in _PATTERNS:
         if slug in found or (only is not None and slug not in only):
             continue
@@ -256,7 +267,42 @@ def _hits(text: str, only: frozenset[str] | None = None) -> set[str]:
             hit = literal in text and rx.search(text) is not None
         if hit:
             found.add(slug)
-    return found
+    return from_words, found
+
+
+#: Words whose slugs `_word_slugs` has given, and those of them that have any: a text's words
+#: are looked up with set operations (in C) instead of one cached call per word. Cleared when
+#: full, as an lru_cache would forget.
+_KNOWN: set[str] = set()
+_WITH_SLUGS: dict[str, frozenset[str]] = {}
+_WITH_SLUGS_KEYS: set[str] = set()
+_KNOWN_MAX = 100_000
+
+
+def _words_hits(unique: set[str]) -> set[str]:
+    """The union of `_word_slugs` over the words (the same set, cheaper)."""
+    new = unique - _KNOWN
+    if new:
+        if len(_KNOWN) + len(new) > _KNOWN_MAX:
+            _KNOWN.clear()
+            _WITH_SLUGS.clear()
+            _WITH_SLUGS_KEYS.clear()
+        for word in new:
+            if slugs := _word_slugs(word):
+                _WITH_SLUGS[word] = slugs
+                _WITH_SLUGS_KEYS.add(word)
+        _KNOWN.update(new)
+    return set().union(*map(_WITH_SLUGS.__getitem__, unique & _WITH_SLUGS_KEYS))
+
+
+def _may_follow(rest: tuple[str, ...], unique: set[str]) -> bool:
+    """Whether the text's words hold the rest of a phrase: its first word as it is, or, when it
+    is the last word, in one of its inflected forms (as `_phrase_at` needs before it looks
+    where the words stand)."""
+    want = rest[0]
+    if len(rest) > 1:
+        return want in unique
+    return any(want + ending in unique for ending in _INFLECTIONS)
 
 
 def _match_at(rx: re.Pattern[str], text: str, literal: str) -> bool:
@@ -333,16 +379,26 @@ def _categories(low: str) -> tuple[str, ...]:
         low = _ACCOMPANIMENT.sub(" ", low)
     if any(cue in low for cue in _MEN_CUES) and any(cue in low for cue in _WOMEN_CUES):
         low = _BOTH_SEXES.sub(_without_men, low)
-    found = _hits(low)
-    if found & _WEAK and any(cue in low for cue in _EXTRA_CUES):
-        # Meal and café words count only outside what a clause mentions on the side.
-        clauses = _CLAUSE.split(low)
-        kept = [c[: _main_length(c)] for c in clauses]
-        # When no clause is cut and every clause mark is a stop already (no line break, no
-        # spaced dash), the clauses joined by " . " hold the same words, phrases (a stop
-        # ends them in both) and patterns as the text: its meal and café words stand.
-        if kept != clauses or "\n" in low or _SPACED_DASH.search(low):
-            found = (found - _WEAK) | _hits(" . ".join(kept), _WEAK)
+    from_words, found = _reading(low)
+    weak = found & _WEAK
+    if not weak or not any(map(low.__contains__, _EXTRA_CUES)):
+        return tuple(sorted(found))
+    if weak <= from_words and not _BEFORE_EXTRA.search(low) and not _AFTER_EXTRA.search(low):
+        # Neither mark of something on the side matches anywhere in the text, so none matches
+        # in a clause (each clause is bounded by non-word characters, so its matches are the
+        # text's): no clause is cut. The second reading (the clauses joined by " . ") then
+        # holds the same words, so keeps every meal or café slug its words speak for, and
+        # finds no phrase or pattern the text lacks (it only breaks the text at clause marks).
+        # Here the words speak for all of them: the reading cannot change the answer.
+        return tuple(sorted(found))
+    # Meal and café words count only outside what a clause mentions on the side.
+    clauses = _CLAUSE.split(low)
+    kept = [c[: _main_length(c)] for c in clauses]
+    # When no clause is cut and every clause mark is a stop already (no line break, no
+    # spaced dash), the clauses joined by " . " hold the same words, phrases (a stop
+    # ends them in both) and patterns as the text: its meal and café words stand.
+    if kept != clauses or "\n" in low or _SPACED_DASH.search(low):
+        found = (found - _WEAK) | _hits(" . ".join(kept), _WEAK)
     return tuple(sorted(found))
 
 
