@@ -287,6 +287,7 @@ def _words_hits(unique: set[str]) -> set[str]:
             _KNOWN.clear()
             _WITH_SLUGS.clear()
             _WITH_SLUGS_KEYS.clear()
+            new = unique  # (the text's known words are forgotten too)
         for word in new:
             if slugs := _word_slugs(word):
                 _WITH_SLUGS[word] = slugs
@@ -363,7 +364,7 @@ def parse_categories(*texts: str | None) -> list[str]:
 def _categories(low: str) -> tuple[str, ...]:
     if not low.strip():
         return ()
-    if any(cue in low for cue in _RECRUITING_CUES) and RECRUITING.search(low):
+    if any(map(low.__contains__, _RECRUITING_CUES)) and RECRUITING.search(low):
         return ("frivillig",)
     # Each rewrite below changes only a text that holds its literal words ("caféen", a help
     # desk's word just before "caf", "musik", a word for men and one for women), so a text
@@ -377,12 +378,17 @@ def _categories(low: str) -> tuple[str, ...]:
         low = _HELP_CAFE.sub(r"\1hjælp", low)
     if "musik" in low:
         low = _ACCOMPANIMENT.sub(" ", low)
-    if any(cue in low for cue in _MEN_CUES) and any(cue in low for cue in _WOMEN_CUES):
+    if any(map(low.__contains__, _MEN_CUES)) and any(map(low.__contains__, _WOMEN_CUES)):
         low = _BOTH_SEXES.sub(_without_men, low)
-    from_words, found = _reading(low)
+    return tuple(sorted(_without_side_meals(low, *_reading(low))))
+
+
+def _without_side_meals(low: str, from_words: set[str], found: set[str]) -> set[str]:
+    """The slugs found (`from_words`: those the words alone speak for), meal and café ones
+    kept only when they stand outside what a clause mentions on the side."""
     weak = found & _WEAK
     if not weak or not any(map(low.__contains__, _EXTRA_CUES)):
-        return tuple(sorted(found))
+        return found
     if weak <= from_words and not _BEFORE_EXTRA.search(low) and not _AFTER_EXTRA.search(low):
         # Neither mark of something on the side matches anywhere in the text, so none matches
         # in a clause (each clause is bounded by non-word characters, so its matches are the
@@ -390,7 +396,7 @@ def _categories(low: str) -> tuple[str, ...]:
         # holds the same words, so keeps every meal or café slug its words speak for, and
         # finds no phrase or pattern the text lacks (it only breaks the text at clause marks).
         # Here the words speak for all of them: the reading cannot change the answer.
-        return tuple(sorted(found))
+        return found
     # Meal and café words count only outside what a clause mentions on the side.
     clauses = _CLAUSE.split(low)
     kept = [c[: _main_length(c)] for c in clauses]
@@ -399,7 +405,7 @@ def _categories(low: str) -> tuple[str, ...]:
     # ends them in both) and patterns as the text: its meal and café words stand.
     if kept != clauses or "\n" in low or _SPACED_DASH.search(low):
         found = (found - _WEAK) | _hits(" . ".join(kept), _WEAK)
-    return tuple(sorted(found))
+    return found
 
 
 def _near(low: str, anchor: str, words: tuple[str, ...], reach: int) -> bool:
