@@ -248,9 +248,9 @@ def _reading(text: str, only: frozenset[str] | None = None) -> tuple[set[str], s
     firsts = unique & _PHRASES.keys()
     for w in firsts:
         at: list[int] | None = None
-        for rest, slug in _PHRASES[w]:
+        for rest, slug, needs in _PHRASE_LOOKS[w]:
             if (slug in found or (only is not None and slug not in only)
-                    or not _may_follow(rest, unique)):
+                    or needs.isdisjoint(unique)):
                 continue
             if at is None:
                 at = _places(tokens, w)
@@ -296,14 +296,19 @@ def _words_hits(unique: set[str]) -> set[str]:
     return set().union(*map(_WITH_SLUGS.__getitem__, unique & _WITH_SLUGS_KEYS))
 
 
-def _may_follow(rest: tuple[str, ...], unique: set[str]) -> bool:
-    """Whether the text's words hold the rest of a phrase: its first word as it is, or, when it
-    is the last word, in one of its inflected forms (as `_phrase_at` needs before it looks
-    where the words stand)."""
-    want = rest[0]
+def _may_follow(rest: tuple[str, ...]) -> frozenset[str]:
+    """Words one of which a text must hold for the rest of a phrase to follow its first word:
+    the rest's first word as it is, or, when it is the last word, in one of its inflected
+    forms (as `_phrase_at` needs)."""
     if len(rest) > 1:
-        return want in unique
-    return any(want + ending in unique for ending in _INFLECTIONS)
+        return frozenset(rest[:1])
+    return frozenset(rest[0] + ending for ending in _INFLECTIONS)
+
+
+#: _PHRASES, each phrase with the words `_may_follow` says the text must hold for it: a text
+#: without any of them is not searched for where the phrase's first word stands.
+_PHRASE_LOOKS = {first: [(rest, slug, _may_follow(rest)) for rest, slug in phrases]
+                 for first, phrases in _PHRASES.items()}
 
 
 def _match_at(rx: re.Pattern[str], text: str, literal: str) -> bool:
@@ -355,7 +360,7 @@ def parse_categories(*texts: str | None) -> list[str]:
     """
     text = " ".join(t for t in texts if t)
     low = text.casefold()
-    if any(cue in low for cue in _PERFORMER_CUES):
+    if any(map(low.__contains__, _PERFORMER_CUES)):
         low = _PERFORMER.sub(r"\1", text).casefold()
     return list(_categories(low))
 
@@ -433,7 +438,7 @@ def _without_men(m: re.Match[str]) -> str:
 def _main_length(clause: str) -> int:
     """How much of the clause comes before what it mentions on the side."""
     end = len(clause)
-    if not any(cue in clause for cue in _EXTRA_CUES):
+    if not any(map(clause.__contains__, _EXTRA_CUES)):
         return end
     m = _BEFORE_EXTRA.search(clause)
     if m:

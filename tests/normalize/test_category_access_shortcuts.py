@@ -87,7 +87,8 @@ def test_category_phrases_looked_for_only_when_they_may_follow() -> None:
             at = category._places(tokens, first)
             for rest, _ in category._PHRASES[first]:
                 if category._phrase_at(tokens, at, rest):
-                    assert category._may_follow(rest, unique), (text, first, rest)
+                    assert not category._may_follow(rest).isdisjoint(unique), (text, rest)
+    assert [(r, s) for r, s, _ in category._PHRASE_LOOKS["kaffe"]] == category._PHRASES["kaffe"]
 
 
 def test_category_performer_scan_as_without_its_lookahead() -> None:
