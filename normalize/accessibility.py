@@ -196,6 +196,11 @@ def from_amenity_features(features: object, text: str | None = None) -> Accessib
     >>> a.hearing_loop, a.step_free, a.wheelchair
     (True, False, None)
     """
+    if features is None:
+        # Most places publish no features: the text alone speaks (as the loop below would
+        # leave it, with nothing to join to the text).
+        return Accessibility(**dict(_read(text)) if text and text.strip() else {},
+                             text=text or None)
     flags: dict[str, bool] = {}
     parts: list[str] = []
     items = features if isinstance(features, list) else [features]

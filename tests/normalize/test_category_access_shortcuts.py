@@ -122,3 +122,10 @@ def test_accessibility_read_as_the_plain_scan() -> None:
         assert got == _plain_read(text), text
         said += bool(got)
     assert said > 50
+
+
+def test_accessibility_without_features_as_with_an_empty_list() -> None:
+    for text in [*TEXTS[:200], *ACCESS, "   ", None]:
+        # A feature without a name is skipped: the loop runs and joins nothing.
+        assert acc.from_amenity_features(None, text) == acc.from_amenity_features(
+            [{"name": ""}], text), text
