@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from normalize._phrases import CATEGORIES, GENERIC_HEADS, NOT_COMPOUNDS
 from normalize.analysis import split_compound, stem, words
@@ -233,12 +234,18 @@ def _hits(text: str, only: frozenset[str] | None = None) -> set[str]:
     """Slugs a text speaks for: its words (stems, compound parts, word starts), its phrases
     and its patterns. Phrases do not reach across punctuation. With `only`, just those of
     its slugs that are in `only` (the same as `_hits(text) & only`, with fewer searches)."""
-    return _reading(text, only)[1]
+    return _reading(text, only).found
 
 
-def _reading(text: str, only: frozenset[str] | None = None) -> tuple[set[str], set[str]]:
-    """`_hits`, and apart the slugs its words alone speak for (phrases and patterns not
-    counted)."""
+class _Reading(NamedTuple):
+    from_words: set[str]  # the slugs the words alone speak for (no phrase, no pattern)
+    found: set[str]  # `_hits`
+    tokens: list[str]
+    unique: set[str]  # the distinct tokens
+
+
+def _reading(text: str, only: frozenset[str] | None = None) -> _Reading:
+    """`_hits`, with what it was read from."""
     tokens = _TOKEN.findall(text)
     unique = set(tokens)
     from_words = _words_hits(unique)
@@ -267,7 +274,7 @@ def _reading(text: str, only: frozenset[str] | None = None) -> tuple[set[str], s
             hit = literal in text and rx.search(text) is not None
         if hit:
             found.add(slug)
-    return from_words, found
+    return _Reading(from_words, found, tokens, unique)
 
 
 #: Words whose slugs `_word_slugs` has given, and those of them that have any: a text's words
@@ -385,16 +392,17 @@ def _categories(low: str) -> tuple[str, ...]:
         low = _ACCOMPANIMENT.sub(" ", low)
     if any(map(low.__contains__, _MEN_CUES)) and any(map(low.__contains__, _WOMEN_CUES)):
         low = _BOTH_SEXES.sub(_without_men, low)
-    return tuple(sorted(_without_side_meals(low, *_reading(low))))
+    return tuple(sorted(_without_side_meals(low, _reading(low))))
 
 
-def _without_side_meals(low: str, from_words: set[str], found: set[str]) -> set[str]:
-    """The slugs found (`from_words`: those the words alone speak for), meal and café ones
-    kept only when they stand outside what a clause mentions on the side."""
+def _without_side_meals(low: str, read: _Reading) -> set[str]:
+    """The slugs found, meal and café ones kept only when they stand outside what a clause
+    mentions on the side."""
+    found = read.found
     weak = found & _WEAK
     if not weak or not any(map(low.__contains__, _EXTRA_CUES)):
         return found
-    if weak <= from_words and not _BEFORE_EXTRA.search(low) and not _AFTER_EXTRA.search(low):
+    if weak <= read.from_words and not _BEFORE_EXTRA.search(low) and not _AFTER_EXTRA.search(low):
         # Neither mark of something on the side matches anywhere in the text, so none matches
         # in a clause (each clause is bounded by non-word characters, so its matches are the
         # text's): no clause is cut. The second reading (the clauses joined by " . ") then
@@ -408,9 +416,35 @@ def _without_side_meals(low: str, from_words: set[str], found: set[str]) -> set[
     # When no clause is cut and every clause mark is a stop already (no line break, no
     # spaced dash), the clauses joined by " . " hold the same words, phrases (a stop
     # ends them in both) and patterns as the text: its meal and café words stand.
-    if kept != clauses or "\n" in low or _SPACED_DASH.search(low):
+    if ((kept != clauses or "\n" in low or _SPACED_DASH.search(low))
+            and not _kept_words_keep(low, read, weak, clauses, kept)):
         found = (found - _WEAK) | _hits(" . ".join(kept), _WEAK)
     return found
+
+
+def _kept_words_keep(low: str, read: _Reading, weak: set[str], clauses: list[str],
+                     kept: list[str]) -> bool:
+    """Whether the second reading (the kept part of each clause, joined by " . ") is sure to
+    find just the meal and café slugs `weak` found in the whole text, so that it need not run.
+
+    It finds the slugs of the words left in the kept parts: each clause is cut where a word
+    starts or at a space, so a word is kept unless it stands in a cut-off tail, and counting
+    a word in the tails tells whether it still stands in the kept parts. Its phrases stand in
+    one kept part, on words that follow one another in the text too, so they are phrases of
+    the text (their slugs found already). A slug `weak` lacks could come only from a pattern
+    across the joins: where one of its patterns may match, the reading runs."""
+    for slug, literal, _, _ in _PATTERNS:
+        if slug in _WEAK and slug not in weak and (literal is None or literal in low):
+            return False
+    tails = " ".join(c[len(k):] for c, k in zip(clauses, kept, strict=True) if len(k) < len(c))
+    cut = _TOKEN.findall(tails) if tails else []
+    kept_slugs: set[str] = set()
+    # (A word missing from the memo, emptied meanwhile, only makes the answer "no".)
+    for word in read.unique & _WITH_SLUGS_KEYS:
+        slugs = _word_slugs(word) & weak
+        if slugs and not slugs <= kept_slugs and read.tokens.count(word) > cut.count(word):
+            kept_slugs |= slugs
+    return kept_slugs >= weak
 
 
 def _near(low: str, anchor: str, words: tuple[str, ...], reach: int) -> bool:
