@@ -79,7 +79,8 @@ _PLACE_HEADS = {stem(w) for w in ("hus", "huset", "center", "centret", "centeret
 _PERFORMER = re.compile(
     # The lookahead (the first letters of the words below, as (?i) matches them) lets the
     # scan skip other places quickly; it matches nothing the words would not.
-    r"(?=(?i:[btdkog]))((?i:band|bandet|trio|trioen|duo|duoen|kvartet|kvartetten|orkester|orkestret|orkesteret"
+    r"(?=(?i:[btdkog]))"
+    r"((?i:band|bandet|trio|trioen|duo|duoen|kvartet|kvartetten|orkester|orkestret|orkesteret"
     r"|gruppen|koret)\s+)[A-ZÆØÅ][\w'&.-]*(?:\s+[A-ZÆØÅ][\w'&.-]*)*"
 )
 _PERFORMER_CUES = ("band", "trio", "duo", "kvartet", "orkest", "gruppen", "koret")
