@@ -83,22 +83,14 @@ _ANSWER = re.compile(r"\?\s*(ja|nej)\b")
 _SCOPE = re.compile(r",|\bog\b")
 
 
-#: Cheap first look: any stem a feature pattern starts with.
-_ANY_FEATURE = re.compile(r"elevator|lift|trap|trin|kørestol|handicap|hc|slynge|høreappar|parker"
-                          r"|p-plads|niveau|rampe|toilet|rullestol|wheelchair|hearing|stepfri"
-                          r"|plan\b")
-#: _ANY_FEATURE's words, looked for as substrings (faster than its scan); "plan" needs the
-#: regex for its word end.
-_FEATURE_WORDS = tuple(_ANY_FEATURE.pattern.split("|")[:-1])
-
-
-def _any_feature(text: str) -> bool:
-    """Whether `_ANY_FEATURE.search(text)` finds anything."""
-    return (any(word in text for word in _FEATURE_WORDS)
-            or ("plan" in text and _ANY_FEATURE.search(text) is not None))
+_Features = list[tuple[str, re.Pattern[str], bool, tuple[str, ...]]]
+#: _FEATURES with each row's cues.
+_CUED_FEATURES: _Features = [(flag, rx, plain, _FEATURE_CUES[flag])
+                             for flag, rx, plain in _FEATURES]
 
 
 def _clauses(text: str) -> list[str]:
+    """The text's clauses, stripped (`_read` reads only those that may mention a feature)."""
     return [c.strip() for c in _CLAUSE.split(text) if c and c.strip()]
 
 
@@ -109,11 +101,12 @@ def _negated(clause: str, start: int, end: int) -> bool:
             or bool(_AFTER_NO.match(clause[end:])))
 
 
-def _mentions(clause: str) -> Iterator[tuple[str, bool]]:
-    """(feature, what is said of it) for each feature the clause mentions, in table order."""
+def _mentions(clause: str, features: _Features | None = None) -> Iterator[tuple[str, bool]]:
+    """(feature, what is said of it) for each feature the clause mentions, in table order.
+    `features`: the table's rows to look for (all by default)."""
     taken: list[tuple[int, int]] = []
-    for flag, rx, plain in _FEATURES:
-        if not any(cue in clause for cue in _FEATURE_CUES[flag]):
+    for flag, rx, plain, cues in _CUED_FEATURES if features is None else features:
+        if not any(map(clause.__contains__, cues)):
             continue
         for m in rx.finditer(clause):
             if any(s <= m.start() < e for s, e in taken):
@@ -175,13 +168,22 @@ def _read(text: str) -> tuple[tuple[str, bool], ...]:
     """(flag, value) for each flag the text speaks of: `parse_accessibility` without building
     a model, for `from_amenity_features`, which only reads the flags."""
     low = text.casefold()
-    if not _any_feature(low):
+    # A clause mentions only features whose cues the whole text holds (every match of a
+    # feature's pattern holds one of its cues): the others are not looked for, and a text
+    # without any says nothing. (No cue holds "?", ":" or a space, so the rewrite of answers
+    # below neither makes nor breaks one.)
+    features = [row for row in _CUED_FEATURES if any(map(low.__contains__, row[3]))]
+    if not features:
         return ()
-    low = _ANSWER.sub(r": \1", low)
+    if "?" in low:  # (every match of _ANSWER holds one)
+        low = _ANSWER.sub(r": \1", low)
     said = _Said()
-    for clause in _clauses(low):
-        if _ANY_FEATURE.search(clause):  # (on a short clause the regex is the faster)
-            for flag, value in _mentions(clause):
+    cues = tuple(cue for row in features for cue in row[3])
+    for piece in _CLAUSE.split(low):
+        # Only a clause that holds one of those cues can mention a feature (stripping it
+        # keeps them); the others are neither stripped nor searched.
+        if piece and any(map(piece.__contains__, cues)) and (clause := piece.strip()):
+            for flag, value in _mentions(clause, features):
                 said.add(flag, value)
     return tuple(said.flags(low).items())
 
@@ -194,6 +196,11 @@ def from_amenity_features(features: object, text: str | None = None) -> Accessib
     >>> a.hearing_loop, a.step_free, a.wheelchair
     (True, False, None)
     """
+    if features is None:
+        # Most places publish no features: the text alone speaks (as the loop below would
+        # leave it, with nothing to join to the text).
+        return Accessibility(**dict(_read(text)) if text and text.strip() else {},
+                             text=text or None)
     flags: dict[str, bool] = {}
     parts: list[str] = []
     items = features if isinstance(features, list) else [features]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from normalize._phrases import CATEGORIES, GENERIC_HEADS, NOT_COMPOUNDS
 from normalize.analysis import split_compound, stem, words
@@ -76,6 +77,9 @@ _PLACE_HEADS = {stem(w) for w in ("hus", "huset", "center", "centret", "centeret
 #: A performer's name: the capitalised words after "bandet", "trioen", "koret", ... (on the
 #: text before case folding).
 _PERFORMER = re.compile(
+    # The lookahead (the first letters of the words below, as (?i) matches them) lets the
+    # scan skip other places quickly; it matches nothing the words would not.
+    r"(?=(?i:[btdkog]))"
     r"((?i:band|bandet|trio|trioen|duo|duoen|kvartet|kvartetten|orkester|orkestret|orkesteret"
     r"|gruppen|koret)\s+)[A-ZÆØÅ][\w'&.-]*(?:\s+[A-ZÆØÅ][\w'&.-]*)*"
 )
@@ -231,20 +235,35 @@ def _hits(text: str, only: frozenset[str] | None = None) -> set[str]:
     """Slugs a text speaks for: its words (stems, compound parts, word starts), its phrases
     and its patterns. Phrases do not reach across punctuation. With `only`, just those of
     its slugs that are in `only` (the same as `_hits(text) & only`, with fewer searches)."""
+    return _reading(text, only).found
+
+
+class _Reading(NamedTuple):
+    from_words: set[str]  # the slugs the words alone speak for (no phrase, no pattern)
+    found: set[str]  # `_hits`
+    tokens: list[str]
+    unique: set[str]  # the distinct tokens
+
+
+def _reading(text: str, only: frozenset[str] | None = None) -> _Reading:
+    """`_hits`, with what it was read from."""
     tokens = _TOKEN.findall(text)
     unique = set(tokens)
-    # One union over the (cached) slugs of each distinct word: no Python loop per word.
-    found: set[str] = set().union(*map(_word_slugs, unique))
+    from_words = _words_hits(unique)
     if only is not None:
-        found &= only
+        from_words &= only
+    found = set(from_words)
     firsts = unique & _PHRASES.keys()
-    if firsts:
-        for w in firsts:
-            at = _places(tokens, w)
-            for rest, slug in _PHRASES[w]:
-                if (slug not in found and (only is None or slug in only)
-                        and _phrase_at(tokens, at, rest)):
-                    found.add(slug)
+    for w in firsts:
+        at: list[int] | None = None
+        for rest, slug, needs in _PHRASE_LOOKS[w]:
+            if (slug in found or (only is not None and slug not in only)
+                    or needs.isdisjoint(unique)):
+                continue
+            if at is None:
+                at = _places(tokens, w)
+            if _phrase_at(tokens, at, rest):
+                found.add(slug)
     for slug, literal, leading, rx in _PATTERNS:
         if slug in found or (only is not None and slug not in only):
             continue
@@ -256,7 +275,48 @@ def _hits(text: str, only: frozenset[str] | None = None) -> set[str]:
             hit = literal in text and rx.search(text) is not None
         if hit:
             found.add(slug)
-    return found
+    return _Reading(from_words, found, tokens, unique)
+
+
+#: Words whose slugs `_word_slugs` has given, and those of them that have any: a text's words
+#: are looked up with set operations (in C) instead of one cached call per word. Cleared when
+#: full, as an lru_cache would forget.
+_KNOWN: set[str] = set()
+_WITH_SLUGS: dict[str, frozenset[str]] = {}
+_WITH_SLUGS_KEYS: set[str] = set()
+_KNOWN_MAX = 100_000
+
+
+def _words_hits(unique: set[str]) -> set[str]:
+    """The union of `_word_slugs` over the words (the same set, cheaper)."""
+    new = unique - _KNOWN
+    if new:
+        if len(_KNOWN) + len(new) > _KNOWN_MAX:
+            _KNOWN.clear()
+            _WITH_SLUGS.clear()
+            _WITH_SLUGS_KEYS.clear()
+            new = unique  # (the text's known words are forgotten too)
+        for word in new:
+            if slugs := _word_slugs(word):
+                _WITH_SLUGS[word] = slugs
+                _WITH_SLUGS_KEYS.add(word)
+        _KNOWN.update(new)
+    return set().union(*map(_WITH_SLUGS.__getitem__, unique & _WITH_SLUGS_KEYS))
+
+
+def _may_follow(rest: tuple[str, ...]) -> frozenset[str]:
+    """Words one of which a text must hold for the rest of a phrase to follow its first word:
+    the rest's first word as it is, or, when it is the last word, in one of its inflected
+    forms (as `_phrase_at` needs)."""
+    if len(rest) > 1:
+        return frozenset(rest[:1])
+    return frozenset(rest[0] + ending for ending in _INFLECTIONS)
+
+
+#: _PHRASES, each phrase with the words `_may_follow` says the text must hold for it: a text
+#: without any of them is not searched for where the phrase's first word stands.
+_PHRASE_LOOKS = {first: [(rest, slug, _may_follow(rest)) for rest, slug in phrases]
+                 for first, phrases in _PHRASES.items()}
 
 
 def _match_at(rx: re.Pattern[str], text: str, literal: str) -> bool:
@@ -308,7 +368,7 @@ def parse_categories(*texts: str | None) -> list[str]:
     """
     text = " ".join(t for t in texts if t)
     low = text.casefold()
-    if any(cue in low for cue in _PERFORMER_CUES):
+    if any(map(low.__contains__, _PERFORMER_CUES)):
         low = _PERFORMER.sub(r"\1", text).casefold()
     return list(_categories(low))
 
@@ -317,7 +377,7 @@ def parse_categories(*texts: str | None) -> list[str]:
 def _categories(low: str) -> tuple[str, ...]:
     if not low.strip():
         return ()
-    if any(cue in low for cue in _RECRUITING_CUES) and RECRUITING.search(low):
+    if any(map(low.__contains__, _RECRUITING_CUES)) and RECRUITING.search(low):
         return ("frivillig",)
     # Each rewrite below changes only a text that holds its literal words ("caféen", a help
     # desk's word just before "caf", "musik", a word for men and one for women), so a text
@@ -331,19 +391,61 @@ def _categories(low: str) -> tuple[str, ...]:
         low = _HELP_CAFE.sub(r"\1hjælp", low)
     if "musik" in low:
         low = _ACCOMPANIMENT.sub(" ", low)
-    if any(cue in low for cue in _MEN_CUES) and any(cue in low for cue in _WOMEN_CUES):
+    if any(map(low.__contains__, _MEN_CUES)) and any(map(low.__contains__, _WOMEN_CUES)):
         low = _BOTH_SEXES.sub(_without_men, low)
-    found = _hits(low)
-    if found & _WEAK and any(cue in low for cue in _EXTRA_CUES):
-        # Meal and café words count only outside what a clause mentions on the side.
-        clauses = _CLAUSE.split(low)
-        kept = [c[: _main_length(c)] for c in clauses]
-        # When no clause is cut and every clause mark is a stop already (no line break, no
-        # spaced dash), the clauses joined by " . " hold the same words, phrases (a stop
-        # ends them in both) and patterns as the text: its meal and café words stand.
-        if kept != clauses or "\n" in low or _SPACED_DASH.search(low):
-            found = (found - _WEAK) | _hits(" . ".join(kept), _WEAK)
-    return tuple(sorted(found))
+    return tuple(sorted(_without_side_meals(low, _reading(low))))
+
+
+def _without_side_meals(low: str, read: _Reading) -> set[str]:
+    """The slugs found, meal and café ones kept only when they stand outside what a clause
+    mentions on the side."""
+    found = read.found
+    weak = found & _WEAK
+    if not weak or not any(map(low.__contains__, _EXTRA_CUES)):
+        return found
+    if weak <= read.from_words and not _BEFORE_EXTRA.search(low) and not _AFTER_EXTRA.search(low):
+        # Neither mark of something on the side matches anywhere in the text, so none matches
+        # in a clause (each clause is bounded by non-word characters, so its matches are the
+        # text's): no clause is cut. The second reading (the clauses joined by " . ") then
+        # holds the same words, so keeps every meal or café slug its words speak for, and
+        # finds no phrase or pattern the text lacks (it only breaks the text at clause marks).
+        # Here the words speak for all of them: the reading cannot change the answer.
+        return found
+    # Meal and café words count only outside what a clause mentions on the side.
+    clauses = _CLAUSE.split(low)
+    kept = [c[: _main_length(c)] for c in clauses]
+    # When no clause is cut and every clause mark is a stop already (no line break, no
+    # spaced dash), the clauses joined by " . " hold the same words, phrases (a stop
+    # ends them in both) and patterns as the text: its meal and café words stand.
+    if ((kept != clauses or "\n" in low or _SPACED_DASH.search(low))
+            and not _kept_words_keep(low, read, weak, clauses, kept)):
+        found = (found - _WEAK) | _hits(" . ".join(kept), _WEAK)
+    return found
+
+
+def _kept_words_keep(low: str, read: _Reading, weak: set[str], clauses: list[str],
+                     kept: list[str]) -> bool:
+    """Whether the second reading (the kept part of each clause, joined by " . ") is sure to
+    find just the meal and café slugs `weak` found in the whole text, so that it need not run.
+
+    It finds the slugs of the words left in the kept parts: each clause is cut where a word
+    starts or at a space, so a word is kept unless it stands in a cut-off tail, and counting
+    a word in the tails tells whether it still stands in the kept parts. Its phrases stand in
+    one kept part, on words that follow one another in the text too, so they are phrases of
+    the text (their slugs found already). A slug `weak` lacks could come only from a pattern
+    across the joins: where one of its patterns may match, the reading runs."""
+    for slug, literal, _, _ in _PATTERNS:
+        if slug in _WEAK and slug not in weak and (literal is None or literal in low):
+            return False
+    tails = " ".join(c[len(k):] for c, k in zip(clauses, kept, strict=True) if len(k) < len(c))
+    cut = _TOKEN.findall(tails) if tails else []
+    kept_slugs: set[str] = set()
+    # (A word missing from the memo, emptied meanwhile, only makes the answer "no".)
+    for word in read.unique & _WITH_SLUGS_KEYS:
+        slugs = _word_slugs(word) & weak
+        if slugs and not slugs <= kept_slugs and read.tokens.count(word) > cut.count(word):
+            kept_slugs |= slugs
+    return kept_slugs >= weak
 
 
 def _near(low: str, anchor: str, words: tuple[str, ...], reach: int) -> bool:
@@ -371,7 +473,7 @@ def _without_men(m: re.Match[str]) -> str:
 def _main_length(clause: str) -> int:
     """How much of the clause comes before what it mentions on the side."""
     end = len(clause)
-    if not any(cue in clause for cue in _EXTRA_CUES):
+    if not any(map(clause.__contains__, _EXTRA_CUES)):
         return end
     m = _BEFORE_EXTRA.search(clause)
     if m:

@@ -24,6 +24,10 @@ _NEEDS_WORK = re.compile(r"[<&ÃÂâ\u0080-\u009f\ufffd\u200b\u2000-\u200a\u202f
 _SUSPECT = re.compile(r"[ÃÂâ\u0080-\u009f\ufffd]")
 
 
+#: (A tuple, not `list | tuple`, which builds a union object at every call.)
+_SEQUENCES = (list, tuple)
+
+
 def _pieces(root: Tag) -> Iterator[str]:
     """The text of the tree in document order, with a line break where a block element opens
     and closes and a space for any other tag or markup (comments, CDATA, doctype), so that
@@ -70,7 +74,7 @@ def clean_text(value: object, *, keep_lines: bool = False) -> str | None:
     """
     if value is None:
         return None
-    if isinstance(value, list | tuple):
+    if isinstance(value, _SEQUENCES):
         value = " ".join(str(v) for v in value if v is not None)
     text = str(value)
     if not keep_lines and not _NEEDS_WORK.search(text):
