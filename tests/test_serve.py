@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 from fkort.commands.serve import TcpConfig
 
@@ -28,7 +29,10 @@ def _nodelay_of_accepted(listener: socket.socket) -> int:
             writer.close()
             server.close()
 
-    return asyncio.run(run())
+    # In a thread of its own: an earlier test (Playwright's sync API) may have left an event
+    # loop running in this one, where asyncio.run refuses to start.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result(timeout=30)
 
 
 def test_the_workers_socket_gives_connections_tcp_nodelay() -> None:
