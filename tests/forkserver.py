@@ -93,7 +93,12 @@ class ForkServer:
             pid = int(self._line(replies, None) or 0)
             code = self._line(replies, timeout)
             if code is None:  # as subprocess.run: kill the child, then say it timed out
-                os.kill(pid, signal.SIGKILL)
+                # Its whole process group: a `fkort serve` child has worker processes that
+                # would otherwise live on, orphaned, after the test.
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    os.kill(pid, signal.SIGKILL)
                 self._line(replies, None)
                 raise subprocess.TimeoutExpired([sys.executable, "-m", "fkort", *argv],
                                                 timeout or 0, _read(out), _read(err))
@@ -158,8 +163,13 @@ def serve() -> dict[str, Any] | None:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
+            os.setpgid(0, 0)  # a group of its own, killed whole on a timeout
             requests.close()
             return request
+        try:
+            os.setpgid(pid, pid)  # also here: the group exists before the pid is answered
+        except (PermissionError, ProcessLookupError):  # the child did it first, or is gone
+            pass
         print(pid, file=replies, flush=True)
         _, status = os.waitpid(pid, 0)
         print(os.waitstatus_to_exitcode(status), file=replies, flush=True)

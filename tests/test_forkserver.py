@@ -4,8 +4,10 @@ interpreter does: the same exit code, stdout and stderr, and a timeout that kill
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,7 +63,26 @@ def test_the_childs_environment_is_the_one_given(server: ForkServer, tmp_path: P
 def test_a_command_past_its_timeout_is_killed(server: ForkServer, tmp_path: Path) -> None:
     env = {**os.environ, "FKORT_NOW": FROZEN_NOW, "FKORT_DB_PATH": str(tmp_path / "x.db"),
            "FKORT_DATA_DIR": str(tmp_path / "data")}
-    with pytest.raises(subprocess.TimeoutExpired):
-        server.run(["serve", "--port", "0"], env, REPO, 2)
+    with pytest.raises(subprocess.TimeoutExpired) as timed_out:
+        server.run(["serve", "--port", "0", "--workers", "2", "--log-level", "info"], env,
+                   REPO, 12)
+    # Its worker processes go with it (the child's whole process group is killed).
+    err = timed_out.value.stderr
+    text = err.decode() if isinstance(err, bytes) else (err or "")
+    workers = [int(p) for p in re.findall(r"Started server process \[(\d+)\]", text)]
+    assert len(workers) == 2, text
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers)
     # The server goes on: the next command runs.
     assert server.run(["--version"], env, REPO, 60).stdout.startswith("fkort ")
+
+
+def _alive(pid: int) -> bool:
+    """A process that runs (a zombie waiting for its parent counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
