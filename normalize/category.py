@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from normalize._phrases import CATEGORIES, GENERIC_HEADS, NOT_COMPOUNDS
+from normalize._starts import found_at
 from normalize.analysis import split_compound, stem, words
 
 CATEGORY_LABELS: dict[str, str] = {slug: label for slug, (label, _) in CATEGORIES.items()}
@@ -270,7 +271,7 @@ def _reading(text: str, only: frozenset[str] | None = None) -> _Reading:
         if literal is None:
             hit = rx.search(text) is not None
         elif leading:
-            hit = _match_at(rx, text, literal)
+            hit = found_at(rx, text, (literal,))
         else:
             hit = literal in text and rx.search(text) is not None
         if hit:
@@ -317,17 +318,6 @@ def _may_follow(rest: tuple[str, ...]) -> frozenset[str]:
 #: without any of them is not searched for where the phrase's first word stands.
 _PHRASE_LOOKS = {first: [(rest, slug, _may_follow(rest)) for rest, slug in phrases]
                  for first, phrases in _PHRASES.items()}
-
-
-def _match_at(rx: re.Pattern[str], text: str, literal: str) -> bool:
-    """Whether a regex whose every match starts with `literal` matches the text: tried only
-    where the literal stands (as `rx.search(text)` would find, without trying every place)."""
-    at = text.find(literal)
-    while at >= 0:
-        if rx.match(text, at):
-            return True
-        at = text.find(literal, at + 1)
-    return False
 
 
 def _places(tokens: list[str], word: str) -> list[int]:

@@ -4,7 +4,6 @@ text (and phrases written for this test) the fast path gives what the plain scan
 
 from __future__ import annotations
 
-import json
 import re
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -13,7 +12,8 @@ from typing import Any
 import pytest
 
 from normalize import age, category, dropin
-from tests.conftest import REPO
+from normalize._starts import found_at
+from tests.normalize.gold_texts import gold_texts
 
 #: Texts written for this test: each guard's words, spaced and cased oddly, and near misses.
 WRITTEN = [
@@ -30,15 +30,9 @@ WRITTEN = [
 ]
 
 
-def _gold_texts() -> list[str]:
-    texts = []
-    for file in sorted((REPO / "tests" / "gold").rglob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in file.read_text("utf-8").splitlines()
-                  if line.strip()]
-    return texts
 
 
-TEXTS = WRITTEN + _gold_texts()
+TEXTS = WRITTEN + gold_texts()
 LOWS = [t.casefold() for t in TEXTS]
 
 
@@ -146,7 +140,7 @@ def _category_looks(low: str) -> None:
         assert category._places(tokens, word) == [i for i, t in enumerate(tokens) if t == word]
     for _, word, leading, rx in category._PATTERNS:
         if word is not None:
-            fast = category._match_at(rx, low, word) if leading else word in low
+            fast = found_at(rx, low, (word,)) if leading else word in low
             assert fast == bool(rx.search(low)) or (not leading and fast)
     assert category._hits(low, category._WEAK) == category._hits(low) & category._WEAK
 

@@ -3,13 +3,11 @@ table's cue words can state nothing by it, so looking first changes no reading."
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from normalize import _status_phrases as phrases
 from normalize import event_status as es
-from tests.conftest import REPO
+from tests.normalize.gold_texts import gold_texts
 
 #: Texts that state a status or places, and texts that do not: every gold text, and phrases
 #: written for this test in the tables' ways (also with odd spacing and capitals).
@@ -24,15 +22,9 @@ STATED = [
 ]
 
 
-def _gold_texts() -> list[str]:
-    texts = []
-    for file in sorted((REPO / "tests" / "gold").rglob("*.jsonl")):
-        texts += [json.loads(line)["text"] for line in file.read_text("utf-8").splitlines()
-                  if line.strip()]
-    return texts
 
 
-@pytest.mark.parametrize("text", STATED + _gold_texts())
+@pytest.mark.parametrize("text", STATED + gold_texts())
 def test_the_cheap_look_changes_no_reading(text: str) -> None:
     for table, unknown, cues in ((es._STATUS, es.EventStatus.unknown, es._STATUS_CUES),
                                  (es._AVAILABILITY, es.Availability.unknown, es._PLACES_CUES)):
