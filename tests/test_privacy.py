@@ -42,15 +42,17 @@ def _files_contain(root: Path, needles: list[str]) -> list[str]:
 
 
 @contextmanager
-def serving(db: Path, env: dict[str, str], log: Path, port: int) -> Iterator[str]:
-    """`fkort serve` in a child process writing its log to `log`; yields its address."""
+def serving(db: Path, env: dict[str, str], log: Path, port: int, *options: str,
+            tries: int = 100) -> Iterator[str]:
+    """`fkort serve [options]` in a child process writing its log to `log`; yields its
+    address once /health answers (or after `tries` tenths of a second)."""
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "-m", "fkort", "serve", "--port", str(port), "--db", str(db)],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "fkort", "serve", "--port", str(port), "--db", str(db),
+             *options], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
             url = f"http://127.0.0.1:{port}"
-            for _ in range(100):
+            for _ in range(tries):
                 try:
                     httpx.get(f"{url}/health", timeout=1)
                     break
@@ -59,7 +61,7 @@ def serving(db: Path, env: dict[str, str], log: Path, port: int) -> Iterator[str
             yield url
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            server.wait(timeout=20)
 
 def test_address_searches_leave_no_trace(tmp_path: Path) -> None:
     data = tmp_path / "data"
@@ -327,25 +329,10 @@ def test_serve_with_workers_answers_from_its_db_and_hides_near(tmp_path: Path) -
     port, log = free_port(), tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if k != "FKORT_DB_PATH"}
     env.update(FKORT_DATA_DIR=str(tmp_path / "data"), FKORT_NOW=FROZEN_NOW)
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "fkort", "serve", "--port", str(port), "--db", str(db),
-             "--workers", "2", "--access-log", "--log-level", "info"],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    httpx.get(f"{url}/health", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            with httpx.Client(base_url=url, timeout=30) as client:
-                answers = [client.get("/v1/activities", params={
-                    "near": "56.36123,8.61789", "radius_km": 5}) for _ in range(6)]
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
+    with serving(db, env, log, port, "--workers", "2", "--access-log", "--log-level", "info",
+                 tries=300) as url, httpx.Client(base_url=url, timeout=30) as client:
+        answers = [client.get("/v1/activities", params={
+            "near": "56.36123,8.61789", "radius_km": 5}) for _ in range(6)]
     assert all(a.status_code == 200 and a.json()["count"] == 1 for a in answers)
     written = log.read_text()
     assert written.count("Started server process") == 2  # two workers
