@@ -17,6 +17,14 @@ from normalize.matching import Reach
 
 #: The widest search, in km: the API, the page and the command line refuse more.
 MAX_RADIUS_KM = 500
+#: A search counts its hits exactly up to this many; beyond it the total says "at least
+#: this many" (`SearchResult.total_exact` False) unless the query asks for `exact_total` (or
+#: for facets, which visit every hit anyway). Counting every hit grows with the index: 7,000
+#: places within 15 km of Copenhagen at 100k activities, 35,000 at 500k, each read to be
+#: counted, while a reader looks at the first pages and narrows the search long before a
+#: hundred. Search engines do the same (OpenSearch's `track_total_hits`); the pages count
+#: exactly, and the API says which (`count_exact`). Measured in docs/sqlite-search.md.
+TOTAL_EXACT_UP_TO = 100
 #: Parts of the day a search may ask for; the hour bands are in `normalize.schedule.DAY_PARTS`.
 TimeOfDay = Literal["formiddag", "eftermiddag", "aften"]
 
@@ -59,6 +67,9 @@ class SearchQuery(BaseModel):
     #: Count the hits per category (under every filter but the category one). Asked for by
     #: the page; the API leaves it off unless asked, as it costs a pass over every hit.
     facets: bool = False
+    #: Count every hit, however many (by default exactly only up to `TOTAL_EXACT_UP_TO`).
+    #: Facets count every hit anyway, so with them the total is always exact.
+    exact_total: bool = False
 
     @model_validator(mode="after")
     def _point(self) -> SearchQuery:
@@ -81,6 +92,10 @@ class SearchQuery(BaseModel):
             return Sort.distance
         return Sort.relevance if self.text else Sort.next
 
+    def counts_exactly(self) -> bool:
+        """Whether the total is counted however large it is (see `TOTAL_EXACT_UP_TO`)."""
+        return self.exact_total or self.facets
+
     def soft_filters(self) -> list[str]:
         """The soft filters this query uses (wheelchair=False etc. ask for nothing)."""
         return [f.name for f, _ in used(self)]
@@ -94,13 +109,30 @@ class Hit(BaseModel):
 
 
 class SearchResult(BaseModel):
+    #: How many hits in all; when `total_exact` is False, at least this many (the count
+    #: stopped at `TOTAL_EXACT_UP_TO`).
     total: int
+    total_exact: bool = True
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
     #: When free text found nothing: the typed words no activity holds under the other
     #: filters, and category slugs they stand for that do have activities (`index.empty`).
     not_found: list[str] = Field(default_factory=list)
     suggested_categories: list[str] = Field(default_factory=list)
+
+
+def capped_total(counted: int, q: SearchQuery) -> tuple[int, bool]:
+    """The total a search reports from what it counted (at most one past the cap when the
+    query does not ask for an exact total), and whether it is exact.
+
+    >>> capped_total(1001, SearchQuery()), capped_total(1000, SearchQuery())
+    ((1000, False), (1000, True))
+    >>> capped_total(5000, SearchQuery(exact_total=True))
+    (5000, True)
+    """
+    if q.counts_exactly() or counted <= TOTAL_EXACT_UP_TO:
+        return counted, True
+    return TOTAL_EXACT_UP_TO, False
 
 
 class OrganizationResult(BaseModel):

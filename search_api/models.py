@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.schema import Activity, Organization
+from index.contract import TOTAL_EXACT_UP_TO
 from index.filters import Match
 
 
@@ -55,7 +56,12 @@ class CategorySuggestion(BaseModel):
 class ActivitiesPublic(BaseModel):
     data: list[ActivityPublic]
     near: NearPublic | None = Field(default=None, description="How `near` was resolved.")
-    count: int = Field(description="All hits of the search, not only this page.")
+    count: int = Field(description="All hits of the search, not only this page; when "
+                       "`count_exact` is false, at least this many.")
+    count_exact: bool = Field(
+        True, description=f"Whether `count` is every hit. Hits are counted exactly up to "
+        f"{TOTAL_EXACT_UP_TO}, past that only with `exact_count=true` (or `facets=true`); "
+        "the pages go on past it either way.")
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
     not_found: list[str] = Field(
         default_factory=list,

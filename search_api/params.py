@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from pydantic.fields import FieldInfo
 
 from index import SearchQuery, Sort
-from index.contract import MAX_RADIUS_KM
+from index.contract import MAX_RADIUS_KM, TOTAL_EXACT_UP_TO
 from normalize.category import CATEGORY_LABELS
 from normalize.geo import read_point
 from normalize.geo.postcodes import bare_postcode
@@ -168,6 +168,11 @@ class SearchParams(BaseModel):
     facets: bool = Field(
         False, description="Also count the hits per category (under every filter but "
         "categories), in `facets`. Off unless asked: it costs a pass over every hit.")
+    exact_count: bool = Field(
+        False, description="Count every hit, however many. Without it `count` is exact up "
+        f"to {TOTAL_EXACT_UP_TO} and `count_exact` says whether it is (counting thousands of "
+        "hits near a big town costs more than the page itself). With `facets` the count is "
+        "always exact.")
 
     def to_query(self, geocoder: Any = None, limit: int | None = None
                  ) -> tuple[SearchQuery, Any]:
@@ -195,13 +200,14 @@ class SearchParams(BaseModel):
             text=_stripped(self.q), lat=lat, lon=lon, categories=categories,
             weekdays=parse_weekdays(self.weekday), time_of_day=parse_time_of_day(self.time_of_day),
             municipality=_stripped(self.municipality),
-            limit=self.limit if limit is None else limit,
+            limit=self.limit if limit is None else limit, exact_total=self.exact_count,
         )
         return query, origin
 
 
 #: Parameters read into something else (the rest go to the `SearchQuery` as they are).
-_READ = {"near", "q", "categories", "weekday", "time_of_day", "municipality", "limit"}
+_READ = {"near", "q", "categories", "weekday", "time_of_day", "municipality", "limit",
+         "exact_count"}
 
 
 def _stripped(text: str | None) -> str | None:

@@ -18,7 +18,7 @@ from search_api.formatting import FORM_ERRORS
 from search_api.params import ParamError, SearchParams, max_length, value_type
 
 #: Parameters the page does not ask for.
-_NOT_ON_PAGE = ("municipality", "limit", "offset", "facets")
+_NOT_ON_PAGE = ("municipality", "limit", "offset", "facets", "exact_count")
 #: The form's fields: the search's parameters as the page asks for them.
 FIELDS: dict[str, FieldInfo] = {name: field for name, field in SearchParams.model_fields.items()
                                 if name not in _NOT_ON_PAGE}

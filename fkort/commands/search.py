@@ -84,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(result.model_dump_json(indent=2))
         return EXIT_OK
-    print(f"{result.total} fundet")
+    print(f"{result.total} fundet" if result.total_exact
+          else f"Mere end {result.total} fundet (--exact-count tæller dem alle)")
     from_precision = origin.precision.value if origin is not None else "address"
     if result.not_found:
         print("Ingen aktiviteter med " + " eller ".join(f"»{w}«" for w in result.not_found) + ".")

@@ -64,7 +64,8 @@ def to_public(result: SearchResult, origin_precision: str = "address") -> Activi
             matched=hit.matched,
         ))
     return ActivitiesPublic(
-        data=data, count=result.total, facets=result.facets, not_found=result.not_found,
+        data=data, count=result.total, count_exact=result.total_exact, facets=result.facets,
+        not_found=result.not_found,
         suggested_categories=[CategorySuggestion(slug=s, label=CATEGORY_LABELS.get(s, s))
                               for s in result.suggested_categories])
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from core.schema import Activity
-from index import SearchQuery
+from index import SearchQuery, Sort
 from tests.conftest import open_test_backend
 from tests.index.corpus import TZ, make
 
@@ -265,3 +265,84 @@ def test_engine_matched_agrees_with_sqlite_without_an_engine(tmp_path: Path,
     assert any("day_parts" in d for d in docs.values())
     assert all("day_parts" not in d for a, d in zip(items, docs.values(), strict=True)
                if not a.schedule.time_known)
+
+
+# -- totals counted up to the contract's bound ------------------------------------------------
+
+def many() -> list[Activity]:
+    """More activities near Holstebro than a total is counted exactly up to: two thirds
+    knitting, half of them games."""
+    from index.contract import TOTAL_EXACT_UP_TO
+
+    n = TOTAL_EXACT_UP_TO * 2 + 30
+    return [make(f"m{i}", f"{'Strikkeklub' if i % 3 else 'Fællessang'} {i:03d}",
+                 at=(56.36 + (i % 17) * 0.002, 8.62 + (i % 13) * 0.003),
+                 categories=["spil"] if i % 2 else ["musik_sang"],
+                 age={"min": 60} if i % 5 == 0 else {},
+                 schedule={"rrule": f"FREQ=WEEKLY;BYDAY={DAYS[i % 5]}", "end": None,
+                           "start": datetime(2026, 9, 1, 10 + i % 9, tzinfo=TZ)})
+            for i in range(n)]
+
+
+CAPPED: list[dict[str, Any]] = [
+    {"lat": 56.37, "lon": 8.63, "radius_km": 10},
+    {"lat": 56.37, "lon": 8.63, "radius_km": 10, "text": "strik"},
+    {"lat": 56.37, "lon": 8.63, "radius_km": 10, "categories": ["spil"]},
+    {"lat": 56.37, "lon": 8.63, "radius_km": 10, "age": 50},
+    {"lat": 56.37, "lon": 8.63, "radius_km": 10, "text": "fællessang"},  # under the bound
+    {"sort": "next"},
+    {"text": "strik", "sort": "relevance"},
+    {"lat": 56.37, "lon": 8.63, "radius_km": 10, "offset": 110, "limit": 30},
+]
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, ...]]:
+    """Both backends when OpenSearch is there; the embedded one always."""
+    tmp = tmp_path_factory.mktemp("capped")
+    backends = [open_test_backend("sqlite", tmp)]
+    if os.environ.get("FKORT_TEST_OPENSEARCH_URL"):
+        backends.append(open_test_backend("opensearch", tmp))
+    for b in backends:
+        b.upsert(many())
+    yield tuple(backends)
+    for b in backends:
+        if hasattr(b, "alias"):
+            b.client.indices.delete(index=f"{b.alias}*", ignore_unavailable=True)
+        b.close()
+
+
+@pytest.mark.parametrize("params", CAPPED, ids=[str(i) for i in range(len(CAPPED))])
+def test_a_total_is_exact_up_to_the_bound_and_the_hits_do_not_change(
+        crowded: tuple[Any, ...], params: dict[str, Any]) -> None:
+    from index.contract import TOTAL_EXACT_UP_TO
+
+    for backend in crowded:
+        q = SearchQuery(now=NOW, **params)
+        capped = backend.search(q)
+        exact = backend.search(q.model_copy(update={"exact_total": True}))
+        faceted = backend.search(q.model_copy(update={"facets": True}))
+        assert exact.total_exact and faceted.total_exact and faceted.total == exact.total
+        if exact.total > TOTAL_EXACT_UP_TO:
+            assert (capped.total, capped.total_exact) == (TOTAL_EXACT_UP_TO, False)
+        else:
+            assert (capped.total, capped.total_exact) == (exact.total, True)
+        # Counting less never changes which hits a page holds, nor their order.
+        assert [h.activity.id for h in capped.hits] == [h.activity.id for h in exact.hits]
+        assert capped.hits, backend.name
+    if len(crowded) == 2:
+        q = SearchQuery(now=NOW, **params)
+        a, b = (backend.search(q) for backend in crowded)
+        assert (a.total, a.total_exact) == (b.total, b.total_exact)
+        if q.effective_sort() is not Sort.relevance:  # the engines' bm25 differ in detail
+            assert [h.activity.id for h in a.hits] == [h.activity.id for h in b.hits]
+
+
+def test_the_bound_is_met_by_some_queries_and_not_others(crowded: tuple[Any, ...]) -> None:
+    """The cases above are worth something only if some totals pass the bound."""
+    sqlite = crowded[0]
+    totals = [sqlite.search(SearchQuery(now=NOW, exact_total=True, **p)).total for p in CAPPED]
+    from index.contract import TOTAL_EXACT_UP_TO
+
+    assert sum(t > TOTAL_EXACT_UP_TO for t in totals) >= 4
+    assert sum(t <= TOTAL_EXACT_UP_TO for t in totals) >= 1

@@ -13,6 +13,7 @@ from core.clock import TZ
 from core.schema import Activity
 from index import SearchQuery
 from index.backends.sqlite import SQLiteBackend
+from index.backends.sqlite.schema import DERIVED_VERSION
 from index.contract import Sort
 from tests.index.corpus import make
 
@@ -92,7 +93,8 @@ def test_an_older_sqlite_file_is_brought_up_to_several_rules(tmp_path: Path) -> 
     finally:
         reopened.close()
     con = sqlite3.connect(path)
-    assert con.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchone() == ("2",)
+    assert con.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchone() == (
+        str(DERIVED_VERSION),)
     con.close()
 
 

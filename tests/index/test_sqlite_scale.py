@@ -1,5 +1,5 @@
 """The SQLite store at scale: the stored next start (written, read by `sort=next`, refreshed
-lazily for the rows a passed meeting made stale), the choice between text and place first,
+lazily for the rows a passed meeting made stale), which of text and place drives,
 and the bound on prefix expansion. The semantics are the contract's (test_contract.py); these
 check the machinery that keeps them fast."""
 
@@ -15,6 +15,7 @@ import pytest
 from core.clock import TZ
 from core.schema import Activity
 from index import SearchQuery
+from index.contract import capped_total
 from index.backends.sqlite import SQLiteBackend, query
 from index.backends.sqlite.schema import NO_NEXT
 from tests.index.corpus import make
@@ -129,22 +130,29 @@ def town(tmp_path: Path) -> SQLiteBackend:
     b.close()
 
 
-def _plan(b: SQLiteBackend, text: str) -> bool:
-    q = SearchQuery(text=text, lat=HOLSTEBRO[0], lon=HOLSTEBRO[1], radius_km=10)
-    fts = query.fts_query(text)
-    return query._plan(b._connections.get(), q, fts).text_first
+def _text_first(**asked: object) -> bool:
+    q = SearchQuery.model_validate(asked)
+    assert q.text is not None
+    return query._plan(q, query.text_query(q.text)).text_first
 
 
-def test_a_rare_word_drives_the_search_and_a_common_one_is_checked_per_place(
+def test_text_in_a_circle_is_checked_per_place_and_text_alone_drives(
         town: SQLiteBackend) -> None:
-    assert _plan(town, "strik") is True
-    assert _plan(town, "spil") is False
     near = {"lat": HOLSTEBRO[0], "lon": HOLSTEBRO[1], "radius_km": 10}
+    # In a circle, by distance or next start: the place drives, the terms checked per place.
+    assert _text_first(text="strik", **near) is False
+    assert _text_first(text="spil", sort="next", **near) is False
+    # Relevance needs FTS5's scores; with no circle there is no place to start from.
+    assert _text_first(text="strik", sort="relevance", **near) is True
+    assert _text_first(text="strik", municipality="Holstebro") is True
     # Either way the answer is the contract's.
     assert _titles(town, SUNDAY, text="strik", **near) == ["Strikkeklub"]
+    assert _titles(town, SUNDAY, text="strik", sort="relevance", **near) == ["Strikkeklub"]
     found = _titles(town, SUNDAY, text="spil", **near)
     assert sorted(found) == sorted(f"Brætspilsaften {i}" for i in range(30))
     assert found[0] == "Brætspilsaften 0"  # nearest first
+    ranked = _titles(town, SUNDAY, text="spil", sort="relevance", **near)
+    assert sorted(ranked) == sorted(found)
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
@@ -226,13 +234,18 @@ def test_the_nearest_page_is_the_nearest_of_the_whole_circle(tmp_path: Path) -> 
              + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
         return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
 
-    docs = _spread(600, seed=3)
+    docs = _spread(900, seed=3)
     b = SQLiteBackend(tmp_path / "i.db")
     b.upsert(docs)
     lat, lon = HOLSTEBRO
-    for age, offset in [(None, 0), (None, 40), (72, 0), (72, 25), (25, 10)]:
+    cases: list[tuple[int | None, int, str | None, str | None]] = [
+        (None, 0, None, None), (None, 40, None, None), (72, 0, None, None),
+        (72, 25, None, None), (25, 10, None, None), (None, 0, "strik", None),
+        (72, 5, "strik", None), (None, 0, None, "spil"), (72, 30, None, "kreativ")]
+    capped = 0
+    for age, offset, text, cat in cases:
         q = SearchQuery(lat=lat, lon=lon, radius_km=12, now=SUNDAY, limit=10, offset=offset,
-                        age=age)
+                        age=age, text=text, categories=[cat] if cat else [])
         inside = []
         for a in docs:
             assert a.location.lat is not None and a.location.lon is not None
@@ -240,12 +253,18 @@ def test_the_nearest_page_is_the_nearest_of_the_whole_circle(tmp_path: Path) -> 
             low, high = a.age.min, a.age.max
             misfit = age is not None and ((low is not None and low > age)
                                           or (high is not None and high < age))
-            if d <= 12 and not misfit:
+            wanted = ((text is None or a.title.startswith("Strikkeklub"))
+                      and (cat is None or cat in a.categories))
+            if d <= 12 and not misfit and wanted:
                 unknown = int(age is not None and low is None and high is None)
                 inside.append((unknown, d, a.id))
         inside.sort()
         found = b.search(q)
-        assert found.total == len(inside)
+        # Counted exactly up to the bound; the page the same either way.
+        assert (found.total, found.total_exact) == capped_total(len(inside), q)
+        assert b.search(q.model_copy(update={"exact_total": True})).total == len(inside)
+        capped += not found.total_exact
         assert [h.activity.id for h in found.hits] == [i for _, _, i in
                                                       inside[offset:offset + 10]]
+    assert capped >= 3  # the page is looked for in circles sized without the whole count
     b.close()

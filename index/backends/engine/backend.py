@@ -105,8 +105,10 @@ class EngineBackend(EngineWrites):
                             matched=matched(a, q)))
         total = resp["hits"]["total"]
         buckets = resp.get("aggregations", {}).get("categories", {}).get("buckets", [])
+        exact = not isinstance(total, dict) or total.get("relation", "eq") == "eq"
         return SearchResult(
             total=int(total["value"] if isinstance(total, dict) else total),
+            total_exact=exact,
             hits=hits,
             facets={"categories": {b["key"]: int(b["doc_count"]) for b in sorted(
                 buckets, key=lambda b: b["key"])}} if q.facets else {},

@@ -9,7 +9,7 @@ from typing import Any
 from core.clock import TZ
 from core.schema import NOT_TAKING_PLACE
 from index.backends.engine.mapping import known_field, utc
-from index.contract import SearchQuery, Sort
+from index.contract import TOTAL_EXACT_UP_TO, SearchQuery, Sort
 from index.filters import AnyOf, AtMost, Flag, Rule, Span, used
 from normalize import question
 
@@ -194,7 +194,8 @@ def build_search(q: SearchQuery, now: datetime, typos: frozenset[str] = frozense
         "sort": _sort(q, now),
         "from": q.offset,
         "size": q.limit,
-        "track_total_hits": True,
+        # Exactly up to the contract's bound (beyond it "gte"), as on the embedded backend.
+        "track_total_hits": True if q.counts_exactly() else TOTAL_EXACT_UP_TO,
     }
     if q.facets:
         body["aggs"] = {"categories": {"terms": {"field": "categories", "size": 50}}}

@@ -14,15 +14,17 @@ from typing import Any
 from core.clock import TZ
 from core.schema import NOT_TAKING_PLACE, Activity, Schedule
 from index.backends.sqlite.schema import (
+    CATEGORY_BITS,
     NO_NEXT,
     PLACE_INDEX,
     SEARCH_INDEX,
+    category_bits,
     lat_band,
     next_key,
     span_columns,
     utc,
 )
-from index.contract import Hit, SearchQuery, SearchResult, Sort
+from index.contract import TOTAL_EXACT_UP_TO, Hit, SearchQuery, SearchResult, Sort, capped_total
 from index.filters import AnyOf, AtMost, Flag, Rule, Span, matched, used
 from normalize import question
 from normalize.geo import EARTH_RADIUS_KM, distance_km
@@ -64,14 +66,84 @@ MIN_PREFIX = 3
 MAX_TERMS = 8
 
 
-def fts_query(text: str, typos: Typos = None) -> str | None:
-    """FTS5 MATCH expression for what a user typed, by the plan of `normalize.question`: each
-    group any of its terms (a stem as a prefix or exactly, and, for a typed word the index does
-    not hold, the index's terms one edit away, when `typos` looks them up), at least `minimum`
-    of the required groups, and the optional groups beside them so that bm25() counts them.
-    Prefixes are bounded (MIN_PREFIX) and so is the number of groups (MAX_TERMS).
+#: One group of what was typed: its alternatives, each a term and whether it is a prefix.
+Group = list[tuple[str, bool]]
 
-    User text never reaches FTS5 syntax: only stems of letters, each quoted.
+
+@dataclass
+class TextQuery:
+    """What a typed text asks of the index, by the plan of `normalize.question`: at least
+    `minimum` of the `required` groups, each matched by any of its alternatives (a stem as a
+    prefix or exactly, and, for a typed word the index does not hold, the index's terms one
+    edit away, when typo look-ups are given); the `optional` groups only add to bm25().
+    Prefixes are bounded (MIN_PREFIX) and so is the number of groups (MAX_TERMS). FTS5 reads
+    it as a MATCH expression (`fts`), the place index as `instr` tests on its terms
+    (`place_sql`); both match the same rows (tests/index/test_sqlite_place_text.py)."""
+
+    required: list[Group]
+    minimum: int
+    optional: list[Group]
+
+    @property
+    def fts(self) -> str:
+        """The FTS5 MATCH expression. User text never reaches FTS5 syntax: only stems of
+        letters, each quoted."""
+        req = [_fts_group(g) for g in self.required]
+        if self.minimum >= len(req):
+            expr = " AND ".join(req)
+        else:
+            expr = " OR ".join("(" + " AND ".join(c) + ")"
+                               for c in combinations(req, self.minimum))
+        if self.optional:
+            opt = " OR ".join(_fts_group(g) for g in self.optional)
+            expr = f"({expr}) OR (({expr}) AND ({opt}))"
+        return expr
+
+    def place_sql(self, params: dict[str, Any]) -> str:
+        """The same match as SQL over `a.terms` (`schema.place_terms`: each term once, each
+        with a space before and after): a prefix is found after a space, a whole term between
+        two. The optional groups cannot change whether a row matches, only its score."""
+        groups = []
+        for i, g in enumerate(self.required):
+            alts = []
+            for j, (term, prefix) in enumerate(_covering(g)):
+                params[f"tx{i}_{j}"] = f" {term}" if prefix else f" {term} "
+                alts.append(f"instr(a.terms, :tx{i}_{j}) > 0")
+            groups.append("(" + " OR ".join(alts) + ")")
+        if self.minimum >= len(groups):
+            return "(" + " AND ".join(groups) + ")"
+        params["tx_min"] = self.minimum
+        return "((" + " + ".join(groups) + ") >= :tx_min)"
+
+
+def _covering(g: Group) -> Group:
+    """The alternatives of a group that no other one covers (a term or prefix that starts
+    with another alternative's prefix matches nothing more): the same rows, fewer tests.
+
+    >>> _covering([("gåtur", False), ("vandr", True), ("vandring", False), ("vandr", True)])
+    [('gåtur', False), ('vandr', True)]
+    """
+    prefixes = {t for t, prefix in g if prefix}
+    kept: Group = []
+    for term, prefix in g:
+        covered = any(term.startswith(p) and (p != term or not prefix) for p in prefixes)
+        if not covered and (term, prefix) not in kept:
+            kept.append((term, prefix))
+    return kept
+
+
+def text_query(text: str, typos: Typos = None) -> TextQuery | None:
+    """What `text` asks (`TextQuery`); None when nothing searchable was typed."""
+    p = question.plan(text)
+    if p is None:
+        return None
+    req = [_group(g, typos) for g in p.required[:MAX_TERMS]]
+    optional = [_group(g, typos) for g in p.optional[:max(0, MAX_TERMS - len(req))]]
+    return TextQuery(req, min(p.minimum, len(req)), optional)
+
+
+def fts_query(text: str, typos: Typos = None) -> str | None:
+    """FTS5 MATCH expression for what a user typed (`TextQuery.fts`).
 
     >>> fts_query('Strikker "OR" spil*')
     '(("strik"*) AND ("or")) OR (("strik"*) AND ("spil"*)) OR (("or") AND ("spil"*))'
@@ -82,30 +154,21 @@ def fts_query(text: str, typos: Typos = None) -> str | None:
     >>> fts_query("!!!") is None
     True
     """
-    p = question.plan(text)
-    if p is None:
-        return None
-    req = [_fts_group(g, typos) for g in p.required[:MAX_TERMS]]
-    minimum = min(p.minimum, len(req))
-    if minimum >= len(req):
-        expr = " AND ".join(req)
-    else:
-        expr = " OR ".join("(" + " AND ".join(c) + ")" for c in combinations(req, minimum))
-    optional = p.optional[:max(0, MAX_TERMS - len(req))]
-    if optional:
-        opt = " OR ".join(_fts_group(g, typos) for g in optional)
-        expr = f"({expr}) OR (({expr}) AND ({opt}))"
-    return expr
+    t = text_query(text, typos)
+    return None if t is None else t.fts
 
 
-def _fts_group(g: question.Group, typos: Typos) -> str:
-    alts: list[str] = []
+def _group(g: question.Group, typos: Typos) -> Group:
+    alts: Group = []
     for t in g.terms:
-        prefix = t.prefix and len(t.stem) >= MIN_PREFIX
-        alts.append(f'"{t.stem}"*' if prefix else f'"{t.stem}"')
+        alts.append((t.stem, t.prefix and len(t.stem) >= MIN_PREFIX))
         if t.fuzzy and typos is not None:
-            alts.extend(f'"{v}"' for v in sorted(typos(t.stem)))
-    return "(" + " OR ".join(alts) + ")"
+            alts.extend((v, False) for v in sorted(typos(t.stem)))
+    return alts
+
+
+def _fts_group(g: Group) -> str:
+    return "(" + " OR ".join(f'"{t}"*' if prefix else f'"{t}"' for t, prefix in g) + ")"
 
 
 def _typos(con: sqlite3.Connection) -> Typos:
@@ -133,8 +196,8 @@ def _typos(con: sqlite3.Connection) -> Typos:
 
 @dataclass
 class _Plan:
-    """How one search finds its ids: the FROM clause, and whether the text or the place
-    drives it (chosen by estimated counts, `_plan`)."""
+    """How one search finds its ids: the FROM clause, and whether the text drives it (FTS5
+    first) or the place does (the place index, each place's terms checked)."""
 
     joins: str
     text_first: bool
@@ -142,24 +205,26 @@ class _Plan:
 
 def search(con: sqlite3.Connection, q: SearchQuery, now: datetime) -> SearchResult:
     """The matching ids are computed once: the page, the total and (when asked) the facets
-    all come from that one set."""
-    fts = fts_query(q.text, _typos(con)) if q.text else None
-    plan = _plan(con, q, fts)
+    all come from that one set. The total is counted up to `TOTAL_EXACT_UP_TO` unless the
+    query counts exactly (`capped_total`)."""
+    text = text_query(q.text, _typos(con)) if q.text else None
+    plan = _plan(q, text)
     sort = q.effective_sort()
-    order = {Sort.distance: "dist", Sort.relevance: "rank" if fts else "nxt"}.get(sort, "nxt")
-    cte, params, in_next_order = _candidates(con, q, now, plan, fts, order)
+    order = {Sort.distance: "dist", Sort.relevance: "rank" if text else "nxt"}.get(sort, "nxt")
+    cte, params, in_next_order = _candidates(con, q, now, plan, text, order)
     ids = "cand WHERE dist <= :radius" if q.radius_km is not None else "cand"
     order_by = f"unknowns, {order}, aid" if order != "nxt" else (
         "unknowns, nxt, aid" if _soft(q) else "nxt, aid")
     facets = None
     if q.facets:
-        rows, total, facets = _with_facets(con, cte, ids, order_by, params)
+        rows, counted, facets = _with_facets(con, cte, ids, order_by, params)
     elif order_by == "nxt, aid" and in_next_order:
-        rows, total = _page_in_next_order(con, cte, ids, params)
-    elif order == "dist" and q.radius_km is not None and not (q.text or q.categories):
-        rows, total = _page_nearest(con, q, now, plan, fts, order_by)
+        rows, counted = _page_in_next_order(con, q, cte, ids, params)
+    elif order == "dist" and q.radius_km is not None and not plan.text_first:
+        rows, counted = _page_nearest(con, q, now, plan, text, order_by)
     else:
-        rows, total = _page(con, cte, ids, order_by, params)
+        rows, counted = _page(con, q, cte, ids, order_by, params)
+    total, exact = capped_total(counted, q)
     docs = _docs(con, [r[0] for r in rows])
     hits = []
     for rid, dist, rank in rows:
@@ -172,26 +237,24 @@ def search(con: sqlite3.Connection, q: SearchQuery, now: datetime) -> SearchResu
             score=None if rank is None else round(-rank, 4),
             matched=matched(activity, q),
         ))
-    return SearchResult(total=total, hits=hits,
+    return SearchResult(total=total, total_exact=exact, hits=hits,
                         facets={} if facets is None else {"categories": facets})
 
 
 def _candidates(con: sqlite3.Connection, q: SearchQuery, now: datetime, plan: _Plan,
-                fts: str | None, order: str, materialized: bool | None = None
+                text: TextQuery | None, order: str, materialized: bool | None = None
                 ) -> tuple[str, dict[str, Any], bool]:
     """The candidates as a CTE (`cand`: rid, id, nearness, bm25, unknowns, sort key, category
     hit), its parameters, and whether it is read in the order of the next-start index.
     `materialized`: None lets the search's shape decide (kept once when read twice)."""
-    where, params = _where(q, now, plan, fts, categories=not q.facets)
+    where, params = _where(q, now, plan, text, categories=not q.facets)
     dist_sql = _HAV_SQL if q.has_point else "NULL"
-    rank_sql = _BM25 if plan.text_first and fts else "NULL"
+    rank_sql = _BM25 if plan.text_first and text else "NULL"
     params.update(plat=q.lat, plon=q.lon, now=utc(now), limit=q.limit, offset=q.offset,
-                  rad=math.pi / 180,
+                  rad=math.pi / 180, count_to=TOTAL_EXACT_UP_TO + 1,
                   cos_plat=None if q.lat is None else math.cos(math.radians(q.lat)),
                   radius=None if q.radius_km is None else _haversine_of(q.radius_km))
-    if fts is not None:
-        params["fts"] = fts
-    hit_sql = _category_test(q, params) if q.facets else "1"
+    hit_sql = _category_test(q, plan, params) if q.facets else "1"
     # The candidates are kept once (each row's nearness computed once); the circle, the
     # page and the total are taken from them.
     next_sql = _next_sql(con, params) if order == "nxt" else "NULL"
@@ -206,73 +269,88 @@ def _candidates(con: sqlite3.Connection, q: SearchQuery, now: datetime, plan: _P
     return cte, params, in_next_order
 
 
+def _count_sql(q: SearchQuery, ids: str) -> str:
+    """How the total is counted: every id, or up to one past `TOTAL_EXACT_UP_TO` (the rest
+    of the matches are never visited)."""
+    if q.counts_exactly():
+        return f"SELECT count(*) FROM {ids}"
+    return f"SELECT count(*) FROM (SELECT 1 FROM {ids} LIMIT :count_to)"
+
+
 #: The nearest page is first looked for in a smaller circle expected to hold this many
 #: times the rows the page needs (`_page_nearest`).
 NEAREST_MARGIN = 4
 
 
 def _page_nearest(con: sqlite3.Connection, q: SearchQuery, now: datetime, plan: _Plan,
-                  fts: str | None, order_by: str) -> tuple[list[Row], int]:
-    """Nearest first in a circle, the place driving: the total is counted over the circle
-    (nothing kept, nothing sorted), and the page is looked for in a smaller circle around
-    the same point, one expected to hold `NEAREST_MARGIN` times the rows the page needs
-    (the circle's area scaled by the share of the total the page needs). That page is the
-    circle's own when it is full and each of its rows meets every soft filter as stated
-    (no unknowns, the first sort key): every row outside the smaller circle is farther than
-    every row in it. Otherwise the page is taken from the whole circle.
-
-    Not with text or categories: their set of rids would be built again by each statement
-    (with them the materialized candidates serve better)."""
+                  text: TextQuery | None, order_by: str) -> tuple[list[Row], int]:
+    """Nearest first in a circle, the place driving (text and interests are checked on
+    each place in the place index): the total is counted over the circle (nothing kept,
+    nothing sorted; up to one past the cap unless counted exactly), and the page is looked
+    for in smaller circles around the same point. The first is expected to hold
+    `NEAREST_MARGIN` times the rows the page needs (the circle's area scaled by the share
+    of the total the page needs; when the total was capped, the true one is larger by an
+    unknown factor, and the first try is sixteen times smaller), each next one four times
+    its area. A smaller circle's page is the
+    circle's own when it is full and each of its rows meets every soft filter as stated (no
+    unknowns, the first sort key): every row outside it is farther than every row in it.
+    Otherwise the page is taken from the whole circle."""
     assert q.radius_km is not None
-    cte, params, _ = _candidates(con, q, now, plan, fts, "dist", materialized=False)
-    total = int(con.execute(f"{cte} SELECT count(*) FROM cand WHERE dist <= :radius",
-                            params).fetchone()[0])
+    cte, params, _ = _candidates(con, q, now, plan, text, "dist", materialized=False)
+    counted = int(con.execute(f"{cte} {_count_sql(q, 'cand WHERE dist <= :radius')}",
+                              params).fetchone()[0])
     need = q.offset + q.limit
-    if total == 0 or need == 0:
-        return [], total
-    share = NEAREST_MARGIN * need / total
-    if share < 0.5:
+    if counted == 0 or need == 0:
+        return [], counted
+    share = NEAREST_MARGIN * need / counted
+    if counted > TOTAL_EXACT_UP_TO and not q.counts_exactly():
+        # The count stopped at the cap: the circle holds more, perhaps many times more (a
+        # big town's), so the first try is small and each next one four times its area.
+        share = need / counted / NEAREST_MARGIN
+    while share < 0.5:
         inner = q.model_copy(update={"radius_km": q.radius_km * math.sqrt(share)})
-        cte, params, _ = _candidates(con, inner, now, plan, fts, "dist", materialized=False)
+        cte, params, _ = _candidates(con, inner, now, plan, text, "dist", materialized=False)
         params["need"] = need
         found = con.execute(f"""{cte} SELECT rid, dist, rank, unknowns FROM cand
                                 WHERE dist <= :radius ORDER BY {order_by} LIMIT :need""",
                             params).fetchall()
         if len(found) == need and found[-1][3] == 0:
-            return [(r, d, k) for r, d, k, _ in found[q.offset:]], total
-    cte, params, _ = _candidates(con, q, now, plan, fts, "dist", materialized=False)
+            return [(r, d, k) for r, d, k, _ in found[q.offset:]], counted
+        share *= 4
+    cte, params, _ = _candidates(con, q, now, plan, text, "dist", materialized=False)
     rows = con.execute(f"""{cte} SELECT rid, dist, rank FROM cand WHERE dist <= :radius
                            ORDER BY {order_by} LIMIT :limit OFFSET :offset""", params).fetchall()
-    return rows, total
+    return rows, counted
 
 
 Row = tuple[int, float | None, float | None]  # rid, arc distance, bm25
 
 
-def _page(con: sqlite3.Connection, cte: str, ids: str, order_by: str, params: dict[str, Any]
-          ) -> tuple[list[Row], int]:
+def _page(con: sqlite3.Connection, q: SearchQuery, cte: str, ids: str, order_by: str,
+          params: dict[str, Any]) -> tuple[list[Row], int]:
     """The page and the total from the matching ids, computed once (`cand` is
     materialized): the total counts them, the page is the first of them in order (a
     bounded sort: a window count over the same rows would sort them all)."""
+    count = _count_sql(q, ids)
     found = con.execute(
-        f"""{cte} SELECT rid, dist, rank, (SELECT count(*) FROM {ids}) FROM {ids}
+        f"""{cte} SELECT rid, dist, rank, ({count}) FROM {ids}
             ORDER BY {order_by} LIMIT :limit OFFSET :offset""", params).fetchall()
     if found:
         return [(r, d, k) for r, d, k, _ in found], int(found[0][3])
     if not params["offset"]:
         return [], 0
     # A page past the end holds no row to carry the count.
-    return [], int(con.execute(f"{cte} SELECT count(*) FROM {ids}", params).fetchone()[0])
+    return [], int(con.execute(f"{cte} {count}", params).fetchone()[0])
 
 
-def _page_in_next_order(con: sqlite3.Connection, cte: str, ids: str, params: dict[str, Any]
-                        ) -> tuple[list[Row], int]:
+def _page_in_next_order(con: sqlite3.Connection, q: SearchQuery, cte: str, ids: str,
+                        params: dict[str, Any]) -> tuple[list[Row], int]:
     """`sort=next` with nothing else to order by: the page is read in the order of the
     next-start index (no sort of every hit), the total counted over the same ids (a scan of
-    the narrow search index)."""
+    the narrow search index, up to the cap unless counted exactly)."""
     rows = con.execute(f"""{cte} SELECT rid, dist, rank FROM {ids}
                            ORDER BY nxt, aid LIMIT :limit OFFSET :offset""", params).fetchall()
-    total = int(con.execute(f"{cte} SELECT count(*) FROM {ids}", params).fetchone()[0])
+    total = int(con.execute(f"{cte} {_count_sql(q, ids)}", params).fetchone()[0])
     return rows, total
 
 
@@ -347,58 +425,46 @@ _ALL = "activities a"
 #: by place. (Measured with EXPLAIN QUERY PLAN at 100k activities: walking the R*Tree and
 #: then reading each of its rids took 12-16 times as long as this range of one index.)
 _BY_PLACE = f"activities a INDEXED BY {PLACE_INDEX}"
-_IN_BOX = ("g.min_lat >= :lat0 AND g.max_lat <= :lat1 "
-           "AND g.min_lon >= :lon0 AND g.max_lon <= :lon1")
 
 
-#: The text drives a search near a point when it matches at most this share of the places
-#: in the box. Measured at 100k activities: a text match costs about four times what a
-#: place read from the box and checked against the text's set of matches costs (each match
-#: is looked up by rid in the search index, and bm25 read for it).
-TEXT_FIRST_SHARE = 0.25
-
-
-def _plan(con: sqlite3.Connection, q: SearchQuery, fts: str | None) -> _Plan:
+def _plan(q: SearchQuery, text: TextQuery | None) -> _Plan:
     """Which of text and place drives the search. Relevance needs the text's own scores,
-    so the text drives it; otherwise the rarer of the two, by estimated counts: how many
-    places the R*Tree holds in the box, and whether FTS5 finds at most `TEXT_FIRST_SHARE` of
-    that (counted only up to there, so a common word costs no more than a share of the
-    box)."""
+    and a search with no circle has no place to start from, so the text drives those
+    (FTS5). A search in a circle ordered by distance or next start is driven by the place:
+    the place index holds each place's terms and interests, so the text and the categories
+    are checked on each place there, and the total stops at the cap; a common word near a
+    big town then costs the places read until the cap, not every match in the country, and
+    a rare word no more than the places in the box (measured in docs/sqlite-search.md)."""
     place = q.has_point and q.radius_km is not None
-    if fts is None or not q.text:
+    if text is None or not q.text:
         if place:
             return _Plan(_BY_PLACE, text_first=False)
         # Categories give a set of rids, each read through the narrow index; with no such
         # set the planner is free to walk the next-start index for `sort=next`.
         return _Plan(f"activities a INDEXED BY {SEARCH_INDEX}" if q.categories
                      else _ALL, text_first=False)
-    text = _Plan(f"activity_fts CROSS JOIN activities a INDEXED BY {SEARCH_INDEX} "
-                 "ON a.rid = activity_fts.rowid", text_first=True)
     if not place or q.effective_sort() is Sort.relevance:
-        return text
-    box = _box(q)
-    in_box = int(con.execute(f"SELECT count(*) FROM activity_geo g WHERE {_IN_BOX}",
-                             box).fetchone()[0])
-    cap = int(in_box * TEXT_FIRST_SHARE)
-    matches = int(con.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM activity_fts WHERE activity_fts MATCH :fts "
-        "LIMIT :cap)", {"fts": fts, "cap": cap + 1}).fetchone()[0])
-    if matches <= cap:
-        return text
+        return _Plan(f"activity_fts CROSS JOIN activities a INDEXED BY {SEARCH_INDEX} "
+                     "ON a.rid = activity_fts.rowid", text_first=True)
     return _Plan(_BY_PLACE, text_first=False)
 
 
-def _category_test(q: SearchQuery, params: dict[str, Any]) -> str:
-    """Whether a row has any of the asked categories (by the (slug, rid) key: no scan)."""
+def _category_test(q: SearchQuery, plan: _Plan, params: dict[str, Any]) -> str:
+    """Whether a row has any of the asked categories: by the bits the place index holds
+    when the place drives and every asked slug has a bit, else by the (slug, rid) key (no
+    scan either way)."""
     if not q.categories:
         return "1"
+    if plan.joins == _BY_PLACE and all(c in CATEGORY_BITS for c in q.categories):
+        params["cat_bits"] = category_bits(q.categories)
+        return "(a.cat_bits & :cat_bits) <> 0"
     marks = ",".join(f":cat{i}" for i in range(len(q.categories)))
     params.update({f"cat{i}": c for i, c in enumerate(q.categories)})
     return (f"EXISTS (SELECT 1 FROM activity_categories c WHERE c.rid = a.rid "
             f"AND c.slug IN ({marks}))")
 
 
-def _where(q: SearchQuery, now: datetime, plan: _Plan, fts: str | None,
+def _where(q: SearchQuery, now: datetime, plan: _Plan, text: TextQuery | None,
            categories: bool = True) -> tuple[list[str], dict[str, Any]]:
     where = ["a.status = 'active'", f"IFNULL(a.event_status, '') NOT IN ({_NOT_TAKING_PLACE})",
              "(a.last_start IS NULL OR a.last_start >= :now_day)"]
@@ -413,14 +479,18 @@ def _where(q: SearchQuery, now: datetime, plan: _Plan, fts: str | None,
             where.append(f"a.lat_band IN ({','.join(f':band{i}' for i in range(len(bands)))})")
         where.append("a.lon BETWEEN :lon0 AND :lon1 AND a.lat BETWEEN :lat0 AND :lat1")
     if q.text:
-        where.append(_text_where(plan, fts))
+        where.append(_text_where(plan, text, params))
     elif q.has_point and q.effective_sort() is Sort.distance:
         where.append("a.lat IS NOT NULL")
     if q.categories and categories:
-        # A set from the (slug, rid) key: it can drive the search when it is the narrowest.
-        _category_test(q, params)
-        marks = ",".join(f":cat{i}" for i in range(len(q.categories)))
-        where.append(f"a.rid IN (SELECT rid FROM activity_categories WHERE slug IN ({marks}))")
+        if plan.joins == _BY_PLACE:
+            where.append(_category_test(q, plan, params))
+        else:
+            # A set from the (slug, rid) key: it drives the search when it is the narrowest.
+            marks = ",".join(f":cat{i}" for i in range(len(q.categories)))
+            params.update({f"cat{i}": c for i, c in enumerate(q.categories)})
+            where.append(
+                f"a.rid IN (SELECT rid FROM activity_categories WHERE slug IN ({marks}))")
     if q.municipality:
         where.append("a.municipality = :muni")
         params["muni"] = q.municipality.casefold()
@@ -434,17 +504,17 @@ def _where(q: SearchQuery, now: datetime, plan: _Plan, fts: str | None,
     return where, params
 
 
-def _text_where(plan: _Plan, fts: str | None) -> str:
-    """The text's condition (`fts`: its FTS5 expression, None when nothing searchable was
-    typed)."""
-    if fts is None:
+def _text_where(plan: _Plan, text: TextQuery | None, params: dict[str, Any]) -> str:
+    """The text's condition (`text`: None when nothing searchable was typed)."""
+    if text is None:
         return "0"  # nothing searchable was typed: nothing matches
     if plan.text_first:
+        params["fts"] = text.fts
         return "activity_fts MATCH :fts"
-    # The place drives: each candidate in the box is checked against the text.
-    # FTS5 cannot check one rowid cheaply (it reads the term's whole doclist each time), so
-    # the matches are read once into a set that each candidate is looked up in.
-    return "a.rid IN (SELECT rowid FROM activity_fts WHERE activity_fts MATCH :fts)"
+    # The place drives: each candidate's terms, held in the place index, are checked
+    # (FTS5 cannot check one rowid cheaply: it reads the term's whole doclist each time; a
+    # set of every match in the country costs what the country holds).
+    return text.place_sql(params)
 
 
 def _soft(q: SearchQuery) -> list[tuple[str, str, dict[str, Any]]]:

@@ -12,7 +12,8 @@ from typing import Any
 from core import clock
 from core.schema import Activity, Schedule
 from index.filters import STORED_RULES, AnyOf, AtMost, Flag, Span
-from normalize import schedule
+from normalize import analysis, schedule
+from normalize.category import CATEGORY_LABELS
 from normalize.matching import precise_point, town_key
 
 #: Stated yes/no fields stored beside the soft filters' own (not filters yet).
@@ -89,8 +90,13 @@ def search_columns() -> list[str]:
 #: a point reads one short range per band its box spans (an R*Tree's work, in the index
 #: that also holds everything else the search reads of each place).
 PLACE_INDEX = "activities_place"
-#: Bands of latitude per degree (a band is about 11 km high).
-BANDS_PER_DEGREE = 10
+#: Bands of latitude per degree (a band is about 2.8 km high). A search reads one range of
+#: the index per band its box spans, each range as wide as the box: a band much higher than
+#: the small circles a nearest-first page is looked for in (`query._page_nearest`) would
+#: have it read places far north and south of them (10 per degree read 10-20 % more CPU
+#: over the bench's mix at 100k activities than 40). A change of it is a change of the
+#: derived columns' rules (`DERIVED_VERSION`).
+BANDS_PER_DEGREE = 40
 
 
 def lat_band(lat: float | None) -> int | None:
@@ -103,9 +109,54 @@ def lat_band(lat: float | None) -> int | None:
 
 
 def place_columns() -> list[str]:
-    """The columns of `PLACE_INDEX` (rid is in every index)."""
+    """The columns of `PLACE_INDEX` (rid is in every index), ending with the categories as
+    bits and the text's terms: a search near a point checks its interests and its words
+    on each place in the index itself (`query._place_text`), never by a set of every
+    match in the country nor a look-up per place."""
     rest = [c for c in search_columns() if c not in {"rid", "lat", "lon"}]
-    return ["lat_band", "lon", "lat", *rest]
+    return ["lat_band", "lon", "lat", *rest, "cat_bits", "terms"]
+
+
+#: The category slugs that have a bit in `cat_bits`, in bit order. A slug not among them
+#: (none today) is looked up in `activity_categories` instead. A change of this list has
+#: every file's `cat_bits` made again when opened (`meta.category_bits`, `_to_do`).
+CATEGORY_BITS = tuple(sorted(CATEGORY_LABELS))
+
+
+def category_bits(slugs: list[str]) -> int:
+    """The categories as bits in `CATEGORY_BITS` order (0: none of them).
+
+    >>> category_bits(["spil"]) == 1 << CATEGORY_BITS.index("spil")
+    True
+    >>> category_bits(["ikke_en_kategori"])
+    0
+    """
+    return sum(1 << CATEGORY_BITS.index(s) for s in set(slugs) if s in CATEGORY_BITS)
+
+
+def text_terms(a: Activity) -> tuple[str, str]:
+    """The title's and the body's index terms, as the text index holds them (its two
+    columns): the body is the description, the organiser's name, the place's name and town
+    and the category slugs."""
+    loc = a.location
+    body = " ".join(
+        t for t in (a.description, a.organizer.name, loc.name, loc.city, " ".join(
+            a.categories)) if t
+    )
+    return analysis.index_terms(a.title), analysis.index_terms(body)
+
+
+def place_terms(title_terms: str, body_terms: str) -> str:
+    """The `terms` column: each distinct term of both text columns once, with a space before
+    and after each, so that `instr(terms, ' strik')` finds a term that starts with "strik"
+    and `instr(terms, ' strik ')` the term itself, as FTS5 would match them.
+
+    >>> place_terms("strikkeklub strik klub", "strik og kaffe")
+    ' strikkeklub strik klub og kaffe '
+    >>> place_terms("", "")
+    ' '
+    """
+    return " " + " ".join(dict.fromkeys(f"{title_terms} {body_terms}".split())) + " "
 
 
 def _ensure_search_indexes(con: sqlite3.Connection) -> None:
@@ -176,7 +227,14 @@ def derived_values(a: Activity, ref: datetime) -> dict[str, Any]:
     `ref`, and the band of latitude the place index is led by."""
     return {**filter_values(a), "event_status": a.event_status.value,
             "last_start": utc(schedule.last_start(a.schedule)),
-            **next_values(a, ref), "lat_band": lat_band(a.location.lat)}
+            **next_values(a, ref), "lat_band": lat_band(a.location.lat), **place_values(a)}
+
+
+def place_values(a: Activity, terms: tuple[str, str] | None = None) -> dict[str, Any]:
+    """What the place index holds of an activity's interests and words (`terms`: its
+    `text_terms`, when the caller has them already)."""
+    return {"cat_bits": category_bits(a.categories),
+            "terms": place_terms(*(terms or text_terms(a)))}
 
 
 
@@ -203,18 +261,20 @@ FILTER_COLUMNS = _filter_columns()
 #: next start (read from the whole schedule, every rule) and the place index's band of
 #: latitude.
 DERIVED_COLUMNS = [*FILTER_COLUMNS, ("event_status", "TEXT"), *NEXT_COLUMNS,
-                   ("lat_band", "INTEGER")]
+                   ("lat_band", "INTEGER"), ("cat_bits", "INTEGER"), ("terms", "TEXT")]
 #: Version of the rules that make the derived columns (`derived_values`) from a record. A
 #: file made by lower versions has them all made again from its stored records when opened.
 #: 2: schedules of several rules (weekdays, parts of the day, next and last meeting of
 #: every rule).
-DERIVED_VERSION = 2
+#: 3: bands of latitude a quarter as high (`BANDS_PER_DEGREE`).
+DERIVED_VERSION = 3
 _ALSO = [f for f in ALSO_STORED if f not in {c for c, _ in FILTER_COLUMNS}]
 
 
-def row(a: Activity, digest: str, ref: datetime) -> dict[str, Any]:
+def row(a: Activity, digest: str, ref: datetime, terms: tuple[str, str] | None = None
+        ) -> dict[str, Any]:
     """An activity's row in `activities`, by column (rid is given by the writer); its next
-    start as of `ref`."""
+    start as of `ref`; `terms`: its `text_terms`, when the caller has them already."""
     loc, sch = a.location, a.schedule
     return {
         "id": a.id, "doc": a.model_dump_json(), "content_hash": digest,
@@ -230,6 +290,7 @@ def row(a: Activity, digest: str, ref: datetime) -> dict[str, Any]:
         **filter_values(a),
         **next_values(a, ref),
         "lat_band": lat_band(loc.lat),
+        **place_values(a, terms),
     }
 
 
@@ -333,13 +394,20 @@ def _to_do(con: sqlite3.Connection) -> tuple[list[tuple[str, str]], list[str]] |
     found = con.execute("SELECT value FROM meta WHERE key = 'derived_version'").fetchone()
     empty = con.execute("SELECT 1 FROM activities LIMIT 1").fetchone() is None
     version = int(found[0]) if found else (DERIVED_VERSION if empty else 1)
-    if not missing and found and version >= DERIVED_VERSION:
+    bits = con.execute("SELECT value FROM meta WHERE key = 'category_bits'").fetchone()
+    # Bits made in another order of categories (or before there were any) are made again.
+    stale_bits = not empty and (bits is None or bits[0] != ",".join(CATEGORY_BITS))
+    if not missing and found and version >= DERIVED_VERSION and not stale_bits:
         return None
     if version < DERIVED_VERSION:
         return missing, [n for n, _ in DERIVED_COLUMNS] + ["last_start"]
-    return missing, [n for n, _ in missing]
+    names = [n for n, _ in missing]
+    if stale_bits and "cat_bits" not in names:
+        names.append("cat_bits")
+    return missing, names
 
 
 def _set_version(con: sqlite3.Connection) -> None:
-    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('derived_version', ?)",
-                (str(DERIVED_VERSION),))
+    con.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    [("derived_version", str(DERIVED_VERSION)),
+                     ("category_bits", ",".join(CATEGORY_BITS))])

@@ -10,9 +10,8 @@ from functools import lru_cache
 
 from core import clock
 from core.schema import Activity, Organization, Schedule, Status
-from index.backends.sqlite.schema import next_key, row, write_merge_rows
+from index.backends.sqlite.schema import next_key, row, text_terms, write_merge_rows
 from index.contract import WriteStats, carry_over, content_hash, merge_organization
-from normalize import analysis
 
 
 def upsert(con: sqlite3.Connection, activities: Iterable[Activity]) -> WriteStats:
@@ -45,7 +44,8 @@ def _upsert_one(con: sqlite3.Connection, a: Activity, stats: WriteStats, ref: da
     else:
         stats.new += 1
     stats.written.append(a.id)
-    values = {"rid": rid, **row(a, digest, ref)}
+    terms = text_terms(a)
+    values = {"rid": rid, **row(a, digest, ref, terms)}
     cur = con.execute(_insert_sql(tuple(values)), tuple(values.values()))
     rid = cur.lastrowid
     assert rid is not None
@@ -60,13 +60,9 @@ def _upsert_one(con: sqlite3.Connection, a: Activity, stats: WriteStats, ref: da
             "INSERT INTO activity_geo VALUES (?, ?, ?, ?, ?)",
             (rid, loc.lat, loc.lat, loc.lon, loc.lon),
         )
-    body = " ".join(
-        t for t in (a.description, a.organizer.name, loc.name, loc.city, " ".join(
-            a.categories)) if t
-    )
     con.execute(
         "INSERT INTO activity_fts (rowid, title_terms, body_terms) VALUES (?, ?, ?)",
-        (rid, analysis.index_terms(a.title), analysis.index_terms(body)),
+        (rid, *terms),
     )
 
 
