@@ -33,10 +33,11 @@ PHRASINGS = ["spil", "strik", "enke", "mistet min mand", "lære at bruge tablet"
              "kaffe og en snak", "alzhiemer", "han spiser altid alene"]
 
 
-def former(text: str, typos: object = None) -> str | None:
-    """The expression before issue 16: every typed stem as a prefix, all required."""
+def former(text: str, typos: object = None) -> sqlite_query.TextQuery | None:
+    """The question before issue 16: every typed stem as a prefix, all required."""
     terms = analysis.query_terms(text)
-    return " AND ".join(f'"{t}"*' for t in terms) or None
+    return sqlite_query.TextQuery([[(t, True)] for t in terms], len(terms), []) if terms \
+        else None
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -51,7 +52,7 @@ def run(size: int, queries: int) -> None:
         rng = random.Random(7)
         places = list(towns().values())
         points = [rng.choice(places) for _ in range(queries)]
-        current = sqlite_query.fts_query
+        current = sqlite_query.text_query
         print(f"{size} activities, {queries} searches per phrasing (ms)")
         print(f"{'phrasing':28} {'new p50':>8} {'new p95':>8} {'old p50':>8} {'old p95':>8}"
               f" {'p95 new/old':>11} {'hits new/old':>13}")
@@ -59,14 +60,15 @@ def run(size: int, queries: int) -> None:
             timings: dict[str, list[float]] = {"new": [], "old": []}
             hits: dict[str, int] = {"new": 0, "old": 0}
             for name, fn in (("new", current), ("old", former)):
-                sqlite_query.fts_query = fn  # type: ignore[assignment]
+                sqlite_query.text_query = fn  # type: ignore[assignment]
                 for t in points:
                     q = SearchQuery(text=text, lat=t.lat, lon=t.lon, radius_km=25,
-                                    sort=Sort.relevance, limit=20, now=NOW)
+                                    sort=Sort.relevance, limit=20, now=NOW,
+                                    exact_total=True)
                     start = time.perf_counter()
                     hits[name] += backend.search(q).total
                     timings[name].append((time.perf_counter() - start) * 1000)
-            sqlite_query.fts_query = current
+            sqlite_query.text_query = current
             new95, old95 = percentile(timings["new"], 95), percentile(timings["old"], 95)
             print(f"{text:28} {statistics.median(timings['new']):8.1f} {new95:8.1f} "
                   f"{statistics.median(timings['old']):8.1f} {old95:8.1f} "

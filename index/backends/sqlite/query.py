@@ -176,11 +176,17 @@ def _typos(con: sqlite3.Connection) -> Typos:
     of the vocabulary (about 16 ms at 300k terms) is paid only for a word that would find
     nothing as typed."""
     def typos(stem: str) -> set[str]:
+        # Whether the index holds a term that starts with the stem. The stem itself first:
+        # the first entry of its doclist (the vocabulary counts the whole doclist of the
+        # first term it gives: 4 ms for a common "strik" at 500k activities).
+        if con.execute("SELECT 1 FROM activity_fts WHERE activity_fts MATCH ? LIMIT 1",
+                       (f'"{stem}"',)).fetchone():
+            return set()
         con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.activity_vocab "
                     "USING fts5vocab(main, activity_fts, row)")
-        # Whether the index holds a term that starts with the stem: one seek in the
-        # vocabulary (a MATCH of a prefix longer than FTS5's prefix indexes merges the
-        # doclists of every such term first: 2 ms for "strik" at 100k activities).
+        # Then one seek in the vocabulary (a MATCH of a prefix longer than FTS5's prefix
+        # indexes merges the doclists of every such term first: 2 ms for "strik" at 100k
+        # activities).
         after = stem[:-1] + chr(ord(stem[-1]) + 1)
         if con.execute("SELECT 1 FROM temp.activity_vocab WHERE term >= ? AND term < ? "
                        "LIMIT 1", (stem, after)).fetchone():
@@ -277,49 +283,59 @@ def _count_sql(q: SearchQuery, ids: str) -> str:
     return f"SELECT count(*) FROM (SELECT 1 FROM {ids} LIMIT :count_to)"
 
 
-#: The nearest page is first looked for in a smaller circle expected to hold this many
-#: times the rows the page needs (`_page_nearest`).
-NEAREST_MARGIN = 4
+#: The nearest page and a capped total are first looked for in a circle of this share of
+#: the search's area, then in circles four times larger (`_page_nearest`).
+FIRST_RING_SHARE = 1 / 64
 
 
 def _page_nearest(con: sqlite3.Connection, q: SearchQuery, now: datetime, plan: _Plan,
                   text: TextQuery | None, order_by: str) -> tuple[list[Row], int]:
     """Nearest first in a circle, the place driving (text and interests are checked on
-    each place in the place index): the total is counted over the circle (nothing kept,
-    nothing sorted; up to one past the cap unless counted exactly), and the page is looked
-    for in smaller circles around the same point. The first is expected to hold
-    `NEAREST_MARGIN` times the rows the page needs (the circle's area scaled by the share
-    of the total the page needs; when the total was capped, the true one is larger by an
-    unknown factor, and the first try is sixteen times smaller), each next one four times
-    its area. A smaller circle's page is the
-    circle's own when it is full and each of its rows meets every soft filter as stated (no
-    unknowns, the first sort key): every row outside it is farther than every row in it.
-    Otherwise the page is taken from the whole circle."""
+    each place in the place index). Both the page and the total are looked for in circles
+    around the same point, from `FIRST_RING_SHARE` of the area up, each next one four times
+    larger, up to the whole circle:
+
+    - the total: a smaller circle that holds more than `TOTAL_EXACT_UP_TO` hits says the
+      whole one does (a capped total is that bound); otherwise the whole circle is counted,
+      up to the bound (all of it, first, when the query counts exactly);
+    - the page: a smaller circle's page is the whole circle's when it is full and each of
+      its rows meets every soft filter as stated (no unknowns, the first sort key): every
+      row outside it is farther than every row in it. Otherwise the page is taken from the
+      whole circle.
+
+    So a search near a big town reads the places of a small circle, however many the
+    country holds around it; one in the country reads its circle about once and a third."""
     assert q.radius_km is not None
-    cte, params, _ = _candidates(con, q, now, plan, text, "dist", materialized=False)
-    counted = int(con.execute(f"{cte} {_count_sql(q, 'cand WHERE dist <= :radius')}",
-                              params).fetchone()[0])
     need = q.offset + q.limit
-    if counted == 0 or need == 0:
-        return [], counted
-    share = NEAREST_MARGIN * need / counted
-    if counted > TOTAL_EXACT_UP_TO and not q.counts_exactly():
-        # The count stopped at the cap: the circle holds more, perhaps many times more (a
-        # big town's), so the first try is small and each next one four times its area.
-        share = need / counted / NEAREST_MARGIN
-    while share < 0.5:
-        inner = q.model_copy(update={"radius_km": q.radius_km * math.sqrt(share)})
-        cte, params, _ = _candidates(con, inner, now, plan, text, "dist", materialized=False)
-        params["need"] = need
-        found = con.execute(f"""{cte} SELECT rid, dist, rank, unknowns FROM cand
-                                WHERE dist <= :radius ORDER BY {order_by} LIMIT :need""",
-                            params).fetchall()
-        if len(found) == need and found[-1][3] == 0:
-            return [(r, d, k) for r, d, k, _ in found[q.offset:]], counted
-        share *= 4
-    cte, params, _ = _candidates(con, q, now, plan, text, "dist", materialized=False)
-    rows = con.execute(f"""{cte} SELECT rid, dist, rank FROM cand WHERE dist <= :radius
-                           ORDER BY {order_by} LIMIT :limit OFFSET :offset""", params).fetchall()
+    rows: list[Row] | None = [] if need == 0 else None
+    counted: int | None = None
+    if q.counts_exactly():
+        cte, params, _ = _candidates(con, q, now, plan, text, "dist", materialized=False)
+        counted = int(con.execute(f"{cte} {_count_sql(q, 'cand WHERE dist <= :radius')}",
+                                  params).fetchone()[0])
+        if counted == 0:
+            return [], 0
+    share = FIRST_RING_SHARE
+    while rows is None or counted is None:
+        whole = share >= 1.0
+        ring = q if whole else q.model_copy(
+            update={"radius_km": q.radius_km * math.sqrt(share)})
+        cte, params, _ = _candidates(con, ring, now, plan, text, "dist", materialized=False)
+        if counted is None:
+            n = int(con.execute(f"{cte} {_count_sql(q, 'cand WHERE dist <= :radius')}",
+                                params).fetchone()[0])
+            if whole or n > TOTAL_EXACT_UP_TO:
+                counted = n
+                if n == 0:
+                    return [], 0
+        if rows is None:
+            params["need"] = need
+            found = con.execute(f"""{cte} SELECT rid, dist, rank, unknowns FROM cand
+                                    WHERE dist <= :radius ORDER BY {order_by}
+                                    LIMIT :need""", params).fetchall()
+            if whole or (len(found) == need and found[-1][3] == 0):
+                rows = [(r, d, k) for r, d, k, _ in found[q.offset:]]
+        share = min(1.0, share * 4)
     return rows, counted
 
 
