@@ -15,9 +15,9 @@ import pytest
 from core.clock import TZ
 from core.schema import Activity
 from index import SearchQuery
-from index.contract import capped_total
 from index.backends.sqlite import SQLiteBackend, query
 from index.backends.sqlite.schema import NO_NEXT
+from index.contract import capped_total
 from tests.index.corpus import make
 
 SUNDAY = datetime(2026, 11, 22, 12, tzinfo=TZ)
