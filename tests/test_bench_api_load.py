@@ -4,6 +4,7 @@ counts every request, and the access log it can turn on hides `near`."""
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,7 @@ from bench.api_load import (
     build_index,
     in_process,
     load,
+    paired,
     sequential,
     serve,
 )
@@ -43,11 +45,13 @@ def test_bench_serves_the_index_and_measures_it(tmp_path: Path,
             got = [[a["id"] for a in client.get("/v1/activities", params=api_params(q)
                                                 ).json()["data"]] for q in queries]
         latencies, server_cpu = sequential(server, queries)
+        pairs = paired(server, db, queries)
         loaded = load(server, text, clients=3, total=10)
     assert got == expected
+    assert len(pairs) == len(queries) and statistics.median(pairs) > 0  # HTTP adds to a search
     assert len(latencies) == len(queries) and server_cpu > 0
     assert len(loaded.latencies) == 10 and loaded.rps > 0
     written = log.read_text()
-    assert written.count("GET /v1/activities?near=[skjult]") >= 10 + 2 * len(queries)
+    assert written.count("GET /v1/activities?near=[skjult]") >= 10 + 3 * len(queries)
     points = {api_params(q)["near"] for q in queries}
     assert not [p for p in points if p in written or p.split(",")[0] in written]
