@@ -5,6 +5,7 @@ counts every request, and the access log it can turn on hides `near`."""
 from __future__ import annotations
 
 import statistics
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ import pytest
 from bench.api_load import (
     api_params,
     build_index,
+    build_run_log,
     in_process,
     load,
     paired,
@@ -51,6 +53,13 @@ def test_bench_serves_the_index_and_measures_it(tmp_path: Path,
     assert len(pairs) == len(queries) and statistics.median(pairs) > 0  # HTTP adds to a search
     assert len(latencies) == len(queries) and server_cpu > 0
     assert len(loaded.latencies) == 10 and loaded.rps > 0
+    # With a run log that saw everything a day later, hits say so.
+    data = build_run_log(db)
+    assert build_run_log(db) == data  # reused
+    with serve(db, data=data) as server, httpx.Client(base_url=server.url) as client:
+        hits = client.get("/v1/activities", params=api_params(queries[0])).json()["data"]
+    assert hits and all(h["last_seen"].startswith(f"{(NOW + timedelta(days=1)):%Y-%m-%d}")
+                        for h in hits)
     written = log.read_text()
     assert written.count("GET /v1/activities?near=[skjult]") >= 10 + 3 * len(queries)
     points = {api_params(q)["near"] for q in queries}
