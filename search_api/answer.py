@@ -45,21 +45,25 @@ def hit_json(activity: Activity, fields: dict[str, Any]) -> bytes:
 
 
 def search_json(result: SearchResult, now: datetime, origin_precision: str = "address",
-                near: NearPublic | None = None) -> bytes:
+                near: NearPublic | None = None, activities: list[Activity] | None = None
+                ) -> bytes:
     """The answer to a search, as `ActivitiesPublic(...).model_dump_json()` would write it;
-    `origin_precision` is the search point's (a point given as lat,lon is exact)."""
+    `origin_precision` is the search point's (a point given as lat,lon is exact).
+    `activities`, when given, are the hits' activities to show, in the hits' order (as
+    `search_api.seen.last_seen` updates them), instead of the hits' own."""
     hits = []
-    for hit in result.hits:
-        place = hit.activity.location.precision.value
+    shown = activities if activities is not None else [h.activity for h in result.hits]
+    for hit, activity in zip(result.hits, shown, strict=True):
+        place = activity.location.precision.value
         known = hit.distance_km is not None
-        hits.append(hit_json(hit.activity, {
+        hits.append(hit_json(activity, {
             "distance_km": None if hit.distance_km is None else round(hit.distance_km, 2),
             "distance_approximate": (place in formatting.APPROXIMATE
                                      or origin_precision in formatting.APPROXIMATE) if known
             else None,
             "same_town": formatting.same_town(hit.distance_km, place, origin_precision)
             if known else None,
-            "next_occurrences": UPCOMING.starts(hit.activity.schedule, now, 3),
+            "next_occurrences": UPCOMING.starts(activity.schedule, now, 3),
             "matched": hit.matched,
         }))
     head = _ANSWER.to_json(ActivitiesPublic(

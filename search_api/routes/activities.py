@@ -62,7 +62,11 @@ def search(index: IndexBackend, settings: Settings, geocoder: Geocoder, params: 
     near = None if origin is None else NearPublic(
         precision=precision, provider=origin.provider,
         approximate=precision in formatting.APPROXIMATE, note=origin.note)
-    return search_json(run_search(index, query, settings), clock.now(), precision, near)
+    result = run_search(index, query)
+    # Each hit's last sighting from the run log, given to the answer as it is written (no
+    # copies of the hits and the result to carry it).
+    activities = last_seen(settings, [hit.activity for hit in result.hits])
+    return search_json(result, clock.now(), precision, near, activities)
 
 
 @router.get(

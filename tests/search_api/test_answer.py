@@ -6,7 +6,7 @@ text that JSON escapes), under searches that give distances, areas, facets and n
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -128,6 +128,18 @@ def test_answer_is_the_models_json(odd_index: SQLiteBackend, name: str, origin: 
     near = None if origin == "address" else NearPublic(
         precision="town", provider="gazetteer", approximate=True, note="byens midte")
     assert search_json(result, now, origin, near) == model_answer(result, now, origin, near)
+
+
+def test_activities_given_are_the_ones_shown(odd_index: SQLiteBackend) -> None:
+    """The activities the run log updated (a later "sidst set") stand in for the hits' own."""
+    now = clock.now()
+    result = run_search(odd_index, SearchQuery(lat=HOLSTEBRO[0], lon=HOLSTEBRO[1]))
+    later = [h.activity.model_copy(update={"last_seen": SEEN + timedelta(days=n)})
+             for n, h in enumerate(result.hits)]
+    shown = result.model_copy(update={"hits": [h.model_copy(update={"activity": a})
+                                               for h, a in zip(result.hits, later, strict=True)]})
+    assert search_json(result, now, activities=later) == model_answer(shown, now)
+    assert search_json(result, now, activities=later) != search_json(result, now)
 
 
 def test_answer_covers_every_part(odd_index: SQLiteBackend) -> None:
