@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from bench.search_backends import NOW, corpus, pct, query_mix  # noqa: E402
 from index import SearchQuery  # noqa: E402
 from index.backends.sqlite import SQLiteBackend  # noqa: E402
+from records.runlog import RunLog  # noqa: E402
 
 #: Issue 16's targets.
 MAX_OVERHEAD_MS = 5.0
@@ -76,6 +78,28 @@ def build_index(size: int, where: Path | None = None) -> Path:
             extra.unlink()
         part.rename(db)
     return db
+
+
+def build_run_log(db: Path) -> Path:
+    """A data folder beside the index whose run log (crawls.db) has seen every activity of
+    the index a day after it was written, as a live server's has: each hit's "sidst set" is
+    then read from it. Kept, like the index."""
+    folder = db.with_suffix(".data")
+    path = folder / "crawls.db"
+    if not path.exists():
+        part = folder / "crawls.part"
+        for stale in folder.glob("crawls.part*"):
+            stale.unlink()
+        backend = SQLiteBackend(db)
+        try:
+            ids = sorted(backend.source_last_seen("bench"))
+        finally:
+            backend.close()
+        log = RunLog(part)
+        log.saw("bench", ids, NOW + timedelta(days=1))
+        log.close()
+        part.rename(path)
+    return folder
 
 
 def api_params(query: SearchQuery) -> dict[str, Any]:
@@ -132,11 +156,13 @@ def _children(pid: int) -> list[int]:
 
 @contextmanager
 def serve(db: Path, checkout: Path = ROOT, extra: list[str] | None = None,
-          log: Path | None = None, paths: list[str] | None = None) -> Iterator[Server]:
+          log: Path | None = None, paths: list[str] | None = None,
+          data: Path | None = None) -> Iterator[Server]:
     """`fkort serve` from `checkout` on a free port, searching `db` at the corpus's time;
-    `paths` are put on the server's import path after the checkout."""
+    `paths` are put on the server's import path after the checkout; `data` is its data
+    folder (default: a new one, without a run log: hits are as the index holds them)."""
     port = _free_port()
-    data = db.parent / f"data-{port}"  # no run log: hits are as the index holds them
+    data = data or db.parent / f"data-{port}"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(checkout), *(paths or [])]),
            "FKORT_NOW": NOW.isoformat(), "FKORT_DATA_DIR": str(data), "FKORT_DB_PATH": str(db)}
     out = log.open("wb") if log else subprocess.DEVNULL
@@ -200,6 +226,30 @@ def sequential(server: Server, queries: list[SearchQuery]) -> tuple[list[float],
         return out, (server.cpu_s() - cpu) * 1000 / len(queries)
 
 
+def paired(server: Server, db: Path, queries: list[SearchQuery]) -> list[float]:
+    """Per query, the in-process search and then the same request over HTTP, one right after
+    the other: the milliseconds the request took more. A shared machine whose load changes
+    between two passes minutes apart slows both sides of a pair alike."""
+    os.environ["FKORT_NOW"] = NOW.isoformat()
+    backend = SQLiteBackend(db)
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            for q in queries[:10]:
+                backend.search(q)
+                client.get("/v1/activities", params=api_params(q)).raise_for_status()
+            out = []
+            for q in queries:
+                t = time.perf_counter()
+                backend.search(q)
+                inproc = time.perf_counter() - t
+                t = time.perf_counter()
+                client.get("/v1/activities", params=api_params(q)).raise_for_status()
+                out.append((time.perf_counter() - t - inproc) * 1000)
+        return out
+    finally:
+        backend.close()
+
+
 @dataclass
 class Load:
     rps: float
@@ -256,11 +306,12 @@ def _fmt(values: list[float]) -> str:
 
 def measure(db: Path, checkout: Path, serve_args: list[str], queries: list[SearchQuery],
             text_queries: list[SearchQuery], clients: int, total: int,
-            paths: list[str] | None = None) -> dict[str, Any]:
-    with serve(db, checkout, serve_args, paths=paths) as server:
+            paths: list[str] | None = None, data: Path | None = None) -> dict[str, Any]:
+    with serve(db, checkout, serve_args, paths=paths, data=data) as server:
         api, api_cpu = sequential(server, queries)
+        pairs = paired(server, db, queries)
         loaded = load(server, text_queries, clients, total)
-    return {"api": api, "api_cpu": api_cpu, "load": loaded}
+    return {"api": api, "api_cpu": api_cpu, "paired": pairs, "load": loaded}
 
 
 def report(name: str, inproc: tuple[list[float], float], r: dict[str, Any], clients: int
@@ -271,7 +322,8 @@ def report(name: str, inproc: tuple[list[float], float], r: dict[str, Any], clie
     print(f"[{name}] API sequential {_fmt(r['api'])}; server CPU {r['api_cpu']:.2f} ms/request "
           f"({r['api_cpu'] - inproc[1]:+.2f} ms over the in-process search's CPU)")
     print(f"[{name}] p50 overhead over in-process: {overhead:.1f} ms "
-          f"(target ≤ {MAX_OVERHEAD_MS:g}: {ok})")
+          f"(target ≤ {MAX_OVERHEAD_MS:g}: {ok}); paired, each query in-process then over "
+          f"HTTP: median {statistics.median(r['paired']):.1f} ms more")
     ok = "met" if loaded.rps >= MIN_RPS else "NOT met"
     print(f"[{name}] {clients} clients, near + text: {loaded.rps:.0f} requests/s "
           f"(target ≥ {MIN_RPS:g}: {ok}); {_fmt(loaded.latencies)}; "
@@ -292,12 +344,18 @@ def main() -> None:
     p.add_argument("--path", action="append", default=[],
                    help="also on this checkout's server's import path (e.g. a folder with "
                         "httptools and uvloop installed, which uvicorn then uses)")
+    p.add_argument("--run-log", action="store_true",
+                   help="serve with a run log that has seen every activity (as a live server "
+                        "has: each hit's last sighting is read from it)")
     args = p.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
     started = time.process_time()
     db = build_index(args.size)
     print(f"index: {db} ({args.size} activities; built/checked in "
           f"{time.process_time() - started:.1f} s CPU)", flush=True)
+    data = build_run_log(db) if args.run_log else None
+    if data is not None:
+        print(f"run log: {data / 'crawls.db'}")
     mix = query_mix(args.queries)
     queries = [q for _, q in mix]
     text = [q for kind, q in mix if kind == "+text"]
@@ -312,7 +370,7 @@ def main() -> None:
         for name, checkout in checkouts:
             extra = serve_args if name == "this" else args.other_serve_args.split()
             r = measure(db, checkout, extra, queries, text, args.clients, args.requests,
-                        args.path if name == "this" else [])
+                        args.path if name == "this" else [], data)
             report(name, inproc, r, args.clients)
 
 

@@ -14,12 +14,27 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from core.clock import TZ
 from core.schema import Schedule
 from normalize.schedule import next_meetings
 
 Meetings = list[tuple[datetime, timedelta | None]]
+#: A schedule's content as the memory's key (its JSON: offsets included, so two schedules
+#: at the same instants on different clocks are different keys).
+_CONTENT = Schedule.__pydantic_serializer__.to_json
+
+
+class _Found(NamedTuple):
+    """The meetings found at `at`, with the bounds of the times they answer for, each as an
+    instant and on the local clock (`_still_exact`)."""
+
+    at: datetime
+    at_local: datetime
+    meetings: Meetings
+    first: datetime | None
+    first_local: datetime | None
 
 
 class Upcoming:
@@ -27,51 +42,59 @@ class Upcoming:
 
     def __init__(self, max_entries: int = 20_000) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[str, int], tuple[datetime, Meetings]] = OrderedDict()
+        self._entries: OrderedDict[tuple[bytes, int], _Found] = OrderedDict()
         self._lock = threading.Lock()
 
-    def meetings(self, schedule: Schedule, now: datetime, count: int = 3) -> Meetings:
+    def _meetings(self, schedule: Schedule, now: datetime, count: int) -> Meetings:
+        """The meetings, as remembered (not to be changed by the caller)."""
         if schedule.start is None:
             return []
-        key = (schedule.model_dump_json(), count)
+        key = (_CONTENT(schedule), count)
+        local = _local(now)
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and _still_exact(entry[0], entry[1], now):
+            if entry is not None and _still_exact(entry, now, local):
                 self._entries.move_to_end(key)
-                return list(entry[1])
+                return entry.meetings
         found = next_meetings(schedule, now, count)
+        first = found[0][0] if found else None
+        entry = _Found(now, local, found, first, None if first is None else _local(first))
         with self._lock:
-            self._entries[key] = (now, found)
+            self._entries[key] = entry
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
-        return list(found)
+        return found
+
+    def meetings(self, schedule: Schedule, now: datetime, count: int = 3) -> Meetings:
+        return list(self._meetings(schedule, now, count))
 
     def starts(self, schedule: Schedule, now: datetime, count: int = 3) -> list[datetime]:
         """As `normalize.schedule.next_occurrences`."""
-        return [start for start, _ in self.meetings(schedule, now, count)]
+        return [start for start, _ in self._meetings(schedule, now, count)]
 
 
-def _still_exact(at: datetime, found: Meetings, now: datetime) -> bool:
-    """Whether what was found at `at` is what a fresh expansion at `now` gives: `now` is not
-    before `at` and not after the first meeting found, both as instants and as local clock
-    time (rules are expanded on the local clock, which repeats an hour in October).
+def _still_exact(found: _Found, now: datetime, local: datetime) -> bool:
+    """Whether what was found at `found.at` is what a fresh expansion at `now` (`local` on
+    the local clock) gives: `now` is not before `at` and not after the first meeting found,
+    both as instants and as local clock time (rules are expanded on the local clock, which
+    repeats an hour in October).
 
     >>> from datetime import datetime as dt
     >>> at, first = dt(2026, 3, 2, 12, tzinfo=TZ), dt(2026, 3, 3, 14, tzinfo=TZ)
-    >>> [_still_exact(at, [(first, None)], t) for t in (at, first, dt(2026, 3, 2, 11, tzinfo=TZ),
+    >>> f = _Found(at, _local(at), [(first, None)], first, _local(first))
+    >>> [_still_exact(f, t, _local(t)) for t in (at, first, dt(2026, 3, 2, 11, tzinfo=TZ),
     ...  dt(2026, 3, 3, 14, 1, tzinfo=TZ))]
     [True, True, False, False]
-    >>> _still_exact(at, [], dt(2027, 1, 1, tzinfo=TZ))  # nothing after `at`: nothing later
+    >>> none = _Found(at, _local(at), [], None, None)  # nothing after `at`: nothing later
+    >>> _still_exact(none, dt(2027, 1, 1, tzinfo=TZ), _local(dt(2027, 1, 1, tzinfo=TZ)))
     True
     """
-    local = _local(now)
-    if now < at or local < _local(at):
+    if now < found.at or local < found.at_local:
         return False
-    if not found:
+    if found.first is None or found.first_local is None:
         return True
-    first = found[0][0]
-    return now <= first and local <= _local(first)
+    return now <= found.first and local <= found.first_local
 
 
 def _local(moment: datetime) -> datetime:

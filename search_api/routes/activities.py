@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from core import clock
@@ -12,17 +12,11 @@ from core.schema import Status
 from core.settings import Settings
 from index import IndexBackend, SearchQuery, SearchResult
 from index.empty import explain_empty
-from normalize.category import CATEGORY_LABELS
 from normalize.geo.chain import Geocoder
 from search_api import formatting
-from search_api.deps import GeocoderDep, IndexDep, SettingsDep
-from search_api.models import (
-    ActivitiesPublic,
-    ActivityPublic,
-    CategorySuggestion,
-    ErrorPublic,
-    NearPublic,
-)
+from search_api.answer import search_json
+from search_api.deps import IndexDep, SettingsDep
+from search_api.models import ActivitiesPublic, ActivityPublic, ErrorPublic, NearPublic
 from search_api.params import SearchParams
 from search_api.seen import last_seen, with_last_seen
 from search_api.upcoming import UPCOMING
@@ -40,60 +34,39 @@ def run_search(index: IndexDep, query: SearchQuery, settings: Settings | None = 
     return result if settings is None else with_last_seen(settings, result)
 
 
-def to_public(result: SearchResult, origin_precision: str = "address") -> ActivitiesPublic:
-    """The hits as the API shows them; `origin_precision` is the search point's (a point
-    given as lat,lon is exact)."""
-    now = clock.now()
-    data = []
-    for hit in result.hits:
-        place = hit.activity.location.precision.value
-        known = hit.distance_km is not None
-        # The activity's fields as they are: its parts (place, schedule, ...) are models
-        # already validated, which pydantic takes without checking them again (dumping the
-        # activity to a dict and validating that took 4× the time; model_construct, in
-        # Python, even more).
-        data.append(ActivityPublic(
-            **dict(hit.activity),
-            distance_km=None if hit.distance_km is None else round(hit.distance_km, 2),
-            distance_approximate=(place in formatting.APPROXIMATE
-                                  or origin_precision in formatting.APPROXIMATE) if known
-            else None,
-            same_town=formatting.same_town(hit.distance_km, place, origin_precision) if known
-            else None,
-            next_occurrences=UPCOMING.starts(hit.activity.schedule, now, 3),
-            matched=hit.matched,
-        ))
-    return ActivitiesPublic(
-        data=data, count=result.total, count_exact=result.total_exact, facets=result.facets,
-        not_found=result.not_found,
-        suggested_categories=[CategorySuggestion(slug=s, label=CATEGORY_LABELS.get(s, s))
-                              for s in result.suggested_categories])
-
-
 @router.get("", response_model=ActivitiesPublic, responses={422: {"model": ErrorPublic}})
 async def search_activities(
-    index: IndexDep,
-    settings: SettingsDep,
-    geocoder: GeocoderDep,
+    request: Request,
     params: Annotated[SearchParams, Query()],
-) -> ActivitiesPublic:
+) -> Response:
     """Search activities near a point, for a citizen's age, wallet, body and wishes."""
-    # The geocoder and the index block: one hop to the thread pool for both (a plain `def`
-    # route would take a second one for checking its answer against the response model).
-    return await run_in_threadpool(search, index, settings, geocoder, params)
+    # What the app built at start-up, read from it here: as dependencies (search_api.deps)
+    # they cost 70 µs of FastAPI's solving per search.
+    state = request.app.state
+    index: IndexBackend = state.index
+    settings: Settings = state.settings
+    geocoder: Geocoder = state.geocoder
+    # The geocoder and the index block: one hop to the thread pool for both, and the answer
+    # written there too (search_api.answer: ActivitiesPublic's JSON without a model per hit;
+    # `response_model` still documents it).
+    body = await run_in_threadpool(search, index, settings, geocoder, params)
+    return Response(content=body, media_type="application/json")
 
 
 def search(index: IndexBackend, settings: Settings, geocoder: Geocoder, params: SearchParams
-           ) -> ActivitiesPublic:
-    """The API's search, for the route (blocking: a geocoder may ask a server)."""
+           ) -> bytes:
+    """The API's search, for the route, as the JSON it answers (blocking: a geocoder may ask
+    a server)."""
     query, origin = params.to_query(geocoder, limit=min(params.limit, settings.max_limit))
     precision = origin.precision.value if origin is not None else "address"
-    result = to_public(run_search(index, query, settings), precision)
-    if origin is not None:
-        result.near = NearPublic(precision=precision, provider=origin.provider,
-                                 approximate=precision in formatting.APPROXIMATE,
-                                 note=origin.note)
-    return result
+    near = None if origin is None else NearPublic(
+        precision=precision, provider=origin.provider,
+        approximate=precision in formatting.APPROXIMATE, note=origin.note)
+    result = run_search(index, query)
+    # Each hit's last sighting from the run log, given to the answer as it is written (no
+    # copies of the hits and the result to carry it).
+    activities = last_seen(settings, [hit.activity for hit in result.hits])
+    return search_json(result, clock.now(), precision, near, activities)
 
 
 @router.get(

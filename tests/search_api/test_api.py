@@ -154,3 +154,27 @@ def test_nothing_found_names_the_words_and_offers_categories(api: httpx.Client) 
     # A search that finds something names nothing.
     found = api.get("/v1/activities", params={"q": "spil"}).json()
     assert found["not_found"] == [] and found["suggested_categories"] == []
+
+
+def test_a_count_past_the_bound_says_so_and_exact_count_counts_all(tmp_path: Path) -> None:
+    """More hits than a count is exact up to: `count_exact` false and the bound, the pages
+    going on past it; `exact_count=true` (or facets) counts every one."""
+    from index.contract import TOTAL_EXACT_UP_TO
+
+    db = tmp_path / "many.db"
+    backend = SQLiteBackend(db)
+    n = TOTAL_EXACT_UP_TO + 25
+    backend.upsert([make(f"k{i}", f"Kortspil {i:03d}", at=(56.36 + i * 0.0001, 8.62),
+                         categories=["spil"]) for i in range(n)])
+    backend.close()
+    with LiveServer(db) as server, httpx.Client(base_url=server.url, timeout=10) as client:
+        near = {"near": "56.36,8.62", "radius_km": 5, "limit": 100}
+        capped = client.get("/v1/activities", params=near).json()
+        exact = client.get("/v1/activities", params={**near, "exact_count": "true"}).json()
+        faceted = client.get("/v1/activities", params={**near, "facets": "true"}).json()
+        last = client.get("/v1/activities", params={**near, "offset": 100}).json()
+    assert (capped["count"], capped["count_exact"]) == (TOTAL_EXACT_UP_TO, False)
+    assert (exact["count"], exact["count_exact"]) == (n, True)
+    assert (faceted["count"], faceted["count_exact"]) == (n, True)
+    assert [a["id"] for a in capped["data"]] == [a["id"] for a in exact["data"]]
+    assert len(last["data"]) == n - 100 and last["count_exact"] is False
