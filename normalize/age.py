@@ -202,7 +202,7 @@ def _from_text(low: str, text: str) -> AgeRange:
     if not _AGE_CUE.search(low):
         return _from_words(low, text)  # numbers, but none said as an age
     low = _drop_noise(low)
-    if "under" in low and any(c in low for c in _CONDITION_CUES):
+    if "under" in low and any(map(low.__contains__, _CONDITION_CUES)):
         low = _CONDITION_AGE.sub(" ", low)
     if not _HAS_DIGIT.search(low):
         return _from_words(low, text)
@@ -268,7 +268,7 @@ def _around_numbers(low: str, reach: int = 40) -> str:
 
 
 def _from_words(low: str, text: str) -> AgeRange:
-    if not any(cue in low for cue in _AGE_WORD_CUES):
+    if not any(map(low.__contains__, _AGE_WORD_CUES)):
         return AgeRange(text=text)
     for rx, (lo, hi) in AGE_WORDS:
         if found_at(rx, low, _AGE_WORD_STARTS):

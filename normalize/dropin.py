@@ -227,7 +227,7 @@ def parse_drop_in(text: str | None) -> bool | None:
     if not text or not text.strip():
         return None
     low = _one_space(text.casefold())
-    if not any(cue in low for cue in _ANY_CUE):
+    if not any(map(low.__contains__, _ANY_CUE)):
         return None
     # Each cue is judged within its own clause: "Tilmelding er ikke nødvendig, men ..."
     if _members_only(low):

@@ -157,7 +157,7 @@ def _first_stated(text: str | None, table: tuple[tuple[re.Pattern[str], T], ...]
     if not text or not text.strip():
         return Found(unknown)
     folded = text.casefold()
-    if not any(cue in folded for cue in cues):
+    if not any(map(folded.__contains__, cues)):
         return Found(unknown)
     for sentence in _sentences(text):
         low = sentence.casefold()
@@ -230,10 +230,8 @@ _TextReading = tuple[Found[EventStatus], Found[Availability], tuple[tuple[Day, s
 def _text_reading(text: str) -> _TextReading:
     """What one Danish text says of status, places and cancelled days: the three readers,
     after one look for any of their cue words (most texts hold none, and say nothing)."""
-    folded = text.casefold()
-    for cue in _ANY_CUE:
-        if cue in folded:
-            return parse_event_status(text), parse_availability(text), parse_cancelled_days(text)
+    if any(map(text.casefold().__contains__, _ANY_CUE)):
+        return parse_event_status(text), parse_availability(text), parse_cancelled_days(text)
     return _NO_STATUS, _NO_PLACES, ()
 
 

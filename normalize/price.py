@@ -71,7 +71,7 @@ def _amounts(low: str) -> list[tuple[float, int, int]]:
     """(amount, start, end) of every amount in the text, each place read once."""
     found: dict[int, tuple[float, int, int]] = {}
     for rx, cues in zip(AMOUNTS, AMOUNT_CUES, strict=True):
-        if not any(c in low for c in cues):
+        if not any(map(low.__contains__, cues)):
             continue
         for m in rx.finditer(low):
             groups = [g for g in m.groups()]
@@ -211,7 +211,7 @@ def parse_price(text: str | None) -> Price:
     # the text comes out the same. The looks run in order, on the text as rewritten so far.
     if _spaced_dash(low):
         low = SPACED_DASH.sub(" ; ", low)
-    if any(word in low for word in EXTRAS_CUES):
+    if any(map(low.__contains__, EXTRAS_CUES)):
         low = _drop_extras(low)
     if "gratis" in low:
         low = FREE_AFTER_PAYING.sub(" ", low)
