@@ -3,7 +3,11 @@ remember what feeds and sites repeat on every item and every crawl (a place, a s
 
 from __future__ import annotations
 
+import functools
 import marshal
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Generic, TypeVar
 
 #: marshal's format 2, without the back-references of 3 and later, which are written by how
 #: many references an object has: one value would get different bytes from one call to the next.
@@ -47,3 +51,45 @@ class Key:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Key) and self.key == other.key
+
+
+T = TypeVar("T", bound="str | None")
+R = TypeVar("R")
+
+
+class Remembered(Generic[T, R]):
+    """A function of one text, remembered: short texts (a crawl's repeated fields, "Gratis",
+    "60+", "Tilmelding nødvendig") among the last `maxsize` read, long ones (descriptions) only
+    among the last `long_maxsize`. A long text repeats only while its series is being read (one
+    offer's meetings listed one after another, a feed read again and again within a crawl);
+    thousands of descriptions kept only to be pushed out unread cost more than they save: each
+    reading that misses then evicts one from a large, cold cache."""
+
+    def __init__(self, fn: Callable[[T], R], maxsize: int, long_chars: int,
+                 long_maxsize: int) -> None:
+        self.__wrapped__ = fn
+        self._short = lru_cache(maxsize=maxsize)(fn)
+        self._long = lru_cache(maxsize=long_maxsize)(fn)
+        self._long_chars = long_chars
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, text: T) -> R:
+        if text is not None and len(text) > self._long_chars:
+            return self._long(text)
+        return self._short(text)
+
+    def cache_clear(self) -> None:
+        self._short.cache_clear()
+        self._long.cache_clear()
+
+
+#: Texts longer than this are descriptions, not fields (as `schedule_text` draws the line).
+LONG_TEXT = 300
+
+
+def remembered(maxsize: int = 20_000, *, long_chars: int = LONG_TEXT, long_maxsize: int = 1_000
+               ) -> Callable[[Callable[[T], R]], Remembered[T, R]]:
+    """`Remembered` as a decorator."""
+    def decorate(fn: Callable[[T], R]) -> Remembered[T, R]:
+        return Remembered(fn, maxsize, long_chars, long_maxsize)
+    return decorate

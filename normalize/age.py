@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 
 from core.schema import AgeRange
+from normalize._memo import remembered
 from normalize._starts import found_at
 
 #: Age words and the age range we read them as. "Senior" and "pensionist" have no legal age in
@@ -155,7 +155,7 @@ def _valid(lo: int | None, hi: int | None) -> bool:
     )
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def parse_age(text: str | None) -> AgeRange:
     """Age range from Danish text; unknown when the text says nothing about age.
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+
+from normalize._memo import remembered
 
 _SPACES = re.compile(r"\s+")
 _OTHER_SPACE = re.compile(r"[^\S ]")
@@ -221,7 +222,7 @@ def _invited(low: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def parse_drop_in(text: str | None) -> bool | None:
     """True: no sign-up, come when you like. False: sign-up, closed or members only."""
     if not text or not text.strip():

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from core.schema import Price, PricePeriod
+from normalize._memo import remembered
 from normalize._price_patterns import (
     AMOUNT_CUES,
     AMOUNTS,
@@ -168,7 +168,7 @@ def _period_of(low: str, chosen: _Amount, amounts: list[_Amount]) -> PricePeriod
     return _period(low)
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def parse_price(text: str | None) -> Price:
     """Price from Danish text; unknown (all None) when the text states no price.
 

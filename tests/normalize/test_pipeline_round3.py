@@ -1,0 +1,73 @@
+"""The pipeline's third round of shortcuts (issue 15's throughput) change no reading: a clause
+split written without a repeated group splits as before, and a reader remembered in two
+caches (short fields long, descriptions briefly) answers what it answers unremembered."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from normalize import accessibility, age, category, dropin, event_status, price
+from normalize._memo import LONG_TEXT, Remembered, remembered
+from tests.normalize.test_classifier_guards import TEXTS
+
+#: Written for this test: stops after abbreviations, runs of marks, dashes spaced and not.
+WRITTEN = [
+    "kaffe inkl. kage. Slut", "Pris 20 kr.; kl. 10.. ca.? pr.! evt.\n", "a.b", "...", "a - b",
+    "a – b", "a -b", "ekskl. mad", "inkl.. frokost", "mad.\n\n– kaffe", "",
+]
+
+
+@pytest.mark.parametrize("text", WRITTEN + TEXTS, ids=lambda t: t[:30])
+def test_clause_split_reads_as_a_repeated_stop(text: str) -> None:
+    as_before = re.compile(rf"(?:{category._STOP})+|\s[-–]\s")
+    low = text.casefold()
+    assert category._CLAUSE.split(low) == as_before.split(low)
+
+
+def test_remembered_reads_short_and_long_texts_alike() -> None:
+    calls: list[str | None] = []
+
+    def read(text: str | None) -> str:
+        calls.append(text)
+        return f"<{text}>"
+
+    memo = Remembered(read, maxsize=10, long_chars=5, long_maxsize=2)
+    long_texts = ["a long one", "another long", "a third long"]
+    assert [memo(t) for t in ["kort", None, *long_texts]] == [
+        "<kort>", "<None>", *(f"<{t}>" for t in long_texts)]
+    calls.clear()
+    # The short one and None are still remembered; of the long ones only the last two.
+    assert [memo(t) for t in ["kort", None, long_texts[2], long_texts[1]]] == [
+        "<kort>", "<None>", "<a third long>", "<another long>"]
+    assert calls == []
+    assert memo(long_texts[0]) == "<a long one>" and calls == [long_texts[0]]
+    memo.cache_clear()
+    memo("kort")
+    assert calls == [long_texts[0], "kort"]
+
+
+def test_remembered_keeps_the_function_s_name_and_doc() -> None:
+    assert isinstance(dropin.parse_drop_in, Remembered)
+    assert dropin.parse_drop_in.__name__ == "parse_drop_in"
+    assert "sign-up" in (dropin.parse_drop_in.__doc__ or "")
+    assert remembered()(str.strip).__wrapped__ is str.strip
+
+
+#: Each remembered reader of one text.
+READERS = [dropin.parse_drop_in, accessibility.parse_accessibility, accessibility._read,
+           category._categories, age.parse_age, event_status.parse_event_status,
+           event_status.parse_availability, event_status.parse_cancelled_days,
+           event_status._text_reading, price.parse_price]
+
+
+@pytest.mark.parametrize("reader", READERS, ids=lambda r: r.__name__)
+def test_remembered_readers_answer_as_unremembered(reader: Remembered[str, object]) -> None:
+    texts = [t for t in TEXTS if t]
+    long_ones = [" ".join(texts[i:i + 4]) for i in range(0, len(texts), 4)]
+    assert any(len(t) > LONG_TEXT for t in long_ones)
+    for text in texts + long_ones:
+        low = text.casefold() if reader is category._categories else text
+        assert reader(low) == reader.__wrapped__(low), text
+        assert reader(low) == reader.__wrapped__(low), text  # (remembered the second time)
