@@ -299,7 +299,7 @@ def from_schema_org(typical_age_range: object, audience: object = None) -> AgeRa
         return parse_age(raw)
     audiences = audience if isinstance(audience, list) else [audience]
     for aud in audiences:
-        if isinstance(aud, Mapping):
+        if aud is not None and isinstance(aud, Mapping):  # (None: most items state none)
             lo = _int(aud.get("suggestedMinAge"))
             hi = _int(aud.get("suggestedMaxAge"))
             if (lo is not None or hi is not None) and _valid(lo, hi):

@@ -179,7 +179,9 @@ def _one_space(text: str) -> str:
     >>> _one_space(" Kom  bare\\n\\tforbi "), _one_space("   ")
     (' Kom bare forbi ', ' ')
     """
-    if "  " not in text and not _OTHER_SPACE.search(text):
+    # Every white space character but " " is unprintable, so a printable text (cleaned text
+    # is) holds no other; `isprintable` is a plain loop in C, several times faster.
+    if "  " not in text and (text.isprintable() or not _OTHER_SPACE.search(text)):
         return text  # one space already wherever there is space: the common case
     joined = " ".join(text.split())
     if not joined:

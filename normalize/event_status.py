@@ -92,7 +92,8 @@ def from_structured(event_status: object) -> Found[EventStatus]:
     >>> from_structured("https://schema.org/EventCancelled")
     Found(value=<EventStatus.cancelled: 'cancelled'>, text='https://schema.org/EventCancelled')
     """
-    if isinstance(event_status, Mapping):
+    if not isinstance(event_status, str | None) and isinstance(event_status, Mapping):
+        # (a string or None, the common cases, skips the abstract class's slower check)
         event_status = event_status.get("@id") or event_status.get("name")
     if not isinstance(event_status, str) or not event_status.strip():
         return _NO_STATUS

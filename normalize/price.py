@@ -272,7 +272,7 @@ def from_schema_org(offers: object, free: object = None, text: str | None = None
     amounts: list[float] = []
     named: list[str] = []  # "Ikke-medlem: 60 kr." for offers named by whom they are for
     for offer in items:
-        if not isinstance(offer, Mapping):
+        if offer is None or not isinstance(offer, Mapping):  # (None: most items state none)
             continue
         currency = str(offer.get("priceCurrency") or "DKK").upper()
         raw = offer.get("price")

@@ -71,3 +71,16 @@ def test_remembered_readers_answer_as_unremembered(reader: Remembered[str, objec
         low = text.casefold() if reader is category._categories else text
         assert reader(low) == reader.__wrapped__(low), text
         assert reader(low) == reader.__wrapped__(low), text  # (remembered the second time)
+
+
+def test_no_white_space_but_the_space_is_printable() -> None:
+    # `dropin._one_space` takes a printable text without "  " as one-spaced already.
+    every = map(chr, range(0x110000))
+    assert [c for c in every if c.isspace() and c != " " and c.isprintable()] == []
+    assert [c for c in map(chr, range(0x110000))
+            if bool(re.fullmatch(r"\s", c)) != c.isspace()] == []
+
+
+@pytest.mark.parametrize("text", ["a\u00a0b", "a\u2028b", "a\tb", "a b", "a\x85b", "a\u3000b "])
+def test_one_space_as_the_regex_makes_it(text: str) -> None:
+    assert dropin._one_space(text) == dropin._SPACES.sub(" ", text)
