@@ -7,7 +7,7 @@ import functools
 import marshal
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Generic, TypeVar
+from typing import Protocol, TypeVar, cast
 
 #: marshal's format 2, without the back-references of 3 and later, which are written by how
 #: many references an object has: one value would get different bytes from one call to the next.
@@ -55,32 +55,19 @@ class Key:
 
 T = TypeVar("T", bound="str | None")
 R = TypeVar("R")
+T_contra = TypeVar("T_contra", bound="str | None", contravariant=True)
+R_co = TypeVar("R_co", covariant=True)
 
 
-class Remembered(Generic[T, R]):
-    """A function of one text, remembered: short texts (a crawl's repeated fields, "Gratis",
-    "60+", "Tilmelding nødvendig") among the last `maxsize` read, long ones (descriptions) only
-    among the last `long_maxsize`. A long text repeats only while its series is being read (one
-    offer's meetings listed one after another, a feed read again and again within a crawl);
-    thousands of descriptions kept only to be pushed out unread cost more than they save: each
-    reading that misses then evicts one from a large, cold cache."""
+class Remembered(Protocol[T_contra, R_co]):
+    """A function of one text, remembered (see `remembered`)."""
 
-    def __init__(self, fn: Callable[[T], R], maxsize: int, long_chars: int,
-                 long_maxsize: int) -> None:
-        self.__wrapped__ = fn
-        self._short = lru_cache(maxsize=maxsize)(fn)
-        self._long = lru_cache(maxsize=long_maxsize)(fn)
-        self._long_chars = long_chars
-        functools.update_wrapper(self, fn)
+    def __call__(self, text: T_contra, /) -> R_co: ...
 
-    def __call__(self, text: T) -> R:
-        if text is not None and len(text) > self._long_chars:
-            return self._long(text)
-        return self._short(text)
+    @property
+    def __wrapped__(self) -> Callable[[T_contra], R_co]: ...
 
-    def cache_clear(self) -> None:
-        self._short.cache_clear()
-        self._long.cache_clear()
+    def cache_clear(self) -> None: ...
 
 
 #: Texts longer than this are descriptions, not fields (as `schedule_text` draws the line).
@@ -89,7 +76,27 @@ LONG_TEXT = 300
 
 def remembered(maxsize: int = 20_000, *, long_chars: int = LONG_TEXT, long_maxsize: int = 1_000
                ) -> Callable[[Callable[[T], R]], Remembered[T, R]]:
-    """`Remembered` as a decorator."""
+    """A function of one text, remembered: short texts (a crawl's repeated fields, "Gratis",
+    "60+", "Tilmelding nødvendig") among the last `maxsize` read, long ones (descriptions) only
+    among the last `long_maxsize`. A long text repeats only while its series is being read (one
+    offer's meetings listed one after another, a feed read again and again within a crawl);
+    thousands of descriptions kept only to be pushed out unread cost more than they save: each
+    reading that misses then evicts one from a large, cold cache, and the process grows. (A
+    closure, not an object with `__call__`: it is called for every text of every item.)"""
     def decorate(fn: Callable[[T], R]) -> Remembered[T, R]:
-        return Remembered(fn, maxsize, long_chars, long_maxsize)
+        short = lru_cache(maxsize=maxsize)(fn)
+        long = lru_cache(maxsize=long_maxsize)(fn)
+
+        def call(text: T) -> R:
+            if text is not None and len(text) > long_chars:
+                return long(text)
+            return short(text)
+
+        def cache_clear() -> None:
+            short.cache_clear()
+            long.cache_clear()
+
+        functools.update_wrapper(call, fn)
+        call.cache_clear = cache_clear  # type: ignore[attr-defined]
+        return cast("Remembered[T, R]", call)
     return decorate

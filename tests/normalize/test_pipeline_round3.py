@@ -5,6 +5,7 @@ caches (short fields long, descriptions briefly) answers what it answers unremem
 from __future__ import annotations
 
 import re
+import types
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_remembered_reads_short_and_long_texts_alike() -> None:
         calls.append(text)
         return f"<{text}>"
 
-    memo = Remembered(read, maxsize=10, long_chars=5, long_maxsize=2)
+    memo = remembered(maxsize=10, long_chars=5, long_maxsize=2)(read)
     long_texts = ["a long one", "another long", "a third long"]
     assert [memo(t) for t in ["kort", None, *long_texts]] == [
         "<kort>", "<None>", *(f"<{t}>" for t in long_texts)]
@@ -49,8 +50,10 @@ def test_remembered_reads_short_and_long_texts_alike() -> None:
 
 
 def test_remembered_keeps_the_function_s_name_and_doc() -> None:
-    assert isinstance(dropin.parse_drop_in, Remembered)
+    # (doctest finds a remembered function's examples by its name and its doc)
+    assert isinstance(dropin.parse_drop_in, types.FunctionType)
     assert dropin.parse_drop_in.__name__ == "parse_drop_in"
+    assert dropin.parse_drop_in.__wrapped__.__name__ == "parse_drop_in"
     assert "sign-up" in (dropin.parse_drop_in.__doc__ or "")
     assert remembered()(str.strip).__wrapped__ is str.strip
 
