@@ -87,3 +87,17 @@ def test_no_white_space_but_the_space_is_printable() -> None:
 @pytest.mark.parametrize("text", ["a\u00a0b", "a\u2028b", "a\tb", "a b", "a\x85b", "a\u3000b "])
 def test_one_space_as_the_regex_makes_it(text: str) -> None:
     assert dropin._one_space(text) == dropin._SPACES.sub(" ", text)
+
+
+#: Written for this test: each kind of white space, at the ends and doubled, and empty.
+SPACED = ["", " ", "a", " a", "a ", "a  b", "a b", "a\u00a0b", "a\u2009b", "a\nb", "a\x1fb",
+          "a\u3000", "\u200b", "a \u0085", "æ ø å", "a\ufeffb", "  ", "a - b"]
+
+
+@pytest.mark.parametrize("text", SPACED + TEXTS, ids=lambda t: repr(t[:20]))
+def test_tidy_text_is_what_split_and_join_give(text: str) -> None:
+    from normalize.text import _tidy, clean_text
+    joined = " ".join(text.split())
+    if _tidy(text):
+        assert joined == text
+    assert clean_text(text) == (clean_text(text + "  ") or None)  # the slow path's answer
