@@ -3,7 +3,11 @@ remember what feeds and sites repeat on every item and every crawl (a place, a s
 
 from __future__ import annotations
 
+import functools
 import marshal
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Protocol, TypeVar, cast
 
 #: marshal's format 2, without the back-references of 3 and later, which are written by how
 #: many references an object has: one value would get different bytes from one call to the next.
@@ -47,3 +51,52 @@ class Key:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Key) and self.key == other.key
+
+
+T = TypeVar("T", bound="str | None")
+R = TypeVar("R")
+T_contra = TypeVar("T_contra", bound="str | None", contravariant=True)
+R_co = TypeVar("R_co", covariant=True)
+
+
+class Remembered(Protocol[T_contra, R_co]):
+    """A function of one text, remembered (see `remembered`)."""
+
+    def __call__(self, text: T_contra, /) -> R_co: ...
+
+    @property
+    def __wrapped__(self) -> Callable[[T_contra], R_co]: ...
+
+    def cache_clear(self) -> None: ...
+
+
+#: Texts longer than this are descriptions, not fields (as `schedule_text` draws the line).
+LONG_TEXT = 300
+
+
+def remembered(maxsize: int = 20_000, *, long_chars: int = LONG_TEXT, long_maxsize: int = 1_000
+               ) -> Callable[[Callable[[T], R]], Remembered[T, R]]:
+    """A function of one text, remembered: short texts (a crawl's repeated fields, "Gratis",
+    "60+", "Tilmelding nødvendig") among the last `maxsize` read, long ones (descriptions) only
+    among the last `long_maxsize`. A long text repeats only while its series is being read (one
+    offer's meetings listed one after another, a feed read again and again within a crawl);
+    thousands of descriptions kept only to be pushed out unread cost more than they save: each
+    reading that misses then evicts one from a large, cold cache, and the process grows. (A
+    closure, not an object with `__call__`: it is called for every text of every item.)"""
+    def decorate(fn: Callable[[T], R]) -> Remembered[T, R]:
+        short = lru_cache(maxsize=maxsize)(fn)
+        long = lru_cache(maxsize=long_maxsize)(fn)
+
+        def call(text: T) -> R:
+            if text is not None and len(text) > long_chars:
+                return long(text)
+            return short(text)
+
+        def cache_clear() -> None:
+            short.cache_clear()
+            long.cache_clear()
+
+        functools.update_wrapper(call, fn)
+        call.cache_clear = cache_clear  # type: ignore[attr-defined]
+        return cast("Remembered[T, R]", call)
+    return decorate

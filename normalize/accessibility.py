@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from core.schema import Accessibility
+from normalize._memo import remembered
 
 FLAGS = ("wheelchair", "step_free", "accessible_toilet", "hearing_loop", "parking")
 
@@ -155,7 +155,7 @@ class _Said:
         return yes
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def parse_accessibility(text: str | None) -> Accessibility:
     """Flags the text speaks of (True stated yes, False stated no); the others stay unknown."""
     if not text or not text.strip():
@@ -163,7 +163,7 @@ def parse_accessibility(text: str | None) -> Accessibility:
     return Accessibility(**dict(_read(text)), text=text)
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def _read(text: str) -> tuple[tuple[str, bool], ...]:
     """(flag, value) for each flag the text speaks of: `parse_accessibility` without building
     a model, for `from_amenity_features`, which only reads the flags."""

@@ -50,7 +50,11 @@ def _first(value: object) -> object:
 
 def _str(value: object) -> str | None:
     value = _first(value)
-    if isinstance(value, Mapping):
+    if value is None:
+        return None
+    # (A string, the common case, is no Mapping: the abstract class's check, a call into
+    # Python, is skipped for it.)
+    if not isinstance(value, str) and isinstance(value, Mapping):
         value = value.get("name") or value.get("@value") or value.get("url")
     return clean_text(value) if value is not None else None
 

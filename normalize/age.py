@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 
 from core.schema import AgeRange
+from normalize._memo import remembered
 from normalize._starts import found_at
 
 #: Age words and the age range we read them as. "Senior" and "pensionist" have no legal age in
@@ -155,7 +155,7 @@ def _valid(lo: int | None, hi: int | None) -> bool:
     )
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def parse_age(text: str | None) -> AgeRange:
     """Age range from Danish text; unknown when the text says nothing about age.
 
@@ -202,7 +202,7 @@ def _from_text(low: str, text: str) -> AgeRange:
     if not _AGE_CUE.search(low):
         return _from_words(low, text)  # numbers, but none said as an age
     low = _drop_noise(low)
-    if "under" in low and any(c in low for c in _CONDITION_CUES):
+    if "under" in low and any(map(low.__contains__, _CONDITION_CUES)):
         low = _CONDITION_AGE.sub(" ", low)
     if not _HAS_DIGIT.search(low):
         return _from_words(low, text)
@@ -268,7 +268,7 @@ def _around_numbers(low: str, reach: int = 40) -> str:
 
 
 def _from_words(low: str, text: str) -> AgeRange:
-    if not any(cue in low for cue in _AGE_WORD_CUES):
+    if not any(map(low.__contains__, _AGE_WORD_CUES)):
         return AgeRange(text=text)
     for rx, (lo, hi) in AGE_WORDS:
         if found_at(rx, low, _AGE_WORD_STARTS):
@@ -299,7 +299,7 @@ def from_schema_org(typical_age_range: object, audience: object = None) -> AgeRa
         return parse_age(raw)
     audiences = audience if isinstance(audience, list) else [audience]
     for aud in audiences:
-        if isinstance(aud, Mapping):
+        if aud is not None and isinstance(aud, Mapping):  # (None: most items state none)
             lo = _int(aud.get("suggestedMinAge"))
             hi = _int(aud.get("suggestedMaxAge"))
             if (lo is not None or hi is not None) and _valid(lo, hi):

@@ -17,7 +17,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from functools import lru_cache
+
+from normalize._memo import remembered
 
 _SPACES = re.compile(r"\s+")
 _OTHER_SPACE = re.compile(r"[^\S ]")
@@ -178,7 +179,9 @@ def _one_space(text: str) -> str:
     >>> _one_space(" Kom  bare\\n\\tforbi "), _one_space("   ")
     (' Kom bare forbi ', ' ')
     """
-    if "  " not in text and not _OTHER_SPACE.search(text):
+    # Every white space character but " " is unprintable, so a printable text (cleaned text
+    # is) holds no other; `isprintable` is a plain loop in C, several times faster.
+    if "  " not in text and (text.isprintable() or not _OTHER_SPACE.search(text)):
         return text  # one space already wherever there is space: the common case
     joined = " ".join(text.split())
     if not joined:
@@ -221,13 +224,13 @@ def _invited(low: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def parse_drop_in(text: str | None) -> bool | None:
     """True: no sign-up, come when you like. False: sign-up, closed or members only."""
     if not text or not text.strip():
         return None
     low = _one_space(text.casefold())
-    if not any(cue in low for cue in _ANY_CUE):
+    if not any(map(low.__contains__, _ANY_CUE)):
         return None
     # Each cue is judged within its own clause: "Tilmelding er ikke nødvendig, men ..."
     if _members_only(low):

@@ -27,6 +27,7 @@ from typing import Generic, TypeVar
 from core.clock import TZ
 from core.schema import Availability, EventStatus, Schedule, ScheduleKind
 from normalize import _status_phrases as phrases
+from normalize._memo import remembered
 from normalize.schedule import next_occurrences
 
 T = TypeVar("T", EventStatus, Availability)
@@ -91,7 +92,8 @@ def from_structured(event_status: object) -> Found[EventStatus]:
     >>> from_structured("https://schema.org/EventCancelled")
     Found(value=<EventStatus.cancelled: 'cancelled'>, text='https://schema.org/EventCancelled')
     """
-    if isinstance(event_status, Mapping):
+    if not isinstance(event_status, str | None) and isinstance(event_status, Mapping):
+        # (a string or None, the common cases, skips the abstract class's slower check)
         event_status = event_status.get("@id") or event_status.get("name")
     if not isinstance(event_status, str) or not event_status.strip():
         return _NO_STATUS
@@ -157,7 +159,7 @@ def _first_stated(text: str | None, table: tuple[tuple[re.Pattern[str], T], ...]
     if not text or not text.strip():
         return Found(unknown)
     folded = text.casefold()
-    if not any(cue in folded for cue in cues):
+    if not any(map(folded.__contains__, cues)):
         return Found(unknown)
     for sentence in _sentences(text):
         low = sentence.casefold()
@@ -170,14 +172,14 @@ def _first_stated(text: str | None, table: tuple[tuple[re.Pattern[str], T], ...]
     return Found(unknown)
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def parse_event_status(text: str | None) -> Found[EventStatus]:
     """Cancelled or postponed as Danish text says it; unknown otherwise (text never says
     "scheduled": that it is announced is no statement that it takes place)."""
     return _first_stated(text, _STATUS, EventStatus.unknown, _STATUS_CUES)
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def parse_availability(text: str | None) -> Found[Availability]:
     """Full, waiting list or places left, as Danish text says it; "tilmelding lukket" is no
     statement that it is full."""
@@ -198,7 +200,7 @@ def _day(m: re.Match[str]) -> Day | None:
     return Day(day, month, year)
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def parse_cancelled_days(text: str | None) -> tuple[tuple[Day, str], ...]:
     """The single meetings a text cancels, by date, each with its sentence.
 
@@ -226,14 +228,12 @@ _ANY_CUE = _STATUS_CUES + _PLACES_CUES
 _TextReading = tuple[Found[EventStatus], Found[Availability], tuple[tuple[Day, str], ...]]
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def _text_reading(text: str) -> _TextReading:
     """What one Danish text says of status, places and cancelled days: the three readers,
     after one look for any of their cue words (most texts hold none, and say nothing)."""
-    folded = text.casefold()
-    for cue in _ANY_CUE:
-        if cue in folded:
-            return parse_event_status(text), parse_availability(text), parse_cancelled_days(text)
+    if any(map(text.casefold().__contains__, _ANY_CUE)):
+        return parse_event_status(text), parse_availability(text), parse_cancelled_days(text)
     return _NO_STATUS, _NO_PLACES, ()
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from core.schema import Price, PricePeriod
+from normalize._memo import remembered
 from normalize._price_patterns import (
     AMOUNT_CUES,
     AMOUNTS,
@@ -71,7 +71,7 @@ def _amounts(low: str) -> list[tuple[float, int, int]]:
     """(amount, start, end) of every amount in the text, each place read once."""
     found: dict[int, tuple[float, int, int]] = {}
     for rx, cues in zip(AMOUNTS, AMOUNT_CUES, strict=True):
-        if not any(c in low for c in cues):
+        if not any(map(low.__contains__, cues)):
             continue
         for m in rx.finditer(low):
             groups = [g for g in m.groups()]
@@ -168,7 +168,7 @@ def _period_of(low: str, chosen: _Amount, amounts: list[_Amount]) -> PricePeriod
     return _period(low)
 
 
-@lru_cache(maxsize=20_000)
+@remembered()
 def parse_price(text: str | None) -> Price:
     """Price from Danish text; unknown (all None) when the text states no price.
 
@@ -211,7 +211,7 @@ def parse_price(text: str | None) -> Price:
     # the text comes out the same. The looks run in order, on the text as rewritten so far.
     if _spaced_dash(low):
         low = SPACED_DASH.sub(" ; ", low)
-    if any(word in low for word in EXTRAS_CUES):
+    if any(map(low.__contains__, EXTRAS_CUES)):
         low = _drop_extras(low)
     if "gratis" in low:
         low = FREE_AFTER_PAYING.sub(" ", low)
@@ -272,7 +272,7 @@ def from_schema_org(offers: object, free: object = None, text: str | None = None
     amounts: list[float] = []
     named: list[str] = []  # "Ikke-medlem: 60 kr." for offers named by whom they are for
     for offer in items:
-        if not isinstance(offer, Mapping):
+        if offer is None or not isinstance(offer, Mapping):  # (None: most items state none)
             continue
         currency = str(offer.get("priceCurrency") or "DKK").upper()
         raw = offer.get("price")
