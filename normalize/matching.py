@@ -252,28 +252,36 @@ def _nearby_places(a: Activity) -> list[_Key]:
 
 @dataclass
 class _Blocks:
-    """Records (by position) filed by place, and by place and time key."""
+    """Records (by position) filed by place and title word, and by place, time key and title
+    word: a record is found only by records that share a word with it, so a big town's many
+    offers of other kinds are never looked at (candidates grow with the pairs, not with the
+    square of a block)."""
 
-    by_place: defaultdict[_Key, list[int]] = field(default_factory=lambda: defaultdict(list))
-    by_key: defaultdict[tuple[_Key, _Key], list[int]] = field(
+    by_place: defaultdict[tuple[_Key, str], list[int]] = field(
+        default_factory=lambda: defaultdict(list))
+    by_key: defaultdict[tuple[_Key, _Key, str], list[int]] = field(
         default_factory=lambda: defaultdict(list))
 
-    def file(self, i: int, a: Activity, f: Features) -> None:
+    def file(self, i: int, a: Activity, f: Features, words: Iterable[str]) -> None:
+        keys = _filed(f, a.schedule.time_known)
         for place in _home_places(a):
-            self.by_place[place].append(i)
-            for key in _filed(f, a.schedule.time_known):
-                self.by_key[(place, key)].append(i)
+            for w in words:
+                self.by_place[(place, w)].append(i)
+                for key in keys:
+                    self.by_key[(place, key, w)].append(i)
 
-    def near(self, a: Activity, f: Features) -> set[int]:
-        """The records at a place near `a` that could share a meeting with it."""
+    def near(self, a: Activity, f: Features, words: Iterable[str]) -> set[int]:
+        """The records at a place near `a` that could share a meeting with it and share one
+        of `words`."""
         wanted = _wanted(f, a.schedule.time_known)
         seen: set[int] = set()
         for place in _nearby_places(a):
-            if ("any",) in wanted:
-                seen.update(self.by_place.get(place, ()))
-            else:
-                for key in wanted:
-                    seen.update(self.by_key.get((place, key), ()))
+            for w in words:
+                if ("any",) in wanted:
+                    seen.update(self.by_place.get((place, w), ()))
+                else:
+                    for key in wanted:
+                        seen.update(self.by_key.get((place, key, w), ()))
         return seen
 
 
@@ -348,17 +356,19 @@ def candidate_pairs(records: Sequence[Activity], now: datetime,
     a word of their titles.
     """
     feats = feats if feats is not None else {r.id: features(r, now) for r in records}
+    # Words that name the place say nothing about which activity it is.
+    words = {r.id: sorted(set(feats[r.id].title) - feats[r.id].place) for r in records}
     blocks = _Blocks()
     for i, a in enumerate(records):
-        blocks.file(i, a, feats[a.id])
-    # Words that name the place say nothing about which activity it is.
-    words = {r.id: set(feats[r.id].title) - feats[r.id].place for r in records}
+        blocks.file(i, a, feats[a.id], words[a.id])
     pairs: set[tuple[int, int]] = set()
     for i, a in enumerate(records):
-        for j in blocks.near(a, feats[a.id]):
-            b = records[j]
-            if j != i and b.source.name != a.source.name and words[a.id] & words[b.id]:
-                pairs.add((min(i, j), max(i, j)))
+        source = a.source.name
+        for j in blocks.near(a, feats[a.id], words[a.id]):
+            if j > i and records[j].source.name != source:
+                pairs.add((i, j))
+            elif j < i and records[j].source.name != source:
+                pairs.add((j, i))
     return [(records[i], records[j]) for i, j in sorted(
         pairs, key=lambda p: (records[p[0]].id, records[p[1]].id))]
 
