@@ -1,7 +1,8 @@
 """A dump of what the whole-index merge pass decides, to check that a speed-up changes nothing.
 
-For fixed seeds (the records of `bench/merge_step.py`), it writes every pair compared (its
-evidence), every cluster with the evidence that joined it, every merged record and every
+For fixed seeds (the records of `bench/merge_step.py`), it writes every pair compared that is
+at the same place (its evidence; a pair at different places can never be judged the same, and
+the pass no longer compares such pairs), every cluster with the evidence that joined it, every merged record and every
 status change that `records.merging.plan` decides: once on freshly crawled records, and once
 more on the index as that pass left it after a crawl changed some of them (merged records
 kept, some members retitled, new copies, some gone), which exercises keeping merged ids.
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.schema import Activity, Status  # noqa: E402
+from normalize.matching import NEAR_KM, PairEvidence  # noqa: E402
 from records.merging import plan  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -30,9 +32,10 @@ from merge_step import NOW, change, make  # noqa: E402
 def dump(out: TextIO, label: str, records: list[Activity]) -> list[Activity]:
     """Write what `plan` decides for `records`; return the records as the pass leaves them."""
     report, status = plan(records, NOW)
-    out.write(f"== {label}: {len(records)} records, {len(report.evidence)} pairs compared, "
+    pairs = [e for e in report.evidence if _same_place(e)]
+    out.write(f"== {label}: {len(records)} records, {len(pairs)} pairs at the same place, "
               f"{len(report.clusters)} clusters\n")
-    for e in report.evidence:
+    for e in pairs:
         out.write(f"pair {e.explain()} d={e.distance_km}\n")
     for c in report.clusters:
         out.write(f"cluster {' '.join(c.ids)}\n")
@@ -44,6 +47,13 @@ def dump(out: TextIO, label: str, records: list[Activity]) -> list[Activity]:
     kept = {r.id: r.model_copy(update={"status": status.get(r.id, r.status)}) for r in records}
     kept.update(report.records)
     return sorted(kept.values(), key=lambda r: r.id)
+
+
+def _same_place(e: PairEvidence) -> bool:
+    """Whether `compare` found the pair at the same place (as its evidence says)."""
+    if e.distance_km is not None:
+        return e.distance_km <= NEAR_KM
+    return e.place.startswith("same town")
 
 
 def main() -> None:

@@ -51,7 +51,10 @@ _SMALL_WORDS = frozenset(
 #: own calendar and an association's site over a portal post and a Facebook event).
 _KIND_RANK = {SourceKind.municipal: 0, SourceKind.jsonld: 0, SourceKind.ical: 1,
               SourceKind.portal: 2, SourceKind.facebook: 3}
-_GRID = 0.02  # degrees of latitude per blocking cell (~2 km)
+_GRID = 0.02  # degrees of latitude per cell of `reach` (~2 km)
+#: Degrees of latitude per cell of `candidate_pairs` (1.1 km; 0.017° of longitude is more
+#: than NEAR_KM south of 71°N), so that records within NEAR_KM are in neighbouring cells.
+_PAIR_GRID = 0.01
 
 
 @dataclass(frozen=True)
@@ -191,11 +194,11 @@ def town_key(a: Activity) -> str:
     return (a.location.city or a.location.municipality or "").casefold()
 
 
-def _cell(a: Activity) -> tuple[int, int] | None:
+def _cell(a: Activity, grid: float = _GRID) -> tuple[int, int] | None:
     if not precise_point(a):
         return None
     assert a.location.lat is not None and a.location.lon is not None
-    return int(a.location.lat // _GRID), int(a.location.lon // (_GRID * 1.7))
+    return int(a.location.lat // grid), int(a.location.lon // (grid * 1.7))
 
 
 #: A blocking key: a place (("g", y, x) or ("town", name)) or a time key (see `_filed`).
@@ -231,7 +234,7 @@ def _wanted(f: Features, timed: bool) -> set[_Key]:
 def _home_places(a: Activity) -> list[_Key]:
     """The places a record is filed under: its grid cell, its town."""
     places: list[_Key] = []
-    cell = _cell(a)
+    cell = _cell(a, _PAIR_GRID)
     if cell is not None:
         places.append(("g", *cell))
     if town_key(a):
@@ -241,7 +244,7 @@ def _home_places(a: Activity) -> list[_Key]:
 
 def _nearby_places(a: Activity) -> list[_Key]:
     """The places a record looks in: the cells around its point, else its town, else none."""
-    cell = _cell(a)
+    cell = _cell(a, _PAIR_GRID)
     if cell is not None:
         y, x = cell
         return [("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
@@ -350,10 +353,12 @@ def candidate_pairs(records: Sequence[Activity], now: datetime,
     """Pairs of records of different sources that may be the same activity, in id order.
 
     Blocking keeps this near linear even where thousands of offers share a city: a pair must
-    be at the same place (a precise point within the ~2 km grid cell or the eight around it,
-    or the same town when one is known only to its town), meet in the same half hour (the
-    same day when a time is not stated; any time when one's meetings are unknown), and share
-    a word of their titles.
+    be at the same place as `compare` judges it (precise points within NEAR_KM, looked for in
+    the ~1 km grid cell and the eight around it; the same town when one is known only to its
+    town), meet in the same half hour (the same day when a time is not stated; any time when
+    one's meetings are unknown), and share a word of their titles (not one naming the place).
+    A pair that is not at the same place cannot be judged the same, so it is not a candidate
+    and `find_clusters` keeps no evidence on it.
     """
     feats = feats if feats is not None else {r.id: features(r, now) for r in records}
     # Words that name the place say nothing about which activity it is.
@@ -362,13 +367,16 @@ def candidate_pairs(records: Sequence[Activity], now: datetime,
     for i, a in enumerate(records):
         blocks.file(i, a, feats[a.id], words[a.id])
     pairs: set[tuple[int, int]] = set()
+    apart: set[tuple[int, int]] = set()
     for i, a in enumerate(records):
         source = a.source.name
         for j in blocks.near(a, feats[a.id], words[a.id]):
-            if j > i and records[j].source.name != source:
-                pairs.add((i, j))
-            elif j < i and records[j].source.name != source:
-                pairs.add((j, i))
+            pair = (i, j) if i < j else (j, i)
+            if j == i or records[j].source.name == source or pair in pairs or pair in apart:
+                continue
+            # Only a pair at the same place can be judged the same (`compare`); in a dense
+            # city the blocks hold many more that are not, and those are never compared.
+            (pairs if _place(a, records[j])[0] else apart).add(pair)
     return [(records[i], records[j]) for i, j in sorted(
         pairs, key=lambda p: (records[p[0]].id, records[p[1]].id))]
 
