@@ -52,9 +52,10 @@ _SMALL_WORDS = frozenset(
 _KIND_RANK = {SourceKind.municipal: 0, SourceKind.jsonld: 0, SourceKind.ical: 1,
               SourceKind.portal: 2, SourceKind.facebook: 3}
 _GRID = 0.02  # degrees of latitude per cell of `reach` (~2 km)
-#: Degrees of latitude per cell of `candidate_pairs` (1.1 km; 0.017° of longitude is more
-#: than NEAR_KM south of 71°N), so that records within NEAR_KM are in neighbouring cells.
-_PAIR_GRID = 0.01
+#: Degrees of latitude and longitude per cell of `candidate_pairs`: 0.67 km north-south and,
+#: south of 68°N (Denmark, the Faroes), over 0.62 km east-west, so that records within NEAR_KM
+#: are in neighbouring cells (checked in tests/test_merge_step.py).
+_PAIR_CELL = (0.006, 0.015)
 
 
 @dataclass(frozen=True)
@@ -194,11 +195,12 @@ def town_key(a: Activity) -> str:
     return (a.location.city or a.location.municipality or "").casefold()
 
 
-def _cell(a: Activity, grid: float = _GRID) -> tuple[int, int] | None:
+def _cell(a: Activity, size: tuple[float, float] = (_GRID, _GRID * 1.7)
+          ) -> tuple[int, int] | None:
     if not precise_point(a):
         return None
     assert a.location.lat is not None and a.location.lon is not None
-    return int(a.location.lat // grid), int(a.location.lon // (grid * 1.7))
+    return int(a.location.lat // size[0]), int(a.location.lon // size[1])
 
 
 #: A blocking key: a place (("g", y, x) or ("town", name)) or a time key (see `_filed`).
@@ -234,7 +236,7 @@ def _wanted(f: Features, timed: bool) -> set[_Key]:
 def _home_places(a: Activity) -> list[_Key]:
     """The places a record is filed under: its grid cell, its town."""
     places: list[_Key] = []
-    cell = _cell(a, _PAIR_GRID)
+    cell = _cell(a, _PAIR_CELL)
     if cell is not None:
         places.append(("g", *cell))
     if town_key(a):
@@ -244,7 +246,7 @@ def _home_places(a: Activity) -> list[_Key]:
 
 def _nearby_places(a: Activity) -> list[_Key]:
     """The places a record looks in: the cells around its point, else its town, else none."""
-    cell = _cell(a, _PAIR_GRID)
+    cell = _cell(a, _PAIR_CELL)
     if cell is not None:
         y, x = cell
         return [("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
@@ -354,7 +356,7 @@ def candidate_pairs(records: Sequence[Activity], now: datetime,
 
     Blocking keeps this near linear even where thousands of offers share a city: a pair must
     be at the same place as `compare` judges it (precise points within NEAR_KM, looked for in
-    the ~1 km grid cell and the eight around it; the same town when one is known only to its
+    the ~0.7 km grid cell and the eight around it; the same town when one is known only to its
     town), meet in the same half hour (the same day when a time is not stated; any time when
     one's meetings are unknown), and share a word of their titles (not one naming the place).
     A pair that is not at the same place cannot be judged the same, so it is not a candidate
