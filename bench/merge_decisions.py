@@ -2,10 +2,11 @@
 
 For fixed seeds (the records of `bench/merge_step.py`), it writes every pair compared that is
 at the same place (its evidence; a pair at different places can never be judged the same, and
-the pass no longer compares such pairs), every cluster with the evidence that joined it, every merged record and every
-status change that `records.merging.plan` decides: once on freshly crawled records, and once
-more on the index as that pass left it after a crawl changed some of them (merged records
-kept, some members retitled, new copies, some gone), which exercises keeping merged ids.
+the pass no longer compares such pairs), every cluster with the evidence that joined it, every
+merged record and every status change that `records.merging.plan` decides: once on freshly
+crawled records, and once more on the index as that pass left it after a crawl changed some of
+them (merged records kept, some members retitled, new copies, some gone), which exercises
+keeping merged ids.
 Run it at two commits and `cmp` the files: they must be byte-identical.
 Run: `.venv/bin/python bench/merge_decisions.py OUT [--sizes 5000 10000]`.
 """

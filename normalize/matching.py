@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -257,36 +258,40 @@ def _nearby_places(a: Activity) -> list[_Key]:
 
 @dataclass
 class _Blocks:
-    """Records (by position) filed by place and title word, and by place, time key and title
+    """Records (by position) filed by place, then by title word, and by time key and title
     word: a record is found only by records that share a word with it, so a big town's many
-    offers of other kinds are never looked at (candidates grow with the pairs, not with the
-    square of a block)."""
+    offers of other kinds are never looked at."""
 
-    by_place: defaultdict[tuple[_Key, str], list[int]] = field(
-        default_factory=lambda: defaultdict(list))
-    by_key: defaultdict[tuple[_Key, _Key, str], list[int]] = field(
-        default_factory=lambda: defaultdict(list))
+    by_place: defaultdict[_Key, defaultdict[str, list[int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    by_key: defaultdict[_Key, defaultdict[tuple[_Key, str], list[int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
 
-    def file(self, i: int, a: Activity, f: Features, words: Iterable[str]) -> None:
-        keys = _filed(f, a.schedule.time_known)
+    def file(self, i: int, a: Activity, f: Features, words: Sequence[str]) -> None:
+        keyed = [(key, w) for key in _filed(f, a.schedule.time_known) for w in words]
         for place in _home_places(a):
+            by_word, by_key = self.by_place[place], self.by_key[place]
             for w in words:
-                self.by_place[(place, w)].append(i)
-                for key in keys:
-                    self.by_key[(place, key, w)].append(i)
+                by_word[w].append(i)
+            for k in keyed:
+                by_key[k].append(i)
 
-    def near(self, a: Activity, f: Features, words: Iterable[str]) -> set[int]:
+    def near(self, a: Activity, f: Features, words: Sequence[str]) -> set[int]:
         """The records at a place near `a` that could share a meeting with it and share one
         of `words`."""
         wanted = _wanted(f, a.schedule.time_known)
+        # Meetings unknown: any record at the place with a shared word, whatever its time.
+        table: dict[_Key, Any] = self.by_place if ("any",) in wanted else self.by_key
+        tokens: list[Any] = (list(words) if ("any",) in wanted
+                             else [(key, w) for key in wanted for w in words])
         seen: set[int] = set()
         for place in _nearby_places(a):
-            for w in words:
-                if ("any",) in wanted:
-                    seen.update(self.by_place.get((place, w), ()))
-                else:
-                    for key in wanted:
-                        seen.update(self.by_key.get((place, key, w), ()))
+            filed = table.get(place)
+            if filed:
+                for token in tokens:
+                    found = filed.get(token)
+                    if found:
+                        seen.update(found)
         return seen
 
 
