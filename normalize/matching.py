@@ -19,6 +19,7 @@ of a cluster is `normalize.merging`'s.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -52,7 +53,6 @@ _SMALL_WORDS = frozenset(
 #: own calendar and an association's site over a portal post and a Facebook event).
 _KIND_RANK = {SourceKind.municipal: 0, SourceKind.jsonld: 0, SourceKind.ical: 1,
               SourceKind.portal: 2, SourceKind.facebook: 3}
-_GRID = 0.02  # degrees of latitude per cell of `reach` (~2 km)
 #: Degrees of latitude and longitude per cell of `candidate_pairs`: 0.67 km north-south and,
 #: south of 68°N (Denmark, the Faroes), over 0.62 km east-west, so that records within NEAR_KM
 #: are in neighbouring cells (checked in tests/test_merge_step.py).
@@ -196,12 +196,11 @@ def town_key(a: Activity) -> str:
     return (a.location.city or a.location.municipality or "").casefold()
 
 
-def _cell(a: Activity, size: tuple[float, float] = (_GRID, _GRID * 1.7)
-          ) -> tuple[int, int] | None:
+def _cell(a: Activity) -> tuple[int, int] | None:
     if not precise_point(a):
         return None
     assert a.location.lat is not None and a.location.lon is not None
-    return int(a.location.lat // size[0]), int(a.location.lon // size[1])
+    return int(a.location.lat // _PAIR_CELL[0]), int(a.location.lon // _PAIR_CELL[1])
 
 
 #: A blocking key: a place (("g", y, x) or ("town", name)) or a time key (see `_filed`).
@@ -237,7 +236,7 @@ def _wanted(f: Features, timed: bool) -> set[_Key]:
 def _home_places(a: Activity) -> list[_Key]:
     """The places a record is filed under: its grid cell, its town."""
     places: list[_Key] = []
-    cell = _cell(a, _PAIR_CELL)
+    cell = _cell(a)
     if cell is not None:
         places.append(("g", *cell))
     if town_key(a):
@@ -247,7 +246,7 @@ def _home_places(a: Activity) -> list[_Key]:
 
 def _nearby_places(a: Activity) -> list[_Key]:
     """The places a record looks in: the cells around its point, else its town, else none."""
-    cell = _cell(a, _PAIR_CELL)
+    cell = _cell(a)
     if cell is not None:
         y, x = cell
         return [("g", y + dy, x + dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
@@ -311,7 +310,7 @@ def could_be_same(a: Activity, b: Activity) -> bool:
 
 @dataclass(frozen=True)
 class Reach:
-    """Where records that may pair with one record are (`candidate_pairs`' blocking, a little
+    """Where records that may pair with one record are (as `compare` judges a place, a little
     wider), for looking them up in an index: a point inside `box` (south, west, north, east),
     or the town `town` (`town_key`; only records without a precise point when
     `coarse_only`); and one of `words` among the index terms of the title."""
@@ -324,9 +323,9 @@ class Reach:
 
 def reach(a: Activity, f: Features) -> Reach | None:
     """Where `a`'s candidate partners can be (None: it can have none). Every record that
-    `candidate_pairs` could pair with `a` is inside: a precise point in the cells around
-    `a`'s (or, for a record known only to its town, any record of that town), and a shared
-    title word.
+    `candidate_pairs` could pair with `a` is inside: a precise point within NEAR_KM of `a`'s
+    (a box a tenth wider), a record of its town known only to the town (or, for a record
+    known only to its town, any record of that town), and a shared title word.
 
     >>> from datetime import datetime
     >>> from core.clock import TZ
@@ -344,13 +343,14 @@ def reach(a: Activity, f: Features) -> Reach | None:
     if not words:
         return None
     town = town_key(a) or None
-    cell = _cell(a)
-    if cell is None:
+    if not precise_point(a):
         return Reach(words, town=town) if town else None
-    y, x = cell
-    margin = 1e-6  # the cells' edges, computed in floating point, fall inside
-    box = ((y - 1) * _GRID - margin, (x - 1) * _GRID * 1.7 - margin,
-           (y + 2) * _GRID + margin, (x + 2) * _GRID * 1.7 + margin)
+    lat, lon = a.location.lat, a.location.lon
+    assert lat is not None and lon is not None
+    # A degree of latitude is over 110.5 km, one of longitude over 111.3 km × cos(latitude).
+    dlat = 1.1 * NEAR_KM / 110.5
+    dlon = 1.1 * NEAR_KM / (111.3 * math.cos(math.radians(min(abs(lat) + dlat, 89.0))))
+    box = (lat - dlat, lon - dlon, lat + dlat, lon + dlon)
     return Reach(words, box=box, town=town, coarse_only=True)
 
 

@@ -201,7 +201,7 @@ def _reach(a: Activity) -> Reach:
 
 def test_records_near_by_box_town_and_title_word(backend: Any) -> None:
     here = offer(0, "a", "Strikkecafé i Medborgerhuset", 0, 0, 0)
-    near = offer(1, "b", "Strikkecafé for alle", 0, 0.01, 0.01)
+    near = offer(1, "b", "Strikkecafé for alle", 0, 0.004, 0.006)  # 0.56 km
     other_word = offer(1, "c", "Gåtur fra Medborgerhuset", 0, 0.001, 0.001)
     far = offer(1, "d", "Strikkecafé i Medborgerhuset", 1, 0, 0)
     coarse = offer(2, "e", "Strikkecafé", 0, 0.3, 0.3, precise=False)
@@ -391,6 +391,26 @@ def test_blocked_pairs_judged_the_same_are_every_pair_judged_the_same(seed: int)
     assert blocked == every
     # The corpus is a hard case: many pairs judged the same, some of them by town alone and
     # some just inside NEAR_KM.
+    # And the incremental step's look-up around each record (`reach`) holds its partners.
+    for e in evidence:
+        if e.same:
+            a, b = (next(r for r in records if r.id == i) for i in (e.a, e.b))
+            assert _within(reach(a, feats[a.id]), b) and _within(reach(b, feats[b.id]), a)
     assert len(every) > 30
     assert any(e.distance_km is None for e in evidence if e.same)
     assert any(e.distance_km is not None and e.distance_km > 0.45 for e in evidence if e.same)
+
+
+def _within(where: Reach | None, b: Activity) -> bool:
+    """Whether a look-up `where` finds `b` (as the backends' `records_near` does)."""
+    from normalize.matching import precise_point, town_key
+
+    if where is None or not set(where.words) & set(features(b, NOW).title):
+        return False
+    lat, lon = b.location.lat, b.location.lon
+    if where.box and precise_point(b) and lat is not None and lon is not None:
+        south, west, north, east = where.box
+        if south <= lat <= north and west <= lon <= east:
+            return True
+    return bool(where.town and town_key(b) == where.town
+                and not (where.coarse_only and precise_point(b)))
