@@ -19,6 +19,7 @@ of a cluster is `normalize.merging`'s.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -113,6 +114,13 @@ def _terms(text: str | None) -> tuple[str, ...]:
     return tuple(w for w in index_terms(text).split() if w not in _SMALL_WORDS)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _place_terms(city: str | None, name: str | None, municipality: str | None
+                 ) -> frozenset[str]:
+    """The words that name a place (many offers share a venue and a town: worked out once)."""
+    return frozenset(_terms(" ".join(t for t in (city, name, municipality) if t)))
+
+
 def features(a: Activity, now: datetime) -> Features:
     loc = a.location
     occ = tuple(d for d in next_occurrences(a.schedule, now, OCCURRENCES) if d <= now + HORIZON)
@@ -121,8 +129,7 @@ def features(a: Activity, now: datetime) -> Features:
     return Features(
         title=_terms(a.title),
         description=_terms(desc) if len(desc) >= MIN_DESCRIPTION else None,
-        place=frozenset(_terms(" ".join(t for t in (loc.city, loc.name, loc.municipality)
-                                         if t))),
+        place=_place_terms(loc.city, loc.name, loc.municipality),
         occurrences=occ,
         slots=slots if a.schedule.time_known else frozenset(),
         days=frozenset(d.weekday() for d in occ),
@@ -297,8 +304,7 @@ class _Blocks:
 def _title_words(a: Activity) -> set[str]:
     """The words of the title that do not name the place (as `candidate_pairs` compares)."""
     loc = a.location
-    place = _terms(" ".join(t for t in (loc.city, loc.name, loc.municipality) if t))
-    return set(_terms(a.title)) - set(place)
+    return set(_terms(a.title)) - _place_terms(loc.city, loc.name, loc.municipality)
 
 
 def could_be_same(a: Activity, b: Activity) -> bool:
