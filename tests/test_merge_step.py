@@ -414,3 +414,37 @@ def _within(where: Reach | None, b: Activity) -> bool:
             return True
     return bool(where.town and town_key(b) == where.town
                 and not (where.coarse_only and precise_point(b)))
+
+
+def test_merged_records_keep_their_ids_as_comparing_with_every_one_would() -> None:
+    """Each cluster keeps the id of the stored merged record sharing the most members with it
+    (ties: the smallest id; each id once, clusters in order): the pass looks up the merged
+    records by member, and gives what trying every merged record for every cluster gives,
+    with merged records that overlap several clusters and each other."""
+    from records.merging import plan
+
+    records = _look_alikes(3)
+    clusters = plan(records, NOW)[0].clusters
+    rng = random.Random(5)
+    stored: list[Activity] = []
+    for k in range(3 * len(clusters)):
+        picked = rng.sample(clusters, rng.choice([1, 1, 2]))
+        members = {m for c in picked for m in rng.sample(c.ids, rng.randint(1, len(c.ids)))}
+        stored.append(records[0].model_copy(update={
+            "id": f"merged:{rng.randrange(40):02d}{k:03d}", "merged_from": sorted(members)}))
+    report, status = plan(records + stored, NOW)
+    assert [c.ids for c in report.clusters] == [c.ids for c in clusters]
+    used: set[str] = set()
+    expected: list[str] = []
+    for c in clusters:
+        overlap = sorted((-len(set(c.ids) & set(m.merged_from)), m.id) for m in stored
+                         if m.id not in used and set(c.ids) & set(m.merged_from))
+        rid = overlap[0][1] if overlap else None
+        expected.append(rid or "new")
+        if rid:
+            used.add(rid)
+    got = [rid if rid in {m.id for m in stored} else "new" for rid in report.records]
+    assert got == expected
+    assert sum(r != "new" for r in got) > len(clusters) // 2 and "new" in got
+    assert {i for i, s in status.items() if s is Status.stale} == {
+        m.id for m in stored} - used
