@@ -100,12 +100,19 @@ class Features:
     """What the comparisons need of one record, worked out once per merge step."""
 
     title: tuple[str, ...]
-    description: tuple[str, ...] | None
+    #: The description when it is long enough to compare (its terms: `description`).
+    description_text: str | None
     place: frozenset[str]
     occurrences: tuple[datetime, ...]
     #: (weekday, half hour of the day) of the meetings, for blocking; days: their weekdays.
     slots: frozenset[tuple[int, int]]
     days: frozenset[int]
+
+    @functools.cached_property
+    def description(self) -> tuple[str, ...] | None:
+        """The description's terms, worked out only for a record that is compared (most
+        records of a whole-index pass have no candidate, and descriptions are long)."""
+        return None if self.description_text is None else _terms(self.description_text)
 
 
 def _terms(text: str | None) -> tuple[str, ...]:
@@ -128,7 +135,7 @@ def features(a: Activity, now: datetime) -> Features:
     desc = a.description or ""
     return Features(
         title=_terms(a.title),
-        description=_terms(desc) if len(desc) >= MIN_DESCRIPTION else None,
+        description_text=desc if len(desc) >= MIN_DESCRIPTION else None,
         place=_place_terms(loc.city, loc.name, loc.municipality),
         occurrences=occ,
         slots=slots if a.schedule.time_known else frozenset(),
