@@ -18,8 +18,10 @@ out of the compared months) is seen by the whole-index pass alone: run it now an
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -57,9 +59,29 @@ class MergeReport:
         return self.new + self.changed + self.hidden + self.released + self.retired
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a while (as it was after). A whole-index
+    pass builds many lasting containers (features, blocks, evidence) beside tens of thousands
+    of records, and each time they grow by a quarter the collector walks every record: a
+    fifth of the pass's time, for nothing, as the pass leaves no cycles behind."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def plan(records: list[Activity], now: datetime) -> tuple[MergeReport, dict[str, Status]]:
     """What the merge step would do to these records: the merged records to write, and the
     status each record should have (only those that change)."""
+    with _collector_paused():
+        return _plan(records, now)
+
+
+def _plan(records: list[Activity], now: datetime) -> tuple[MergeReport, dict[str, Status]]:
     report = MergeReport()
     report.clusters, report.evidence = find_clusters(records, now)
     # Which merged records list each member, so that a cluster looks only at those that
