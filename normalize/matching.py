@@ -396,7 +396,7 @@ def candidate_pairs(records: Sequence[Activity], now: datetime,
                 continue
             # Only a pair at the same place can be judged the same (`compare`); in a dense
             # city the blocks hold many more that are not, and those are never compared.
-            (pairs if _place(a, records[j])[0] else apart).add(pair)
+            (pairs if _place(records[pair[0]], records[pair[1]])[0] else apart).add(pair)
     return [(records[i], records[j]) for i, j in sorted(
         pairs, key=lambda p: (records[p[0]].id, records[p[1]].id))]
 
