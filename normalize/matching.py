@@ -19,10 +19,13 @@ of a cluster is `normalize.merging`'s.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -51,7 +54,10 @@ _SMALL_WORDS = frozenset(
 #: own calendar and an association's site over a portal post and a Facebook event).
 _KIND_RANK = {SourceKind.municipal: 0, SourceKind.jsonld: 0, SourceKind.ical: 1,
               SourceKind.portal: 2, SourceKind.facebook: 3}
-_GRID = 0.02  # degrees of latitude per blocking cell (~2 km)
+#: Degrees of latitude and longitude per cell of `candidate_pairs`: 0.67 km north-south and,
+#: south of 68°N (Denmark, the Faroes), over 0.62 km east-west, so that records within NEAR_KM
+#: are in neighbouring cells (checked in tests/test_merge_step.py).
+_PAIR_CELL = (0.006, 0.015)
 
 
 @dataclass(frozen=True)
@@ -94,18 +100,32 @@ class Features:
     """What the comparisons need of one record, worked out once per merge step."""
 
     title: tuple[str, ...]
-    description: tuple[str, ...] | None
+    #: The description when it is long enough to compare (its terms: `description`).
+    description_text: str | None
     place: frozenset[str]
     occurrences: tuple[datetime, ...]
     #: (weekday, half hour of the day) of the meetings, for blocking; days: their weekdays.
     slots: frozenset[tuple[int, int]]
     days: frozenset[int]
 
+    @functools.cached_property
+    def description(self) -> tuple[str, ...] | None:
+        """The description's terms, worked out only for a record that is compared (most
+        records of a whole-index pass have no candidate, and descriptions are long)."""
+        return None if self.description_text is None else _terms(self.description_text)
+
 
 def _terms(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     return tuple(w for w in index_terms(text).split() if w not in _SMALL_WORDS)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _place_terms(city: str | None, name: str | None, municipality: str | None
+                 ) -> frozenset[str]:
+    """The words that name a place (many offers share a venue and a town: worked out once)."""
+    return frozenset(_terms(" ".join(t for t in (city, name, municipality) if t)))
 
 
 def features(a: Activity, now: datetime) -> Features:
@@ -115,9 +135,8 @@ def features(a: Activity, now: datetime) -> Features:
     desc = a.description or ""
     return Features(
         title=_terms(a.title),
-        description=_terms(desc) if len(desc) >= MIN_DESCRIPTION else None,
-        place=frozenset(_terms(" ".join(t for t in (loc.city, loc.name, loc.municipality)
-                                         if t))),
+        description_text=desc if len(desc) >= MIN_DESCRIPTION else None,
+        place=_place_terms(loc.city, loc.name, loc.municipality),
         occurrences=occ,
         slots=slots if a.schedule.time_known else frozenset(),
         days=frozenset(d.weekday() for d in occ),
@@ -195,7 +214,7 @@ def _cell(a: Activity) -> tuple[int, int] | None:
     if not precise_point(a):
         return None
     assert a.location.lat is not None and a.location.lon is not None
-    return int(a.location.lat // _GRID), int(a.location.lon // (_GRID * 1.7))
+    return int(a.location.lat // _PAIR_CELL[0]), int(a.location.lon // _PAIR_CELL[1])
 
 
 #: A blocking key: a place (("g", y, x) or ("town", name)) or a time key (see `_filed`).
@@ -252,36 +271,47 @@ def _nearby_places(a: Activity) -> list[_Key]:
 
 @dataclass
 class _Blocks:
-    """Records (by position) filed by place, and by place and time key."""
+    """Records (by position) filed by place, then by title word, and by time key and title
+    word: a record is found only by records that share a word with it, so a big town's many
+    offers of other kinds are never looked at."""
 
-    by_place: defaultdict[_Key, list[int]] = field(default_factory=lambda: defaultdict(list))
-    by_key: defaultdict[tuple[_Key, _Key], list[int]] = field(
-        default_factory=lambda: defaultdict(list))
+    by_place: defaultdict[_Key, defaultdict[str, list[int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    by_key: defaultdict[_Key, defaultdict[tuple[_Key, str], list[int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list)))
 
-    def file(self, i: int, a: Activity, f: Features) -> None:
+    def file(self, i: int, a: Activity, f: Features, words: Sequence[str]) -> None:
+        keyed = [(key, w) for key in _filed(f, a.schedule.time_known) for w in words]
         for place in _home_places(a):
-            self.by_place[place].append(i)
-            for key in _filed(f, a.schedule.time_known):
-                self.by_key[(place, key)].append(i)
+            by_word, by_key = self.by_place[place], self.by_key[place]
+            for w in words:
+                by_word[w].append(i)
+            for k in keyed:
+                by_key[k].append(i)
 
-    def near(self, a: Activity, f: Features) -> set[int]:
-        """The records at a place near `a` that could share a meeting with it."""
+    def near(self, a: Activity, f: Features, words: Sequence[str]) -> set[int]:
+        """The records at a place near `a` that could share a meeting with it and share one
+        of `words`."""
         wanted = _wanted(f, a.schedule.time_known)
+        # Meetings unknown: any record at the place with a shared word, whatever its time.
+        table: dict[_Key, Any] = self.by_place if ("any",) in wanted else self.by_key
+        tokens: list[Any] = (list(words) if ("any",) in wanted
+                             else [(key, w) for key in wanted for w in words])
         seen: set[int] = set()
         for place in _nearby_places(a):
-            if ("any",) in wanted:
-                seen.update(self.by_place.get(place, ()))
-            else:
-                for key in wanted:
-                    seen.update(self.by_key.get((place, key), ()))
+            filed = table.get(place)
+            if filed:
+                for token in tokens:
+                    found = filed.get(token)
+                    if found:
+                        seen.update(found)
         return seen
 
 
 def _title_words(a: Activity) -> set[str]:
     """The words of the title that do not name the place (as `candidate_pairs` compares)."""
     loc = a.location
-    place = _terms(" ".join(t for t in (loc.city, loc.name, loc.municipality) if t))
-    return set(_terms(a.title)) - set(place)
+    return set(_terms(a.title)) - _place_terms(loc.city, loc.name, loc.municipality)
 
 
 def could_be_same(a: Activity, b: Activity) -> bool:
@@ -293,7 +323,7 @@ def could_be_same(a: Activity, b: Activity) -> bool:
 
 @dataclass(frozen=True)
 class Reach:
-    """Where records that may pair with one record are (`candidate_pairs`' blocking, a little
+    """Where records that may pair with one record are (as `compare` judges a place, a little
     wider), for looking them up in an index: a point inside `box` (south, west, north, east),
     or the town `town` (`town_key`; only records without a precise point when
     `coarse_only`); and one of `words` among the index terms of the title."""
@@ -306,9 +336,9 @@ class Reach:
 
 def reach(a: Activity, f: Features) -> Reach | None:
     """Where `a`'s candidate partners can be (None: it can have none). Every record that
-    `candidate_pairs` could pair with `a` is inside: a precise point in the cells around
-    `a`'s (or, for a record known only to its town, any record of that town), and a shared
-    title word.
+    `candidate_pairs` could pair with `a` is inside: a precise point within NEAR_KM of `a`'s
+    (a box a tenth wider), a record of its town known only to the town (or, for a record
+    known only to its town, any record of that town), and a shared title word.
 
     >>> from datetime import datetime
     >>> from core.clock import TZ
@@ -326,13 +356,14 @@ def reach(a: Activity, f: Features) -> Reach | None:
     if not words:
         return None
     town = town_key(a) or None
-    cell = _cell(a)
-    if cell is None:
+    if not precise_point(a):
         return Reach(words, town=town) if town else None
-    y, x = cell
-    margin = 1e-6  # the cells' edges, computed in floating point, fall inside
-    box = ((y - 1) * _GRID - margin, (x - 1) * _GRID * 1.7 - margin,
-           (y + 2) * _GRID + margin, (x + 2) * _GRID * 1.7 + margin)
+    lat, lon = a.location.lat, a.location.lon
+    assert lat is not None and lon is not None
+    # A degree of latitude is over 110.5 km, one of longitude over 111.3 km × cos(latitude).
+    dlat = 1.1 * NEAR_KM / 110.5
+    dlon = 1.1 * NEAR_KM / (111.3 * math.cos(math.radians(min(abs(lat) + dlat, 89.0))))
+    box = (lat - dlat, lon - dlon, lat + dlat, lon + dlon)
     return Reach(words, box=box, town=town, coarse_only=True)
 
 
@@ -342,23 +373,30 @@ def candidate_pairs(records: Sequence[Activity], now: datetime,
     """Pairs of records of different sources that may be the same activity, in id order.
 
     Blocking keeps this near linear even where thousands of offers share a city: a pair must
-    be at the same place (a precise point within the ~2 km grid cell or the eight around it,
-    or the same town when one is known only to its town), meet in the same half hour (the
-    same day when a time is not stated; any time when one's meetings are unknown), and share
-    a word of their titles.
+    be at the same place as `compare` judges it (precise points within NEAR_KM, looked for in
+    the ~0.7 km grid cell and the eight around it; the same town when one is known only to its
+    town), meet in the same half hour (the same day when a time is not stated; any time when
+    one's meetings are unknown), and share a word of their titles (not one naming the place).
+    A pair that is not at the same place cannot be judged the same, so it is not a candidate
+    and `find_clusters` keeps no evidence on it.
     """
     feats = feats if feats is not None else {r.id: features(r, now) for r in records}
+    # Words that name the place say nothing about which activity it is.
+    words = {r.id: sorted(set(feats[r.id].title) - feats[r.id].place) for r in records}
     blocks = _Blocks()
     for i, a in enumerate(records):
-        blocks.file(i, a, feats[a.id])
-    # Words that name the place say nothing about which activity it is.
-    words = {r.id: set(feats[r.id].title) - feats[r.id].place for r in records}
+        blocks.file(i, a, feats[a.id], words[a.id])
     pairs: set[tuple[int, int]] = set()
+    apart: set[tuple[int, int]] = set()
     for i, a in enumerate(records):
-        for j in blocks.near(a, feats[a.id]):
-            b = records[j]
-            if j != i and b.source.name != a.source.name and words[a.id] & words[b.id]:
-                pairs.add((min(i, j), max(i, j)))
+        source = a.source.name
+        for j in blocks.near(a, feats[a.id], words[a.id]):
+            pair = (i, j) if i < j else (j, i)
+            if j == i or records[j].source.name == source or pair in pairs or pair in apart:
+                continue
+            # Only a pair at the same place can be judged the same (`compare`); in a dense
+            # city the blocks hold many more that are not, and those are never compared.
+            (pairs if _place(records[pair[0]], records[pair[1]])[0] else apart).add(pair)
     return [(records[i], records[j]) for i, j in sorted(
         pairs, key=lambda p: (records[p[0]].id, records[p[1]].id))]
 

@@ -201,7 +201,7 @@ def _reach(a: Activity) -> Reach:
 
 def test_records_near_by_box_town_and_title_word(backend: Any) -> None:
     here = offer(0, "a", "Strikkecafé i Medborgerhuset", 0, 0, 0)
-    near = offer(1, "b", "Strikkecafé for alle", 0, 0.01, 0.01)
+    near = offer(1, "b", "Strikkecafé for alle", 0, 0.004, 0.006)  # 0.56 km
     other_word = offer(1, "c", "Gåtur fra Medborgerhuset", 0, 0.001, 0.001)
     far = offer(1, "d", "Strikkecafé i Medborgerhuset", 1, 0, 0)
     coarse = offer(2, "e", "Strikkecafé", 0, 0.3, 0.3, precise=False)
@@ -303,3 +303,148 @@ def test_an_older_engine_index_gets_the_merge_look_ups(tmp_path: Path) -> None:
     finally:
         engine.client.indices.delete(index=f"{engine.alias}*", ignore_unavailable=True)
         engine.close()
+
+
+#: Centres at the edges of where the blocking cells are claimed wide enough: Copenhagen,
+#: Skagen and 67.9°N (the cells' longitude is narrowest in the north).
+_DENSE = [("København", 55.6761, 12.5683), ("Skagen", 57.7209, 10.5839),
+          ("Nordpå", 67.9, 15.0)]
+
+
+def _look_alikes(seed: int) -> list[Activity]:
+    """Many look-alikes close together: a few titles sharing words, points scattered a
+    kilometre around three centres (so that many pairs are just inside or outside NEAR_KM),
+    from four sources, at few hours (some without a stated time, some with no meetings),
+    some known only to their postcode or town."""
+    rng = random.Random(seed)
+    titles = ["Strikkecafé", "Strikkeklub", "Gåtur", "Gåtur for mænd", "Brætspil og kaffe",
+              "Kaffe og kage"]
+    out: list[Activity] = []
+    for i in range(150):
+        city, lat, lon = rng.choice(_DENSE)
+        name, kind = rng.choice(SOURCES)
+        precision = rng.choices(["address", "postcode", "town"], [8, 1, 1])[0]
+        hour, minute = rng.choice([(10, 0), (10, 20), (14, 0), (19, 0)])
+        kind_of = rng.choices(["timed", "dated", "unknown"], [8, 1, 1])[0]
+        if kind_of == "timed":
+            schedule: dict[str, Any] = {
+                "kind": "recurring", "rrule": f"FREQ=WEEKLY;BYDAY={rng.choice(['TU', 'WE'])}",
+                "start": datetime(2026, 9, 1, hour, minute, tzinfo=TZ)}
+        elif kind_of == "dated":
+            schedule = {"kind": "once", "start": datetime(2026, 12, 2, tzinfo=TZ),
+                        "time_known": False}
+        else:
+            schedule = {"kind": "unknown"}
+        out.append(Activity.model_validate({
+            "id": activity_id(name, f"x{i}"),
+            "title": f"{rng.choice(titles)} i {rng.choice(PLACES)}",
+            "location": {"name": rng.choice(PLACES), "city": city,
+                         "lat": lat + rng.uniform(-0.009, 0.009),
+                         "lon": lon + rng.uniform(-0.016, 0.016), "precision": precision},
+            "schedule": schedule,
+            "source": {"name": name, "kind": kind, "url": f"https://{name}.example/x{i}",
+                       "fetched_at": SEEN},
+            "first_seen": SEEN, "last_seen": SEEN}))
+    return out + _just_near(rng)
+
+
+def _just_near(rng: random.Random) -> list[Activity]:
+    """Pairs of one offer from two sources 0.59 km apart, due east or due north, anywhere
+    in a cell: a blocking cell narrower than NEAR_KM loses some of them."""
+    from normalize.geo import distance_km
+
+    out: list[Activity] = []
+    for city, lat, lon in _DENSE:
+        for k in range(16):
+            a_lat, a_lon = lat + rng.uniform(-0.01, 0.01), lon + rng.uniform(-0.02, 0.02)
+            east = 0.01 * 0.59 / distance_km(a_lat, a_lon, a_lat, a_lon + 0.01)
+            north = 0.01 * 0.59 / distance_km(a_lat, a_lon, a_lat + 0.01, a_lon)
+            b_lat, b_lon = (a_lat, a_lon + east) if k % 2 else (a_lat + north, a_lon)
+            for n, (src, y, x) in enumerate([(0, a_lat, a_lon), (2, b_lat, b_lon)]):
+                name, kind = SOURCES[src]
+                out.append(Activity.model_validate({
+                    "id": activity_id(name, f"n{city}{k}-{n}"), "title": "Sangaften",
+                    "location": {"city": city, "lat": y, "lon": x, "precision": "address"},
+                    "schedule": {"kind": "once", "start": datetime(2026, 12, 3, 19, tzinfo=TZ)},
+                    "source": {"name": name, "kind": kind, "url": f"https://{name}.example/n",
+                               "fetched_at": SEEN},
+                    "first_seen": SEEN, "last_seen": SEEN}))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_blocked_pairs_judged_the_same_are_every_pair_judged_the_same(seed: int) -> None:
+    """The pass compares only the pairs its blocking finds (place cells, time keys, title
+    words): every pair of the corpus compared one by one (no blocking at all) judges the same
+    pairs the same, with the same scores, so the clusters cannot differ."""
+    from normalize.matching import compare, find_clusters
+
+    records = _look_alikes(seed)
+    feats = {a.id: features(a, NOW) for a in records}
+    every = {(e.a, e.b, e.score) for e in (
+        compare(a, b, NOW, feats[a.id], feats[b.id])
+        for i, a in enumerate(sorted(records, key=lambda r: r.id))
+        for b in sorted(records, key=lambda r: r.id)[i + 1:]
+        if a.source.name != b.source.name) if e.same}
+    _, evidence = find_clusters(records, NOW)
+    blocked = {(e.a, e.b, e.score) for e in evidence if e.same}
+    assert blocked == every
+    # The corpus is a hard case: many pairs judged the same, some of them by town alone and
+    # some just inside NEAR_KM.
+    # And the incremental step's look-up around each record (`reach`) holds its partners.
+    for e in evidence:
+        if e.same:
+            a, b = (next(r for r in records if r.id == i) for i in (e.a, e.b))
+            assert _within(reach(a, feats[a.id]), b) and _within(reach(b, feats[b.id]), a)
+    assert len(every) > 30
+    assert any(e.distance_km is None for e in evidence if e.same)
+    assert any(e.distance_km is not None and e.distance_km > 0.45 for e in evidence if e.same)
+
+
+def _within(where: Reach | None, b: Activity) -> bool:
+    """Whether a look-up `where` finds `b` (as the backends' `records_near` does)."""
+    from normalize.matching import precise_point, town_key
+
+    if where is None or not set(where.words) & set(features(b, NOW).title):
+        return False
+    lat, lon = b.location.lat, b.location.lon
+    if where.box and precise_point(b) and lat is not None and lon is not None:
+        south, west, north, east = where.box
+        if south <= lat <= north and west <= lon <= east:
+            return True
+    return bool(where.town and town_key(b) == where.town
+                and not (where.coarse_only and precise_point(b)))
+
+
+def test_merged_records_keep_their_ids_as_comparing_with_every_one_would() -> None:
+    """Each cluster keeps the id of the stored merged record sharing the most members with it
+    (ties: the smallest id; each id once, clusters in order): the pass looks up the merged
+    records by member, and gives what trying every merged record for every cluster gives,
+    with merged records that overlap several clusters and each other."""
+    from records.merging import plan
+
+    records = _look_alikes(3)
+    clusters = plan(records, NOW)[0].clusters
+    rng = random.Random(5)
+    stored: list[Activity] = []
+    for k in range(3 * len(clusters)):
+        picked = rng.sample(clusters, rng.choice([1, 1, 2]))
+        members = {m for c in picked for m in rng.sample(c.ids, rng.randint(1, len(c.ids)))}
+        stored.append(records[0].model_copy(update={
+            "id": f"merged:{rng.randrange(40):02d}{k:03d}", "merged_from": sorted(members)}))
+    report, status = plan(records + stored, NOW)
+    assert [c.ids for c in report.clusters] == [c.ids for c in clusters]
+    used: set[str] = set()
+    expected: list[str] = []
+    for c in clusters:
+        overlap = sorted((-len(set(c.ids) & set(m.merged_from)), m.id) for m in stored
+                         if m.id not in used and set(c.ids) & set(m.merged_from))
+        rid = overlap[0][1] if overlap else None
+        expected.append(rid or "new")
+        if rid:
+            used.add(rid)
+    got = [rid if rid in {m.id for m in stored} else "new" for rid in report.records]
+    assert got == expected
+    assert sum(r != "new" for r in got) > len(clusters) // 2 and "new" in got
+    assert {i for i, s in status.items() if s is Status.stale} == {
+        m.id for m in stored} - used
