@@ -125,8 +125,8 @@ def capped_total(counted: int, q: SearchQuery) -> tuple[int, bool]:
     """The total a search reports from what it counted (at most one past the cap when the
     query does not ask for an exact total), and whether it is exact.
 
-    >>> capped_total(1001, SearchQuery()), capped_total(1000, SearchQuery())
-    ((1000, False), (1000, True))
+    >>> capped_total(101, SearchQuery()), capped_total(100, SearchQuery())
+    ((100, False), (100, True))
     >>> capped_total(5000, SearchQuery(exact_total=True))
     (5000, True)
     """

@@ -103,7 +103,7 @@ def lat_band(lat: float | None) -> int | None:
     """The band of latitude a place lies in.
 
     >>> lat_band(56.3601), lat_band(-0.01), lat_band(None)
-    (563, -1, None)
+    (2254, -1, None)
     """
     return None if lat is None else math.floor(lat * BANDS_PER_DEGREE)
 
@@ -153,8 +153,8 @@ def place_terms(title_terms: str, body_terms: str) -> str:
 
     >>> place_terms("strikkeklub strik klub", "strik og kaffe")
     ' strikkeklub strik klub og kaffe '
-    >>> place_terms("", "")
-    ' '
+    >>> place_terms("", "")  # no term: nothing to find
+    '  '
     """
     return " " + " ".join(dict.fromkeys(f"{title_terms} {body_terms}".split())) + " "
 
