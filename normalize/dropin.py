@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from normalize._memo import remembered
+from normalize.text import single_spaced
 
 _SPACES = re.compile(r"\s+")
 _OTHER_SPACE = re.compile(r"[^\S ]")
@@ -179,9 +180,8 @@ def _one_space(text: str) -> str:
     >>> _one_space(" Kom  bare\\n\\tforbi "), _one_space("   ")
     (' Kom bare forbi ', ' ')
     """
-    # Every white space character but " " is unprintable, so a printable text (cleaned text
-    # is) holds no other; `isprintable` is a plain loop in C, several times faster.
-    if "  " not in text and (text.isprintable() or not _OTHER_SPACE.search(text)):
+    # Cleaned text is printable, so `single_spaced` says it at once; else one regex look.
+    if single_spaced(text) or ("  " not in text and not _OTHER_SPACE.search(text)):
         return text  # one space already wherever there is space: the common case
     joined = " ".join(text.split())
     if not joined:

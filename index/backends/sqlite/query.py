@@ -474,10 +474,14 @@ def _category_test(q: SearchQuery, plan: _Plan, params: dict[str, Any]) -> str:
     if plan.joins == _BY_PLACE and all(c in CATEGORY_BITS for c in q.categories):
         params["cat_bits"] = category_bits(q.categories)
         return "(a.cat_bits & :cat_bits) <> 0"
-    marks = ",".join(f":cat{i}" for i in range(len(q.categories)))
-    params.update({f"cat{i}": c for i, c in enumerate(q.categories)})
     return (f"EXISTS (SELECT 1 FROM activity_categories c WHERE c.rid = a.rid "
-            f"AND c.slug IN ({marks}))")
+            f"AND c.slug IN ({_slugs(q, params)}))")
+
+
+def _slugs(q: SearchQuery, params: dict[str, Any]) -> str:
+    """The asked category slugs as bound parameters (put in `params`), for an `IN (...)`."""
+    params.update({f"cat{i}": c for i, c in enumerate(q.categories)})
+    return ",".join(f":cat{i}" for i in range(len(q.categories)))
 
 
 def _where(q: SearchQuery, now: datetime, plan: _Plan, text: TextQuery | None,
@@ -503,10 +507,8 @@ def _where(q: SearchQuery, now: datetime, plan: _Plan, text: TextQuery | None,
             where.append(_category_test(q, plan, params))
         else:
             # A set from the (slug, rid) key: it drives the search when it is the narrowest.
-            marks = ",".join(f":cat{i}" for i in range(len(q.categories)))
-            params.update({f"cat{i}": c for i, c in enumerate(q.categories)})
-            where.append(
-                f"a.rid IN (SELECT rid FROM activity_categories WHERE slug IN ({marks}))")
+            where.append(f"a.rid IN (SELECT rid FROM activity_categories "
+                         f"WHERE slug IN ({_slugs(q, params)}))")
     if q.municipality:
         where.append("a.municipality = :muni")
         params["muni"] = q.municipality.casefold()
