@@ -297,7 +297,8 @@ def _page_nearest(con: sqlite3.Connection, q: SearchQuery, now: datetime, plan: 
 
     - the total: a smaller circle that holds more than `TOTAL_EXACT_UP_TO` hits says the
       whole one does (a capped total is that bound); otherwise the whole circle is counted,
-      up to the bound (all of it, first, when the query counts exactly);
+      up to the bound (all of it when the query counts exactly: only the whole circle is
+      counted then);
     - the page: a smaller circle's page is the whole circle's when it is full and each of
       its rows meets every soft filter as stated (no unknowns, the first sort key): every
       row outside it is farther than every row in it. Otherwise the page is taken from the
@@ -309,19 +310,13 @@ def _page_nearest(con: sqlite3.Connection, q: SearchQuery, now: datetime, plan: 
     need = q.offset + q.limit
     rows: list[Row] | None = [] if need == 0 else None
     counted: int | None = None
-    if q.counts_exactly():
-        cte, params, _ = _candidates(con, q, now, plan, text, "dist", materialized=False)
-        counted = int(con.execute(f"{cte} {_count_sql(q, 'cand WHERE dist <= :radius')}",
-                                  params).fetchone()[0])
-        if counted == 0:
-            return [], 0
     share = FIRST_RING_SHARE
     while rows is None or counted is None:
         whole = share >= 1.0
         ring = q if whole else q.model_copy(
             update={"radius_km": q.radius_km * math.sqrt(share)})
         cte, params, _ = _candidates(con, ring, now, plan, text, "dist", materialized=False)
-        if counted is None:
+        if counted is None and (whole or not q.counts_exactly()):
             n = int(con.execute(f"{cte} {_count_sql(q, 'cand WHERE dist <= :radius')}",
                                 params).fetchone()[0])
             if whole or n > TOTAL_EXACT_UP_TO:
@@ -335,7 +330,8 @@ def _page_nearest(con: sqlite3.Connection, q: SearchQuery, now: datetime, plan: 
                                     LIMIT :need""", params).fetchall()
             if whole or (len(found) == need and found[-1][3] == 0):
                 rows = [(r, d, k) for r, d, k, _ in found[q.offset:]]
-        share = min(1.0, share * 4)
+        # An exact count needs the whole circle: there at once when the page is found.
+        share = 1.0 if rows is not None and q.counts_exactly() else min(1.0, share * 4)
     return rows, counted
 
 
